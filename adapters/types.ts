@@ -1,0 +1,108 @@
+// The contract between the operator (or `smictl translate`) and a mesh adapter.
+// Adapters are pure: translate(snapshot, options) -> desired native objects + a
+// result per SMI object. No I/O, no clocks, no randomness: the same snapshot
+// always gives the same output, in the same order.
+
+import type { HTTPRouteGroup, KubeObject, TCPRoute, TrafficSplit, TrafficTarget, UDPRoute } from '../schemas/hub.js';
+
+export type MeshName = 'istio' | 'linkerd' | 'consul';
+export const MESH_NAMES: readonly MeshName[] = ['istio', 'linkerd', 'consul'];
+
+/** A Kubernetes Service port as the adapters need it. */
+export interface ServicePort {
+  name?: string;
+  port: number;
+  targetPort?: number | string;
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+  appProtocol?: string;
+}
+
+export interface ServiceInfo {
+  namespace: string;
+  name: string;
+  ports: ServicePort[];
+  selector?: Record<string, string>;
+}
+
+/** Pods run as a ServiceAccount: which labels they carry (from Deployments, StatefulSets, DaemonSets, Pods). */
+export interface WorkloadInfo {
+  namespace: string;
+  /** `Deployment/web`, `Pod/web-abc`, ... */
+  owner: string;
+  serviceAccount: string;
+  podLabels: Record<string, string>;
+}
+
+export interface ServiceAccountInfo {
+  namespace: string;
+  name: string;
+}
+
+/** Everything an adapter may look at. All SMI objects are in hub form and structurally valid. */
+export interface Snapshot {
+  trafficSplits: TrafficSplit[];
+  trafficTargets: TrafficTarget[];
+  httpRouteGroups: HTTPRouteGroup[];
+  tcpRoutes: TCPRoute[];
+  udpRoutes: UDPRoute[];
+  services: ServiceInfo[];
+  serviceAccounts: ServiceAccountInfo[];
+  workloads: WorkloadInfo[];
+}
+
+export type AccessMode = 'enforce' | 'permissive';
+export type MtlsMode = 'strict' | 'permissive' | 'disabled';
+
+export interface MeshOptions {
+  /** `enforce`: default deny for every destination named by a TrafficTarget. `permissive`: SMI access is not enforced (report only). */
+  accessMode: AccessMode;
+  /** mTLS mode the adapter requests for destinations it governs. */
+  mtlsMode: MtlsMode;
+  /** Kubernetes cluster domain, for FQDNs (Istio hosts, SPIFFE trust domain). */
+  clusterDomain: string;
+  /** SPIFFE trust domain (Istio principals). */
+  trustDomain: string;
+}
+
+export const DEFAULT_MESH_OPTIONS: MeshOptions = {
+  accessMode: 'enforce',
+  mtlsMode: 'strict',
+  clusterDomain: 'cluster.local',
+  trustDomain: 'cluster.local',
+};
+
+export type ResultStatus = 'Accepted' | 'Unsupported' | 'Conflict' | 'InvalidReference' | 'Invalid';
+
+/** Outcome for one SMI object. A partially-translated object is Accepted with warnings, or Unsupported. */
+export interface ObjectResult {
+  /** `Kind namespace/name` of the SMI object. */
+  object: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  status: ResultStatus;
+  /** One line per issue, each naming the field: `spec.backends[1].service: Service web-v2 has no port 80 ...`. Empty when all is well. */
+  messages: string[];
+}
+
+export interface TranslationOutput {
+  /** Native objects to exist, sorted by (apiVersion, kind, namespace, name). */
+  objects: KubeObject[];
+  /** One result per SMI object in the snapshot, sorted by object ref. */
+  results: ObjectResult[];
+}
+
+export interface MeshAdapter {
+  readonly mesh: MeshName;
+  /** The native kinds this adapter may emit (group/version + kind), for watches, pruning and RBAC. */
+  readonly nativeKinds: ReadonlyArray<{ apiVersion: string; kind: string; plural: string }>;
+  translate(snapshot: Snapshot, options: MeshOptions): TranslationOutput;
+}
+
+/** Labels every emitted object carries. */
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY_VALUE = 'smi-operator';
+/** Value: `<kind-lowercase>.<name>` of the SMI object that produced it (several sources: the oldest/first). */
+export const SOURCE_LABEL = 'smi-operator.io/source';
+/** Value: the mesh adapter that produced it. */
+export const MESH_LABEL = 'smi-operator.io/mesh';
