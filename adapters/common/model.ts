@@ -1,0 +1,97 @@
+// The mesh-neutral model between SMI and a mesh: `resolve()` (adapters/common/resolve.ts)
+// turns a Snapshot into this, applying every SMI semantic rule once (weights, conflicts,
+// ports, references, merging); each mesh's renderer only turns it into native objects.
+
+import type { KubeObject, TrafficSplit, TrafficTarget } from '../../schemas/hub.js';
+import type { MeshName, MeshOptions, ObjectResult, ResultStatus, ServiceInfo, ServicePort, WorkloadInfo } from '../types.js';
+
+/** One HTTP match of an HTTPRouteGroup, normalised. Fields inside are ANDed. */
+export interface HttpCondition {
+  /** `<HTTPRouteGroup name>/<match name>`, for names and messages. */
+  origin: string;
+  /** Anchored at the start (`^` prepended when missing). Absent: any path. */
+  pathRegex?: string;
+  /** Upper-case methods; absent (or when the input had `*`): any method. */
+  methods?: string[];
+  /** Header name (lower-case) -> RE2 regex, sorted by name. Empty: no header condition. */
+  headers: Array<{ name: string; regex: string }>;
+}
+
+export interface SplitBackend {
+  service: ServiceInfo;
+  /** Relative weight from the spec (> 0). */
+  weight: number;
+  /** Integer percentage by largest remainder; the backends of one split sum to exactly 100. */
+  percent: number;
+}
+
+/** A TrafficSplit that won its root Service and can be rendered. */
+export interface ResolvedSplit {
+  split: TrafficSplit;
+  namespace: string;
+  root: ServiceInfo;
+  /** Backends that receive traffic, in spec order. Never empty. */
+  backends: SplitBackend[];
+  /** OR of conditions gating the split; empty: the split applies to all requests. */
+  matches: HttpCondition[];
+}
+
+/** A source identity allowed by a TrafficTarget. */
+export interface SourceIdentity {
+  namespace: string;
+  serviceAccount: string;
+}
+
+/** One allow rule: the sources may reach the destination on these conditions. */
+export interface AccessRule {
+  target: TrafficTarget;
+  /** `spec.rules[i]` path, for messages. */
+  path: string;
+  sources: SourceIdentity[];
+  /** HTTP conditions (OR). Absent: not an HTTP rule (any request on the allowed ports). */
+  http?: HttpCondition[];
+  /** Allowed destination ports; empty: all ports. */
+  ports: number[];
+}
+
+/** Everything that may reach pods running as one ServiceAccount (merged across TrafficTargets). */
+export interface ResolvedDestination {
+  namespace: string;
+  serviceAccount: string;
+  /** Contributing TrafficTargets, oldest first (creationTimestamp, then name). */
+  targets: TrafficTarget[];
+  /** Pods running as the ServiceAccount. */
+  workloads: WorkloadInfo[];
+  /** Services that select some of those pods. */
+  services: ServiceInfo[];
+  /** OR of all rules. An empty list with enforce mode means deny all. */
+  rules: AccessRule[];
+}
+
+export interface ResolvedModel {
+  splits: ResolvedSplit[];
+  destinations: ResolvedDestination[];
+  /** Base results for every SMI object in the snapshot (renderers may downgrade/add messages). */
+  results: ObjectResult[];
+}
+
+/** A renderer's remark about one SMI object: an extra message and optionally a worse status. */
+export interface RenderNote {
+  /** `Kind namespace/name` of the SMI object. */
+  object: string;
+  status?: ResultStatus;
+  message: string;
+}
+
+export interface RenderOutput {
+  objects: KubeObject[];
+  notes: RenderNote[];
+}
+
+export interface MeshRenderer {
+  readonly mesh: MeshName;
+  readonly nativeKinds: ReadonlyArray<{ apiVersion: string; kind: string; plural: string }>;
+  render(model: ResolvedModel, options: MeshOptions): RenderOutput;
+}
+
+export type { ServicePort };
