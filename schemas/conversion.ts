@@ -1,0 +1,88 @@
+// Conversion between every served version of an SMI kind and its hub (newest)
+// version. Older -> hub -> any version; fields a version lacks ride in annotations
+// (annotations.ts) so that round trips are lossless.
+
+import { targetFromHub, targetToHub } from './conversion/access.js';
+import { routeGroupFromHub, routeGroupToHub, tcpRouteFromHub, tcpRouteToHub, udpRouteFromHub, udpRouteToHub } from './conversion/specs.js';
+import { splitFromHub, splitToHub } from './conversion/split.js';
+import type { Converted, HubConverted } from './conversion/types.js';
+import type { HTTPRouteGroup, KubeObject, SmiObject, TCPRoute, TrafficSplit, TrafficTarget, UDPRoute } from './hub.js';
+import { objectRef } from './hub.js';
+import { problem, type Problem } from './problem.js';
+import { structuralProblems } from './structural.js';
+import { servedKind } from './versions.js';
+
+export { DESTINATION_PORT_ANNOTATION, HUB_FIELDS_ANNOTATION, V1ALPHA1_WEIGHTS_ANNOTATION } from './annotations.js';
+
+/** True for any served version of an SMI kind (split/access/specs groups). */
+export function isSmiObject(obj: { apiVersion?: string; kind?: string }): boolean {
+  return servedKind(obj.apiVersion, obj.kind) !== undefined;
+}
+
+function notServed(obj: KubeObject, what: string): Problem {
+  return problem(objectRef(obj), 'apiVersion', `${what} is not a served SMI version of ${obj.kind} (see smictl convert --help)`);
+}
+
+/** Any served version of an SMI kind -> hub. Checks the structure first; headers are normalised to a map. */
+export function toHub(obj: KubeObject): { hub?: SmiObject; problems: Problem[] } {
+  const served = servedKind(obj?.apiVersion, obj?.kind);
+  if (!served) return { problems: [notServed(obj, String(obj?.apiVersion))] };
+  const structural = structuralProblems(obj, served.info.kind, served.version);
+  if (structural.length) return { problems: structural };
+  const v = served.version;
+  let result: HubConverted<SmiObject>;
+  switch (served.info.kind) {
+    case 'TrafficSplit':
+      result = splitToHub(obj, v);
+      break;
+    case 'TrafficTarget':
+      result = targetToHub(obj, v);
+      break;
+    case 'HTTPRouteGroup':
+      result = routeGroupToHub(obj, v);
+      break;
+    case 'TCPRoute':
+      result = tcpRouteToHub(obj, v);
+      break;
+    case 'UDPRoute':
+      result = udpRouteToHub(obj);
+      break;
+  }
+  const ref = objectRef(obj);
+  const problems = result.errors.map((e) => problem(ref, e.path, e.message));
+  return problems.length ? { problems } : { hub: result.hub, problems };
+}
+
+/** Hub -> the given `group/version` of the same kind. */
+export function fromHub(hub: SmiObject, apiVersion: string): { object?: KubeObject; problems: Problem[] } {
+  const served = servedKind(apiVersion, hub.kind);
+  if (!served) return { problems: [notServed(hub, apiVersion)] };
+  const v = served.version;
+  let result: Converted;
+  switch (hub.kind) {
+    case 'TrafficSplit':
+      result = splitFromHub(hub as TrafficSplit, v);
+      break;
+    case 'TrafficTarget':
+      result = targetFromHub(hub as TrafficTarget, v);
+      break;
+    case 'HTTPRouteGroup':
+      result = routeGroupFromHub(hub as HTTPRouteGroup, v);
+      break;
+    case 'TCPRoute':
+      result = tcpRouteFromHub(hub as TCPRoute, v);
+      break;
+    case 'UDPRoute':
+      result = udpRouteFromHub(hub as UDPRoute);
+      break;
+  }
+  return { object: result.object, problems: [] };
+}
+
+/** Any served version -> any served version of the same kind (what the conversion webhook calls). */
+export function convert(obj: KubeObject, toApiVersion: string): { object?: KubeObject; problems: Problem[] } {
+  if (!servedKind(toApiVersion, obj?.kind)) return { problems: [notServed(obj, toApiVersion)] };
+  const { hub, problems } = toHub(obj);
+  if (!hub) return { problems };
+  return fromHub(hub, toApiVersion);
+}

@@ -1,0 +1,46 @@
+// specs.smi-spec.io HTTPRouteGroup v1alpha1..4, TCPRoute v1alpha1..4, UDPRoute v1alpha4 (SPEC.md §3).
+import { arr, HEADERS, HTTP_METHODS, obj, PORT, str, type Schema, type VersionSchema } from './common.js';
+
+function httpMatches(withHeaders: boolean): Schema {
+  const props: Record<string, Schema> = {
+    name: str('Name of the match, referenced by TrafficTarget rules.'),
+    pathRegex: str('RE2 regex on the URI path, anchored at the start.'),
+    methods: arr('HTTP methods; * means all.', { type: 'string', enum: HTTP_METHODS }),
+  };
+  if (withHeaders) props.headers = HEADERS;
+  return arr('HTTP request matches, ORed.', obj('One HTTP match; its fields are ANDed.', props, ['name']));
+}
+
+const portMatch = obj(
+  'Ports to match.',
+  { name: str('Name of the match.'), ports: arr('Port numbers; empty means every port of the Service.', PORT) },
+  ['ports'],
+);
+
+const MATCHES_COLUMN = [{ name: 'Matches', type: 'string', jsonPath: '.spec.matches[*].name', description: 'Names of the matches.' }];
+
+export const HTTP_ROUTE_GROUP: Record<string, VersionSchema> = {
+  // v1alpha1/2 keep matches at the top level (no spec wrapper).
+  v1alpha1: { properties: { matches: httpMatches(false) }, required: ['matches'], printerColumns: [{ ...MATCHES_COLUMN[0]!, jsonPath: '.matches[*].name' }] },
+  v1alpha2: { properties: { matches: httpMatches(true) }, required: ['matches'], printerColumns: [{ ...MATCHES_COLUMN[0]!, jsonPath: '.matches[*].name' }] },
+  v1alpha3: { properties: { spec: obj('HTTP routes.', { matches: httpMatches(true) }, ['matches']) }, required: ['spec'], printerColumns: MATCHES_COLUMN },
+  v1alpha4: { properties: { spec: obj('HTTP routes.', { matches: httpMatches(true) }, ['matches']) }, required: ['spec'], printerColumns: MATCHES_COLUMN },
+};
+
+const PORTS_COLUMN = [{ name: 'Ports', type: 'string', jsonPath: '.spec.matches.ports', description: 'Matched ports (empty: all).' }];
+
+const l4 = (what: string): VersionSchema => ({
+  properties: { spec: obj(`${what} traffic on ports.`, { matches: portMatch }) },
+  required: ['spec'],
+  printerColumns: PORTS_COLUMN,
+});
+
+export const TCP_ROUTE: Record<string, VersionSchema> = {
+  // v1alpha1/2: no spec at all (raw TCP); v1alpha3: an empty spec.
+  v1alpha1: { properties: {}, required: [] },
+  v1alpha2: { properties: {}, required: [] },
+  v1alpha3: { properties: { spec: obj('Empty in this version.', {}) }, required: [] },
+  v1alpha4: l4('TCP'),
+};
+
+export const UDP_ROUTE: Record<string, VersionSchema> = { v1alpha4: l4('UDP') };

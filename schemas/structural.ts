@@ -1,0 +1,85 @@
+// Structural validation: ajv against the object's own version's JSON Schema.
+// Each ajv error becomes a Problem with a dotted field path.
+
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import * as addFormatsModule from 'ajv-formats';
+import type { KubeObject, SmiKind } from './hub.js';
+import { objectRef } from './hub.js';
+import { jsonSchemaFor } from './json-schema.js';
+import { problem, type Problem } from './problem.js';
+
+// ajv-formats is CommonJS; its default export sits one level down under nodenext.
+const addFormats = addFormatsModule.default as unknown as (a: Ajv2020) => Ajv2020;
+
+const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
+addFormats(ajv);
+for (const k of ['x-kubernetes-int-or-string', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-list-type', 'x-kubernetes-list-map-keys']) {
+  ajv.addKeyword(k);
+}
+
+const compiled = new Map<string, ValidateFunction>();
+
+function validatorFor(kind: SmiKind, version: string): ValidateFunction | undefined {
+  const key = `${kind}/${version}`;
+  let fn = compiled.get(key);
+  if (!fn) {
+    const schema = jsonSchemaFor(kind, version);
+    if (!schema) return undefined;
+    fn = ajv.compile(schema);
+    compiled.set(key, fn);
+  }
+  return fn;
+}
+
+/** `/spec/backends/0/weight` -> `spec.backends[0].weight` */
+export function dottedPath(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
+}
+
+function describe(e: ErrorObject): { path: string; message: string } {
+  const base = dottedPath(e.instancePath);
+  const join = (child: string) => (base ? `${base}.${child}` : child);
+  switch (e.keyword) {
+    case 'required':
+      return { path: join(String(e.params.missingProperty)), message: 'is required' };
+    case 'additionalProperties':
+      return { path: join(String(e.params.additionalProperty)), message: 'unknown field' };
+    case 'enum':
+      return { path: base, message: `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'const':
+      return { path: base, message: `must be ${JSON.stringify(e.params.allowedValue)}` };
+    default:
+      return { path: base, message: e.message ?? e.keyword };
+  }
+}
+
+function anyOfMessage(path: string): string {
+  if (path.endsWith('.weight')) return 'must be a whole number or a Kubernetes quantity such as 100m';
+  if (path.endsWith('.headers')) return 'must be a map of header name to regex, or a list of single-key maps';
+  return 'has the wrong type';
+}
+
+/** Problems of `obj` against the schema of `kind` at `version` (assumed served). */
+export function structuralProblems(obj: KubeObject, kind: SmiKind, version: string): Problem[] {
+  const validate = validatorFor(kind, version);
+  const ref = objectRef(obj);
+  if (!validate) return [problem(ref, 'apiVersion', `version ${version} of ${kind} is not served`)];
+  if (validate(obj)) return [];
+  const seen = new Set<string>();
+  const out: Problem[] = [];
+  for (const e of validate.errors ?? []) {
+    // anyOf branches each report; the summary error names the field once.
+    if (e.schemaPath.includes('/anyOf/')) continue;
+    const d = describe(e);
+    const msg = e.keyword === 'anyOf' ? anyOfMessage(d.path) : d.message;
+    const key = `${d.path}\u0000${msg}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(problem(ref, d.path, msg));
+  }
+  return out;
+}
