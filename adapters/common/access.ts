@@ -2,6 +2,7 @@
 // merged per destination ServiceAccount. Anything that cannot be resolved is
 // dropped and reported: a dropped rule only ever narrows what is allowed.
 
+import { DESTINATION_PORT_ANNOTATION as LEGACY_PORT_KEY } from '../../schemas/conversion.js';
 import type { TrafficTarget, TrafficTargetRule } from '../../schemas/hub.js';
 import type { AccessMode, ServiceInfo, WorkloadInfo } from '../types.js';
 import type { AccessRule, HttpCondition, ResolvedDestination, SourceIdentity } from './model.js';
@@ -11,7 +12,7 @@ import { compareAge, compareStrings, namespaceOf, type ResultBook } from './stat
 
 export interface AccessOptions {
   accessMode: AccessMode;
-  /** Port kept from a pre-v1alpha3 `destination.port`, if the object carries one. */
+  /** Port kept from a pre-v1alpha3 `destination.port`, if the object carries one; NaN when unreadable. */
   legacyPort?: (target: TrafficTarget) => number | undefined;
 }
 
@@ -144,6 +145,10 @@ export function resolveDestinations(targets: readonly TrafficTarget[], idx: Snap
     }
     const sources = resolveSources(tt, book);
     const legacy = opts.legacyPort?.(tt);
+    const legacyBad = legacy !== undefined && Number.isNaN(legacy);
+    if (legacyBad) {
+      book.note(tt, `metadata.annotations.${LEGACY_PORT_KEY}: is not a port number; this TrafficTarget allows nothing`, 'Invalid');
+    }
     const rules = Array.isArray(tt.spec.rules) ? tt.spec.rules : [];
     if (rules.length === 0) book.note(tt, 'spec.rules: is empty (at least one rule is required); this TrafficTarget allows nothing', 'Invalid');
     const k = `${ns}/${dest.name}`;
@@ -158,7 +163,7 @@ export function resolveDestinations(targets: readonly TrafficTarget[], idx: Snap
     d.targets.push(tt);
     rules.forEach((rule, i) => {
       const r = resolveRule(tt, rule, i, sources, legacy, idx, book);
-      if (r && sources.length > 0) d.rules.push(r);
+      if (r && sources.length > 0 && !legacyBad) d.rules.push(r);
     });
     if (opts.accessMode === 'permissive') {
       book.note(tt, 'access mode is permissive: the rules are resolved, but traffic they do not allow is not denied');

@@ -1,6 +1,7 @@
 // resolve(): Snapshot -> ResolvedModel. Every SMI semantic rule is applied here,
 // once, so that the mesh renderers only translate an already-decided model.
 
+import { DESTINATION_PORT_ANNOTATION } from '../../schemas/conversion.js';
 import type { KubeObject, TrafficTarget } from '../../schemas/hub.js';
 import type { MeshOptions, Snapshot } from '../types.js';
 import { resolveDestinations } from './access.js';
@@ -12,18 +13,12 @@ import { namespaceOf, ResultBook } from './status.js';
 
 export { largestRemainder } from './percent.js';
 
-/**
- * Annotation in which conversion keeps a pre-v1alpha3 `destination.port`. Undefined until
- * schemas/conversion exports its key; then the port restricts every rule of the target.
- */
-const LEGACY_PORT_ANNOTATION: string | undefined = undefined;
-
+/** A pre-v1alpha3 `destination.port`, kept by conversion in an annotation; it restricts every rule. */
 function legacyPort(tt: TrafficTarget): number | undefined {
-  if (!LEGACY_PORT_ANNOTATION) return undefined;
-  const v = tt.metadata.annotations?.[LEGACY_PORT_ANNOTATION];
+  const v = tt.metadata.annotations?.[DESTINATION_PORT_ANNOTATION];
   if (v === undefined) return undefined;
   const n = Number(v);
-  return Number.isInteger(n) && n >= 1 && n <= 65535 ? n : undefined;
+  return Number.isInteger(n) && n >= 1 && n <= 65535 ? n : Number.NaN; // NaN: unreadable, allow nothing
 }
 
 export function resolve(snapshot: Snapshot, options: MeshOptions): ResolvedModel {

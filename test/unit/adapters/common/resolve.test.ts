@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { resolve } from '../../../../adapters/common/resolve.js';
+import { DESTINATION_PORT_ANNOTATION } from '../../../../schemas/conversion.js';
 import { DEFAULT_MESH_OPTIONS, type ObjectResult, type Snapshot } from '../../../../adapters/types.js';
 import { hrg, snapshot, split, svc, target, tcp, udp, workload } from './fixtures.js';
 
@@ -279,6 +280,34 @@ describe('resolve: TrafficTarget', () => {
     expect(result(m, 'TCPRoute shop/bad').status).to.equal('Invalid');
     expect(result(m, 'TCPRoute shop/bad').messages[0]).to.match(/^spec\.matches\.ports\[0\]/);
     expect(m.destinations[0]!.rules).to.deep.equal([]);
+  });
+});
+
+describe('resolve: legacy destination.port', () => {
+  const services = [svc('api', [8080, 9090])];
+  const withPort = (tt: ReturnType<typeof target>, port: string) => ({ ...tt, metadata: { ...tt.metadata, annotations: { [DESTINATION_PORT_ANNOTATION]: port } } });
+  const routes = [tcp('all'), tcp('some', [9090, 8080])];
+
+  it('restricts HTTP and all-port TCP rules to the port, intersects port lists', () => {
+    const m = run(snapshot({
+      services,
+      tcpRoutes: routes,
+      httpRouteGroups: [hrg('g', [{ name: 'm' }])],
+      trafficTargets: [withPort(target('tt', 'api', [{ kind: 'TCPRoute', name: 'all' }, { kind: 'TCPRoute', name: 'some' }, { kind: 'HTTPRouteGroup', name: 'g' }], [{ name: 'web' }]), '8080')],
+    }));
+    expect(m.destinations[0]!.rules.map((r) => r.ports)).to.deep.equal([[8080], [8080], [8080]]);
+  });
+
+  it('drops a rule whose ports exclude the legacy port', () => {
+    const m = run(snapshot({ services, tcpRoutes: [tcp('other', [9090])], trafficTargets: [withPort(target('tt', 'api', [{ kind: 'TCPRoute', name: 'other' }], [{ name: 'web' }]), '8080')] }));
+    expect(m.destinations[0]!.rules).to.deep.equal([]);
+  });
+
+  it('treats an unreadable annotation as Invalid and allows nothing', () => {
+    const m = run(snapshot({ services, tcpRoutes: routes, trafficTargets: [withPort(target('tt', 'api', [{ kind: 'TCPRoute', name: 'all' }], [{ name: 'web' }]), 'http')] }));
+    expect(m.destinations[0]!.rules).to.deep.equal([]);
+    expect(result(m, 'TrafficTarget shop/tt').status).to.equal('Invalid');
+    expect(result(m, 'TrafficTarget shop/tt').messages.join('\n')).to.contain(`metadata.annotations.${DESTINATION_PORT_ANNOTATION}`);
   });
 });
 
