@@ -34,8 +34,8 @@ export function parseQuantity(value: unknown): ExactQuantity | undefined {
   let mantissa = BigInt((whole || '0') + frac);
   let exp10 = -frac.length;
   if (suffix in BINARY_SUFFIX) mantissa *= 2n ** BigInt(BINARY_SUFFIX[suffix]!);
-  else if (suffix.startsWith('e') || suffix.startsWith('E')) exp10 += Number(suffix.slice(1));
-  else exp10 += DECIMAL_SUFFIX[suffix]!;
+  else if (suffix in DECIMAL_SUFFIX) exp10 += DECIMAL_SUFFIX[suffix]!;
+  else exp10 += Number(suffix.slice(1)); // e/E exponent
   if (sign === '-') mantissa = -mantissa;
   return { mantissa, exp10 };
 }

@@ -71,3 +71,25 @@ export function apiVersionsOf(kind: SmiKind): string[] {
   const info = kindInfo(kind);
   return info.versions.map((v) => `${info.group}/${v}`);
 }
+
+const LOOKALIKE_GROUPS = new Set(['split.smi-spec.io', 'access.smi-spec.io', 'specs.smi-spec.io', 'spec.smi-spec.io']);
+
+/**
+ * Why an object that looks like SMI (an SMI group, or an SMI kind with no group)
+ * is not one this operator serves; undefined for served SMI objects and for
+ * everything else (Services, Gateway API TCPRoutes, ...), which callers skip.
+ */
+export function unservedSmiReason(apiVersion: unknown, kind: unknown): string | undefined {
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string') return undefined;
+  if (servedKind(apiVersion, kind)) return undefined;
+  const slash = apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+  const known = KIND_TABLE.find((k) => k.kind === kind);
+  if (!group) {
+    return known ? `apiVersion ${apiVersion} has no API group; ${kind} is served as ${known.versions.map((v) => `${known.group}/${v}`).join(', ')}` : undefined;
+  }
+  if (!LOOKALIKE_GROUPS.has(group)) return undefined;
+  if (group === 'spec.smi-spec.io') return `group spec.smi-spec.io is a typo of the early SDK; use specs.smi-spec.io`;
+  if (!known || known.group !== group) return `kind ${kind} is not served in group ${group}`;
+  return `version ${apiVersion} of ${kind} is not served (served: ${known.versions.join(', ')})`;
+}

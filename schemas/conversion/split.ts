@@ -30,7 +30,7 @@ export function splitToHub(obj: KubeObject, version: string): HubConverted<Traff
     backends = rawBackends.map((b) => ({ service: String(b.service), weight: b.weight as number }));
   }
   hub.spec = { service: String(spec.service), backends };
-  if (version === 'v1alpha3' && spec.matches !== undefined) hub.spec.matches = clone(spec.matches) as TrafficSplit['spec']['matches'];
+  if ((version === 'v1alpha3' || version === 'v1alpha4') && spec.matches !== undefined) hub.spec.matches = clone(spec.matches) as TrafficSplit['spec']['matches'];
   if (version === 'v1alpha1' || version === 'v1alpha2') {
     const kept = takeJsonAnnotation(hub.metadata, HUB_FIELDS_ANNOTATION);
     if (Array.isArray(kept?.['spec.matches'])) hub.spec.matches = kept['spec.matches'] as TrafficSplit['spec']['matches'];
@@ -64,7 +64,7 @@ export function splitFromHub(hub: TrafficSplit, version: string): Converted {
   }
   const spec: Record<string, unknown> = { service: hub.spec.service, backends };
   if (hub.spec.matches !== undefined) {
-    if (version === 'v1alpha3') spec.matches = clone(hub.spec.matches);
+    if (version === 'v1alpha3' || version === 'v1alpha4') spec.matches = clone(hub.spec.matches);
     else setAnnotation(out.metadata, HUB_FIELDS_ANNOTATION, JSON.stringify({ 'spec.matches': hub.spec.matches }));
   }
   out.spec = spec;

@@ -48,7 +48,10 @@ export const TRAFFIC_TARGET: Record<string, VersionSchema> = {
       spec: obj(
         'Desired access.',
         { destination: subject('The destination of this traffic target.', false), rules: rules([...OLD_KINDS, 'UDPRoute']), sources },
-        ['destination', 'rules', 'sources'],
+        // Upstream also requires rules and sources here. A v1alpha1/2 object without
+        // them must still convert to this (storage) version, so the rule "at least
+        // one rule and one source" is semantic (validate.ts) for v1alpha3 objects.
+        ['destination'],
       ),
     },
     required: ['spec'],

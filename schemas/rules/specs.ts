@@ -1,0 +1,27 @@
+// Single-object semantic rules for HTTPRouteGroup (hub form). TCPRoute/UDPRoute
+// ports are fully covered by the structural schema (1..65535).
+import type { HTTPRouteGroup } from '../hub.js';
+import { re2Error } from '../regex.js';
+
+type Found = Array<{ path: string; message: string }>;
+
+export function routeGroupRules(hrg: HTTPRouteGroup, version: string): Found {
+  const out: Found = [];
+  const prefix = version === 'v1alpha1' || version === 'v1alpha2' ? 'matches' : 'spec.matches';
+  const firstIndex = new Map<string, number>();
+  hrg.spec.matches.forEach((m, i) => {
+    const at = `${prefix}[${i}]`;
+    const seen = firstIndex.get(m.name);
+    if (seen !== undefined) out.push({ path: `${at}.name`, message: `duplicate match name ${m.name} (also ${prefix}[${seen}])` });
+    else firstIndex.set(m.name, i);
+    if (m.pathRegex !== undefined) {
+      const err = re2Error(m.pathRegex);
+      if (err) out.push({ path: `${at}.pathRegex`, message: `not a valid RE2 regex: ${err}` });
+    }
+    for (const [name, regex] of Object.entries(m.headers ?? {})) {
+      const err = re2Error(regex);
+      if (err) out.push({ path: `${at}.headers.${name}`, message: `not a valid RE2 regex: ${err}` });
+    }
+  });
+  return out;
+}

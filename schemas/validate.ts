@@ -1,0 +1,51 @@
+// Validation of SMI objects: structural (JSON Schema of the object's own
+// version), then conversion to the hub, then single-object semantic rules.
+// Cross-object rules live in validateReferences and take the other objects as input.
+
+import { toHub } from './conversion.js';
+import type { HTTPRouteGroup, KubeObject, SmiObject, TrafficSplit, TrafficTarget } from './hub.js';
+import { objectRef } from './hub.js';
+import { problem, type Problem } from './problem.js';
+import { targetRules, withTargetDefaults } from './rules/access.js';
+import { targetReferenceRules } from './rules/references.js';
+import { splitRules } from './rules/split.js';
+import { routeGroupRules } from './rules/specs.js';
+import { servedKind } from './versions.js';
+
+/**
+ * Every problem of one object. The hub is returned only when there are none;
+ * it has the defaults filled in (TrafficTarget subject namespaces), unlike toHub,
+ * which must stay lossless.
+ */
+export function validateSmiObject(obj: KubeObject): { hub?: SmiObject; problems: Problem[] } {
+  const converted = toHub(obj);
+  if (!converted.hub) return { problems: converted.problems };
+  const hub = converted.hub;
+  const version = servedKind(obj.apiVersion, obj.kind)!.version;
+  let found: Array<{ path: string; message: string }> = [];
+  let result: SmiObject = hub;
+  switch (hub.kind) {
+    case 'TrafficSplit':
+      found = splitRules(hub as TrafficSplit);
+      break;
+    case 'TrafficTarget':
+      found = targetRules(hub as TrafficTarget, version);
+      result = withTargetDefaults(hub as TrafficTarget);
+      break;
+    case 'HTTPRouteGroup':
+      found = routeGroupRules(hub as HTTPRouteGroup, version);
+      break;
+    default:
+      break;
+  }
+  const ref = objectRef(obj);
+  const problems = found.map((f) => problem(ref, f.path, f.message));
+  return problems.length ? { problems } : { hub: result, problems };
+}
+
+/** Cross-object rules for one hub object against the others (pure, no I/O). */
+export function validateReferences(hub: SmiObject, others: SmiObject[]): Problem[] {
+  const ref = objectRef(hub);
+  if (hub.kind === 'TrafficTarget') return targetReferenceRules(hub as TrafficTarget, others).map((f) => problem(ref, f.path, f.message));
+  return [];
+}
