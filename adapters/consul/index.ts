@@ -1,8 +1,50 @@
-// Placeholder renderer until the consul adapter lands; replace the whole file.
-import type { MeshRenderer } from '../common/model.js';
+// The Consul (consul-k8s) renderer: ResolvedModel -> consul.hashicorp.com/v1alpha1
+// config-entry CRDs. Mapping and rationale: docs/adapters/consul.md.
+
+import type { KubeObject } from '../../schemas/hub.js';
+import type { MeshRenderer, ResolvedModel, RenderOutput } from '../common/model.js';
+import type { MeshOptions } from '../types.js';
+import { noteNamespaceCollisions } from './collisions.js';
+import { ServiceDefaultsBook } from './defaults.js';
+import { renderIntentions } from './intentions.js';
+import { NATIVE_KINDS } from './kinds.js';
+import { renderMtls } from './mtls.js';
+import { RenderSink } from './sink.js';
+import { renderSplits } from './split.js';
+
+export const PERMISSIVE_ACCESS_NOTE =
+  'accessMode permissive: SMI access is not enforced, no ServiceIntentions are emitted (Consul then applies its ACL default policy and any intentions of your own)';
+
+function compareObjects(a: KubeObject, b: KubeObject): number {
+  const ka = [a.apiVersion, a.kind, a.metadata.namespace ?? '', a.metadata.name];
+  const kb = [b.apiVersion, b.kind, b.metadata.namespace ?? '', b.metadata.name];
+  for (let i = 0; i < ka.length; i++) {
+    const x = ka[i] as string;
+    const y = kb[i] as string;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+export function render(model: ResolvedModel, options: MeshOptions): RenderOutput {
+  const sink = new RenderSink();
+  const defaults = new ServiceDefaultsBook();
+  renderSplits(model.splits, defaults, sink);
+  if (options.accessMode === 'enforce') {
+    renderIntentions(model.destinations, defaults, sink);
+  } else {
+    for (const dest of model.destinations) for (const t of dest.targets) sink.note(t, PERMISSIVE_ACCESS_NOTE);
+  }
+  renderMtls(model.destinations, options.mtlsMode, defaults, sink);
+  defaults.emitAll(sink);
+  noteNamespaceCollisions(sink);
+  return { objects: sink.emitted.map((e) => e.object).sort(compareObjects), notes: sink.notes };
+}
 
 export const renderer: MeshRenderer = {
   mesh: 'consul',
-  nativeKinds: [],
-  render: () => ({ objects: [], notes: [] }),
+  nativeKinds: NATIVE_KINDS,
+  render,
 };
+
+export { capabilities } from './capabilities.js';

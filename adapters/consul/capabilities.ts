@@ -1,0 +1,26 @@
+// What the Consul renderer can express, feature by feature, for docs/capabilities.md.
+
+export type Capability = 'exact' | `approximated: ${string}` | `unsupported: ${string}`;
+
+export const capabilities: Readonly<Record<string, Capability>> = {
+  'TrafficSplit weights':
+    'approximated: integer percentages by largest remainder (sum exactly 100) in ServiceSplitter weights; Consul could take 0.01% steps but every mesh gets the same percentages',
+  'TrafficSplit backends': 'exact',
+  'TrafficSplit matches (A/B)':
+    'approximated: ServiceRouter routes on the root send matching requests to a virtual service whose ServiceSplitter holds the split; needs an HTTP-based protocol (ServiceDefaults) on root, backends and the virtual service',
+  'TrafficSplit of TCP/UDP services': 'unsupported: Consul splitters and routers work only for http, http2 and grpc services',
+  'HTTPRouteGroup pathRegex': 'exact',
+  'HTTPRouteGroup methods': 'exact',
+  'HTTPRouteGroup headers': 'exact',
+  'TrafficTarget sources': 'approximated: Consul service named after the source ServiceAccount; Kubernetes namespace is not part of the identity without Consul Enterprise',
+  'TrafficTarget destination': 'approximated: the Consul services of the Services that select the ServiceAccount\'s pods (the ServiceAccount name when none does)',
+  'TrafficTarget HTTP rules': 'exact',
+  'TrafficTarget TCPRoute (all ports)': 'exact',
+  'TrafficTarget port restrictions': 'unsupported: intentions authorise every port of a service; the rule is dropped (narrower), unless it lists all the destination ports',
+  'TrafficTarget UDPRoute': 'unsupported: Consul service mesh carries no UDP traffic; an all-ports UDP rule becomes an L4 allow, one naming some ports is dropped',
+  'accessMode enforce (default deny)': 'exact',
+  'accessMode permissive': 'exact',
+  'mtlsMode strict': 'exact',
+  'mtlsMode permissive': 'approximated: ServiceDefaults mutualTLSMode permissive; needs transparent proxy and Mesh allowEnablingPermissiveMutualTLS',
+  'mtlsMode disabled': 'unsupported: Consul sidecars always use mTLS',
+};
