@@ -1,0 +1,177 @@
+import { expect } from 'chai';
+import type { KubeObject, SmiObject, TrafficTarget } from '../../../schemas/hub.js';
+import { formatProblem } from '../../../schemas/problem.js';
+import { validateReferences, validateSmiObject } from '../../../schemas/validate.js';
+
+const lines = (obj: KubeObject) => validateSmiObject(obj).problems.map(formatProblem);
+
+const split = (spec: Record<string, unknown>, version = 'v1alpha4'): KubeObject => ({
+  apiVersion: `split.smi-spec.io/${version}`,
+  kind: 'TrafficSplit',
+  metadata: { name: 'canary', namespace: 'shop' },
+  spec,
+});
+
+const target = (spec: Record<string, unknown>, namespace = 'shop'): KubeObject => ({
+  apiVersion: 'access.smi-spec.io/v1alpha3',
+  kind: 'TrafficTarget',
+  metadata: { name: 'allow', namespace },
+  spec,
+});
+
+const group = (matches: unknown[]): KubeObject => ({
+  apiVersion: 'specs.smi-spec.io/v1alpha4',
+  kind: 'HTTPRouteGroup',
+  metadata: { name: 'routes', namespace: 'shop' },
+  spec: { matches },
+});
+
+const SA = (name: string, namespace?: string) => ({ kind: 'ServiceAccount', name, ...(namespace ? { namespace } : {}) });
+
+describe('validateSmiObject', () => {
+  describe('TrafficSplit', () => {
+    it('accepts a valid split and returns its hub', () => {
+      const r = validateSmiObject(split({ service: 'web', backends: [{ service: 'web-v1', weight: 90 }, { service: 'web-v2', weight: 10 }] }));
+      expect(r.problems).to.deep.equal([]);
+      expect(r.hub?.apiVersion).to.equal('split.smi-spec.io/v1alpha4');
+    });
+    it('reports every problem of the object, each naming the field', () => {
+      const r = validateSmiObject(
+        split({
+          service: 'web',
+          backends: [
+            { service: 'web', weight: 0 },
+            { service: 'web-v2', weight: -5 },
+            { service: 'web-v2', weight: 0 },
+          ],
+        }),
+      );
+      expect(r.hub).to.equal(undefined);
+      expect(r.problems.map(formatProblem)).to.deep.equal([
+        'TrafficSplit shop/canary: spec.backends[0].service: is the root service web itself; a TrafficSplit cannot be self-referential',
+        'TrafficSplit shop/canary: spec.backends[1].weight: must be a non-negative whole number, got -5',
+        'TrafficSplit shop/canary: spec.backends[2].service: duplicate backend web-v2 (also spec.backends[1])',
+        'TrafficSplit shop/canary: spec.backends: at least one backend needs a positive weight',
+      ]);
+    });
+    it('rejects fractional weights from v1alpha2 on, and negative v1alpha1 quantities', () => {
+      expect(lines(split({ service: 'web', backends: [{ service: 'a', weight: 1.5 }] }, 'v1alpha2'))).to.deep.equal([
+        'TrafficSplit shop/canary: spec.backends[0].weight: must be integer',
+      ]);
+      expect(lines(split({ service: 'web', backends: [{ service: 'a', weight: '-1' }, { service: 'b', weight: 1 }] }, 'v1alpha1'))).to.deep.equal([
+        'TrafficSplit shop/canary: spec.backends[0].weight: "-1" is negative; weights must be >= 0',
+      ]);
+    });
+    it('rejects unknown fields and missing required ones', () => {
+      expect(lines(split({ service: 'web', backend: [] }))).to.deep.equal([
+        'TrafficSplit shop/canary: spec.backends: is required',
+        'TrafficSplit shop/canary: spec.backend: unknown field',
+      ]);
+    });
+    it('allows only HTTPRouteGroup matches', () => {
+      expect(lines(split({ service: 'web', backends: [{ service: 'a', weight: 1 }], matches: [{ kind: 'TCPRoute', name: 'x' }] }))).to.deep.equal([
+        'TrafficSplit shop/canary: spec.matches[0].kind: must be one of "HTTPRouteGroup"',
+      ]);
+    });
+  });
+
+  describe('TrafficTarget', () => {
+    const rules = [{ kind: 'HTTPRouteGroup', name: 'routes', matches: ['metrics'] }];
+    it('accepts a valid target and defaults subject namespaces to its own', () => {
+      const r = validateSmiObject(target({ destination: SA('api'), rules, sources: [SA('prom'), SA('web', 'front')] }));
+      expect(r.problems).to.deep.equal([]);
+      const spec = (r.hub as TrafficTarget).spec;
+      expect(spec.destination.namespace).to.equal('shop');
+      expect(spec.sources!.map((s) => s.namespace)).to.deep.equal(['shop', 'front']);
+    });
+    it('requires ServiceAccounts and the destination in its own namespace', () => {
+      expect(lines(target({ destination: { kind: 'Group', name: 'g', namespace: 'other' }, rules, sources: [{ kind: 'User', name: 'u' }] }))).to.deep.equal([
+        'TrafficTarget shop/allow: spec.destination.kind: must be ServiceAccount, got Group',
+        'TrafficTarget shop/allow: spec.destination.namespace: must be the TrafficTarget\'s own namespace shop, got other',
+        'TrafficTarget shop/allow: spec.sources[0].kind: must be ServiceAccount, got User',
+      ]);
+    });
+    it('v1alpha3 needs at least one rule and one source', () => {
+      expect(lines(target({ destination: SA('api'), rules: [], sources: [] }))).to.deep.equal([
+        'TrafficTarget shop/allow: spec.rules: must list at least one rule',
+        'TrafficTarget shop/allow: spec.sources: must list at least one source',
+      ]);
+      expect(lines(target({ destination: SA('api') }))).to.have.length(2);
+    });
+    it('v1alpha2 may omit rules and sources; the port must be 1..65535', () => {
+      const v2 = (port: number): KubeObject => ({ ...target({ destination: { ...SA('api'), port } }), apiVersion: 'access.smi-spec.io/v1alpha2' });
+      expect(lines(v2(8080))).to.deep.equal([]);
+      expect(lines(v2(70000))).to.deep.equal(['TrafficTarget shop/allow: spec.destination.port: must be <= 65535']);
+    });
+    it('checks rule kinds per version and matches on non-HTTP rules', () => {
+      expect(lines(target({ destination: SA('api'), rules: [{ kind: 'GRPCRoute', name: 'x' }], sources: [SA('a')] }))).to.deep.equal([
+        'TrafficTarget shop/allow: spec.rules[0].kind: must be one of "HTTPRouteGroup", "TCPRoute", "UDPRoute"',
+      ]);
+      expect(lines(target({ destination: SA('api'), rules: [{ kind: 'TCPRoute', name: 'x', matches: ['m'] }], sources: [SA('a')] }))).to.deep.equal([
+        'TrafficTarget shop/allow: spec.rules[0].matches: only HTTPRouteGroup rules name matches; TCPRoute x has none to select',
+      ]);
+    });
+    it('names v1alpha1 fields as written (no spec wrapper, specs for rules)', () => {
+      const v1: KubeObject = { apiVersion: 'access.smi-spec.io/v1alpha1', kind: 'TrafficTarget', metadata: { name: 'old' }, destination: { kind: 'Pod', name: 'x' } };
+      expect(lines(v1)).to.deep.equal(['TrafficTarget default/old: destination.kind: must be ServiceAccount, got Pod']);
+    });
+  });
+
+  describe('HTTPRouteGroup', () => {
+    it('accepts RE2 regexes in both headers shapes', () => {
+      expect(lines(group([{ name: 'a', pathRegex: '/api/.*', methods: ['GET'], headers: { 'user-agent': '.*Firefox.*' } }]))).to.deep.equal([]);
+      expect(lines(group([{ name: 'a', headers: [{ cookie: '^(.*?;)?(type=insider)(;.*)?$' }] }]))).to.deep.equal([]);
+    });
+    it('rejects look-around, back-references and bad syntax, methods off the enum and duplicate names', () => {
+      expect(
+        lines(
+          group([
+            { name: 'a', pathRegex: '/(?!admin).*', methods: ['FETCH'] },
+            { name: 'a', headers: { cookie: '(a)\\1' } },
+            { name: 'b', pathRegex: '[' },
+          ]),
+        ),
+      ).to.deep.equal([
+        'HTTPRouteGroup shop/routes: spec.matches[0].methods[0]: must be one of "*", "GET", "HEAD", "PUT", "POST", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"',
+      ]);
+      expect(lines(group([{ name: 'a', pathRegex: '/(?!admin).*' }, { name: 'a', headers: { cookie: '(a)\\1' } }, { name: 'b', pathRegex: '[' }]))).to.deep.equal([
+        'HTTPRouteGroup shop/routes: spec.matches[0].pathRegex: not a valid RE2 regex: invalid or unsupported Perl syntax: `(?!`',
+        'HTTPRouteGroup shop/routes: spec.matches[1].name: duplicate match name a (also spec.matches[0])',
+        'HTTPRouteGroup shop/routes: spec.matches[1].headers.cookie: not a valid RE2 regex: invalid escape sequence: `\\1`',
+        'HTTPRouteGroup shop/routes: spec.matches[2].pathRegex: not a valid RE2 regex: missing closing ]: `[`',
+      ]);
+    });
+  });
+
+  describe('TCPRoute / UDPRoute', () => {
+    it('checks ports are 1..65535 and accepts an empty list (all ports)', () => {
+      const route = (kind: string, ports: number[]): KubeObject => ({ apiVersion: 'specs.smi-spec.io/v1alpha4', kind, metadata: { name: 'r' }, spec: { matches: { ports } } });
+      expect(lines(route('TCPRoute', []))).to.deep.equal([]);
+      expect(lines(route('UDPRoute', [0, 53, 65536]))).to.deep.equal([
+        'UDPRoute default/r: spec.matches.ports[0]: must be >= 1',
+        'UDPRoute default/r: spec.matches.ports[2]: must be <= 65535',
+      ]);
+    });
+  });
+});
+
+describe('validateReferences', () => {
+  const hub = (obj: KubeObject): SmiObject => {
+    const r = validateSmiObject(obj);
+    expect(r.problems).to.deep.equal([]);
+    return r.hub!;
+  };
+  const routes = hub(group([{ name: 'metrics', pathRegex: '/metrics' }, { name: 'api' }]));
+  const tt = hub(target({ destination: SA('api'), rules: [{ kind: 'HTTPRouteGroup', name: 'routes', matches: ['metrics', 'health'] }], sources: [SA('prom')] }));
+
+  it('flags rule matches the referenced HTTPRouteGroup does not define', () => {
+    expect(validateReferences(tt, [routes]).map(formatProblem)).to.deep.equal([
+      'TrafficTarget shop/allow: spec.rules[0].matches[1]: HTTPRouteGroup shop/routes has no match named health (it has: metrics, api)',
+    ]);
+  });
+  it('says nothing when the group is not given or lives in another namespace', () => {
+    expect(validateReferences(tt, [])).to.deep.equal([]);
+    const elsewhere = { ...routes, metadata: { ...routes.metadata, namespace: 'other' } } as SmiObject;
+    expect(validateReferences(tt, [elsewhere])).to.deep.equal([]);
+  });
+});
