@@ -1,0 +1,123 @@
+// buildSnapshot(): raw Kubernetes objects (files or the operator's cache) -> the
+// Snapshot the adapters read. SMI objects of any served version are validated and
+// converted to the hub; invalid ones are left out and reported as Problems.
+// One pass plus map look-ups: the operator calls this on every change.
+
+import { isSmiGroup } from '../../schemas/versions.js';
+import { validateSmiObject } from '../../schemas/validate.js';
+import type { HTTPRouteGroup, KubeObject, SmiObject, TCPRoute, TrafficSplit, TrafficTarget, UDPRoute } from '../../schemas/hub.js';
+import { objectRef } from '../../schemas/hub.js';
+import { problem, type Problem } from '../../schemas/problem.js';
+import type { ServiceInfo, ServicePort, Snapshot, WorkloadInfo } from '../types.js';
+import { compareStrings, namespaceOf } from './status.js';
+
+const POD_CONTROLLERS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+const PROTOCOLS = new Set(['TCP', 'UDP', 'SCTP']);
+
+type Rec = Record<string, unknown>;
+const rec = (v: unknown): Rec => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : {});
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+function stringMap(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(rec(v))) if (typeof x === 'string') out[k] = x;
+  return out;
+}
+
+function servicePorts(obj: KubeObject, problems: Problem[]): ServicePort[] {
+  const raw = rec(obj.spec).ports;
+  const out: ServicePort[] = [];
+  (Array.isArray(raw) ? raw : []).forEach((p: unknown, i) => {
+    const r = rec(p);
+    if (typeof r.port !== 'number' || !Number.isInteger(r.port) || r.port < 1 || r.port > 65535) {
+      problems.push(problem(objectRef(obj), `spec.ports[${i}].port`, `must be a port number 1-65535, got ${JSON.stringify(r.port)}`));
+      return;
+    }
+    const port: ServicePort = { port: r.port, protocol: 'TCP' };
+    if (str(r.name)) port.name = r.name as string;
+    if (typeof r.targetPort === 'number' || str(r.targetPort)) port.targetPort = r.targetPort as number | string;
+    if (typeof r.protocol === 'string' && PROTOCOLS.has(r.protocol)) port.protocol = r.protocol as ServicePort['protocol'];
+    if (str(r.appProtocol)) port.appProtocol = r.appProtocol as string;
+    out.push(port);
+  });
+  return out;
+}
+
+function serviceInfo(obj: KubeObject, problems: Problem[]): ServiceInfo {
+  const info: ServiceInfo = { namespace: namespaceOf(obj), name: obj.metadata.name, ports: servicePorts(obj, problems) };
+  const selector = stringMap(rec(obj.spec).selector);
+  if (Object.keys(selector).length > 0) info.selector = selector;
+  return info;
+}
+
+/** The identity and labels of the pods an object runs (a Pod, or a controller's template). */
+function workloadInfo(obj: KubeObject): WorkloadInfo {
+  const isPod = obj.kind === 'Pod';
+  const podSpec = isPod ? rec(obj.spec) : rec(rec(rec(obj.spec).template).spec);
+  const labels = isPod ? stringMap(obj.metadata.labels) : stringMap(rec(rec(rec(obj.spec).template).metadata).labels);
+  // `serviceAccount` is the deprecated alias the API server still honours.
+  const sa = str(podSpec.serviceAccountName) ?? str(podSpec.serviceAccount) ?? 'default';
+  return { namespace: namespaceOf(obj), owner: `${obj.kind}/${obj.metadata.name}`, serviceAccount: sa, podLabels: labels };
+}
+
+const isWorkloadKind = (o: KubeObject): boolean =>
+  (o.kind === 'Pod' && o.apiVersion === 'v1') || (POD_CONTROLLERS.has(o.kind) && o.apiVersion === 'apps/v1');
+
+/** True when a controller that is itself in the input owns `obj`: its template already describes the pods. */
+function ownedByKnownController(obj: KubeObject, known: Set<string>): boolean {
+  const owner = obj.metadata.ownerReferences?.find((r) => r.controller);
+  return owner !== undefined && known.has(`${owner.kind}/${namespaceOf(obj)}/${owner.name}`);
+}
+
+const byNsName = <T extends { namespace: string; name?: string; owner?: string }>(a: T, b: T): number =>
+  compareStrings(a.namespace, b.namespace) || compareStrings(a.name ?? a.owner ?? '', b.name ?? b.owner ?? '');
+
+const byObject = (a: KubeObject, b: KubeObject): number =>
+  compareStrings(namespaceOf(a), namespaceOf(b)) || compareStrings(a.metadata.name, b.metadata.name);
+
+export function buildSnapshot(objects: readonly KubeObject[]): { snapshot: Snapshot; problems: Problem[] } {
+  const problems: Problem[] = [];
+  // Last definition of a kind/namespace/name wins, like a repeated `kubectl apply`.
+  const smi = new Map<string, SmiObject>();
+  const services = new Map<string, ServiceInfo>();
+  const accounts = new Map<string, { namespace: string; name: string }>();
+  const workloadObjs = new Map<string, KubeObject>();
+
+  for (const raw of objects) {
+    const obj: KubeObject = { ...raw, metadata: { ...rec(raw.metadata), namespace: namespaceOf(raw) } as KubeObject['metadata'] };
+    if (!str(obj.metadata.name)) {
+      problems.push(problem(objectRef(obj), 'metadata.name', 'is required'));
+      continue;
+    }
+    const key = `${obj.kind}/${namespaceOf(obj)}/${obj.metadata.name}`;
+    if (isSmiGroup(obj.apiVersion)) {
+      const { hub, problems: found } = validateSmiObject(obj);
+      problems.push(...found);
+      if (!hub) continue;
+      if (smi.has(key)) problems.push(problem(objectRef(obj), '', 'is defined more than once; the last definition is used'));
+      smi.set(key, hub);
+    } else if (obj.kind === 'Service' && obj.apiVersion === 'v1') {
+      services.set(key, serviceInfo(obj, problems));
+    } else if (obj.kind === 'ServiceAccount' && obj.apiVersion === 'v1') {
+      accounts.set(key, { namespace: namespaceOf(obj), name: obj.metadata.name });
+    } else if (isWorkloadKind(obj)) {
+      workloadObjs.set(key, obj);
+    }
+  }
+
+  const known = new Set(workloadObjs.keys());
+  const workloads = [...workloadObjs.values()].filter((o) => !ownedByKnownController(o, known)).map(workloadInfo);
+  const hubs = [...smi.values()].sort(byObject);
+  const ofKind = <T extends SmiObject>(kind: T['kind']): T[] => hubs.filter((h): h is T => h.kind === kind);
+  const snapshot: Snapshot = {
+    trafficSplits: ofKind<TrafficSplit>('TrafficSplit'),
+    trafficTargets: ofKind<TrafficTarget>('TrafficTarget'),
+    httpRouteGroups: ofKind<HTTPRouteGroup>('HTTPRouteGroup'),
+    tcpRoutes: ofKind<TCPRoute>('TCPRoute'),
+    udpRoutes: ofKind<UDPRoute>('UDPRoute'),
+    services: [...services.values()].sort(byNsName),
+    serviceAccounts: [...accounts.values()].sort(byNsName),
+    workloads: workloads.sort(byNsName),
+  };
+  return { snapshot, problems };
+}
