@@ -1,8 +1,67 @@
-// Placeholder renderer until the istio adapter lands; replace the whole file.
-import type { MeshRenderer } from '../common/model.js';
+// The Istio 1.30 renderer: ResolvedModel -> VirtualServices (splits),
+// AuthorizationPolicies (access, enforce mode) and PeerAuthentications (mTLS).
+// The mapping and the Istio facts it relies on: docs/adapters/istio.md.
+
+import { objectRef, type KubeObject } from '../../schemas/hub.js';
+import type { MeshRenderer, RenderNote, RenderOutput, ResolvedDestination, ResolvedModel } from '../common/model.js';
+import type { MeshOptions, WorkloadInfo } from '../types.js';
+import { renderAuthorizationPolicy } from './authorization.js';
+import { NATIVE_KINDS } from './kinds.js';
+import { renderPeerAuthentication } from './peerauthentication.js';
+import { workloadSelector } from './selector.js';
+import { renderSplit } from './virtualservice.js';
+
+function renderDestination(d: ResolvedDestination, known: readonly WorkloadInfo[], options: MeshOptions): RenderOutput {
+  const notes: RenderNote[] = [];
+  const toTargets = (message: string, status?: RenderNote['status']): void => {
+    for (const t of d.targets) notes.push(status ? { object: objectRef(t), status, message } : { object: objectRef(t), message });
+  };
+  const sel = workloadSelector(d, known);
+  if (!sel.ok) {
+    // No pods: nothing to protect yet. Unselectable pods under enforce: access is not enforced.
+    const unenforced = options.accessMode === 'enforce' && d.workloads.length > 0;
+    toTargets(`spec.destination: ${sel.reason}; no AuthorizationPolicy or PeerAuthentication is emitted for it`, unenforced ? 'Unsupported' : undefined);
+    return { objects: [], notes };
+  }
+  const objects: KubeObject[] = [renderPeerAuthentication(d, sel.matchLabels, options.mtlsMode)];
+  if (options.accessMode === 'permissive') {
+    toTargets('access mode is permissive: no AuthorizationPolicy is emitted, so traffic is not restricted');
+    return { objects, notes };
+  }
+  const ap = renderAuthorizationPolicy(d, sel.matchLabels, options);
+  objects.push(ap.policy);
+  notes.push(...ap.notes);
+  if (options.mtlsMode === 'disabled' && d.rules.length > 0) {
+    toTargets('mTLS is disabled, so requests carry no source principal and no source can be allowed: all traffic to the destination is denied', 'Unsupported');
+  }
+  return { objects, notes };
+}
+
+function sortKey(o: KubeObject): string {
+  return [o.apiVersion, o.kind, o.metadata.namespace ?? '', o.metadata.name].join('\u0000');
+}
+
+export function render(model: ResolvedModel, options: MeshOptions): RenderOutput {
+  const objects: KubeObject[] = [];
+  const notes: RenderNote[] = [];
+  for (const s of model.splits) {
+    const r = renderSplit(s, options);
+    objects.push(...r.objects);
+    notes.push(...r.notes);
+  }
+  // The model carries only governed ServiceAccounts' pods; those are the ones a selector can be checked against.
+  const known = model.destinations.flatMap((d) => d.workloads);
+  for (const d of model.destinations) {
+    const r = renderDestination(d, known, options);
+    objects.push(...r.objects);
+    notes.push(...r.notes);
+  }
+  objects.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+  return { objects, notes };
+}
 
 export const renderer: MeshRenderer = {
   mesh: 'istio',
-  nativeKinds: [],
-  render: () => ({ objects: [], notes: [] }),
+  nativeKinds: NATIVE_KINDS,
+  render,
 };

@@ -1,0 +1,134 @@
+// ResolvedDestination (enforce mode) -> one security.istio.io/v1 ALLOW AuthorizationPolicy
+// on the destination's pods. An ALLOW policy denies whatever none of its rules match,
+// which is SMI's default deny; no rules at all means allow nothing. Anything that
+// cannot be expressed exactly is dropped (narrower) and reported, never widened.
+
+import { objectRef, type KubeObject } from '../../schemas/hub.js';
+import type { AccessRule, HttpCondition, RenderNote, ResolvedDestination } from '../common/model.js';
+import { managedMetadata, nativeName } from '../common/meta.js';
+import type { MeshOptions, ServiceInfo } from '../types.js';
+import { AUTHORIZATION_POLICY } from './kinds.js';
+import { policyString, toSimpleMatches } from './regex.js';
+
+interface Operation {
+  paths?: string[];
+  methods?: string[];
+  ports?: string[];
+}
+
+interface Condition {
+  key: string;
+  values: string[];
+}
+
+interface PolicyRule {
+  from: Array<{ source: { principals: string[] } }>;
+  to?: Array<{ operation: Operation }>;
+  when?: Condition[];
+}
+
+type Translated = { ok: true; operation: Operation; when: Condition[]; narrowed: string[] } | { ok: false; why: string };
+
+const uniq = (xs: string[]): string[] => [...new Set(xs)];
+
+/** HTTP condition -> operation + `when`; fails rather than approximate wider. */
+export function translateCondition(c: HttpCondition): Translated {
+  const operation: Operation = {};
+  const when: Condition[] = [];
+  const narrowed: string[] = [];
+  if (c.pathRegex !== undefined) {
+    const m = toSimpleMatches(c.pathRegex);
+    if (!m) return { ok: false, why: `pathRegex ${JSON.stringify(c.pathRegex)} has no AuthorizationPolicy form (paths support only exact, prefix and suffix matches)` };
+    operation.paths = uniq(m.map(policyString));
+  }
+  if (c.methods && c.methods.length > 0) operation.methods = [...c.methods];
+  for (const h of c.headers) {
+    const m = toSimpleMatches(h.regex);
+    if (!m) return { ok: false, why: `header ${h.name} regex ${JSON.stringify(h.regex)} has no AuthorizationPolicy form (header values support only exact, prefix and suffix matches)` };
+    if (m.some((x) => x.kind === 'presence')) narrowed.push(`header ${h.name}: an empty value is not matched (Istio's "*" needs a non-empty value)`);
+    when.push({ key: `request.headers[${h.name}]`, values: uniq(m.map(policyString)) });
+  }
+  // HTTP-only fields make Istio ignore an ALLOW rule for non-HTTP traffic; an HTTP rule
+  // without any would also admit raw TCP on the port, so mark it HTTP with "any path".
+  if (!operation.paths && !operation.methods && when.length === 0) operation.paths = ['*'];
+  return { ok: true, operation, when, narrowed };
+}
+
+type MappedPorts = { ports: number[]; unresolved: string[] };
+
+/**
+ * SMI ports are the ports clients connect to; Istio matches the port the workload
+ * receives on. A port of a Service selecting the destination's pods becomes its
+ * targetPort; any other port is taken as the workload's own port.
+ */
+export function workloadPorts(ports: readonly number[], services: readonly ServiceInfo[]): MappedPorts {
+  const out = new Set<number>();
+  const unresolved: string[] = [];
+  for (const p of ports) {
+    const hits = services.flatMap((s) => s.ports.filter((sp) => sp.port === p && (sp.protocol ?? 'TCP') === 'TCP').map((sp) => ({ s, sp })));
+    if (hits.length === 0) out.add(p);
+    for (const { s, sp } of hits) {
+      if (typeof sp.targetPort === 'string') unresolved.push(`port ${p} of Service ${s.namespace}/${s.name} targets the named container port ${JSON.stringify(sp.targetPort)}, which cannot be resolved without the pod spec`);
+      else out.add(sp.targetPort ?? p);
+    }
+  }
+  return { ports: [...out].sort((a, b) => a - b), unresolved };
+}
+
+export function principal(trustDomain: string, namespace: string, serviceAccount: string): string {
+  return `${trustDomain}/ns/${namespace}/sa/${serviceAccount}`;
+}
+
+function policyRules(d: ResolvedDestination, r: AccessRule, options: MeshOptions, notes: RenderNote[]): PolicyRule[] {
+  const ref = objectRef(r.target);
+  const principals = uniq(r.sources.map((s) => principal(options.trustDomain, s.namespace, s.serviceAccount))).sort();
+  if (principals.length === 0) return [];
+  const from = [{ source: { principals } }];
+  const mapped = workloadPorts(r.ports, d.services);
+  for (const u of mapped.unresolved) notes.push({ object: ref, status: 'Unsupported', message: `${r.path}: ${u}; that port is not allowed` });
+  if (r.ports.length > 0 && mapped.ports.length === 0) return [];
+  const ports = mapped.ports.map(String);
+  if (!r.http) return [ports.length > 0 ? { from, to: [{ operation: { ports } }] } : { from }];
+  const out: PolicyRule[] = [];
+  for (const c of r.http) {
+    const t = translateCondition(c);
+    if (!t.ok) {
+      notes.push({ object: ref, status: 'Unsupported', message: `${r.path}: HTTPRouteGroup match ${c.origin}: ${t.why}; the match allows nothing` });
+      continue;
+    }
+    for (const n of t.narrowed) notes.push({ object: ref, message: `${r.path}: HTTPRouteGroup match ${c.origin}: ${n}` });
+    const operation = ports.length > 0 ? { ...t.operation, ports } : t.operation;
+    out.push(t.when.length > 0 ? { from, to: [{ operation }], when: t.when } : { from, to: [{ operation }] });
+  }
+  return out;
+}
+
+export interface AccessRender {
+  policy: KubeObject;
+  notes: RenderNote[];
+}
+
+export function renderAuthorizationPolicy(d: ResolvedDestination, matchLabels: Record<string, string>, options: MeshOptions): AccessRender {
+  const notes: RenderNote[] = [];
+  const rules: PolicyRule[] = [];
+  const seen = new Set<string>();
+  for (const r of d.rules) {
+    for (const pr of policyRules(d, r, options, notes)) {
+      const key = JSON.stringify(pr);
+      if (!seen.has(key)) rules.push(pr);
+      seen.add(key);
+    }
+  }
+  const spec: Record<string, unknown> = { selector: { matchLabels }, action: 'ALLOW' };
+  if (rules.length > 0) spec.rules = rules; // absent: the policy matches nothing, i.e. deny all
+  const name = nativeName('smi-access', d.serviceAccount);
+  return {
+    policy: {
+      apiVersion: AUTHORIZATION_POLICY.apiVersion,
+      kind: AUTHORIZATION_POLICY.kind,
+      metadata: managedMetadata(name, d.namespace, 'istio', d.targets),
+      spec,
+    },
+    notes,
+  };
+}

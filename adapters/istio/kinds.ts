@@ -1,0 +1,15 @@
+// The Istio kinds this adapter emits (and only those): the operator derives its
+// watches, pruning and RBAC from this list. No DestinationRule: backends are
+// separate Services (no subsets needed) and Istio's auto mTLS (on by default)
+// already makes clients follow the server's PeerAuthentication mode.
+
+export const VIRTUAL_SERVICE = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', plural: 'virtualservices' } as const;
+export const AUTHORIZATION_POLICY = { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', plural: 'authorizationpolicies' } as const;
+export const PEER_AUTHENTICATION = { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', plural: 'peerauthentications' } as const;
+
+export const NATIVE_KINDS = [VIRTUAL_SERVICE, AUTHORIZATION_POLICY, PEER_AUTHENTICATION] as const;
+
+/** `<svc>.<ns>.svc.<clusterDomain>`: Istio reads short hosts relative to the rule's namespace, so always use the FQDN. */
+export function serviceFqdn(name: string, namespace: string, clusterDomain: string): string {
+  return `${name}.${namespace}.svc.${clusterDomain}`;
+}

@@ -1,0 +1,109 @@
+// ResolvedSplit -> one networking.istio.io/v1 VirtualService on the root Service's FQDN.
+// Destinations carry no port: Istio then routes each request to the backend port
+// with the number the client used (GetDestinationCluster uses the listener port),
+// and resolve() guarantees every backend serves every root port. So one route
+// table covers all ports exactly, with no per-port duplication.
+
+import { objectRef, type KubeObject } from '../../schemas/hub.js';
+import type { HttpCondition, RenderNote, ResolvedSplit } from '../common/model.js';
+import { managedMetadata, nativeName } from '../common/meta.js';
+import type { MeshOptions } from '../types.js';
+import { serviceFqdn, VIRTUAL_SERVICE } from './kinds.js';
+import { classifyPort } from './protocol.js';
+import { searchToFullMatch } from './regex.js';
+
+type StringMatch = { exact: string } | { regex: string };
+
+interface HttpMatchRequest {
+  uri?: StringMatch;
+  method?: StringMatch;
+  headers?: Record<string, StringMatch>;
+}
+
+interface WeightedDestination {
+  destination: { host: string };
+  weight?: number;
+}
+
+/** Fields of one SMI match are ANDed, exactly as within one Istio HTTPMatchRequest. */
+export function httpMatchRequest(c: HttpCondition): HttpMatchRequest {
+  const m: HttpMatchRequest = {};
+  if (c.pathRegex !== undefined) m.uri = { regex: searchToFullMatch(c.pathRegex) };
+  const methods = c.methods ?? [];
+  // One request has one method, so an alternation is exact and avoids a match per method.
+  if (methods.length === 1) m.method = { exact: methods[0] as string };
+  else if (methods.length > 1) m.method = { regex: methods.join('|') };
+  if (c.headers.length > 0) {
+    m.headers = {};
+    for (const h of c.headers) m.headers[h.name] = { regex: searchToFullMatch(h.regex) };
+  }
+  return m;
+}
+
+export interface SplitRender {
+  objects: KubeObject[];
+  notes: RenderNote[];
+}
+
+export function renderSplit(s: ResolvedSplit, options: MeshOptions): SplitRender {
+  const ref = objectRef(s.split);
+  const notes: RenderNote[] = [];
+  const note = (message: string, status?: RenderNote['status']): void => {
+    notes.push(status ? { object: ref, status, message } : { object: ref, message });
+  };
+  const rootHost = serviceFqdn(s.root.name, s.root.namespace, options.clusterDomain);
+  const weighted: WeightedDestination[] = s.backends.map((b) => ({
+    destination: { host: serviceFqdn(b.service.name, b.service.namespace, options.clusterDomain) },
+    weight: b.percent,
+  }));
+
+  const classes = s.root.ports.map((p) => ({ port: p, cls: classifyPort(p) }));
+  const http = classes.some((c) => c.cls === 'http' || c.cls === 'sniffed');
+  const tcp = classes.some((c) => c.cls === 'tcp' || c.cls === 'sniffed');
+  const tls = classes.filter((c) => c.cls === 'tls').map((c) => c.port.port);
+  for (const c of classes.filter((x) => x.cls === 'unproxied')) {
+    note(`spec.service: port ${c.port.port}/${c.port.protocol ?? 'TCP'} of Service ${s.namespace}/${s.root.name} is not proxied by Istio; traffic to it is not split`);
+  }
+
+  const spec: Record<string, unknown> = { hosts: [rootHost] };
+  const matchAll = s.matches.length === 0 || s.matches.some((c) => Object.keys(httpMatchRequest(c)).length === 0);
+  if (s.matches.length > 0) {
+    // Only HTTP requests can match an HTTPRouteGroup; TCP and TLS traffic stays on the root Service.
+    if (!http) {
+      note(`spec.matches: Service ${s.namespace}/${s.root.name} has no HTTP port, so no request can match and the split has no effect`, 'Unsupported');
+      return { objects: [], notes };
+    }
+    if (matchAll) {
+      spec.http = [{ name: 'smi-split', route: weighted }];
+    } else {
+      const seen = new Map<string, number>();
+      const routes: unknown[] = s.matches.map((c) => {
+        const n = (seen.get(c.origin) ?? 0) + 1;
+        seen.set(c.origin, n);
+        return { name: n === 1 ? c.origin : `${c.origin}#${n}`, match: [httpMatchRequest(c)], route: weighted };
+      });
+      routes.push({ name: 'smi-default', route: [{ destination: { host: rootHost } }] });
+      spec.http = routes;
+    }
+  } else {
+    if (http) spec.http = [{ name: 'smi-split', route: weighted }];
+    if (tcp) spec.tcp = [{ route: weighted }];
+    if (tls.length > 0) {
+      // Istio routes unterminated TLS only through `tls` routes, which must match on SNI.
+      spec.tls = [{ match: tls.map((port) => ({ port, sniHosts: [rootHost] })), route: weighted }];
+      note(`spec.service: TLS port(s) ${tls.join(', ')} are split only for connections whose SNI is ${rootHost}; other TLS connections go to the root Service`);
+    }
+  }
+  if (!spec.http && !spec.tcp && !spec.tls) {
+    note(`spec.service: Service ${s.namespace}/${s.root.name} has no port Istio proxies; nothing to split`, 'Unsupported');
+    return { objects: [], notes };
+  }
+  const name = nativeName('smi-split', s.split.metadata.name);
+  const vs: KubeObject = {
+    apiVersion: VIRTUAL_SERVICE.apiVersion,
+    kind: VIRTUAL_SERVICE.kind,
+    metadata: managedMetadata(name, s.namespace, 'istio', [s.split]),
+    spec,
+  };
+  return { objects: [vs], notes };
+}
