@@ -1,0 +1,218 @@
+// ResolvedDestination -> Linkerd inbound policy (accessMode enforce).
+//
+// Per destination pod port: a Server (accessPolicy deny) selecting the ServiceAccount's
+// pods, so everything not authorized is denied. Sources allowed on the whole port get a
+// MeshTLSAuthentication + AuthorizationPolicy on the Server. HTTP conditions become
+// inbound HTTPRoutes (parentRef: the Server), each authorized for the sources whose
+// rules contain the condition plus the whole-port sources. Linkerd picks one route
+// per request (the most specific), so a request matching conditions of several
+// different source sets is allowed for one of those sets only: narrower, never wider.
+
+import type { KubeObject, TrafficTarget } from '../../schemas/hub.js';
+import { objectRef } from '../../schemas/hub.js';
+import type { RenderNote, ResolvedDestination, SourceIdentity } from '../common/model.js';
+import { managedMetadata, nativeName } from '../common/meta.js';
+import type { WorkloadInfo } from '../types.js';
+import { AUTHORIZATION_POLICY, GATEWAY_GROUP, HTTPROUTE, MESH_TLS_AUTHENTICATION, POLICY_GROUP, ROUTE_LIMITS, SERVER } from './kinds.js';
+import { conditionMatches, MATCH_ALL, type HTTPRouteMatch } from './matches.js';
+import { podPorts, podPortsForServicePort, type PodPort } from './ports.js';
+import { podSelectorFor } from './selector.js';
+
+/** Sources with the TrafficTargets that granted them (for ownerReferences). */
+class Grant {
+  readonly sources = new Map<string, SourceIdentity>();
+  readonly targets = new Set<TrafficTarget>();
+  add(sources: readonly SourceIdentity[], target: TrafficTarget): void {
+    for (const s of sources) this.sources.set(`${s.namespace}/${s.serviceAccount}`, s);
+    this.targets.add(target);
+  }
+  merge(other: Grant): void {
+    for (const [k, s] of other.sources) this.sources.set(k, s);
+    for (const t of other.targets) this.targets.add(t);
+  }
+  key(): string {
+    return [...this.sources.keys()].sort().join(',');
+  }
+  identities(): SourceIdentity[] {
+    return [...this.sources.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
+  }
+}
+
+interface PortPlan {
+  pod: PodPort;
+  /** Allowed on every connection to the port. */
+  whole: Grant;
+  /** HTTP conditions by the JSON of their matches (equal conditions merge). */
+  conditions: Map<string, { matches: HTTPRouteMatch[]; grant: Grant }>;
+}
+
+export interface AccessContext {
+  /** Workloads of other ServiceAccounts in the destination's namespace (a selector must not pick them). */
+  otherWorkloads: readonly WorkloadInfo[];
+}
+
+const portLabel = (p: number | string): string => String(p);
+
+function plan(d: ResolvedDestination, ports: PodPort[], note: (t: TrafficTarget, m: string) => void): PortPlan[] {
+  const plans = ports.map((pod) => ({ pod, whole: new Grant(), conditions: new Map<string, { matches: HTTPRouteMatch[]; grant: Grant }>() }));
+  const planOf = new Map(plans.map((p) => [p.pod, p]));
+  for (const rule of d.rules) {
+    let targets: PodPort[] = ports;
+    if (rule.ports.length > 0) {
+      targets = [];
+      for (const sp of rule.ports) {
+        const hit = podPortsForServicePort(ports, sp);
+        if (hit.length === 0) note(rule.target, `${rule.path}: port ${sp} is not a TCP port of any Service selecting the pods of ServiceAccount ${d.serviceAccount}, so Linkerd has no Server to authorize it on; nothing is allowed on it`);
+        for (const h of hit) if (!targets.includes(h)) targets.push(h);
+      }
+    }
+    if (rule.http === undefined) {
+      for (const t of targets) planOf.get(t)!.whole.add(rule.sources, rule.target);
+      continue;
+    }
+    const expanded: HTTPRouteMatch[][] = [];
+    for (const c of rule.http) {
+      const r = conditionMatches(c);
+      if (r.ok) expanded.push(r.matches);
+      else note(rule.target, `${rule.path}: ${r.why}; that match allows nothing on Linkerd`);
+    }
+    for (const t of targets) {
+      if (t.kind !== 'http') {
+        note(rule.target, `${rule.path}: pod port ${portLabel(t.port)} is reached through a Service port that declares a non-HTTP appProtocol, so HTTP rules cannot apply there; nothing is allowed on it by this rule`);
+        continue;
+      }
+      const conditions = planOf.get(t)!.conditions;
+      for (const matches of expanded) {
+        const k = JSON.stringify(matches);
+        const entry = conditions.get(k) ?? { matches, grant: new Grant() };
+        entry.grant.add(rule.sources, rule.target);
+        conditions.set(k, entry);
+      }
+    }
+  }
+  return plans;
+}
+
+/** Key of the condition that matches every request (a TrafficTarget match with no constraint has the same key). */
+const MATCH_ALL_KEY = JSON.stringify([MATCH_ALL]);
+
+interface Emit {
+  objects: KubeObject[];
+  ns: string;
+  order: TrafficTarget[];
+}
+
+function sourcesOf(e: Emit, g: Grant): TrafficTarget[] {
+  return e.order.filter((t) => g.targets.has(t));
+}
+
+/** MeshTLSAuthentication + AuthorizationPolicy for `grant` on the target object, both named `name`. */
+function authorize(e: Emit, name: string, targetRef: { group: string; kind: string; name: string }, grant: Grant): void {
+  const owners = sourcesOf(e, grant);
+  e.objects.push({
+    apiVersion: MESH_TLS_AUTHENTICATION.apiVersion,
+    kind: MESH_TLS_AUTHENTICATION.kind,
+    metadata: managedMetadata(name, e.ns, 'linkerd', owners),
+    spec: { identityRefs: grant.identities().map((s) => ({ kind: 'ServiceAccount', name: s.serviceAccount, namespace: s.namespace })) },
+  });
+  e.objects.push({
+    apiVersion: AUTHORIZATION_POLICY.apiVersion,
+    kind: AUTHORIZATION_POLICY.kind,
+    metadata: managedMetadata(name, e.ns, 'linkerd', owners),
+    spec: {
+      targetRef,
+      requiredAuthenticationRefs: [{ group: POLICY_GROUP, kind: MESH_TLS_AUTHENTICATION.kind, name }],
+    },
+  });
+}
+
+/** Splits one grant's conditions into HTTPRoutes within the schema limits (rules, total matches). */
+function chunk(conds: HTTPRouteMatch[][]): HTTPRouteMatch[][][] {
+  const routes: HTTPRouteMatch[][][] = [];
+  let cur: HTTPRouteMatch[][] = [];
+  let n = 0;
+  for (const m of conds) {
+    if (cur.length > 0 && (cur.length >= ROUTE_LIMITS.rules || n + m.length > ROUTE_LIMITS.matchesPerRoute)) {
+      routes.push(cur);
+      cur = [];
+      n = 0;
+    }
+    cur.push(m);
+    n += m.length;
+  }
+  if (cur.length > 0) routes.push(cur);
+  return routes;
+}
+
+export function renderDestination(d: ResolvedDestination, ctx: AccessContext): { objects: KubeObject[]; notes: RenderNote[] } {
+  const notes: RenderNote[] = [];
+  const noteAll = (message: string): void => {
+    for (const t of d.targets) notes.push({ object: objectRef(t), status: 'Unsupported', message });
+  };
+  const who = `ServiceAccount ${d.namespace}/${d.serviceAccount}`;
+  const sel = podSelectorFor(d.workloads, ctx.otherWorkloads);
+  if (!sel.ok) {
+    noteAll(`spec.destination: Linkerd Servers select pods by label, and for ${who} ${sel.why}; no Linkerd policy is created, so access to it is not enforced`);
+    return { objects: [], notes };
+  }
+  const ports = podPorts(d.services);
+  if (ports.length === 0) {
+    noteAll(`spec.destination: no Service exposes a TCP port of the pods of ${who}, and a Linkerd Server needs the port; no Linkerd policy is created, so access to it is not enforced`);
+    return { objects: [], notes };
+  }
+  const plans = plan(d, ports, (t, message) => notes.push({ object: objectRef(t), message }));
+  const e: Emit = { objects: [], ns: d.namespace, order: d.targets };
+  for (const p of plans) {
+    const label = portLabel(p.pod.port);
+    const serverName = nativeName('tt', d.serviceAccount, label);
+    e.objects.push({
+      apiVersion: SERVER.apiVersion,
+      kind: SERVER.kind,
+      metadata: managedMetadata(serverName, d.namespace, 'linkerd', d.targets),
+      spec: { podSelector: { matchLabels: { ...sel.matchLabels } }, port: p.pod.port, accessPolicy: 'deny' },
+    });
+    const serverRef = { group: POLICY_GROUP, kind: SERVER.kind, name: serverName };
+    if (p.whole.sources.size > 0) authorize(e, serverName, serverRef, p.whole);
+    if (p.conditions.size === 0) continue;
+    // Whole-port sources keep every HTTP request: a catch-all route, and every route's grant includes them.
+    if (p.whole.sources.size > 0) {
+      const entry = p.conditions.get(MATCH_ALL_KEY) ?? { matches: [{ path: { ...MATCH_ALL.path } }], grant: new Grant() };
+      p.conditions.set(MATCH_ALL_KEY, entry);
+    }
+    const groups = new Map<string, { grant: Grant; conds: HTTPRouteMatch[][] }>();
+    for (const [, c] of [...p.conditions.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      c.grant.merge(p.whole);
+      const gk = c.grant.key();
+      const g = groups.get(gk) ?? { grant: new Grant(), conds: [] };
+      g.grant.merge(c.grant);
+      g.conds.push(c.matches);
+      groups.set(gk, g);
+    }
+    if (groups.size > 1) {
+      const owners = new Set([...groups.values()].flatMap((g) => [...g.grant.targets]));
+      for (const t of d.targets) {
+        if (!owners.has(t)) continue;
+        notes.push({ object: objectRef(t), message: `pod port ${label} of ${who}: HTTP rules allow different sources on different matches; a request that matches several of them is allowed only for the sources of the one Linkerd finds most specific (narrower, never wider)` });
+      }
+    }
+    let i = 0;
+    for (const gk of [...groups.keys()].sort()) {
+      const g = groups.get(gk)!;
+      for (const conds of chunk(g.conds)) {
+        i += 1;
+        const name = nativeName('tt', d.serviceAccount, label, 'r', String(i));
+        e.objects.push({
+          apiVersion: HTTPROUTE.apiVersion,
+          kind: HTTPROUTE.kind,
+          metadata: managedMetadata(name, d.namespace, 'linkerd', sourcesOf(e, g.grant)),
+          spec: {
+            parentRefs: [{ group: POLICY_GROUP, kind: SERVER.kind, name: serverName }],
+            rules: conds.map((matches) => ({ matches })),
+          },
+        });
+        authorize(e, name, { group: GATEWAY_GROUP, kind: HTTPROUTE.kind, name }, g.grant);
+      }
+    }
+  }
+  return { objects: e.objects, notes };
+}

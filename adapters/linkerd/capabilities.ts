@@ -1,0 +1,40 @@
+// What the Linkerd renderer can express, feature by feature, for docs/capabilities.md.
+// Keys match the other adapters' tables so the docs can line them up.
+
+export type Capability = 'exact' | `approximated: ${string}` | `unsupported: ${string}`;
+
+export const capabilities: Readonly<Record<string, Capability>> = {
+  // Raw relative weights: HTTPRoute backendRef weights are relative too.
+  'TrafficSplit weights': 'exact',
+  'TrafficSplit weights over 1,000,000':
+    'approximated: divided by their common divisor (exact); when still over the Gateway API cap, whole percentages by largest remainder',
+  'TrafficSplit backends': 'exact',
+  'TrafficSplit matches (A/B)': 'exact',
+  'TrafficSplit matches over 127 HTTPRoute matches':
+    'unsupported: one HTTPRoute holds at most 128 matches (one per method per match, plus the catch-all); the split is not applied',
+  'TrafficSplit of TCP/UDP services':
+    'unsupported: Linkerd 2.20 reads TCPRoute only as gateway.networking.k8s.io/v1alpha2, which Gateway API v1.6 (standard channel) no longer serves, and the proxy carries no UDP; ports with a non-HTTP appProtocol or UDP are not split',
+  'TrafficSplit of non-HTTP connections on an HTTP port':
+    'approximated: the outbound HTTPRoute applies to the HTTP traffic Linkerd detects; a connection that is not HTTP goes to the root Service unsplit',
+  'HTTPRouteGroup pathRegex': 'exact',
+  'HTTPRouteGroup methods': 'exact',
+  'HTTPRouteGroup headers': 'exact',
+  'HTTPRouteGroup regex dialect':
+    'approximated: RE2 syntax is passed to Linkerd\'s Rust regex engine, which matches it identically on ASCII paths and header values; \\Q...\\E and \\C (RE2-only) are reported unsupported',
+  'TrafficTarget sources': 'exact',
+  'TrafficTarget destination':
+    'approximated: a Server podSelector made of the pod labels every workload of the ServiceAccount shares; refused (not enforced, reported) when none exist or they also select known workloads of another ServiceAccount',
+  'TrafficTarget HTTP rules':
+    'approximated: inbound HTTPRoutes per source set; a request matching overlapping matches of different source sets is allowed for one set only (narrower, never wider)',
+  'TrafficTarget TCPRoute (all ports)':
+    'approximated: one Server per destination pod port reached through a Service; pod ports no Service exposes are not governed by a Server',
+  'TrafficTarget port restrictions': 'exact',
+  'TrafficTarget UDPRoute': 'unsupported: the Linkerd proxy carries no UDP traffic',
+  'accessMode enforce (default deny)':
+    'approximated: Servers with accessPolicy deny on every pod port exposed through a Service; other ports keep the cluster default inbound policy',
+  'accessMode permissive': 'exact',
+  'mtlsMode strict': 'exact',
+  'mtlsMode permissive':
+    'approximated: meshed pods always use mTLS; with enforce the policies require mTLS identities, so plaintext clients are denied as with strict',
+  'mtlsMode disabled': 'unsupported: Linkerd always uses mTLS between meshed pods',
+};

@@ -1,0 +1,18 @@
+// The native kinds the Linkerd renderer emits. Versions are the ones the shared
+// CRDs serve: Gateway API v1.6.1 (HTTPRoute v1) and Linkerd 2.20 policy CRDs.
+
+export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+export const POLICY_GROUP = 'policy.linkerd.io';
+
+export const HTTPROUTE = { apiVersion: `${GATEWAY_GROUP}/v1`, kind: 'HTTPRoute', plural: 'httproutes' } as const;
+export const SERVER = { apiVersion: `${POLICY_GROUP}/v1beta3`, kind: 'Server', plural: 'servers' } as const;
+export const AUTHORIZATION_POLICY = { apiVersion: `${POLICY_GROUP}/v1alpha1`, kind: 'AuthorizationPolicy', plural: 'authorizationpolicies' } as const;
+export const MESH_TLS_AUTHENTICATION = { apiVersion: `${POLICY_GROUP}/v1alpha1`, kind: 'MeshTLSAuthentication', plural: 'meshtlsauthentications' } as const;
+
+export const LINKERD_KINDS = [HTTPROUTE, SERVER, AUTHORIZATION_POLICY, MESH_TLS_AUTHENTICATION] as const;
+
+/** Limits of the Gateway API v1 HTTPRoute schema (maxItems and the CEL rule on the total). */
+export const ROUTE_LIMITS = { rules: 16, matchesPerRule: 64, matchesPerRoute: 128, pathValue: 1024, headerValue: 4096 } as const;
+
+/** Gateway API backendRef weight bounds (int32, 0..1,000,000). */
+export const MAX_WEIGHT = 1_000_000;
