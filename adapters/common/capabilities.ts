@@ -1,0 +1,79 @@
+// The capability contract behind docs/capabilities.md: every SMI feature, and per
+// mesh how the renderer expresses it. Each renderer exports
+// `capabilities: CapabilityTable` from adapters/<mesh>/capabilities.ts; a unit test
+// checks every feature is covered and that the doc is generated from these tables.
+
+import type { MeshName } from '../types.js';
+
+/** `exact`, or how it is approximated, or why it is unsupported (and what happens instead). */
+export type Capability = 'exact' | `approximated: ${string}` | `unsupported: ${string}`;
+
+/** Every SMI feature a renderer must take a position on, in doc order. */
+export const SMI_FEATURES = [
+  'TrafficSplit weights',
+  'TrafficSplit backends',
+  'TrafficSplit matches (A/B)',
+  'TrafficSplit of TCP/UDP services',
+  'HTTPRouteGroup pathRegex',
+  'HTTPRouteGroup methods',
+  'HTTPRouteGroup headers',
+  'TrafficTarget sources',
+  'TrafficTarget destination',
+  'TrafficTarget HTTP rules',
+  'TrafficTarget TCPRoute (all ports)',
+  'TrafficTarget port restrictions',
+  'TrafficTarget UDPRoute',
+  'accessMode enforce (default deny)',
+  'accessMode permissive',
+  'mtlsMode strict',
+  'mtlsMode permissive',
+  'mtlsMode disabled',
+] as const;
+
+export type SmiFeature = (typeof SMI_FEATURES)[number];
+
+export type CapabilityTable = Readonly<Record<SmiFeature, Capability>>;
+
+/** Rules resolve() applies for every mesh (the renderers never see what these drop). */
+export const COMMON_RULES: ReadonlyArray<{ feature: string; rule: string }> = [
+  { feature: 'TrafficSplit weights', rule: 'relative; integer percentages by largest remainder (sum exactly 100, each within 1 of the exact share, ties to the earlier backend); weight 0 gets no traffic; all weights 0 is Invalid and nothing is rendered' },
+  { feature: 'TrafficSplit backends', rule: 'root and backend Services must exist (InvalidReference); a backend lacking any root port (number and protocol) gets no traffic (InvalidReference naming spec.backends[i]); a missing backend at weight 0 is only noted (create-split-first rollout)' },
+  { feature: 'TrafficSplit per root Service', rule: 'the oldest split (creationTimestamp, then name) wins; the others are Conflict naming the winner' },
+  { feature: 'TrafficSplit matches (A/B)', rule: 'every match of every referenced HTTPRouteGroup, ORed; a missing or invalid group means the split is not applied (never widened to all requests)' },
+  { feature: 'HTTPRouteGroup', rule: 'pathRegex anchored at the start; `*` or no methods = any method; header names lower-cased and sorted; bad RE2 regex or duplicate match name = Invalid' },
+  { feature: 'TrafficTarget destination', rule: 'ServiceAccount in the TrafficTarget namespace only (another namespace is Invalid: no SMI object writes policy elsewhere); targets for one ServiceAccount merge (OR), oldest first' },
+  { feature: 'TrafficTarget rules', rule: 'HTTP rules restricted to rules[].matches (all matches when omitted); TCPRoute ports (empty = all); unresolvable rules, matches and sources are dropped and reported, which only narrows what is allowed' },
+  { feature: 'TrafficTarget UDPRoute', rule: 'Unsupported for every mesh: the rule is dropped, never widened into an allow; a destination left without rules stays deny-all under enforce' },
+  { feature: 'TrafficTarget legacy destination.port', rule: 'kept by conversion in an annotation; restricts every rule of the target to that port' },
+  { feature: 'accessMode permissive', rule: 'destinations are still resolved; each TrafficTarget carries a note; the renderer decides what (not) to emit' },
+];
+
+const cell = (c: Capability | undefined): string => (c === undefined ? '**missing**' : c.replace(/\|/g, '\\|'));
+
+/** docs/capabilities.md, generated from the renderers' tables. */
+export function capabilitiesDoc(tables: Readonly<Record<MeshName, Partial<Record<string, Capability>>>>): string {
+  const meshes = Object.keys(tables) as MeshName[];
+  const lines = [
+    '# Capability matrix',
+    '',
+    '<!-- Generated from adapters/<mesh>/capabilities.ts and adapters/common/capabilities.ts.',
+    '     Regenerate: UPDATE_GOLDEN=1 make test-unit. A unit test fails when this file is stale. -->',
+    '',
+    'How each SMI feature reaches each mesh: **exact**, **approximated** (how), or **unsupported** (what happens',
+    'instead, always reported in the object\'s result). No feature is dropped without a result message.',
+    '',
+    '## Mesh-neutral rules (adapters/common/resolve.ts, same for every mesh)',
+    '',
+    '| feature | rule |',
+    '|---|---|',
+    ...COMMON_RULES.map((r) => `| ${r.feature} | ${r.rule.replace(/\|/g, '\\|')} |`),
+    '',
+    '## Per mesh',
+    '',
+    `| SMI feature | ${meshes.join(' | ')} |`,
+    `|---|${meshes.map(() => '---').join('|')}|`,
+    ...SMI_FEATURES.map((f) => `| ${f} | ${meshes.map((m) => cell(tables[m][f])).join(' | ')} |`),
+    '',
+  ];
+  return lines.join('\n');
+}
