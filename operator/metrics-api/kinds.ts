@@ -1,0 +1,32 @@
+// The resource kinds served under metrics.smi-spec.io/v1alpha1, by URL plural.
+
+export type ResourcePlural = 'namespaces' | 'pods' | 'deployments' | 'statefulsets' | 'daemonsets' | 'services' | 'trafficsplits';
+
+export interface KindInfo {
+  plural: ResourcePlural;
+  /** Kind of the measured Kubernetes object (TrafficMetrics.resource.kind). */
+  kind: string;
+  namespaced: boolean;
+}
+
+export const KINDS: readonly KindInfo[] = [
+  { plural: 'namespaces', kind: 'Namespace', namespaced: false },
+  { plural: 'pods', kind: 'Pod', namespaced: true },
+  { plural: 'deployments', kind: 'Deployment', namespaced: true },
+  { plural: 'statefulsets', kind: 'StatefulSet', namespaced: true },
+  { plural: 'daemonsets', kind: 'DaemonSet', namespaced: true },
+  { plural: 'services', kind: 'Service', namespaced: true },
+  { plural: 'trafficsplits', kind: 'TrafficSplit', namespaced: true },
+];
+
+export function kindByPlural(plural: string): KindInfo | undefined {
+  return KINDS.find((k) => k.plural === plural);
+}
+
+/** Accepts `deploy`, `deployment`, `Deployment`, `deployments` (CLI convenience). */
+export function kindByAlias(alias: string): KindInfo | undefined {
+  const a = alias.toLowerCase();
+  const short: Record<string, ResourcePlural> = { ns: 'namespaces', po: 'pods', deploy: 'deployments', sts: 'statefulsets', ds: 'daemonsets', svc: 'services', ts: 'trafficsplits' };
+  const plural = short[a] ?? a;
+  return KINDS.find((k) => k.plural === plural || k.kind.toLowerCase() === plural);
+}
