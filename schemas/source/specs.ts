@@ -17,14 +17,12 @@ const portMatch = obj(
   ['ports'],
 );
 
-const MATCHES_COLUMN = [{ name: 'Matches', type: 'string', jsonPath: '.spec.matches[*].name', description: 'Names of the matches.' }];
-
 export const HTTP_ROUTE_GROUP: Record<string, VersionSchema> = {
   // v1alpha1/2 keep matches at the top level (no spec wrapper).
-  v1alpha1: { properties: { matches: httpMatches(false) }, required: ['matches'], printerColumns: [{ ...MATCHES_COLUMN[0]!, jsonPath: '.matches[*].name' }] },
-  v1alpha2: { properties: { matches: httpMatches(true) }, required: ['matches'], printerColumns: [{ ...MATCHES_COLUMN[0]!, jsonPath: '.matches[*].name' }] },
-  v1alpha3: { properties: { spec: obj('HTTP routes.', { matches: httpMatches(true) }, ['matches']) }, required: ['spec'], printerColumns: MATCHES_COLUMN },
-  v1alpha4: { properties: { spec: obj('HTTP routes.', { matches: httpMatches(true) }, ['matches']) }, required: ['spec'], printerColumns: MATCHES_COLUMN },
+  v1alpha1: { properties: { matches: httpMatches(false) }, required: ['matches'] },
+  v1alpha2: { properties: { matches: httpMatches(true) }, required: ['matches'] },
+  v1alpha3: { properties: { spec: obj('HTTP routes.', { matches: httpMatches(true) }, ['matches']) }, required: ['spec'] },
+  v1alpha4: { properties: { spec: obj('HTTP routes.', { matches: httpMatches(true) }, ['matches']) }, required: ['spec'] },
 };
 
 const PORTS_COLUMN = [{ name: 'Ports', type: 'string', jsonPath: '.spec.matches.ports', description: 'Matched ports (empty: all).' }];
