@@ -1,0 +1,177 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import type { AccessRule, HttpCondition } from '../../../../adapters/common/model.js';
+import { render, PERMISSIVE_ACCESS_NOTE } from '../../../../adapters/consul/index.js';
+import { decide, type Request } from './consul-intentions-oracle.js';
+import { cond, destination, find, model, NS, options, rule, spec, src, svc, trafficTarget } from './fixtures.js';
+
+const tt = trafficTarget('api-access', 'api');
+const apiSvc = svc('api', { ports: [{ port: 80, targetPort: 8080 }, { port: 9090, targetPort: 9090 }] });
+
+describe('consul: TrafficTarget (accessMode enforce)', () => {
+  it('allows L4 sources by name and denies everyone else with a `*` source', () => {
+    const dest = destination('api', [tt], [apiSvc], [rule(tt, 0, [src('web'), src('admin')])]);
+    const out = render(model([], [dest]), options());
+    const si = find(out.objects, 'ServiceIntentions', 'api');
+    expect(spec(si).destination).to.deep.equal({ name: 'api' });
+    expect(spec(si).sources.map((s: { name: string; action?: string }) => [s.name, s.action])).to.deep.equal([
+      ['admin', 'allow'],
+      ['web', 'allow'],
+      ['*', 'deny'],
+    ]);
+    expect(si.metadata.ownerReferences?.map((o) => o.uid)).to.deep.equal(['uid-tt-api-access']);
+    // L4 intentions work for any protocol: no ServiceDefaults needed.
+    expect(out.objects.map((o) => o.kind)).to.deep.equal(['ServiceIntentions']);
+    for (const policy of ['allow', 'deny'] as const) {
+      const req = { path: '/', method: 'GET', headers: {} };
+      expect(decide(spec(si), 'web', req, policy)).to.equal('allow');
+      expect(decide(spec(si), 'intruder', req, policy)).to.equal('deny');
+    }
+  });
+
+  it('denies everything when the destination has no rules', () => {
+    const out = render(model([], [destination('api', [tt], [apiSvc], [])]), options());
+    expect(spec(find(out.objects, 'ServiceIntentions', 'api')).sources).to.deep.equal([
+      { name: '*', action: 'deny', description: 'smi-operator: SMI access is deny-by-default; only the sources above are allowed' },
+    ]);
+  });
+
+  it('renders HTTP rules as allow permissions closed by a deny-all permission, and makes the service HTTP', () => {
+    const get = cond('rg/get', { pathRegex: '^/v1', methods: ['GET'] });
+    const dest = destination('api', [tt], [apiSvc], [rule(tt, 0, [src('web')], { http: [get] })]);
+    const out = render(model([], [dest]), options());
+    const si = spec(find(out.objects, 'ServiceIntentions', 'api'));
+    expect(si.sources[0]).to.deep.equal({
+      name: 'web',
+      permissions: [
+        { action: 'allow', http: { pathRegex: '(?:^/v1).*', methods: ['GET'] } },
+        { action: 'deny', http: { pathRegex: '.*' } },
+      ],
+    });
+    expect(spec(find(out.objects, 'ServiceDefaults', 'api'))).to.deep.equal({ protocol: 'http' });
+    // Whatever the cluster's ACL default policy, a non-matching request from web is denied.
+    for (const policy of ['allow', 'deny'] as const) {
+      expect(decide(si, 'web', { path: '/v1/items', method: 'GET', headers: {} }, policy)).to.equal('allow');
+      expect(decide(si, 'web', { path: '/v1/items', method: 'POST', headers: {} }, policy)).to.equal('deny');
+      expect(decide(si, 'web', { path: '/v2', method: 'GET', headers: {} }, policy)).to.equal('deny');
+    }
+  });
+
+  it('lets an L4 rule win over HTTP rules for the same source (OR of rules)', () => {
+    const dest = destination('api', [tt], [apiSvc], [rule(tt, 0, [src('web')], { http: [cond('rg/x', { pathRegex: '^/x' })] }), rule(tt, 1, [src('web')])]);
+    const out = render(model([], [dest]), options());
+    expect(spec(find(out.objects, 'ServiceIntentions', 'api')).sources[0]).to.deep.equal({ name: 'web', action: 'allow' });
+    expect(out.objects.some((o) => o.kind === 'ServiceDefaults')).to.equal(false);
+  });
+
+  it('drops a rule limited to some ports (narrower, Unsupported), never widening it to all ports', () => {
+    const dest = destination('api', [tt], [apiSvc], [rule(tt, 0, [src('web')], { ports: [80] }), rule(tt, 1, [src('admin')], { ports: [8080, 9090] })]);
+    const out = render(model([], [dest]), options());
+    // admin's ports cover every Service port (by targetPort): exact. web's do not: dropped.
+    expect(spec(find(out.objects, 'ServiceIntentions', 'api')).sources.map((s: { name: string }) => s.name)).to.deep.equal(['admin', '*']);
+    expect(out.notes).to.have.length(1);
+    expect(out.notes[0]).to.include({ object: `TrafficTarget ${NS}/api-access`, status: 'Unsupported' });
+    expect(out.notes[0]?.message).to.match(/^spec\.rules\[0\]: ports 80 /);
+  });
+
+  it('drops HTTP rules on a Service declared as TCP (Unsupported)', () => {
+    const tcp = svc('api', { ports: [{ port: 80, appProtocol: 'tcp' }] });
+    const dest = destination('api', [tt], [tcp], [rule(tt, 0, [src('web')], { http: [cond('rg/a', { pathRegex: '^/a' })] })]);
+    const out = render(model([], [dest]), options());
+    expect(spec(find(out.objects, 'ServiceIntentions', 'api')).sources.map((s: { name: string }) => s.name)).to.deep.equal(['*']);
+    expect(out.notes[0]?.status).to.equal('Unsupported');
+    expect(out.objects.some((o) => o.kind === 'ServiceDefaults')).to.equal(false);
+  });
+
+  it('writes intentions for each Consul service of the destination and warns when its name is not the ServiceAccount\'s', () => {
+    const dest = destination('api', [tt], [svc('api-public'), apiSvc], [rule(tt, 0, [src('web')])]);
+    const out = render(model([], [dest]), options());
+    expect(out.objects.map((o) => spec(o).destination.name)).to.deep.equal(['api', 'api-public']);
+    expect(out.notes).to.have.length(1);
+    expect(out.notes[0]?.message).to.include('Service shop/api-public selects pods running as ServiceAccount api');
+    expect(out.notes[0]?.status).to.equal(undefined);
+  });
+
+  it('falls back to the ServiceAccount name when no Service selects the pods, and says so', () => {
+    const out = render(model([], [destination('api', [tt], [], [rule(tt, 0, [src('web')])])]), options());
+    expect(spec(find(out.objects, 'ServiceIntentions', 'api')).destination).to.deep.equal({ name: 'api' });
+    expect(out.notes[0]?.message).to.match(/no Service selects the pods of ServiceAccount shop\/api/);
+  });
+
+  it('merges same-named sources from several namespaces into one (Consul rejects duplicates) and warns', () => {
+    const dest = destination('api', [tt], [apiSvc], [rule(tt, 0, [src('web'), src('web', 'other')])]);
+    const out = render(model([], [dest]), options());
+    expect(spec(find(out.objects, 'ServiceIntentions', 'api')).sources.map((s: { name: string }) => s.name)).to.deep.equal(['web', '*']);
+    expect(out.notes.map((n) => n.message).join('\n')).to.include('source ServiceAccount other/web is matched as Consul service web');
+  });
+
+  it('reports a Conflict when two ServiceAccounts share one Consul service', () => {
+    const tt2 = trafficTarget('b', 'api-b');
+    const out = render(model([], [destination('api', [tt], [apiSvc], []), destination('api-b', [tt2], [apiSvc], [])]), options());
+    expect(out.objects).to.have.length(1);
+    expect(out.notes).to.have.length(2); // api-b's name mismatch warning, then the conflict
+    expect(out.notes[1]).to.include({ object: `TrafficTarget ${NS}/b`, status: 'Conflict' });
+  });
+
+  it('owns the ServiceIntentions by every contributing TrafficTarget, oldest first', () => {
+    const tt2 = trafficTarget('later', 'api');
+    const out = render(model([], [destination('api', [tt, tt2], [apiSvc], [rule(tt, 0, [src('a')]), rule(tt2, 0, [src('b')])])]), options());
+    expect(find(out.objects, 'ServiceIntentions', 'api').metadata.ownerReferences?.map((o) => o.name)).to.deep.equal(['api-access', 'later']);
+    expect(find(out.objects, 'ServiceIntentions', 'api').metadata.labels?.['smi-operator.io/source']).to.equal('traffictarget.api-access');
+  });
+
+  it('allows exactly what the SMI rules allow, under either ACL default policy (property)', () => {
+    const prefixes = ['^/a', '^/b/c', '^/'];
+    const condArb = fc.record({
+      pathRegex: fc.option(fc.constantFrom(...prefixes), { nil: undefined }),
+      methods: fc.option(fc.subarray(['GET', 'POST', 'DELETE'], { minLength: 1 }), { nil: undefined }),
+    });
+    const ruleArb = fc.record({
+      sources: fc.subarray(['a', 'b', 'c'], { minLength: 1 }),
+      http: fc.option(fc.array(condArb, { minLength: 1, maxLength: 2 }), { nil: undefined }),
+    });
+    const requests: Request[] = ['/a', '/a/x', '/b', '/b/c/d', '/z'].flatMap((path) =>
+      ['GET', 'POST', 'DELETE'].map((method) => ({ path, method, headers: {} })),
+    );
+    fc.assert(
+      fc.property(fc.array(ruleArb, { maxLength: 4 }), (rules) => {
+        const modelRules: AccessRule[] = rules.map((r, i) => {
+          const http: HttpCondition[] | undefined = r.http?.map((c, j) => {
+            const h: HttpCondition = { origin: `rg/m${i}${j}`, headers: [] };
+            if (c.pathRegex !== undefined) h.pathRegex = c.pathRegex;
+            if (c.methods !== undefined) h.methods = c.methods;
+            return h;
+          });
+          return rule(tt, i, r.sources.map((s) => src(s)), http ? { http } : {});
+        });
+        const out = render(model([], [destination('api', [tt], [apiSvc], modelRules)]), options());
+        const si = spec(find(out.objects, 'ServiceIntentions', 'api'));
+        const smiAllows = (source: string, req: Request): boolean =>
+          modelRules.some(
+            (r) =>
+              r.sources.some((s) => s.serviceAccount === source) &&
+              (!r.http || r.http.some((c) => (c.pathRegex === undefined || new RegExp(c.pathRegex).test(req.path)) && (c.methods === undefined || c.methods.includes(req.method)))),
+          );
+        for (const source of ['a', 'b', 'c', 'd']) {
+          for (const req of requests) {
+            const want = smiAllows(source, req) ? 'allow' : 'deny';
+            expect(decide(si, source, req, 'allow'), `${source} ${req.method} ${req.path}`).to.equal(want);
+            expect(decide(si, source, req, 'deny'), `${source} ${req.method} ${req.path}`).to.equal(want);
+          }
+        }
+      }),
+    );
+  });
+});
+
+describe('consul: accessMode permissive', () => {
+  it('emits no ServiceIntentions and tells every TrafficTarget why', () => {
+    const tt2 = trafficTarget('other', 'api');
+    const out = render(model([], [destination('api', [tt, tt2], [apiSvc], [rule(tt, 0, [src('web')])])]), options({ accessMode: 'permissive' }));
+    expect(out.objects).to.deep.equal([]);
+    expect(out.notes).to.deep.equal([
+      { object: `TrafficTarget ${NS}/api-access`, message: PERMISSIVE_ACCESS_NOTE },
+      { object: `TrafficTarget ${NS}/other`, message: PERMISSIVE_ACCESS_NOTE },
+    ]);
+  });
+});
