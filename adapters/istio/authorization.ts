@@ -98,7 +98,10 @@ function policyRules(d: ResolvedDestination, r: AccessRule, options: MeshOptions
     }
     for (const n of t.narrowed) notes.push({ object: ref, message: `${r.path}: HTTPRouteGroup match ${c.origin}: ${n}` });
     const operation = ports.length > 0 ? { ...t.operation, ports } : t.operation;
-    out.push(t.when.length > 0 ? { from, to: [{ operation }], when: t.when } : { from, to: [{ operation }] });
+    const pr: PolicyRule = { from };
+    if (Object.keys(operation).length > 0) pr.to = [{ operation }]; // an empty operation matches anything anyway
+    if (t.when.length > 0) pr.when = t.when;
+    out.push(pr);
   }
   return out;
 }
