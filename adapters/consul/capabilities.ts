@@ -1,8 +1,8 @@
 // What the Consul renderer can express, feature by feature, for docs/capabilities.md.
 
-export type Capability = 'exact' | `approximated: ${string}` | `unsupported: ${string}`;
+import type { CapabilityTable } from '../common/capabilities.js';
 
-export const capabilities: Readonly<Record<string, Capability>> = {
+export const capabilities: CapabilityTable = {
   'TrafficSplit weights':
     'approximated: integer percentages by largest remainder (sum exactly 100) in ServiceSplitter weights; Consul could take 0.01% steps but every mesh gets the same percentages',
   'TrafficSplit backends': 'exact',
@@ -17,7 +17,7 @@ export const capabilities: Readonly<Record<string, Capability>> = {
   'TrafficTarget HTTP rules': 'exact',
   'TrafficTarget TCPRoute (all ports)': 'exact',
   'TrafficTarget port restrictions': 'unsupported: intentions authorise every port of a service; the rule is dropped (narrower), unless it lists all the destination ports',
-  'TrafficTarget UDPRoute': 'unsupported: Consul service mesh carries no UDP traffic; an all-ports UDP rule becomes an L4 allow, one naming some ports is dropped',
+  'TrafficTarget UDPRoute': 'unsupported: the rule is dropped (allows nothing); Consul service mesh carries no UDP traffic either',
   'accessMode enforce (default deny)': 'exact',
   'accessMode permissive': 'exact',
   'mtlsMode strict': 'exact',
