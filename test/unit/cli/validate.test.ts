@@ -1,0 +1,55 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIXTURES, smictl } from './run.js';
+
+const rel = (p: string) => join('test', 'fixtures', 'schemas', p);
+
+describe('smictl validate', () => {
+  it('exits 0 on a directory of valid manifests (recursive, YAML and JSON List), skipping non-SMI objects', () => {
+    const r = smictl(['validate', '-f', rel('valid')]);
+    expect(r.stdout).to.equal('');
+    expect(r.status).to.equal(0);
+    expect(r.stderr).to.equal('smictl validate: 5 SMI object(s) checked, 2 other object(s) skipped: all valid\n');
+  });
+
+  it('exits 1 and prints every problem, prefixed by the file', () => {
+    const r = smictl(['validate', '-f', rel('invalid/split.yaml'), '-f', rel('invalid/reference.yaml')]);
+    expect(r.status).to.equal(1);
+    expect(r.stdout.trimEnd().split('\n')).to.deep.equal([
+      `${rel('invalid/split.yaml')}: TrafficSplit shop/broken: spec.backends[0].service: is the root service web itself; a TrafficSplit cannot be self-referential`,
+      `${rel('invalid/split.yaml')}: TrafficSplit shop/broken: spec.backends[1].weight: must be a non-negative whole number, got -1`,
+      `${rel('invalid/split.yaml')}: TrafficSplit shop/broken: spec.backends: at least one backend needs a positive weight`,
+      `${rel('invalid/reference.yaml')}#1: HTTPRouteGroup shop/routes: spec.matches[0].pathRegex: not a valid RE2 regex: invalid or unsupported Perl syntax: \`(?=\``,
+    ]);
+  });
+
+  it('checks references between the objects given', () => {
+    const fixed = readFileSync(join(FIXTURES, 'invalid/reference.yaml'), 'utf8').replace('"/(?=x)"', '/metrics');
+    const r = smictl(['validate', '-f', '-'], fixed);
+    expect(r.status).to.equal(1);
+    expect(r.stdout).to.equal('<stdin>#2: TrafficTarget shop/scrape: spec.rules[0].matches[0]: HTTPRouteGroup shop/routes has no match named health (it has: metrics)\n');
+  });
+
+  it('reports malformed YAML with file and line, without a stack trace', () => {
+    const r = smictl(['validate', '-f', rel('invalid/malformed.yaml')]);
+    expect(r.status).to.equal(1);
+    expect(r.stdout).to.match(new RegExp(`^${rel('invalid/malformed.yaml').replace(/\./g, '\\.')}:7:\\d+: invalid YAML: `));
+    expect(r.stdout + r.stderr).to.not.match(/\n\s+at /);
+  });
+
+  it('reports a missing file and an SMI object at an unserved version', () => {
+    expect(smictl(['validate', '-f', 'no/such/file.yaml']).stdout).to.equal('no/such/file.yaml: no such file or directory\n');
+    const r = smictl(['validate', '-f', '-'], 'apiVersion: specs.smi-spec.io/v1alpha2\nkind: UDPRoute\nmetadata: {name: u}\n');
+    expect(r.status).to.equal(1);
+    expect(r.stdout).to.equal('<stdin>: UDPRoute default/u: apiVersion: version specs.smi-spec.io/v1alpha2 of UDPRoute is not served (served: v1alpha4)\n');
+  });
+
+  it('exits 2 on usage errors and 0 on --help', () => {
+    expect(smictl(['validate']).status).to.equal(2);
+    expect(smictl(['validate', '--nope']).status).to.equal(2);
+    const help = smictl(['validate', '--help']);
+    expect(help.status).to.equal(0);
+    expect(help.stdout).to.include('Exit status: 0 all valid, 1 invalid input, 2 usage error.');
+  });
+});
