@@ -1,5 +1,5 @@
 // Pins the real control-plane binaries used by the test harness and the demo.
-// Built by ../../scripts/build-controlplane.sh; never committed.
+// Built by ./build.sh into $SMI_CACHE; binaries are never committed.
 module smi-operator.local/controlplane
 
 go 1.25.0
