@@ -18,7 +18,9 @@ export const ANY_PATH = '.*';
  * "some prefix matches R" is exactly "the whole path matches (?:R).*".
  */
 export function fullPathRegex(startAnchored: string): string {
-  return `(?:${startAnchored})${ANY_PATH}`;
+  // An unterminated RE2 \Q quote would swallow the closing `).*`: end it first.
+  const quoteOpen = /\\Q(?:(?!\\E)[\s\S])*$/.test(startAnchored);
+  return `(?:${startAnchored}${quoteOpen ? '\\E' : ''})${ANY_PATH}`;
 }
 
 /** Conditions inside one HttpCondition are ANDed, as are the fields of one Consul match. */
