@@ -1,0 +1,77 @@
+// The one cache every consumer reads: an informer per watched kind, and one
+// change feed (kind, old, new) for the indexes and the queue.
+
+import type { KubeObject } from '../../schemas/hub.js';
+import type { KubeClient } from '../kube/client.js';
+import type { Logger } from '../log.js';
+import { Informer, type InformerOptions, type ResourceKind } from './informer.js';
+
+export type ChangeListener = (kind: string, old: KubeObject | undefined, next: KubeObject | undefined) => void;
+
+export class ClusterCache {
+  private readonly informers = new Map<string, Informer>();
+  private readonly listeners: ChangeListener[] = [];
+
+  constructor(
+    private readonly client: KubeClient,
+    private readonly log: Logger,
+    private readonly onRelist?: (kind: string) => void,
+  ) {}
+
+  /** Register a kind before start(); one informer per kind name. */
+  watch(kind: ResourceKind, opts: InformerOptions): void {
+    if (this.informers.has(kind.kind)) return;
+    const inf = new Informer(this.client, kind, opts, this.log, this.onRelist);
+    inf.onEvent((e) => {
+      if (e.type === 'upsert') this.emit(kind.kind, e.old, e.obj);
+      else this.emit(kind.kind, e.obj, undefined);
+    });
+    this.informers.set(kind.kind, inf);
+  }
+
+  onChange(fn: ChangeListener): void {
+    this.listeners.push(fn);
+  }
+
+  private emit(kind: string, old: KubeObject | undefined, next: KubeObject | undefined): void {
+    for (const l of this.listeners) l(kind, old, next);
+  }
+
+  start(): void {
+    for (const i of this.informers.values()) i.start();
+  }
+
+  stop(): void {
+    for (const i of this.informers.values()) i.stop();
+  }
+
+  async synced(): Promise<void> {
+    await Promise.all([...this.informers.values()].map((i) => i.synced));
+  }
+
+  isSynced(): boolean {
+    return [...this.informers.values()].every((i) => i.isSynced);
+  }
+
+  informer(kind: string): Informer | undefined {
+    return this.informers.get(kind);
+  }
+
+  kinds(): ResourceKind[] {
+    return [...this.informers.values()].map((i) => i.kind);
+  }
+
+  get(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.informers.get(kind)?.get(namespace, name);
+  }
+
+  list(kind: string): KubeObject[] {
+    return this.informers.get(kind)?.list() ?? [];
+  }
+
+  relists(): number {
+    let n = 0;
+    for (const i of this.informers.values()) n += i.relists;
+    return n;
+  }
+}

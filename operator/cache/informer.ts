@@ -1,0 +1,251 @@
+// One kind's list+watch into an in-memory store (a reflector). Lists once,
+// then watches from the list's resourceVersion with bookmarks so reconnects
+// resume instead of relisting; relists only on 410 Gone. A kind whose API is
+// not served (CRD not installed) counts as synced-and-empty and is re-probed.
+
+import type { KubeObject } from '../../schemas/hub.js';
+import { resourcePath, type KubeClient, type WatchEvent, type WatchHandle } from '../kube/client.js';
+import type { Logger } from '../log.js';
+
+export interface ResourceKind {
+  apiVersion: string;
+  kind: string;
+  plural: string;
+  namespaced: boolean;
+}
+
+export type StoreEvent = { type: 'upsert'; obj: KubeObject; old?: KubeObject } | { type: 'delete'; obj: KubeObject };
+
+export interface InformerOptions {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** Delay before retrying after errors and before re-probing a missing API. */
+  retryMs?: number;
+}
+
+export const objectKey = (o: { metadata: { namespace?: string; name: string } }): string =>
+  `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
+/** managedFields are 20-30% of an object and never read here: drop before caching. */
+function strip(o: KubeObject): KubeObject {
+  if (o.metadata && 'managedFields' in o.metadata) {
+    const { managedFields: _mf, ...meta } = o.metadata;
+    return { ...o, metadata: meta as KubeObject['metadata'] };
+  }
+  return o;
+}
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((r) => {
+    const t = setTimeout(r, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(t);
+      r();
+    }, { once: true });
+  });
+
+export class Informer {
+  readonly store = new Map<string, KubeObject>();
+  private listeners: Array<(e: StoreEvent) => void> = [];
+  private rv = '';
+  private watch: WatchHandle | undefined;
+  private readonly abort = new AbortController();
+  private syncedResolve!: () => void;
+  readonly synced: Promise<void> = new Promise((r) => (this.syncedResolve = r));
+  isSynced = false;
+  /** False while the API server does not serve this kind. */
+  available = true;
+  relists = 0;
+
+  constructor(
+    private readonly client: KubeClient,
+    readonly kind: ResourceKind,
+    private readonly opts: InformerOptions,
+    private readonly log: Logger,
+    private readonly onRelist?: (kind: string) => void,
+  ) {}
+
+  onEvent(fn: (e: StoreEvent) => void): void {
+    this.listeners.push(fn);
+  }
+
+  list(): KubeObject[] {
+    return [...this.store.values()];
+  }
+
+  get(namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.store.get(`${namespace ?? ''}/${name}`);
+  }
+
+  start(): void {
+    void this.run();
+  }
+
+  stop(): void {
+    this.abort.abort();
+    this.watch?.abort();
+  }
+
+  /** Restart the watch from `rv` (tests: an expired resourceVersion must lead to a relist, not a lost update). */
+  resumeFrom(rv: string): void {
+    this.rv = rv;
+    this.watch?.abort();
+  }
+
+  private emit(e: StoreEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  private path(): string {
+    return resourcePath(this.kind.apiVersion, this.kind.plural, this.kind.namespaced ? this.opts.namespace : undefined);
+  }
+
+  private async run(): Promise<void> {
+    const retry = this.opts.retryMs ?? 1000;
+    let failures = 0;
+    while (!this.abort.signal.aborted) {
+      if (!this.rv) {
+        const ok = await this.relist();
+        if (!ok) {
+          failures++;
+          await sleep(Math.min(retry * 2 ** Math.min(failures, 5), 30_000), this.abort.signal);
+          continue;
+        }
+      }
+      failures = 0;
+      const outcome = await this.watchOnce();
+      if (outcome === 'gone') {
+        this.log.info('watch expired (410 Gone): relisting', { kind: this.kind.kind });
+        this.rv = '';
+      } else if (outcome === 'error') {
+        await sleep(retry, this.abort.signal);
+      }
+    }
+  }
+
+  /** Full list; replaces the store and emits the differences. */
+  private async relist(): Promise<boolean> {
+    const items: KubeObject[] = [];
+    let cont: string | undefined;
+    let rv = '';
+    do {
+      const r = await this.client.request<{ metadata: { resourceVersion: string; continue?: string }; items: KubeObject[] }>(
+        'GET',
+        this.path(),
+        { query: { labelSelector: this.opts.labelSelector, fieldSelector: this.opts.fieldSelector, limit: 500, continue: cont } },
+      );
+      if (!r.ok) {
+        if (r.error.status === 404) {
+          // API not served (e.g. that mesh's CRDs are not installed): empty, synced, re-probe later.
+          if (this.available) this.log.info('kind not served by the API server; will re-probe', { kind: this.kind.kind });
+          this.available = false;
+          this.replace([]);
+          this.markSynced();
+          return false;
+        }
+        if (r.error.status === 410 && cont) {
+          cont = undefined; // continue token expired mid-list: start over
+          items.length = 0;
+          continue;
+        }
+        this.log.warn('list failed', { kind: this.kind.kind, error: r.error.message, status: r.error.status });
+        return false;
+      }
+      for (const it of r.body.items) {
+        // List items carry no apiVersion/kind.
+        items.push(strip({ ...it, apiVersion: this.kind.apiVersion, kind: this.kind.kind }));
+      }
+      cont = r.body.metadata.continue || undefined;
+      rv = r.body.metadata.resourceVersion;
+    } while (cont);
+    if (!this.available) this.log.info('kind is now served', { kind: this.kind.kind });
+    this.available = true;
+    if (this.isSynced) {
+      this.relists++;
+      this.onRelist?.(this.kind.kind);
+    }
+    this.replace(items);
+    this.rv = rv;
+    this.markSynced();
+    return true;
+  }
+
+  private markSynced(): void {
+    if (!this.isSynced) {
+      this.isSynced = true;
+      this.syncedResolve();
+    }
+  }
+
+  private replace(items: KubeObject[]): void {
+    const seen = new Set<string>();
+    for (const o of items) {
+      const k = objectKey(o);
+      seen.add(k);
+      const old = this.store.get(k);
+      if (old && old.metadata.resourceVersion === o.metadata.resourceVersion) continue;
+      this.store.set(k, o);
+      this.emit(old ? { type: 'upsert', obj: o, old } : { type: 'upsert', obj: o });
+    }
+    for (const [k, o] of [...this.store]) {
+      if (!seen.has(k)) {
+        this.store.delete(k);
+        this.emit({ type: 'delete', obj: o });
+      }
+    }
+  }
+
+  private async watchOnce(): Promise<'gone' | 'closed' | 'error'> {
+    let gone = false;
+    const handle = this.client.watch(
+      this.path(),
+      {
+        resourceVersion: this.rv,
+        allowWatchBookmarks: true,
+        labelSelector: this.opts.labelSelector,
+        fieldSelector: this.opts.fieldSelector,
+        // Server-side timeout, jittered so watches of all kinds do not reconnect together.
+        timeoutSeconds: 300 + Math.floor(Math.random() * 300),
+      },
+      (e: WatchEvent) => {
+        if (e.type === 'ERROR') {
+          const code = (e.object as { code?: number }).code;
+          if (code === 410) gone = true;
+          else this.log.warn('watch error event', { kind: this.kind.kind, object: JSON.stringify(e.object).slice(0, 300) });
+          handle.abort();
+          return;
+        }
+        const obj = strip(e.object as unknown as KubeObject);
+        const rv = obj.metadata?.resourceVersion;
+        if (e.type === 'BOOKMARK') {
+          if (rv) this.rv = rv;
+          return;
+        }
+        const k = objectKey(obj);
+        const old = this.store.get(k);
+        if (e.type === 'DELETED') {
+          this.store.delete(k);
+          this.emit({ type: 'delete', obj });
+        } else {
+          this.store.set(k, obj);
+          this.emit(old ? { type: 'upsert', obj, old } : { type: 'upsert', obj });
+        }
+        if (rv) this.rv = rv;
+      },
+    );
+    this.watch = handle;
+    const r = await handle.done;
+    if (gone) return 'gone';
+    if (r.error) {
+      if (r.error.status === 410) return 'gone';
+      if (r.error.status === 404) {
+        this.rv = ''; // the kind went away: relist (which handles 404)
+        return 'error';
+      }
+      if (!this.abort.signal.aborted) this.log.warn('watch failed', { kind: this.kind.kind, error: r.error.message });
+      return 'error';
+    }
+    return 'closed';
+  }
+}

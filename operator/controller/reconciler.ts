@@ -1,0 +1,360 @@
+// Reconcile of one output unit: gather the unit's inputs from the cache, build
+// a small Snapshot, translate with the current adapter, plan against the
+// cache, write (apply / prune), then report status on the unit's SMI objects.
+// Level-triggered: the key says which unit, never what changed.
+
+import { buildSnapshot } from '../../adapters/common/snapshot.js';
+import { sourceLabelValue } from '../../adapters/common/meta.js';
+import { SOURCE_LABEL, type MeshAdapter, type ObjectResult } from '../../adapters/types.js';
+import { validateSmiObject } from '../../schemas/validate.js';
+import { formatProblem, type Problem } from '../../schemas/problem.js';
+import type { KubeObject, SmiObject, SmiStatus } from '../../schemas/hub.js';
+import type { ClusterCache } from '../cache/cache.js';
+import type { Logger } from '../log.js';
+import type { OperatorMetrics } from '../metrics.js';
+import type { EventRecorder, Writer } from '../kube/writer.js';
+import type { MeshConfig } from '../config/mesh-config.js';
+import { computeStatus, REASONS, type ConditionSpec, type DesiredConditions } from './conditions.js';
+import { decorate, isManaged, nativeKey } from './labels.js';
+import { plan, type PlannedAction } from './plan.js';
+import { inputKey, parseUnit, routeRefs, selects, serviceSelector, type DependencyIndex, type Unit } from './units.js';
+
+export interface ReconcilerDeps {
+  cache: ClusterCache;
+  index: DependencyIndex;
+  writer: Writer;
+  events: EventRecorder;
+  metrics: OperatorMetrics;
+  log: Logger;
+  config(): MeshConfig;
+  adapter(mesh: MeshConfig['mesh']): MeshAdapter;
+  /** Enqueue another unit (handover of a shared object). */
+  enqueue(unit: string, afterMs?: number): void;
+  now?: () => Date;
+}
+
+/** Outcome of writing one desired object. */
+type WriteOutcome = { ok: true } | { ok: false; reason: 'Conflict' | 'ApplyFailed'; message: string };
+
+/** A failed reconcile: the queue retries with backoff. */
+export class ReconcileError extends Error {
+  constructor(
+    readonly unit: string,
+    message: string,
+  ) {
+    super(`${unit}: ${message}`);
+  }
+}
+
+const RETRY_CONFLICT_MS = 30_000;
+const FIGHT_WINDOW_MS = 60_000;
+const FIGHT_MAX_WRITES = 5;
+
+interface Validated {
+  rv: string | undefined;
+  hub?: SmiObject;
+  problems: Problem[];
+}
+
+export class Reconciler {
+  /** unit → native keys it desired at its last translation. */
+  private readonly claims = new Map<string, Set<string>>();
+  private readonly claimants = new Map<string, Set<string>>();
+  private readonly validated = new Map<string, Validated>();
+  /** native key → times we (re)applied it because it drifted: a bound on fights with another writer. */
+  private readonly driftWrites = new Map<string, number[]>();
+
+  constructor(private readonly d: ReconcilerDeps) {}
+
+  async reconcile(unitKey: string): Promise<{ requeueAfterMs?: number } | void> {
+    const unit = parseUnit(unitKey);
+    if (!unit) {
+      this.d.log.warn('ignoring malformed unit key', { unit: unitKey });
+      return;
+    }
+    const log = this.d.log.child({ unit: unitKey, namespace: unit.namespace, name: unit.name });
+    const stop = this.d.metrics.duration.startTimer({ unit: unit.type });
+    try {
+      const r = await this.reconcileUnit(unitKey, unit, log);
+      this.d.metrics.reconciles.inc({ unit: unit.type, result: r?.requeueAfterMs !== undefined ? 'requeue' : 'success' });
+      return r;
+    } catch (err) {
+      this.d.metrics.reconciles.inc({ unit: unit.type, result: 'error' });
+      this.d.metrics.errors.inc({ unit: unit.type });
+      log.warn('reconcile failed', { error: err instanceof Error ? err.message : String(err) });
+      throw err;
+    } finally {
+      stop();
+    }
+  }
+
+  // ---- inputs ----
+
+  validate(o: KubeObject): Validated {
+    const k = inputKey(o.kind, o.metadata.namespace ?? 'default', o.metadata.name);
+    const c = this.validated.get(k);
+    if (c && c.rv === o.metadata.resourceVersion && c.rv !== undefined) return c;
+    const { hub, problems } = validateSmiObject(o);
+    const v: Validated = { rv: o.metadata.resourceVersion, problems };
+    if (hub) v.hub = hub;
+    this.validated.set(k, v);
+    return v;
+  }
+
+  forget(o: KubeObject): void {
+    this.validated.delete(inputKey(o.kind, o.metadata.namespace ?? 'default', o.metadata.name));
+  }
+
+  private getInput(key: string): KubeObject | undefined {
+    const [kind, ns, ...rest] = key.split('/');
+    return this.d.cache.get(kind as string, ns, rest.join('/'));
+  }
+
+  /** SMI objects whose status this unit writes, and the objects its snapshot is built from. */
+  private gather(unit: Unit): { members: KubeObject[]; inputs: KubeObject[] } {
+    const { index, cache } = this.d;
+    const ns = unit.namespace;
+    if (unit.type === 'route') {
+      const r = cache.get(unit.kind, ns, unit.name);
+      return { members: r ? [r] : [], inputs: [] };
+    }
+    const memberKeys = unit.type === 'split' ? index.splitsByRoot.get(`${ns}/${unit.name}`) : index.targetsByDest.get(`${ns}/${unit.name}`);
+    const members = [...memberKeys].map((k) => this.getInput(k)).filter((o): o is KubeObject => !!o);
+    const valid = members.filter((m) => this.validate(m).hub);
+    const inputs: KubeObject[] = [...valid];
+    const add = (o: KubeObject | undefined): void => {
+      if (o) inputs.push(o);
+    };
+    for (const m of valid) for (const r of routeRefs(m)) add(this.getInput(r));
+    if (unit.type === 'split') {
+      const names = new Set<string>([unit.name]);
+      for (const m of valid) for (const b of ((m as { spec?: { backends?: Array<{ service?: string }> } }).spec?.backends ?? [])) if (b.service) names.add(b.service);
+      for (const n of names) add(cache.get('Service', ns, n));
+    } else {
+      const sas = new Set<string>([`${ns}/${unit.name}`]);
+      for (const m of valid) for (const s of ((m as { spec?: { sources?: Array<{ name?: string; namespace?: string }> } }).spec?.sources ?? [])) sas.add(`${s.namespace ?? ns}/${s.name ?? ''}`);
+      for (const sa of sas) {
+        const [sns, sname] = sa.split('/') as [string, string];
+        add(cache.get('ServiceAccount', sns, sname));
+      }
+      const workloads = [...index.workloadsBySA.get(`${ns}/${unit.name}`)].map((k) => index.workloads.get(k)).filter((w) => !!w);
+      for (const w of workloads) add(this.getInput(w.key));
+      for (const svcName of index.servicesByNs.get(ns)) {
+        const svc = cache.get('Service', ns, svcName);
+        if (svc && workloads.some((w) => selects(serviceSelector(svc), w.podLabels))) inputs.push(svc);
+      }
+    }
+    return { members, inputs };
+  }
+
+  /** Desired (decorated) objects and results of a unit; no writes. */
+  private translate(unitKey: string, unit: Unit, inputs: KubeObject[], adapter: MeshAdapter, cfg: MeshConfig): { desired: KubeObject[]; results: ObjectResult[] } {
+    if (unit.type === 'route' || inputs.length === 0) return { desired: [], results: [] };
+    const { snapshot } = buildSnapshot(inputs);
+    const out = adapter.translate(snapshot, cfg.options);
+    return { desired: out.objects.map((o) => decorate(o, unitKey)), results: out.results };
+  }
+
+  private setClaims(unitKey: string, keys: Set<string>): void {
+    for (const k of this.claims.get(unitKey) ?? []) this.claimants.get(k)?.delete(unitKey);
+    this.claims.set(unitKey, keys);
+    for (const k of keys) {
+      let s = this.claimants.get(k);
+      if (!s) this.claimants.set(k, (s = new Set()));
+      s.add(unitKey);
+    }
+  }
+
+  /** Claims of a unit this process has not translated yet (after a restart), so ownership of shared objects stays put. */
+  private ensureClaims(other: string, adapter: MeshAdapter, cfg: MeshConfig): void {
+    if (this.claims.has(other)) return;
+    const u = parseUnit(other);
+    if (!u) return;
+    const { inputs } = this.gather(u);
+    const { desired } = this.translate(other, u, inputs, adapter, cfg);
+    this.setClaims(other, new Set(desired.map(nativeKey)));
+  }
+
+  private observedNative(key: string): KubeObject | undefined {
+    const [group, kind, ns, ...rest] = key.split('/');
+    const o = this.d.cache.get(kind as string, ns || undefined, rest.join('/'));
+    if (!o) return undefined;
+    const g = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
+    return g === group ? o : undefined;
+  }
+
+  private owned(unitKey: string): KubeObject[] {
+    const out: KubeObject[] = [];
+    for (const e of this.d.index.managedByUnit.get(unitKey)) {
+      const [kind, , ns, name] = e.split('|') as [string, string, string, string];
+      const o = this.d.cache.get(kind, ns, name);
+      if (o) out.push(o);
+    }
+    return out;
+  }
+
+  // ---- the reconcile ----
+
+  private async reconcileUnit(unitKey: string, unit: Unit, log: Logger): Promise<{ requeueAfterMs?: number } | void> {
+    const cfg = this.d.config();
+    const adapter = this.d.adapter(cfg.mesh);
+    const { members, inputs } = this.gather(unit);
+    const { desired, results } = this.translate(unitKey, unit, inputs, adapter, cfg);
+    this.setClaims(unitKey, new Set(desired.map(nativeKey)));
+    for (const o of desired) {
+      const seen = this.observedNative(nativeKey(o));
+      const other = seen?.metadata.annotations?.['smi-operator.io/unit'];
+      if (other && other !== unitKey) this.ensureClaims(other, adapter, cfg);
+    }
+    const actions = plan({
+      unit: unitKey,
+      desired,
+      owned: this.owned(unitKey),
+      observed: (k) => this.observedNative(k),
+      claimants: (k) => [...(this.claimants.get(k) ?? [])],
+    });
+
+    const outcomes = new Map<string, WriteOutcome>();
+    let requeueAfterMs: number | undefined;
+    const failures: string[] = [];
+    for (const a of actions) {
+      const r = await this.execute(a, log);
+      if (a.op === 'apply' || a.op === 'skip' || a.op === 'defer') outcomes.set(a.key, r.outcome);
+      if (r.requeueAfterMs !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, r.requeueAfterMs);
+      if (!r.outcome.ok && r.outcome.reason === 'ApplyFailed') failures.push(r.outcome.message);
+    }
+
+    await this.writeStatuses(unit, members, desired, results, outcomes, cfg, log);
+    if (failures.length > 0) throw new ReconcileError(unitKey, failures.join('; '));
+    return requeueAfterMs !== undefined ? { requeueAfterMs } : undefined;
+  }
+
+  private async execute(a: PlannedAction, log: Logger): Promise<{ outcome: WriteOutcome; requeueAfterMs?: number }> {
+    const { writer, metrics } = this.d;
+    const ref = `${a.obj.kind} ${a.obj.metadata.namespace ?? ''}/${a.obj.metadata.name}`;
+    const olog = log.child({ object: ref, namespace: a.obj.metadata.namespace, name: a.obj.metadata.name });
+    switch (a.op) {
+      case 'skip':
+        metrics.writesSkipped.inc();
+        return { outcome: { ok: true } };
+      case 'defer':
+        return { outcome: { ok: true } };
+      case 'handover':
+        olog.info('object now belongs to another unit', { to: a.to });
+        this.d.enqueue(a.to);
+        return { outcome: { ok: true } };
+      case 'prune': {
+        const r = await writer.delete(a.obj);
+        if (!r.ok) return { outcome: { ok: false, reason: 'ApplyFailed', message: `delete ${ref}: ${r.error.message}` } };
+        olog.info('pruned object no longer desired');
+        return { outcome: { ok: true } };
+      }
+      case 'apply': {
+        let force = a.force;
+        if (a.verify) {
+          const g = await writer.get(a.obj);
+          if (g.ok) {
+            if (!isManaged(g.body)) {
+              metrics.conflicts.inc();
+              olog.warn('object exists and is not managed by smi-operator; not overwriting');
+              return {
+                outcome: { ok: false, reason: 'Conflict', message: `${ref} already exists and is not managed by smi-operator (no label app.kubernetes.io/managed-by=smi-operator); it was not overwritten` },
+                requeueAfterMs: RETRY_CONFLICT_MS,
+              };
+            }
+            force = true; // ours, the cache is just behind
+          } else if (g.error.status !== 404) {
+            return { outcome: { ok: false, reason: 'ApplyFailed', message: `get ${ref}: ${g.error.message}` } };
+          }
+        }
+        if (a.why === 'drift' && this.fighting(a.key)) {
+          olog.warn('object keeps drifting from what we apply; backing off', { windowMs: FIGHT_WINDOW_MS });
+          return { outcome: { ok: true }, requeueAfterMs: FIGHT_WINDOW_MS };
+        }
+        const r = await writer.apply(a.obj, force);
+        if (!r.ok) {
+          if (r.error.status === 409) {
+            metrics.conflicts.inc();
+            return { outcome: { ok: false, reason: 'Conflict', message: `${ref}: ${r.error.message}` }, requeueAfterMs: RETRY_CONFLICT_MS };
+          }
+          const hint = r.error.status === 404 ? ' (is the CRD for this kind installed?)' : '';
+          return { outcome: { ok: false, reason: 'ApplyFailed', message: `apply ${ref}: ${r.error.message}${hint}` } };
+        }
+        olog.info('applied', { why: a.why });
+        return { outcome: { ok: true } };
+      }
+    }
+  }
+
+  private fighting(key: string): boolean {
+    const now = Date.now();
+    const recent = (this.driftWrites.get(key) ?? []).filter((t) => now - t < FIGHT_WINDOW_MS);
+    if (recent.length >= FIGHT_MAX_WRITES) {
+      this.driftWrites.set(key, recent);
+      return true;
+    }
+    recent.push(now);
+    this.driftWrites.set(key, recent);
+    return false;
+  }
+
+  // ---- status ----
+
+  private conditionsFor(member: KubeObject, unit: Unit, desired: KubeObject[], results: ObjectResult[], outcomes: Map<string, WriteOutcome>, cfg: MeshConfig): DesiredConditions {
+    const v = this.validate(member);
+    if (!v.hub) {
+      const msg = v.problems.map(formatProblem).join('; ') || 'invalid';
+      return { accepted: { status: 'False', reason: REASONS.Invalid, message: msg }, ready: { status: 'False', reason: REASONS.Invalid, message: 'not translated: the object is invalid' } };
+    }
+    if (unit.type === 'route') {
+      const ok: ConditionSpec = { status: 'True', reason: REASONS.Accepted, message: `${member.kind} is valid` };
+      return { accepted: ok, ready: { status: 'True', reason: REASONS.Accepted, message: 'ready to be referenced by TrafficSplits and TrafficTargets' } };
+    }
+    const ns = member.metadata.namespace ?? 'default';
+    const result = results.find((r) => r.kind === member.kind && r.namespace === ns && r.name === member.metadata.name);
+    const notes = result?.messages.join('; ') ?? '';
+    if (result && result.status !== 'Accepted') {
+      return {
+        accepted: { status: 'False', reason: result.status, message: notes || result.status },
+        ready: { status: 'False', reason: result.status, message: `not translated for ${cfg.mesh}: ${notes || result.status}` },
+      };
+    }
+    const accepted: ConditionSpec = { status: 'True', reason: REASONS.Accepted, message: notes || `accepted by the ${cfg.mesh} adapter` };
+    // The native objects this member contributed to.
+    const label = sourceLabelValue(member);
+    const mine = desired.filter(
+      (o) => o.metadata.ownerReferences?.some((r) => r.kind === member.kind && r.name === member.metadata.name) || o.metadata.labels?.[SOURCE_LABEL] === label,
+    );
+    const relevant = mine.length > 0 ? mine : desired;
+    const bad = relevant.map((o) => outcomes.get(nativeKey(o))).filter((x): x is Exclude<WriteOutcome, { ok: true }> => !!x && !x.ok);
+    const conflict = bad.find((b) => b.reason === 'Conflict');
+    if (conflict) return { accepted, ready: { status: 'False', reason: REASONS.Conflict, message: conflict.message } };
+    if (bad.length > 0) return { accepted, ready: { status: 'False', reason: REASONS.ApplyFailed, message: bad.map((b) => b.message).join('; ') } };
+    const kinds = [...new Set(relevant.map((o) => o.kind))].sort().join(', ');
+    return {
+      accepted,
+      ready: { status: 'True', reason: REASONS.Applied, message: relevant.length ? `${cfg.mesh}: ${kinds} applied` : `${cfg.mesh}: nothing to apply` },
+    };
+  }
+
+  private async writeStatuses(unit: Unit, members: KubeObject[], desired: KubeObject[], results: ObjectResult[], outcomes: Map<string, WriteOutcome>, cfg: MeshConfig, log: Logger): Promise<void> {
+    const now = (this.d.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    for (const m of members) {
+      if (m.metadata.deletionTimestamp) continue;
+      const want = this.conditionsFor(m, unit, desired, results, outcomes, cfg);
+      const current = (m as { status?: SmiStatus }).status;
+      const change = computeStatus(current, m.metadata.generation, want, now);
+      if (!change) continue;
+      const r = await this.d.writer.patchStatus(m, change.status);
+      const mlog = log.child({ object: `${m.kind} ${m.metadata.namespace}/${m.metadata.name}`, namespace: m.metadata.namespace, name: m.metadata.name });
+      if (!r.ok) {
+        if (r.error.status !== 404) mlog.warn('status update failed', { error: r.error.message });
+        continue;
+      }
+      for (const t of change.transitions) {
+        mlog.info('condition changed', { condition: t.type, status: t.status, reason: t.reason, detail: t.message });
+        await this.d.events.record(m, { type: t.status === 'True' ? 'Normal' : 'Warning', reason: t.type === 'Ready' && t.status === 'True' ? 'Ready' : t.reason, message: `${t.type}=${t.status}: ${t.message}` });
+      }
+    }
+  }
+}

@@ -1,0 +1,240 @@
+// Output units and the cross-reference indexes that map a change of any watched
+// object to the units it affects (linkerd policy-controller style: the watch
+// stream is applied into indexes; nothing scans all objects on a change).
+//
+//   TrafficSplit ──spec.service──▶ split:<ns>/<root>        (all splits of one root Service)
+//   TrafficTarget ─destination──▶ access:<ns>/<sa>          (all targets of one destination SA)
+//   HTTPRouteGroup/TCPRoute/UDPRoute ─▶ route:<ns>/<Kind>/<name> (its own status) + units of its referrers
+//   Service ─▶ splits naming it (root/backend) + access units whose pods it selects
+//   Deployment/StatefulSet/DaemonSet/Pod ─serviceAccountName─▶ access unit
+//   ServiceAccount ─▶ its access unit + access units of targets naming it as a source
+//   managed native object ─annotation─▶ the unit that applied it
+
+import type { KubeObject } from '../../schemas/hub.js';
+import { isSmiKind, isWorkloadKind } from './kinds.js';
+import { isManaged, unitOf } from './labels.js';
+
+export type Unit =
+  | { type: 'split'; namespace: string; name: string }
+  | { type: 'access'; namespace: string; name: string }
+  | { type: 'route'; namespace: string; kind: string; name: string };
+
+export const splitUnit = (ns: string, svc: string): string => `split:${ns}/${svc}`;
+export const accessUnit = (ns: string, sa: string): string => `access:${ns}/${sa}`;
+export const routeUnit = (ns: string, kind: string, name: string): string => `route:${ns}/${kind}/${name}`;
+
+export function parseUnit(key: string): Unit | undefined {
+  const m = /^(split|access|route):([^/]*)\/(.*)$/.exec(key);
+  if (!m) return undefined;
+  const [, type, namespace, rest] = m as unknown as [string, string, string, string];
+  if (type === 'route') {
+    const i = rest.indexOf('/');
+    if (i < 0) return undefined;
+    return { type, namespace, kind: rest.slice(0, i), name: rest.slice(i + 1) };
+  }
+  return { type: type as 'split' | 'access', namespace, name: rest };
+}
+
+class MultiIndex {
+  private readonly m = new Map<string, Set<string>>();
+  add(k: string, v: string): void {
+    let s = this.m.get(k);
+    if (!s) this.m.set(k, (s = new Set()));
+    s.add(v);
+  }
+  remove(k: string, v: string): void {
+    const s = this.m.get(k);
+    if (!s) return;
+    s.delete(v);
+    if (s.size === 0) this.m.delete(k);
+  }
+  get(k: string): ReadonlySet<string> {
+    return this.m.get(k) ?? new Set();
+  }
+  keys(): IterableIterator<string> {
+    return this.m.keys();
+  }
+}
+
+const nsOf = (o: KubeObject): string => o.metadata.namespace ?? 'default';
+const nsName = (ns: string, n: string): string => `${ns}/${n}`;
+/** Kind/ns/name: identity of a watched input object. */
+export const inputKey = (kind: string, ns: string, name: string): string => `${kind}/${ns}/${name}`;
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const spec = (o: KubeObject): Record<string, unknown> => ((o as { spec?: unknown }).spec ?? {}) as Record<string, unknown>;
+const arr = (v: unknown): Array<Record<string, unknown>> => (Array.isArray(v) ? v.filter((x) => x && typeof x === 'object') : []);
+
+/** Which Service a split is rooted at, read defensively: invalid objects must still map to a unit (for their status). */
+export const splitRoot = (o: KubeObject): string => str(spec(o).service);
+export const targetDestination = (o: KubeObject): string => str((spec(o).destination as Record<string, unknown> | undefined)?.name);
+
+/** Route references (Kind/ns/name) of a split or target. */
+export function routeRefs(o: KubeObject): string[] {
+  const ns = nsOf(o);
+  const s = spec(o);
+  if (o.kind === 'TrafficSplit') return arr(s.matches).map((m) => inputKey(str(m.kind) || 'HTTPRouteGroup', ns, str(m.name)));
+  if (o.kind === 'TrafficTarget') return arr(s.rules).map((r) => inputKey(str(r.kind), ns, str(r.name)));
+  return [];
+}
+
+export function unitOfSmi(o: KubeObject): string {
+  const ns = nsOf(o);
+  if (o.kind === 'TrafficSplit') return splitUnit(ns, splitRoot(o));
+  if (o.kind === 'TrafficTarget') return accessUnit(ns, targetDestination(o));
+  return routeUnit(ns, o.kind, o.metadata.name);
+}
+
+export interface WorkloadRef {
+  key: string;
+  namespace: string;
+  serviceAccount: string;
+  podLabels: Record<string, string>;
+}
+
+/** Pod template (or pod) identity: which SA the pods run as and which labels they carry. */
+export function workloadRef(o: KubeObject): WorkloadRef {
+  const s = spec(o);
+  const podSpec = (o.kind === 'Pod' ? s : ((s.template as Record<string, unknown> | undefined)?.spec ?? {})) as Record<string, unknown>;
+  const labels = (o.kind === 'Pod' ? o.metadata.labels : (s.template as { metadata?: { labels?: Record<string, string> } } | undefined)?.metadata?.labels) ?? {};
+  return {
+    key: inputKey(o.kind, nsOf(o), o.metadata.name),
+    namespace: nsOf(o),
+    serviceAccount: str(podSpec.serviceAccountName) || str(podSpec.serviceAccount) || 'default',
+    podLabels: labels,
+  };
+}
+
+export function selects(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
+  if (!selector || Object.keys(selector).length === 0) return false; // selector-less Services select no pods
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+export const serviceSelector = (o: KubeObject): Record<string, string> | undefined =>
+  (spec(o).selector as Record<string, string> | undefined) ?? undefined;
+
+export class DependencyIndex {
+  readonly splitsByRoot = new MultiIndex();
+  readonly splitsByService = new MultiIndex();
+  readonly targetsByDest = new MultiIndex();
+  readonly targetsBySource = new MultiIndex();
+  /** route Kind/ns/name → referrer Kind/ns/name */
+  readonly referrers = new MultiIndex();
+  readonly workloadsBySA = new MultiIndex();
+  readonly workloadsByNs = new MultiIndex();
+  readonly servicesByNs = new MultiIndex();
+  readonly managedByUnit = new MultiIndex();
+  readonly workloads = new Map<string, WorkloadRef>();
+  /** SMI Kind/ns/name → its unit */
+  private readonly smiUnit = new Map<string, string>();
+
+  /** Apply one store change; returns the units to reconcile. */
+  update(kind: string, old: KubeObject | undefined, next: KubeObject | undefined): Set<string> {
+    const units = new Set<string>();
+    if (old) {
+      for (const u of this.unitsFor(kind, old)) units.add(u);
+      this.remove(kind, old);
+    }
+    if (next) {
+      this.add(kind, next);
+      for (const u of this.unitsFor(kind, next)) units.add(u);
+    }
+    return units;
+  }
+
+  /** Access units that exist: they have targets, or still own objects to prune. */
+  private accessIfLive(ns: string, sa: string): string[] {
+    const u = accessUnit(ns, sa);
+    return this.targetsByDest.get(nsName(ns, sa)).size > 0 || this.managedByUnit.get(u).size > 0 ? [u] : [];
+  }
+
+  unitsFor(kind: string, o: KubeObject): string[] {
+    const ns = nsOf(o);
+    const name = o.metadata.name;
+    if (kind === 'TrafficSplit' || kind === 'TrafficTarget') return [unitOfSmi(o)];
+    if (isSmiKind(kind)) {
+      const out = [routeUnit(ns, kind, name)];
+      for (const r of this.referrers.get(inputKey(kind, ns, name))) {
+        const u = this.smiUnit.get(r);
+        if (u) out.push(u);
+      }
+      return out;
+    }
+    if (kind === 'Service') {
+      const out: string[] = [];
+      for (const s of this.splitsByService.get(nsName(ns, name))) {
+        const u = this.smiUnit.get(s);
+        if (u) out.push(u);
+      }
+      const sel = serviceSelector(o);
+      const sas = new Set<string>();
+      for (const w of this.workloadsByNs.get(ns)) {
+        const wl = this.workloads.get(w);
+        if (wl && selects(sel, wl.podLabels)) sas.add(wl.serviceAccount);
+      }
+      for (const sa of sas) out.push(...this.accessIfLive(ns, sa));
+      return out;
+    }
+    if (isWorkloadKind(kind)) return this.accessIfLive(ns, workloadRef(o).serviceAccount);
+    if (kind === 'ServiceAccount') {
+      const out = this.accessIfLive(ns, name);
+      for (const t of this.targetsBySource.get(nsName(ns, name))) {
+        const u = this.smiUnit.get(t);
+        if (u) out.push(u);
+      }
+      return out;
+    }
+    if (isManaged(o)) {
+      const u = unitOf(o);
+      return u ? [u] : [];
+    }
+    return [];
+  }
+
+  private add(kind: string, o: KubeObject): void {
+    this.index(kind, o, true);
+  }
+
+  private remove(kind: string, o: KubeObject): void {
+    this.index(kind, o, false);
+  }
+
+  private index(kind: string, o: KubeObject, add: boolean): void {
+    const ns = nsOf(o);
+    const name = o.metadata.name;
+    const op = (idx: MultiIndex, k: string, v: string): void => (add ? idx.add(k, v) : idx.remove(k, v));
+    const self = inputKey(kind, ns, name);
+    if (kind === 'TrafficSplit') {
+      op(this.splitsByRoot, nsName(ns, splitRoot(o)), self);
+      op(this.splitsByService, nsName(ns, splitRoot(o)), self);
+      for (const b of arr(spec(o).backends)) op(this.splitsByService, nsName(ns, str(b.service)), self);
+    } else if (kind === 'TrafficTarget') {
+      op(this.targetsByDest, nsName(ns, targetDestination(o)), self);
+      for (const s of arr(spec(o).sources)) op(this.targetsBySource, nsName(str(s.namespace) || ns, str(s.name)), self);
+    } else if (kind === 'Service') {
+      op(this.servicesByNs, ns, name);
+    } else if (isWorkloadKind(kind)) {
+      const w = workloadRef(o);
+      op(this.workloadsBySA, nsName(ns, w.serviceAccount), w.key);
+      op(this.workloadsByNs, ns, w.key);
+      if (add) this.workloads.set(w.key, w);
+      else this.workloads.delete(w.key);
+    } else if (!isSmiKind(kind) && isManaged(o)) {
+      const u = unitOf(o);
+      if (u) op(this.managedByUnit, u, `${kind}|${o.apiVersion}|${ns}|${name}`);
+    }
+    if (kind === 'TrafficSplit' || kind === 'TrafficTarget') {
+      for (const r of routeRefs(o)) op(this.referrers, r, self);
+      if (add) this.smiUnit.set(self, unitOfSmi(o));
+      else this.smiUnit.delete(self);
+    }
+  }
+
+  /** Every unit that has inputs or owns objects: what a full resync (start, leadership, config change) enqueues. */
+  allUnits(routes: KubeObject[]): Set<string> {
+    const out = new Set<string>();
+    for (const u of this.smiUnit.values()) out.add(u);
+    for (const u of this.managedByUnit.keys()) out.add(u);
+    for (const r of routes) out.add(routeUnit(nsOf(r), r.kind, r.metadata.name));
+    return out;
+  }
+}

@@ -1,0 +1,186 @@
+// The operator's only door to the API server: raw REST over HTTPS with the
+// credentials of a KubeConfig. Failures are values (KubeResult), never throws,
+// so callers decide per status code (404 on delete is fine, 409 is a conflict...).
+
+import https from 'node:https';
+import { KubeConfig } from '@kubernetes/client-node';
+
+export interface KubeStatusError {
+  status: number;
+  reason: string;
+  message: string;
+}
+
+export type KubeResult<T> = { ok: true; status: number; body: T } | { ok: false; error: KubeStatusError };
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  contentType?: string;
+  timeoutMs?: number;
+}
+
+export interface WatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  object: Record<string, unknown>;
+}
+
+export interface WatchHandle {
+  /** Resolves when the stream ends (server closed, error or abort); never rejects. */
+  done: Promise<{ error?: KubeStatusError }>;
+  abort(): void;
+}
+
+/** The narrow interface the rest of the operator codes against. */
+export interface KubeClient {
+  request<T = unknown>(method: string, path: string, opts?: RequestOptions): Promise<KubeResult<T>>;
+  watch(path: string, query: Record<string, string | number | boolean | undefined>, onEvent: (e: WatchEvent) => void): WatchHandle;
+}
+
+export function loadKubeConfig(path?: string): KubeConfig {
+  const kc = new KubeConfig();
+  if (path) kc.loadFromFile(path);
+  else if (process.env.KUBECONFIG) kc.loadFromFile(process.env.KUBECONFIG);
+  else kc.loadFromCluster();
+  return kc;
+}
+
+function queryString(q: RequestOptions['query']): string {
+  if (!q) return '';
+  const parts = Object.entries(q)
+    .filter(([, v]) => v !== undefined && v !== '')
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+function statusError(status: number, text: string): KubeStatusError {
+  try {
+    const s = JSON.parse(text) as { reason?: string; message?: string };
+    return { status, reason: s.reason ?? String(status), message: s.message ?? text.slice(0, 500) };
+  } catch {
+    return { status, reason: String(status), message: text.slice(0, 500) };
+  }
+}
+
+export class HttpKubeClient implements KubeClient {
+  private readonly server: URL;
+  /** Keep-alive agent: one TLS session pool for all requests of this client. */
+  private readonly agent = new https.Agent({ keepAlive: true, maxSockets: 64 });
+
+  constructor(private readonly kc: KubeConfig) {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new Error('kubeconfig has no current cluster');
+    this.server = new URL(cluster.server);
+  }
+
+  private async options(method: string, path: string, headers: Record<string, string>): Promise<https.RequestOptions> {
+    const opts: https.RequestOptions = {
+      method,
+      hostname: this.server.hostname,
+      port: this.server.port || 443,
+      path: `${this.server.pathname.replace(/\/$/, '')}${path}`,
+      headers: { Accept: 'application/json', ...headers },
+      agent: this.agent,
+    };
+    await this.kc.applyToHTTPSOptions(opts);
+    return opts;
+  }
+
+  async request<T = unknown>(method: string, path: string, o: RequestOptions = {}): Promise<KubeResult<T>> {
+    const payload = o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
+    const headers: Record<string, string> = {};
+    if (payload !== undefined) headers['Content-Type'] = o.contentType ?? 'application/json';
+    let opts: https.RequestOptions;
+    try {
+      opts = await this.options(method, path + queryString(o.query), headers);
+    } catch (e) {
+      return { ok: false, error: { status: 0, reason: 'ClientConfig', message: String(e) } };
+    }
+    return new Promise((resolve) => {
+      const req = https.request(opts, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) {
+            let body: unknown = text;
+            try {
+              body = text ? JSON.parse(text) : undefined;
+            } catch {
+              /* non-JSON bodies (e.g. /metrics) stay text */
+            }
+            resolve({ ok: true, status, body: body as T });
+          } else resolve({ ok: false, error: statusError(status, text) });
+        });
+        res.on('error', (e) => resolve({ ok: false, error: { status: 0, reason: 'Network', message: String(e) } }));
+      });
+      req.setTimeout(o.timeoutMs ?? 30_000, () => req.destroy(new Error('request timed out')));
+      req.on('error', (e) => resolve({ ok: false, error: { status: 0, reason: 'Network', message: `${method} ${path}: ${String(e)}` } }));
+      if (payload !== undefined) req.write(payload);
+      req.end();
+    });
+  }
+
+  watch(path: string, query: Record<string, string | number | boolean | undefined>, onEvent: (e: WatchEvent) => void): WatchHandle {
+    let req: ReturnType<typeof https.request> | undefined;
+    let aborted = false;
+    const done = (async (): Promise<{ error?: KubeStatusError }> => {
+      let opts: https.RequestOptions;
+      try {
+        opts = await this.options('GET', path + queryString({ ...query, watch: true }), {});
+      } catch (e) {
+        return { error: { status: 0, reason: 'ClientConfig', message: String(e) } };
+      }
+      if (aborted) return {};
+      return new Promise((resolve) => {
+        req = https.request(opts, (res) => {
+          const status = res.statusCode ?? 0;
+          if (status !== 200) {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve({ error: statusError(status, Buffer.concat(chunks).toString('utf8')) }));
+            return;
+          }
+          let buf = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            buf += chunk;
+            let nl: number;
+            while ((nl = buf.indexOf('\n')) >= 0) {
+              const line = buf.slice(0, nl).trim();
+              buf = buf.slice(nl + 1);
+              if (!line) continue;
+              try {
+                onEvent(JSON.parse(line) as WatchEvent);
+              } catch {
+                /* a torn line cannot happen on a healthy stream; ignore it */
+              }
+            }
+          });
+          res.on('end', () => resolve({}));
+          res.on('error', () => resolve({}));
+          res.on('close', () => resolve({}));
+        });
+        req.on('error', (e) => resolve(aborted ? {} : { error: { status: 0, reason: 'Network', message: String(e) } }));
+        req.end();
+      });
+    })();
+    return {
+      done,
+      abort: () => {
+        aborted = true;
+        req?.destroy();
+      },
+    };
+  }
+}
+
+/** REST path of a collection or object; `namespace` undefined = cluster-wide list. */
+export function resourcePath(apiVersion: string, plural: string, namespace?: string, name?: string, sub?: string): string {
+  const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+  let p = namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${plural}` : `${base}/${plural}`;
+  if (name) p += `/${encodeURIComponent(name)}`;
+  if (sub) p += `/${sub}`;
+  return p;
+}

@@ -1,0 +1,131 @@
+// Leader election on a coordination.k8s.io/v1 Lease. Optimistic concurrency
+// (resourceVersion on update) lets the API server decide who wins; a holder
+// that stops renewing loses the lease once leaseDurationSeconds have passed.
+
+import { resourcePath, type KubeClient } from '../kube/client.js';
+import type { Logger } from '../log.js';
+
+export interface LeaseOptions {
+  namespace: string;
+  name: string;
+  identity: string;
+  leaseDurationSeconds: number;
+  /** How often the holder renews and a standby retries. */
+  retryPeriodMs: number;
+}
+
+interface Lease {
+  apiVersion: 'coordination.k8s.io/v1';
+  kind: 'Lease';
+  metadata: { name: string; namespace: string; resourceVersion?: string };
+  spec: { holderIdentity?: string | null; leaseDurationSeconds?: number; acquireTime?: string | null; renewTime?: string | null; leaseTransitions?: number };
+}
+
+const microTime = (d: Date): string => d.toISOString().replace('Z', '000Z');
+
+export class LeaderElector {
+  private leader = false;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private lastRenew = 0;
+
+  constructor(
+    private readonly client: KubeClient,
+    private readonly opts: LeaseOptions,
+    private readonly log: Logger,
+    private readonly onChange: (leader: boolean) => void,
+  ) {}
+
+  isLeader(): boolean {
+    return this.leader;
+  }
+
+  start(): void {
+    void this.tick();
+  }
+
+  private path(name?: string): string {
+    return resourcePath('coordination.k8s.io/v1', 'leases', this.opts.namespace, name);
+  }
+
+  private setLeader(v: boolean): void {
+    if (v === this.leader) return;
+    this.leader = v;
+    this.log.info(v ? 'became leader' : 'lost leadership', { lease: `${this.opts.namespace}/${this.opts.name}`, identity: this.opts.identity });
+    this.onChange(v);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.tryAcquireOrRenew();
+    } catch (e) {
+      this.log.warn('lease update failed', { error: String(e) });
+    }
+    // A leader that cannot renew within the lease duration must assume it lost.
+    if (this.leader && Date.now() - this.lastRenew > this.opts.leaseDurationSeconds * 1000) this.setLeader(false);
+    if (!this.stopped) this.timer = setTimeout(() => void this.tick(), this.opts.retryPeriodMs);
+  }
+
+  private async tryAcquireOrRenew(): Promise<void> {
+    const now = new Date();
+    const got = await this.client.request<Lease>('GET', this.path(this.opts.name));
+    if (!got.ok) {
+      if (got.error.status !== 404) throw new Error(got.error.message);
+      const created = await this.client.request<Lease>('POST', this.path(), {
+        body: {
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { name: this.opts.name, namespace: this.opts.namespace },
+          spec: { holderIdentity: this.opts.identity, leaseDurationSeconds: this.opts.leaseDurationSeconds, acquireTime: microTime(now), renewTime: microTime(now), leaseTransitions: 0 },
+        },
+      });
+      if (created.ok) {
+        this.lastRenew = Date.now();
+        this.setLeader(true);
+      }
+      return;
+    }
+    const lease = got.body;
+    const holder = lease.spec.holderIdentity ?? '';
+    const renew = lease.spec.renewTime ? Date.parse(lease.spec.renewTime) : 0;
+    const duration = (lease.spec.leaseDurationSeconds ?? this.opts.leaseDurationSeconds) * 1000;
+    const expired = !holder || now.getTime() > renew + duration;
+    if (holder !== this.opts.identity && !expired) {
+      this.setLeader(false);
+      return;
+    }
+    const spec: Lease['spec'] = {
+      ...lease.spec,
+      holderIdentity: this.opts.identity,
+      leaseDurationSeconds: this.opts.leaseDurationSeconds,
+      renewTime: microTime(now),
+    };
+    if (holder !== this.opts.identity) {
+      spec.acquireTime = microTime(now);
+      spec.leaseTransitions = (lease.spec.leaseTransitions ?? 0) + 1;
+    }
+    const upd = await this.client.request<Lease>('PUT', this.path(this.opts.name), { body: { ...lease, spec } });
+    if (upd.ok) {
+      this.lastRenew = Date.now();
+      this.setLeader(true);
+    } else if (upd.error.status === 409) {
+      // Someone else updated it first: they hold it.
+      if (holder !== this.opts.identity) this.setLeader(false);
+    } else throw new Error(upd.error.message);
+  }
+
+  /** Stop renewing; a leader releases the lease so a standby takes over at once. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (!this.leader) return;
+    const got = await this.client.request<Lease>('GET', this.path(this.opts.name));
+    if (got.ok && got.body.spec.holderIdentity === this.opts.identity) {
+      await this.client.request('PUT', this.path(this.opts.name), {
+        body: { ...got.body, spec: { ...got.body.spec, holderIdentity: null, renewTime: null, acquireTime: null } },
+      });
+    }
+    this.setLeader(false);
+  }
+}

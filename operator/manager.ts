@@ -1,0 +1,233 @@
+// Wires the operator: one cache (informers) → indexes → work queue → reconciler,
+// gated by leader election, plus the adapter ConfigMap and the probe/metrics
+// servers. startOperator() returns a handle; stop() is the graceful shutdown.
+
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { getAdapter } from '../adapters/index.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, MESH_NAMES, type MeshAdapter, type MeshName } from '../adapters/types.js';
+import type { KubeObject } from '../schemas/hub.js';
+import { ClusterCache } from './cache/cache.js';
+import type { ResourceKind } from './cache/informer.js';
+import { DEFAULT_CONFIG, DEFAULT_CONFIG_MAP, DEFAULT_MESH, parseMeshConfig, sameConfig, type MeshConfig } from './config/mesh-config.js';
+import { CONFIG_MAP, SERVICE, SERVICE_ACCOUNT, SMI_RESOURCE_KINDS, WORKLOAD_KINDS, isSmiKind, isWorkloadKind } from './controller/kinds.js';
+import { WorkQueue } from './controller/queue.js';
+import { Reconciler } from './controller/reconciler.js';
+import { DependencyIndex, workloadRef } from './controller/units.js';
+import { startProbeServer, type ProbeServer } from './http/server.js';
+import { HttpKubeClient, type KubeClient } from './kube/client.js';
+import { EventRecorder, Writer } from './kube/writer.js';
+import { LeaderElector } from './leader/lease.js';
+import { createLogger, type Logger } from './log.js';
+import { OperatorMetrics } from './metrics.js';
+
+export interface OperatorOptions {
+  kubeConfig: KubeConfig;
+  /** The operator's namespace: ConfigMap and Lease live here. */
+  namespace: string;
+  /** Only watch this namespace; undefined/empty: all. */
+  watchNamespace?: string;
+  configMapName?: string;
+  /** Mesh when the ConfigMap is missing or has no `mesh` key. */
+  defaultMesh?: MeshName;
+  concurrency?: number;
+  leaderElect?: boolean;
+  leaseName?: string;
+  identity?: string;
+  leaseDurationSeconds?: number;
+  leaseRetryMs?: number;
+  /** Probe port (/healthz, /readyz); undefined: no server; 0: any free port. */
+  healthPort?: number;
+  /** /metrics port; equal to healthPort: served by the same server. */
+  metricsPort?: number;
+  logger?: Logger;
+  logLevel?: string;
+  adapter?: (mesh: MeshName) => MeshAdapter;
+  /** Register process-wide default metrics (the CLI does; in-process tests do not). */
+  defaultMetrics?: boolean;
+}
+
+export interface RunningOperator {
+  readonly identity: string;
+  readonly metrics: OperatorMetrics;
+  readonly cache: ClusterCache;
+  readonly healthPort?: number;
+  readonly metricsPort?: number;
+  isLeader(): boolean;
+  ready(): boolean;
+  config(): MeshConfig;
+  /** Resolves when the queue is empty and nothing is in flight. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Every native kind any adapter may emit: watched always, so a mesh switch can prune the old mesh's objects. */
+export function allNativeKinds(adapter: (m: MeshName) => MeshAdapter): ResourceKind[] {
+  const seen = new Map<string, ResourceKind>();
+  for (const m of MESH_NAMES) {
+    for (const k of adapter(m).nativeKinds) {
+      if (!seen.has(k.kind)) seen.set(k.kind, { apiVersion: k.apiVersion, kind: k.kind, plural: k.plural, namespaced: true });
+    }
+  }
+  return [...seen.values()];
+}
+
+/** Whether a change can matter to translation (status-only updates of inputs do not). */
+function relevant(kind: string, old: KubeObject | undefined, next: KubeObject | undefined): boolean {
+  if (!old || !next) return true;
+  if (isSmiKind(kind)) {
+    return old.metadata.generation !== next.metadata.generation || !!old.metadata.deletionTimestamp !== !!next.metadata.deletionTimestamp || JSON.stringify(old.metadata.labels) !== JSON.stringify(next.metadata.labels);
+  }
+  if (isWorkloadKind(kind)) return JSON.stringify(workloadRef(old)) !== JSON.stringify(workloadRef(next));
+  if (kind === 'Service') return JSON.stringify((old as { spec?: unknown }).spec) !== JSON.stringify((next as { spec?: unknown }).spec);
+  if (kind === 'ServiceAccount') return false;
+  return old.metadata.resourceVersion !== next.metadata.resourceVersion;
+}
+
+export async function startOperator(o: OperatorOptions): Promise<RunningOperator> {
+  const identity = o.identity ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const log = o.logger ?? createLogger(o.logLevel ?? 'info', { component: 'smi-operator', namespace: o.namespace, identity });
+  const metrics = new OperatorMetrics(o.defaultMetrics ?? false);
+  const client: KubeClient = new HttpKubeClient(o.kubeConfig);
+  const adapterOf = o.adapter ?? getAdapter;
+  const configMapName = o.configMapName ?? DEFAULT_CONFIG_MAP;
+  const defaultMesh = o.defaultMesh ?? DEFAULT_MESH;
+  const watchNs = o.watchNamespace || undefined;
+
+  const nativeKinds = allNativeKinds(adapterOf);
+  const plurals = new Map<string, string>();
+  for (const k of [...nativeKinds, ...SMI_RESOURCE_KINDS]) plurals.set(k.kind, k.plural);
+  for (const m of MESH_NAMES) for (const k of adapterOf(m).nativeKinds) plurals.set(`${k.apiVersion}|${k.kind}`, k.plural);
+  const writer = new Writer(client, { plural: (av, kind) => plurals.get(`${av}|${kind}`) ?? plurals.get(kind) }, metrics);
+  const events = new EventRecorder(client, 'smi-operator', metrics);
+
+  const cache = new ClusterCache(client, log, (kind) => metrics.relists.inc({ kind }));
+  for (const k of [...SMI_RESOURCE_KINDS, SERVICE, SERVICE_ACCOUNT, ...WORKLOAD_KINDS]) cache.watch(k, { namespace: watchNs });
+  cache.watch(CONFIG_MAP, { namespace: o.namespace, fieldSelector: `metadata.name=${configMapName}` });
+  const managedSelector = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
+  for (const k of nativeKinds) cache.watch(k, { namespace: watchNs, labelSelector: managedSelector, retryMs: 2000 });
+
+  // ---- adapter configuration ----
+  let config: MeshConfig = { ...DEFAULT_CONFIG, mesh: defaultMesh };
+  const index = new DependencyIndex();
+  let queue: WorkQueue | undefined;
+  const enqueueAll = (): void => {
+    const routes = ['HTTPRouteGroup', 'TCPRoute', 'UDPRoute'].flatMap((k) => cache.list(k));
+    for (const u of index.allUnits(routes)) queue?.add(u);
+  };
+  const loadConfig = (cm: KubeObject | undefined): void => {
+    const data = (cm as { data?: Record<string, string> } | undefined)?.data;
+    const r = parseMeshConfig(cm ? data : {}, defaultMesh);
+    const cmLog = log.child({ namespace: o.namespace, name: configMapName });
+    if (!r.ok) {
+      metrics.configReloads.inc({ result: 'invalid' });
+      cmLog.error('invalid adapter ConfigMap; keeping the last good configuration', { errors: r.errors, mesh: config.mesh });
+      if (cm && leader) void events.record(cm, { type: 'Warning', reason: 'InvalidConfig', message: `${r.errors.join('; ')}; keeping mesh=${config.mesh}` });
+      return;
+    }
+    metrics.configReloads.inc({ result: 'ok' });
+    if (sameConfig(r.config, config)) return;
+    cmLog.info('adapter configuration changed', { from: config.mesh, to: r.config.mesh, options: r.config.options });
+    config = r.config;
+    if (cm && leader) void events.record(cm, { type: 'Normal', reason: 'ConfigLoaded', message: `mesh=${config.mesh}` });
+    enqueueAll();
+  };
+
+  const reconciler = new Reconciler({
+    cache,
+    index,
+    writer,
+    events,
+    metrics,
+    log,
+    config: () => config,
+    adapter: adapterOf,
+    enqueue: (u, after) => (after ? queue?.addAfter(u, after) : queue?.add(u)),
+  });
+  queue = new WorkQueue((k) => reconciler.reconcile(k), { concurrency: o.concurrency ?? 4, baseDelayMs: 200, maxDelayMs: 60_000 }, () => {});
+
+  let synced = false;
+  const nativeKindNames = new Set(nativeKinds.map((k) => k.kind));
+  cache.onChange((kind, old, next) => {
+    if (kind === 'ConfigMap') {
+      if (synced) loadConfig(next);
+      return;
+    }
+    if (!next && old && isSmiKind(kind)) reconciler.forget(old);
+    const units = index.update(kind, old, next);
+    if (nativeKindNames.has(kind)) {
+      let n = 0;
+      for (const k of nativeKindNames) n += cache.informer(k)?.store.size ?? 0;
+      metrics.managedObjects.set(n);
+    }
+    if (!synced || !relevant(kind, old, next)) return;
+    for (const u of units) queue?.add(u);
+    metrics.queueDepth.set(queue?.depth ?? 0);
+  });
+
+  // ---- leadership ----
+  let leader = false;
+  let stopping = false;
+  const onLeader = (isLeader: boolean): void => {
+    leader = isLeader;
+    metrics.leader.set(isLeader ? 1 : 0);
+    if (isLeader && synced && !stopping) {
+      queue?.start();
+      enqueueAll();
+    } else if (!isLeader) queue?.stop();
+  };
+  const elector = o.leaderElect
+    ? new LeaderElector(client, { namespace: o.namespace, name: o.leaseName ?? 'smi-operator-leader', identity, leaseDurationSeconds: o.leaseDurationSeconds ?? 15, retryPeriodMs: o.leaseRetryMs ?? 2000 }, log, onLeader)
+    : undefined;
+
+  // ---- servers ----
+  const servers: ProbeServer[] = [];
+  const readyDetail = (): { ok: boolean; detail: string } => {
+    const pending = cache.kinds().filter((k) => !cache.informer(k.kind)?.isSynced).map((k) => k.kind);
+    return pending.length ? { ok: false, detail: `caches not synced: ${pending.join(', ')}` } : { ok: true, detail: 'ok' };
+  };
+  let healthPort: number | undefined;
+  let metricsPort: number | undefined;
+  if (o.healthPort !== undefined) {
+    const same = o.metricsPort === undefined || o.metricsPort === o.healthPort;
+    const s = await startProbeServer(o.healthPort, { ready: readyDetail, ...(same ? { registry: metrics.registry } : {}) });
+    servers.push(s);
+    healthPort = s.port;
+    if (same) metricsPort = s.port;
+  }
+  if (o.metricsPort !== undefined && o.metricsPort !== o.healthPort) {
+    const s = await startProbeServer(o.metricsPort, { ready: readyDetail, registry: metrics.registry, probes: false });
+    servers.push(s);
+    metricsPort = s.port;
+  }
+
+  cache.start();
+  await cache.synced();
+  synced = true;
+  loadConfig(cache.get('ConfigMap', o.namespace, configMapName));
+  log.info('caches synced', { kinds: cache.kinds().length, mesh: config.mesh });
+  if (elector) elector.start();
+  else onLeader(true);
+
+  return {
+    identity,
+    metrics,
+    cache,
+    healthPort,
+    metricsPort,
+    isLeader: () => leader,
+    ready: () => readyDetail().ok,
+    config: () => config,
+    idle: () => queue?.idle() ?? Promise.resolve(),
+    async stop() {
+      stopping = true;
+      queue?.stop();
+      await queue?.idle();
+      await elector?.stop();
+      cache.stop();
+      await Promise.all(servers.map((s) => s.close()));
+      log.info('stopped');
+    },
+  };
+}

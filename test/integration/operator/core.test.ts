@@ -1,0 +1,77 @@
+// Core loop against the real API server: SMI in → native objects out, updates
+// followed, deletes pruned, hand edits reverted, statuses reported.
+
+import { expect } from 'chai';
+import type { RunningOperator } from '../../../operator/manager.js';
+import { MANAGED_BY_LABEL } from '../../../adapters/types.js';
+import { applyApp, condition, eventually, newNamespace, runOperator, TestKube, trafficSplit, VS } from './helpers.js';
+
+type VirtualService = { spec: { http?: Array<{ route: Array<{ destination: { host: string }; weight: number }> }> }; metadata: { labels?: Record<string, string> } };
+
+const weights = (vs: VirtualService | undefined): number[] => (vs?.spec.http?.[0]?.route ?? []).map((r) => r.weight);
+
+describe('operator core loop (real API server)', function () {
+  let k: TestKube;
+  let ns: string;
+  let op: RunningOperator | undefined;
+
+  before(async () => {
+    k = new TestKube();
+    ns = await newNamespace('op-core');
+    await applyApp(k, ns);
+    op = await runOperator(ns);
+  });
+
+  after(async () => {
+    await op?.stop();
+  });
+
+  it('creates the VirtualService for a TrafficSplit, follows weight changes and prunes it on delete', async () => {
+    await k.apply(trafficSplit(ns, 'web', 'web', [['web-v1', 90], ['web-v2', 10]]));
+    const vs = await eventually('VirtualService smi-split-web', async () => (await k.get(VS.apiVersion, VS.kind, ns, 'smi-split-web')) as unknown as VirtualService | undefined);
+    expect(vs.metadata.labels?.[MANAGED_BY_LABEL]).to.equal('smi-operator');
+    expect(weights(vs)).to.deep.equal([90, 10]);
+
+    await k.apply(trafficSplit(ns, 'web', 'web', [['web-v1', 50], ['web-v2', 50]]));
+    await eventually('weights 50/50', async () => {
+      const w = weights((await k.get(VS.apiVersion, VS.kind, ns, 'smi-split-web')) as unknown as VirtualService | undefined);
+      return w.join() === '50,50';
+    });
+
+    const split = await eventually('TrafficSplit Ready', async () => {
+      const s = await k.get('split.smi-spec.io/v1alpha4', 'TrafficSplit', ns, 'web');
+      return condition(s, 'Ready')?.status === 'True' && s?.metadata.generation === (s as { status?: { observedGeneration?: number } }).status?.observedGeneration ? s : undefined;
+    });
+    expect(condition(split, 'Accepted')?.reason).to.equal('Accepted');
+
+    await k.delete('split.smi-spec.io/v1alpha4', 'TrafficSplit', ns, 'web');
+    await eventually('VirtualService pruned', async () => (await k.get(VS.apiVersion, VS.kind, ns, 'smi-split-web')) === undefined);
+  });
+
+  it('reverts a hand edit of a generated object', async () => {
+    await k.apply(trafficSplit(ns, 'edit', 'web', [['web-v1', 80], ['web-v2', 20]]));
+    await eventually('VirtualService smi-split-edit', async () => k.get(VS.apiVersion, VS.kind, ns, 'smi-split-edit'));
+    const vs = (await k.get(VS.apiVersion, VS.kind, ns, 'smi-split-edit')) as unknown as VirtualService;
+    const http = JSON.parse(JSON.stringify(vs.spec.http)) as Array<{ route: Array<{ weight: number }> }>;
+    http[0]!.route[0]!.weight = 1;
+    http[0]!.route[1]!.weight = 99;
+    await k.mergePatch(VS.apiVersion, VS.kind, ns, 'smi-split-edit', { spec: { http } });
+    await eventually('weights restored to 80/20', async () => {
+      const w = weights((await k.get(VS.apiVersion, VS.kind, ns, 'smi-split-edit')) as unknown as VirtualService | undefined);
+      return w.join() === '80,20';
+    });
+    await k.delete('split.smi-spec.io/v1alpha4', 'TrafficSplit', ns, 'edit');
+  });
+
+  it('re-creates a generated object deleted by hand', async () => {
+    await k.apply(trafficSplit(ns, 'gone', 'web', [['web-v1', 70], ['web-v2', 30]]));
+    const first = await eventually('VirtualService smi-split-gone', async () => k.get(VS.apiVersion, VS.kind, ns, 'smi-split-gone'));
+    await k.delete(VS.apiVersion, VS.kind, ns, 'smi-split-gone');
+    const again = await eventually('VirtualService re-created', async () => {
+      const o = await k.get(VS.apiVersion, VS.kind, ns, 'smi-split-gone');
+      return o && o.metadata.uid !== first.metadata.uid ? o : undefined;
+    });
+    expect(weights(again as unknown as VirtualService)).to.deep.equal([70, 30]);
+    await k.delete('split.smi-spec.io/v1alpha4', 'TrafficSplit', ns, 'gone');
+  });
+});

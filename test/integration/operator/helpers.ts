@@ -1,0 +1,189 @@
+// Helpers for the operator's integration tests: raw REST against the shared
+// real API server, bounded polling, and object builders for a small app.
+
+import { HttpKubeClient, resourcePath } from '../../../operator/kube/client.js';
+import type { KubeObject } from '../../../schemas/hub.js';
+import { sharedCluster, type TestCluster } from '../../support/cluster.js';
+import { createTestNamespace } from '../../support/cluster.js';
+import { startOperator, type OperatorOptions, type RunningOperator } from '../../../operator/manager.js';
+import { silentLogger } from '../../../operator/log.js';
+
+export const PLURALS: Record<string, string> = {
+  Service: 'services',
+  ServiceAccount: 'serviceaccounts',
+  Deployment: 'deployments',
+  ConfigMap: 'configmaps',
+  TrafficSplit: 'trafficsplits',
+  TrafficTarget: 'traffictargets',
+  HTTPRouteGroup: 'httproutegroups',
+  TCPRoute: 'tcproutes',
+  UDPRoute: 'udproutes',
+  VirtualService: 'virtualservices',
+  AuthorizationPolicy: 'authorizationpolicies',
+  PeerAuthentication: 'peerauthentications',
+  Event: 'events',
+  Lease: 'leases',
+};
+
+export const VS = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService' };
+export const AP = { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy' };
+
+export class TestKube {
+  readonly client: HttpKubeClient;
+  constructor(readonly cluster: TestCluster = sharedCluster()) {
+    this.client = new HttpKubeClient(cluster.kubeConfig);
+  }
+
+  path(apiVersion: string, kind: string, ns?: string, name?: string, sub?: string): string {
+    const plural = PLURALS[kind];
+    if (!plural) throw new Error(`no plural for ${kind}`);
+    return resourcePath(apiVersion, plural, ns, name, sub);
+  }
+
+  async apply(o: KubeObject, manager = 'test-user'): Promise<KubeObject> {
+    const r = await this.client.request<KubeObject>('PATCH', this.path(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name), {
+      query: { fieldManager: manager, force: true },
+      body: o,
+      contentType: 'application/apply-patch+yaml',
+    });
+    if (!r.ok) throw new Error(`apply ${o.kind} ${o.metadata.name}: ${r.error.status} ${r.error.message}`);
+    return r.body;
+  }
+
+  async mergePatch(apiVersion: string, kind: string, ns: string, name: string, patch: unknown): Promise<KubeObject> {
+    const r = await this.client.request<KubeObject>('PATCH', this.path(apiVersion, kind, ns, name), { body: patch, contentType: 'application/merge-patch+json' });
+    if (!r.ok) throw new Error(`patch ${kind} ${name}: ${r.error.message}`);
+    return r.body;
+  }
+
+  async get(apiVersion: string, kind: string, ns: string, name: string): Promise<KubeObject | undefined> {
+    const r = await this.client.request<KubeObject>('GET', this.path(apiVersion, kind, ns, name));
+    if (r.ok) return r.body;
+    if (r.error.status === 404) return undefined;
+    throw new Error(`get ${kind} ${name}: ${r.error.message}`);
+  }
+
+  async list(apiVersion: string, kind: string, ns: string, labelSelector?: string): Promise<KubeObject[]> {
+    const r = await this.client.request<{ items: KubeObject[] }>('GET', this.path(apiVersion, kind, ns), { query: { labelSelector } });
+    if (!r.ok) throw new Error(`list ${kind}: ${r.error.message}`);
+    return r.body.items;
+  }
+
+  async delete(apiVersion: string, kind: string, ns: string, name: string): Promise<void> {
+    const r = await this.client.request('DELETE', this.path(apiVersion, kind, ns, name));
+    if (!r.ok && r.error.status !== 404) throw new Error(`delete ${kind} ${name}: ${r.error.message}`);
+  }
+}
+
+/** Poll until fn returns a value (not undefined/false) or the deadline passes; the last error is in the failure. */
+export async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export async function newNamespace(prefix: string): Promise<string> {
+  return createTestNamespace(sharedCluster(), prefix);
+}
+
+/** An operator scoped to one test namespace (its ConfigMap and Lease live there too). */
+export function runOperator(ns: string, extra: Partial<OperatorOptions> = {}): Promise<RunningOperator> {
+  return startOperator({
+    kubeConfig: sharedCluster().kubeConfig,
+    namespace: ns,
+    watchNamespace: ns,
+    logger: process.env.SMI_TEST_VERBOSE ? undefined : silentLogger(),
+    concurrency: 4,
+    ...extra,
+  });
+}
+
+// ---- builders ----
+
+export function service(ns: string, name: string, selector: Record<string, string>, port = 80, protocol = 'http'): KubeObject {
+  return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns }, spec: { selector, ports: [{ name: protocol, port, targetPort: 8080, appProtocol: protocol }] } };
+}
+
+export function serviceAccount(ns: string, name: string): KubeObject {
+  return { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: ns } };
+}
+
+export function deployment(ns: string, name: string, sa: string, labels: Record<string, string>): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: ns },
+    spec: {
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { serviceAccountName: sa, containers: [{ name: 'app', image: 'example/app:1' }] } },
+    },
+  };
+}
+
+export function trafficSplit(ns: string, name: string, root: string, backends: Array<[string, number]>, matches?: string[]): KubeObject {
+  const spec: Record<string, unknown> = { service: root, backends: backends.map(([service, weight]) => ({ service, weight })) };
+  if (matches) spec.matches = matches.map((m) => ({ kind: 'HTTPRouteGroup', name: m }));
+  return { apiVersion: 'split.smi-spec.io/v1alpha4', kind: 'TrafficSplit', metadata: { name, namespace: ns }, spec };
+}
+
+export function routeGroup(ns: string, name: string, matches: Array<{ name: string; pathRegex?: string; methods?: string[]; headers?: Record<string, string> }>): KubeObject {
+  return { apiVersion: 'specs.smi-spec.io/v1alpha4', kind: 'HTTPRouteGroup', metadata: { name, namespace: ns }, spec: { matches } };
+}
+
+export function tcpRoute(ns: string, name: string, ports?: number[]): KubeObject {
+  return { apiVersion: 'specs.smi-spec.io/v1alpha4', kind: 'TCPRoute', metadata: { name, namespace: ns }, spec: ports ? { matches: { ports } } : {} };
+}
+
+export function trafficTarget(ns: string, name: string, dest: string, sources: string[], rules: Array<{ kind: string; name: string; matches?: string[] }>): KubeObject {
+  return {
+    apiVersion: 'access.smi-spec.io/v1alpha3',
+    kind: 'TrafficTarget',
+    metadata: { name, namespace: ns },
+    spec: {
+      destination: { kind: 'ServiceAccount', name: dest, namespace: ns },
+      sources: sources.map((s) => ({ kind: 'ServiceAccount', name: s, namespace: ns })),
+      rules,
+    },
+  };
+}
+
+/** The basic app: web (root) with web-v1/web-v2 backends, api destination, client source. */
+export async function applyApp(k: TestKube, ns: string): Promise<void> {
+  for (const o of [
+    serviceAccount(ns, 'web'),
+    serviceAccount(ns, 'api'),
+    serviceAccount(ns, 'client'),
+    service(ns, 'web', { app: 'web' }),
+    service(ns, 'web-v1', { app: 'web', version: 'v1' }),
+    service(ns, 'web-v2', { app: 'web', version: 'v2' }),
+    service(ns, 'api', { app: 'api' }),
+    deployment(ns, 'web-v1', 'web', { app: 'web', version: 'v1' }),
+    deployment(ns, 'web-v2', 'web', { app: 'web', version: 'v2' }),
+    deployment(ns, 'api', 'api', { app: 'api' }),
+    deployment(ns, 'client', 'client', { app: 'client' }),
+  ]) {
+    await k.apply(o);
+  }
+}
+
+export interface Cond {
+  type: string;
+  status: string;
+  reason: string;
+  message: string;
+  observedGeneration?: number;
+  lastTransitionTime: string;
+}
+
+export function condition(o: KubeObject | undefined, type: string): Cond | undefined {
+  return ((o as { status?: { conditions?: Cond[] } } | undefined)?.status?.conditions ?? []).find((c) => c.type === type);
+}
