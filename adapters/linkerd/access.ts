@@ -174,14 +174,17 @@ export function renderDestination(d: ResolvedDestination, ctx: AccessContext): {
     const serverRef = { group: POLICY_GROUP, kind: SERVER.kind, name: serverName };
     if (p.whole.sources.size > 0) authorize(e, serverName, serverRef, p.whole);
     if (p.conditions.size === 0) continue;
-    // Whole-port sources keep every HTTP request: a catch-all route, and every route's grant includes them.
-    if (p.whole.sources.size > 0) {
-      const entry = p.conditions.get(MATCH_ALL_KEY) ?? { matches: [{ path: { ...MATCH_ALL.path } }], grant: new Grant() };
-      p.conditions.set(MATCH_ALL_KEY, entry);
-    }
+    // Sources allowed every HTTP request (whole-port sources, and HTTP rules whose match
+    // constrains nothing) get a catch-all route, and are added to every other route: Linkerd
+    // authorizes a request only by the one route it picks.
+    const rest = new Grant();
+    rest.merge(p.whole);
+    const everything = p.conditions.get(MATCH_ALL_KEY);
+    if (everything) rest.merge(everything.grant);
     const groups = new Map<string, { grant: Grant; conds: HTTPRouteMatch[][] }>();
-    for (const [, c] of [...p.conditions.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      c.grant.merge(p.whole);
+    for (const [k, c] of [...p.conditions.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (k === MATCH_ALL_KEY) continue;
+      c.grant.merge(rest);
       const gk = c.grant.key();
       const g = groups.get(gk) ?? { grant: new Grant(), conds: [] };
       g.grant.merge(c.grant);
@@ -195,24 +198,26 @@ export function renderDestination(d: ResolvedDestination, ctx: AccessContext): {
         notes.push({ object: objectRef(t), message: `pod port ${label} of ${who}: HTTP rules allow different sources on different matches; a request that matches several of them is allowed only for the sources of the one Linkerd finds most specific (narrower, never wider)` });
       }
     }
+    const route = (name: string, grant: Grant, rules: Array<{ matches: HTTPRouteMatch[] }>): void => {
+      e.objects.push({
+        apiVersion: HTTPROUTE.apiVersion,
+        kind: HTTPROUTE.kind,
+        metadata: managedMetadata(name, d.namespace, 'linkerd', sourcesOf(e, grant)),
+        spec: { parentRefs: [{ group: POLICY_GROUP, kind: SERVER.kind, name: serverName }], rules },
+      });
+      authorize(e, name, { group: GATEWAY_GROUP, kind: HTTPROUTE.kind, name }, grant);
+    };
     let i = 0;
     for (const gk of [...groups.keys()].sort()) {
       const g = groups.get(gk)!;
       for (const conds of chunk(g.conds)) {
         i += 1;
-        const name = nativeName('tt', d.serviceAccount, label, 'r', String(i));
-        e.objects.push({
-          apiVersion: HTTPROUTE.apiVersion,
-          kind: HTTPROUTE.kind,
-          metadata: managedMetadata(name, d.namespace, 'linkerd', sourcesOf(e, g.grant)),
-          spec: {
-            parentRefs: [{ group: POLICY_GROUP, kind: SERVER.kind, name: serverName }],
-            rules: conds.map((matches) => ({ matches })),
-          },
-        });
-        authorize(e, name, { group: GATEWAY_GROUP, kind: HTTPROUTE.kind, name }, g.grant);
+        route(nativeName('tt', d.serviceAccount, label, 'match', String(i)), g.grant, conds.map((matches) => ({ matches })));
       }
     }
+    // Named to sort after the match routes: on a specificity tie Linkerd prefers the older,
+    // then the alphabetically first route, and the catch-all must lose such ties.
+    if (rest.sources.size > 0) route(nativeName('tt', d.serviceAccount, label, 'rest'), rest, [{ matches: [{ path: { ...MATCH_ALL.path } }] }]);
   }
   return { objects: e.objects, notes };
 }
