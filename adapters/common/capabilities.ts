@@ -75,5 +75,12 @@ export function capabilitiesDoc(tables: Readonly<Record<MeshName, Partial<Record
     ...SMI_FEATURES.map((f) => `| ${f} | ${meshes.map((m) => cell(tables[m][f])).join(' | ')} |`),
     '',
   ];
+  // Renderers may declare finer, mesh-specific limits beyond the shared feature list.
+  const known = new Set<string>(SMI_FEATURES);
+  for (const m of meshes) {
+    const extra = Object.keys(tables[m]).filter((k) => !known.has(k)).sort();
+    if (extra.length === 0) continue;
+    lines.push(`## ${m}: further limits`, '', '| case | capability |', '|---|---|', ...extra.map((k) => `| ${k} | ${cell(tables[m][k])} |`), '');
+  }
   return lines.join('\n');
 }
