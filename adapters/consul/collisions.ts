@@ -1,6 +1,7 @@
 // Without Consul Enterprise namespaces every Kubernetes namespace shares one Consul
 // namespace, so two emitted objects of one kind for one Consul service (from different
-// Kubernetes namespaces) compete for a single config entry; consul-k8s syncs only one.
+// Kubernetes namespaces) compete for a single config entry: consul-k8s syncs only one
+// (for ServiceIntentions its webhook rejects the second).
 
 import type { RenderSink } from './sink.js';
 
@@ -19,7 +20,7 @@ export function noteNamespaceCollisions(sink: RenderSink): void {
     for (const src of e.sources) {
       sink.note(
         src,
-        `${e.entry.kind} for Consul service ${e.entry.name} is emitted in namespaces ${list}; without Consul Enterprise namespaces they are one config entry and consul-k8s keeps only the first one synced`,
+        `${e.entry.kind} for Consul service ${e.entry.name} is emitted in namespaces ${list}; without Consul Enterprise namespaces they are one config entry and consul-k8s accepts only one of them`,
       );
     }
   }
