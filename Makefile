@@ -61,6 +61,7 @@ controlplane:
 	@test/controlplane/build.sh
 
 test-integration: build
+	test/support/prometheus/install.sh
 	SMI_CONTROLPLANE_BIN="$(CONTROLPLANE_BIN)" $(MOCHA) --timeout 120000 --require dist/test/support/integration-hooks.js 'dist/test/integration/**/*.test.js'
 
 test-conformance: build
