@@ -1,0 +1,98 @@
+// The HTTPS webhook server: /convert (CRD conversion), /validate (admission),
+// /healthz. Request handling is in conversion-review.ts and admission-review.ts.
+
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { reviewAdmission } from './admission-review.js';
+import { reviewConversion } from './conversion-review.js';
+
+export interface WebhookServerOptions {
+  /** 0 picks a free port. */
+  port: number;
+  host?: string;
+  /** Serving certificate (chain) and key, PEM. */
+  cert: string;
+  key: string;
+  /** Largest request body accepted, bytes (default 8 MiB; a ConversionReview may hold many objects). */
+  maxBodyBytes?: number;
+  /** Called for every request, for logging. */
+  onRequest?: (info: { path: string; status: number; ms: number }) => void;
+}
+
+export interface WebhookServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+const ROUTES: Record<string, (body: unknown) => unknown> = {
+  '/convert': reviewConversion,
+  '/validate': reviewAdmission,
+};
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function handle(req: IncomingMessage, res: ServerResponse, opts: WebhookServerOptions): void {
+  const started = Date.now();
+  const path = (req.url ?? '/').split('?')[0]!;
+  const done = (status: number, body: unknown) => {
+    send(res, status, body);
+    opts.onRequest?.({ path, status, ms: Date.now() - started });
+  };
+  if (path === '/healthz' && req.method === 'GET') return done(200, { status: 'ok' });
+  const route = ROUTES[path];
+  if (!route) return done(404, { error: `no handler for ${path}` });
+  if (req.method !== 'POST') return done(405, { error: `${path} takes POST` });
+  const limit = opts.maxBodyBytes ?? 8 * 1024 * 1024;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let aborted = false;
+  req.on('data', (c: Buffer) => {
+    size += c.length;
+    if (size > limit && !aborted) {
+      aborted = true;
+      done(413, { error: `request body over ${limit} bytes` });
+      req.destroy();
+      return;
+    }
+    chunks.push(c);
+  });
+  req.on('end', () => {
+    if (aborted) return;
+    let body: unknown;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch (e) {
+      return done(400, { error: `request body is not JSON: ${(e as Error).message}` });
+    }
+    try {
+      done(200, route(body));
+    } catch (e) {
+      // The handlers return errors as values; reaching here is a bug, not bad input.
+      done(500, { error: `internal error: ${(e as Error).message}` });
+    }
+  });
+}
+
+export function startWebhookServer(opts: WebhookServerOptions): Promise<WebhookServer> {
+  const server: Server = createServer({ cert: opts.cert, key: opts.key, minVersion: 'TLSv1.2' }, (req, res) => handle(req, res, opts));
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host ?? '0.0.0.0', () => {
+      server.off('error', reject);
+      const port = (server.address() as AddressInfo).port;
+      resolve({
+        port,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
