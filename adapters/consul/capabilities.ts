@@ -16,7 +16,7 @@ export const capabilities: CapabilityTable = {
   'TrafficTarget destination': 'approximated: the Consul services of the Services that select the ServiceAccount\'s pods (the ServiceAccount name when none does)',
   'TrafficTarget HTTP rules': 'exact',
   'TrafficTarget TCPRoute (all ports)': 'exact',
-  'TrafficTarget port restrictions': 'unsupported: intentions authorise every port of a service; the rule is dropped (narrower), unless it lists all the destination ports',
+  'TrafficTarget port restrictions': 'approximated: exact when the ports cover all or none of a destination Service\'s ports (intentions are per service); a rule covering only some is dropped for that service (narrower) and reported',
   'TrafficTarget UDPRoute': 'unsupported: the rule is dropped (allows nothing); Consul service mesh carries no UDP traffic either',
   'accessMode enforce (default deny)': 'exact',
   'accessMode permissive': 'exact',

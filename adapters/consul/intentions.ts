@@ -35,74 +35,64 @@ export function destinationServices(dest: ResolvedDestination): string[] {
   return names.length > 0 ? [...new Set(names)].sort() : [dest.serviceAccount];
 }
 
-/** Port numbers a destination can be reached on: Service ports and numeric target ports. */
-function destinationPorts(services: ServiceInfo[]): Set<number> {
-  const ports = new Set<number>();
-  for (const s of services) {
-    for (const p of s.ports) {
-      ports.add(p.port);
-      if (typeof p.targetPort === 'number') ports.add(p.targetPort);
-    }
-  }
-  return ports;
-}
-
-/** True when the rule's ports leave out some of the destination's Service ports. */
-function restrictsPorts(rule: AccessRule, services: ServiceInfo[]): boolean {
-  if (rule.ports.length === 0) return false;
-  if (services.length === 0) return true;
+/** How a rule's port list meets one Consul service: intentions can only say all ports or none. */
+function portFit(rule: AccessRule, service: ServiceInfo | undefined): 'all' | 'none' | 'some' {
+  if (rule.ports.length === 0) return 'all';
+  if (!service || service.ports.length === 0) return 'some';
   const allowed = new Set(rule.ports);
-  return services.some((s) => s.ports.some((p) => !allowed.has(p.port) && !(typeof p.targetPort === 'number' && allowed.has(p.targetPort))));
+  // SMI does not say whether a port is the Service's or the pod's: either counts.
+  const hit = service.ports.filter((p) => allowed.has(p.port) || (typeof p.targetPort === 'number' && allowed.has(p.targetPort)));
+  return hit.length === service.ports.length ? 'all' : hit.length === 0 ? 'none' : 'some';
 }
 
-/** Why L7 permissions cannot be enforced on these Services, or undefined when they can. */
-function l7Blocker(services: ServiceInfo[]): string | undefined {
-  for (const s of services) {
-    const p = declaredProtocol(s);
-    if (p !== undefined && (p === 'udp' || !L7_PROTOCOLS.has(p))) return `Service ${s.name} is declared ${p}`;
-  }
-  return undefined;
+function portList(service: ServiceInfo | undefined): string {
+  return service && service.ports.length > 0 ? service.ports.map((p) => p.port).join(', ') : 'none known';
 }
 
-function collectGrants(dest: ResolvedDestination, sink: RenderSink): { grants: Map<string, SourceGrant>; needsL7: boolean } {
+/** Why L7 permissions cannot be enforced on this Service, or undefined when they can. */
+function l7Blocker(service: ServiceInfo | undefined): string | undefined {
+  const p = service ? declaredProtocol(service) : undefined;
+  return p !== undefined && (p === 'udp' || !L7_PROTOCOLS.has(p)) ? `Service ${service?.name} is declared ${p}` : undefined;
+}
+
+/** The grants for one destination Consul service; `service` is undefined when no Service selects the pods. */
+function collectGrants(dest: ResolvedDestination, name: string, service: ServiceInfo | undefined, sink: RenderSink): { grants: Map<string, SourceGrant>; needsL7: boolean } {
   const grants = new Map<string, SourceGrant>();
-  let needsL7 = false;
-  const blocker = l7Blocker(dest.services);
-  const ports = [...destinationPorts(dest.services)].sort((a, b) => a - b);
+  const blocker = l7Blocker(service);
   for (const rule of dest.rules) {
-    if (restrictsPorts(rule, dest.services)) {
+    const fit = portFit(rule, service);
+    if (fit === 'none') continue; // the rule is about other ports: it grants nothing on this service
+    if (fit === 'some') {
       sink.note(
         rule.target,
-        `${rule.path}: ports ${rule.ports.join(', ')} cannot be expressed in Consul intentions, which authorise a source for every port of the destination service (ports: ${ports.join(', ') || 'none known'}); the rule is not rendered, so its sources are denied`,
+        `${rule.path}: ports ${rule.ports.join(', ')} cover only part of Consul service ${name} (ports: ${portList(service)}), and intentions authorise a source for every port of a service; the rule is not rendered for ${name}, so its sources are denied there`,
         'Unsupported',
       );
       continue;
     }
     if (rule.http && blocker) {
-      sink.note(rule.target, `${rule.path}: HTTP rules need an HTTP-based Consul protocol, but ${blocker}; the rule is not rendered, so its sources are denied`, 'Unsupported');
+      sink.note(rule.target, `${rule.path}: HTTP rules need an HTTP-based Consul protocol, but ${blocker}; the rule is not rendered for ${name}, so its sources are denied there`, 'Unsupported');
       continue;
     }
     const matches = rule.http?.map((c) => {
       const m = httpMatch(c);
       return isEmptyMatch(m) ? { pathRegex: ANY_PATH } : m;
     });
-    if (matches) needsL7 = true;
     for (const src of rule.sources) {
-      const name = src.serviceAccount;
-      const g = grants.get(name) ?? { l4: false, http: [], namespaces: new Set<string>() };
-      grants.set(name, g);
+      const g = grants.get(src.serviceAccount) ?? { l4: false, http: [], namespaces: new Set<string>() };
+      grants.set(src.serviceAccount, g);
       g.namespaces.add(src.namespace);
       if (!matches) g.l4 = true;
       for (const m of matches ?? []) if (!g.http.some((x) => JSON.stringify(x) === JSON.stringify(m))) g.http.push(m);
       if (src.namespace !== dest.namespace) {
         sink.note(
           rule.target,
-          `${rule.path}: source ServiceAccount ${src.namespace}/${name} is matched as Consul service ${name}; without Consul Enterprise namespaces Consul cannot tell it from a service of that name in another Kubernetes namespace`,
+          `${rule.path}: source ServiceAccount ${src.namespace}/${src.serviceAccount} is matched as Consul service ${src.serviceAccount}; without Consul Enterprise namespaces Consul cannot tell it from a service of that name in another Kubernetes namespace`,
         );
       }
     }
   }
-  return { grants, needsL7: needsL7 && [...grants.values()].some((g) => !g.l4 && g.http.length > 0) };
+  return { grants, needsL7: [...grants.values()].some((g) => !g.l4 && g.http.length > 0) };
 }
 
 function sourcesSpec(grants: Map<string, SourceGrant>): Array<Record<string, unknown>> {
@@ -146,7 +136,6 @@ export function renderIntentions(destinations: ResolvedDestination[], defaults: 
     const first = dest.targets[0];
     if (!first) continue;
     warnIdentity(dest, sink);
-    const { grants, needsL7 } = collectGrants(dest, sink);
     for (const service of destinationServices(dest)) {
       const key = `${dest.namespace}/${service}`;
       const owner = taken.get(key);
@@ -160,8 +149,9 @@ export function renderIntentions(destinations: ResolvedDestination[], defaults: 
         continue;
       }
       taken.set(key, first);
+      const declared = dest.services.find((s) => consulServiceName(s) === service);
+      const { grants, needsL7 } = collectGrants(dest, service, declared, sink);
       if (needsL7) {
-        const declared = dest.services.find((s) => consulServiceName(s) === service);
         const p = declared ? declaredProtocol(declared) : undefined;
         const protocol: ConsulProtocol = defaults.protocol(dest.namespace, service) ?? (p && p !== 'udp' ? p : 'http');
         for (const t of dest.targets) defaults.setProtocol(dest.namespace, service, protocol, t);

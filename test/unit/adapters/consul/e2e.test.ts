@@ -140,6 +140,6 @@ spec:
     expect(spec(find(out.objects, 'ServiceDefaults', 'api')).protocol).to.equal('http');
     const ops = out.results.find((r) => r.object === 'TrafficTarget shop/ops-access');
     expect(ops?.status).to.equal('Unsupported');
-    expect(ops?.messages.join('\n')).to.match(/ports 9000 cannot be expressed in Consul intentions/);
+    expect(ops?.messages.join('\n')).to.match(/ports 9000 cover only part of Consul service api \(ports: 80, 9000\)/);
   });
 });

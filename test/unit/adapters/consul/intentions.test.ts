@@ -71,7 +71,17 @@ describe('consul: TrafficTarget (accessMode enforce)', () => {
     expect(spec(find(out.objects, 'ServiceIntentions', 'api')).sources.map((s: { name: string }) => s.name)).to.deep.equal(['admin', '*']);
     expect(out.notes).to.have.length(1);
     expect(out.notes[0]).to.include({ object: `TrafficTarget ${NS}/api-access`, status: 'Unsupported' });
-    expect(out.notes[0]?.message).to.match(/^spec\.rules\[0\]: ports 80 /);
+    expect(out.notes[0]?.message).to.match(/^spec\.rules\[0\]: ports 80 cover only part of Consul service api /);
+  });
+
+  it('applies a port rule exactly per Consul service: all of a service\'s ports, or none of them', () => {
+    const cache = svc('api-cache', { ports: [{ port: 6379, targetPort: 6379 }] });
+    const dest = destination('api', [tt], [apiSvc, cache], [rule(tt, 0, [src('worker')], { ports: [6379] }), rule(tt, 1, [src('web')], { ports: [80, 9090] })]);
+    const out = render(model([], [dest]), options());
+    const sourcesOf = (n: string) => spec(find(out.objects, 'ServiceIntentions', n)).sources.map((s: { name: string }) => s.name);
+    expect(sourcesOf('api-cache')).to.deep.equal(['worker', '*']);
+    expect(sourcesOf('api')).to.deep.equal(['web', '*']);
+    expect(out.notes.filter((n) => n.status === 'Unsupported')).to.deep.equal([]);
   });
 
   it('drops HTTP rules on a Service declared as TCP (Unsupported)', () => {
