@@ -2,14 +2,48 @@
 // the admin kubeconfig file works with kubectl.
 
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { sharedCluster, startCluster, type TestCluster } from '../../support/cluster.js';
-import { httpGet } from '../../support/http.js';
+import { httpGet, pollUntil } from '../../support/http.js';
 
 const run = promisify(execFile);
+
+/** Pids whose command line mentions `needle` (the control-plane children of one run dir). */
+function pidsMentioning(needle: string): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(needle)) out.push(Number(entry));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+
+/** A separate node process owning a cluster; resolves once it reports its run dir. */
+async function clusterInChildProcess(): Promise<{ child: ReturnType<typeof spawn>; runDir: string }> {
+  const clusterModule = new URL('../../support/cluster.js', import.meta.url).href;
+  const script = `
+    const { startCluster } = await import(${JSON.stringify(clusterModule)});
+    const c = await startCluster({ installCrds: false, controllerManager: false });
+    console.log(JSON.stringify({ runDir: c.runDir }));
+    setInterval(() => {}, 1 << 30);
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  const runDir = await pollUntil('the child to start its cluster', 60_000, async () => {
+    if (child.exitCode !== null) throw new Error(`child exited ${child.exitCode}`);
+    const line = out.split('\n').find((l) => l.startsWith('{'));
+    return line ? (JSON.parse(line) as { runDir: string }).runDir : undefined;
+  });
+  return { child, runDir };
+}
 
 describe('control plane: harness', () => {
   it('kubectl works with the admin kubeconfig file', async function () {
@@ -20,6 +54,32 @@ describe('control plane: harness', () => {
     const status = JSON.parse(who.stdout) as { status: { userInfo: { username: string; groups: string[] } } };
     expect(status.status.userInfo.username).to.equal('admin');
     expect(status.status.userInfo.groups).to.include('system:masters');
+  });
+
+  describe('interrupted runs', function () {
+    this.timeout(120_000);
+
+    it('SIGINT kills etcd and kube-apiserver and removes the run dir', async () => {
+      const { child, runDir } = await clusterInChildProcess();
+      expect(pidsMentioning(runDir)).to.have.length(2);
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      child.kill('SIGINT');
+      expect(await exited).to.equal(130);
+      await pollUntil('children to go', 5_000, async () => (pidsMentioning(runDir).length === 0 ? true : undefined), 50);
+      expect(existsSync(runDir)).to.equal(false);
+    });
+
+    it('SIGKILL of the parent still takes the children down (parent-death signal)', async function () {
+      if (!existsSync('/usr/bin/setpriv')) this.skip();
+      const { child, runDir } = await clusterInChildProcess();
+      try {
+        expect(pidsMentioning(runDir)).to.have.length(2);
+        child.kill('SIGKILL');
+        await pollUntil('children to die with their parent', 5_000, async () => (pidsMentioning(runDir).length === 0 ? true : undefined), 50);
+      } finally {
+        rmSync(runDir, { recursive: true, force: true }); // nobody was left to clean it
+      }
+    });
   });
 
   describe('a private cluster', function () {
