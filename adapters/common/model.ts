@@ -9,11 +9,17 @@ import type { MeshName, MeshOptions, ObjectResult, ResultStatus, ServiceInfo, Se
 export interface HttpCondition {
   /** `<HTTPRouteGroup name>/<match name>`, for names and messages. */
   origin: string;
-  /** Anchored at the start (`^` prepended when missing). Absent: any path. */
+  /**
+   * Anchored at the start (`^` prepended when missing) but not at the end: a path matches when
+   * the regex matches a prefix of it (full-match engines need a trailing `.*`). Absent: any path.
+   */
   pathRegex?: string;
   /** Upper-case methods; absent (or when the input had `*`): any method. */
   methods?: string[];
-  /** Header name (lower-case) -> RE2 regex, sorted by name. Empty: no header condition. */
+  /**
+   * Header name (lower-case) -> RE2 regex, sorted by name; the regex must match the WHOLE header
+   * value (as OSM/Envoy do; the upstream examples write `.*Android.*`). Empty: no header condition.
+   */
   headers: Array<{ name: string; regex: string }>;
 }
 
