@@ -45,8 +45,8 @@ function portFit(rule: AccessRule, service: ServiceInfo | undefined): 'all' | 'n
   return hit.length === service.ports.length ? 'all' : hit.length === 0 ? 'none' : 'some';
 }
 
-function portList(service: ServiceInfo | undefined): string {
-  return service && service.ports.length > 0 ? service.ports.map((p) => p.port).join(', ') : 'none known';
+function portList(service: ServiceInfo): string {
+  return service.ports.length > 0 ? service.ports.map((p) => p.port).join(', ') : 'none';
 }
 
 /** Why L7 permissions cannot be enforced on this Service, or undefined when they can. */
@@ -63,9 +63,12 @@ function collectGrants(dest: ResolvedDestination, name: string, service: Service
     const fit = portFit(rule, service);
     if (fit === 'none') continue; // the rule is about other ports: it grants nothing on this service
     if (fit === 'some') {
+      const why = service
+        ? `cover only part of Consul service ${name} (ports: ${portList(service)})`
+        : `cannot be checked against Consul service ${name}, whose ports are unknown (no Service)`;
       sink.note(
         rule.target,
-        `${rule.path}: ports ${rule.ports.join(', ')} cover only part of Consul service ${name} (ports: ${portList(service)}), and intentions authorise a source for every port of a service; the rule is not rendered for ${name}, so its sources are denied there`,
+        `${rule.path}: ports ${rule.ports.join(', ')} ${why}, and intentions authorise a source for every port of a service; the rule is not rendered for ${name}, so its sources are denied there`,
         'Unsupported',
       );
       continue;

@@ -108,6 +108,12 @@ describe('consul: TrafficTarget (accessMode enforce)', () => {
     expect(out.notes[0]?.message).to.match(/no Service selects the pods of ServiceAccount shop\/api/);
   });
 
+  it('drops a port rule when no Service tells which ports the destination has', () => {
+    const out = render(model([], [destination('api', [tt], [], [rule(tt, 0, [src('web')], { ports: [80] })])]), options());
+    expect(spec(find(out.objects, 'ServiceIntentions', 'api')).sources.map((s: { name: string }) => s.name)).to.deep.equal(['*']);
+    expect(out.notes.find((n) => n.status === 'Unsupported')?.message).to.match(/ports 80 cannot be checked against Consul service api/);
+  });
+
   it('merges same-named sources from several namespaces into one (Consul rejects duplicates) and warns', () => {
     const dest = destination('api', [tt], [apiSvc], [rule(tt, 0, [src('web'), src('web', 'other')])]);
     const out = render(model([], [dest]), options());
