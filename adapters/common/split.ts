@@ -164,5 +164,19 @@ export function resolveSplits(splits: readonly TrafficSplit[], idx: SnapshotInde
     const r = resolveOne(winner, idx, book);
     if (r) out.push(r);
   }
+  noteNesting(out, book);
   return out.sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.root.name, b.root.name));
+}
+
+/** SMI splits do not nest (SPEC §1): a backend that is itself split gets its share unsplit. */
+function noteNesting(splits: readonly ResolvedSplit[], book: ResultBook): void {
+  const byRoot = new Map(splits.map((s) => [`${s.namespace}/${s.root.name}`, s]));
+  for (const s of splits) {
+    s.split.spec.backends.forEach((b, i) => {
+      const inner = byRoot.get(`${s.namespace}/${b.service}`);
+      if (inner && inner !== s && s.backends.some((x) => x.service.name === b.service)) {
+        book.note(s.split, `spec.backends[${i}].service: Service ${b.service} is split by ${refOf(inner.split)}; splits do not nest, so this share goes to ${b.service}'s own endpoints`);
+      }
+    });
+  }
 }

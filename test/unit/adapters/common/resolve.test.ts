@@ -110,6 +110,15 @@ describe('resolve: TrafficSplit', () => {
     }
   });
 
+  it('notes a backend that is itself split (splits do not nest)', () => {
+    const m = run(snapshot({ services, trafficSplits: [split('outer', 'web', [['web-v1', 1], ['web-v2', 1]]), split('inner', 'web-v2', [['web-v3', 1]])] }));
+    expect(m.splits).to.have.length(2);
+    expect(result(m, 'TrafficSplit shop/outer').messages).to.deep.equal([
+      'spec.backends[1].service: Service web-v2 is split by TrafficSplit shop/inner; splits do not nest, so this share goes to web-v2\'s own endpoints',
+    ]);
+    expect(result(m, 'TrafficSplit shop/inner').messages).to.deep.equal([]);
+  });
+
   it('breaks age ties by name', () => {
     const m = run(snapshot({ services, trafficSplits: [split('b', 'web', [['web-v2', 1]]), split('a', 'web', [['web-v1', 1]])] }));
     expect(m.splits.map((s) => s.split.metadata.name)).to.deep.equal(['a']);
