@@ -59,7 +59,10 @@ export interface RunningOperator {
   config(): MeshConfig;
   /** Resolves when the queue is empty and nothing is in flight. */
   idle(): Promise<void>;
-  stop(): Promise<void>;
+  /** Reconciles per unit key since start. */
+  reconcileCounts(): ReadonlyMap<string, number>;
+  /** Graceful stop; `releaseLease: false` simulates a crash (the standby waits for the lease to expire). */
+  stop(opts?: { releaseLease?: boolean }): Promise<void>;
 }
 
 /** Every native kind any adapter may emit: watched always, so a mesh switch can prune the old mesh's objects. */
@@ -220,11 +223,12 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     ready: () => readyDetail().ok,
     config: () => config,
     idle: () => queue?.idle() ?? Promise.resolve(),
-    async stop() {
+    reconcileCounts: () => reconciler.counts,
+    async stop(opts = {}) {
       stopping = true;
       queue?.stop();
       await queue?.idle();
-      await elector?.stop();
+      await elector?.stop(opts.releaseLease !== false);
       cache.stop();
       await Promise.all(servers.map((s) => s.close()));
       log.info('stopped');

@@ -63,6 +63,8 @@ export class Reconciler {
   private readonly validated = new Map<string, Validated>();
   /** native key → times we (re)applied it because it drifted: a bound on fights with another writer. */
   private readonly driftWrites = new Map<string, number[]>();
+  /** Reconciles per unit since start (what a change cost; asserted by tests and the benchmark). */
+  readonly counts = new Map<string, number>();
 
   constructor(private readonly d: ReconcilerDeps) {}
 
@@ -73,6 +75,7 @@ export class Reconciler {
       return;
     }
     const log = this.d.log.child({ unit: unitKey, namespace: unit.namespace, name: unit.name });
+    this.counts.set(unitKey, (this.counts.get(unitKey) ?? 0) + 1);
     const stop = this.d.metrics.duration.startTimer({ unit: unit.type });
     try {
       const r = await this.reconcileUnit(unitKey, unit, log);

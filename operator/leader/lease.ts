@@ -116,10 +116,13 @@ export class LeaderElector {
   }
 
   /** Stop renewing; a leader releases the lease so a standby takes over at once. */
-  async stop(): Promise<void> {
+  async stop(release = true): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    if (!this.leader) return;
+    if (!this.leader || !release) {
+      this.setLeader(false);
+      return;
+    }
     const got = await this.client.request<Lease>('GET', this.path(this.opts.name));
     if (got.ok && got.body.spec.holderIdentity === this.opts.identity) {
       await this.client.request('PUT', this.path(this.opts.name), {
