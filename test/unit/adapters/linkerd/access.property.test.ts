@@ -1,0 +1,161 @@
+// Property: the authorization Linkerd would apply to the emitted objects is never wider
+// than SMI's, and exact when every rule has the same sources. Linkerd's decision is
+// emulated from its source: a Server per port, one inbound route picked per request
+// (longest path match, then method, then header count; first on ties, routes by name).
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { RE2JS } from 're2js';
+import type { HttpCondition } from '../../../../adapters/common/model.js';
+import { renderDestination } from '../../../../adapters/linkerd/access.js';
+import type { KubeObject } from '../../../../schemas/hub.js';
+import { cond, destination, rule, service, src, ttObject } from './fixtures.js';
+
+interface Req {
+  source: string;
+  port: number;
+  http?: { path: string; method: string; x?: string };
+}
+
+interface Match {
+  path: { type: string; value: string };
+  method?: string;
+  headers?: Array<{ name: string; value: string }>;
+}
+
+const compiled = new Map<string, RE2JS>();
+const re2 = (re: string): RE2JS => {
+  let c = compiled.get(re);
+  if (!c) compiled.set(re, (c = RE2JS.compile(re)));
+  return c;
+};
+
+const whole = (re: string, v: string): boolean => {
+  const m = re2(re).matcher(v);
+  return m.find() && m.start() === 0 && m.end() === v.length;
+};
+
+/** Linkerd's RequestMatch summary as a comparable tuple, or undefined when the match fails. */
+function summary(m: Match, r: NonNullable<Req['http']>): [number, number, number] | undefined {
+  if (m.method && m.method !== r.method) return undefined;
+  let len = 1;
+  if (m.path.type === 'RegularExpression') {
+    if (!whole(m.path.value, r.path)) return undefined;
+    len = r.path.length;
+  } else if (m.path.value !== '/') throw new Error('unexpected prefix');
+  for (const h of m.headers ?? []) if (h.name !== 'x' || r.x === undefined || !whole(h.value, r.x)) return undefined;
+  return [len, m.method ? 1 : 0, (m.headers ?? []).length];
+}
+const ge = (a: number[], b: number[]): boolean => {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! > b[i]!;
+  return true;
+};
+
+function linkerdAllows(objects: KubeObject[], req: Req): boolean {
+  const server = objects.find((o) => o.kind === 'Server' && (o.spec as { port: number }).port === req.port);
+  if (!server) throw new Error(`no Server for ${req.port}`);
+  const ids = (name: string): string[] => {
+    const a = objects.find((o) => o.kind === 'MeshTLSAuthentication' && o.metadata.name === name);
+    return a ? (a.spec as { identityRefs: Array<{ name: string }> }).identityRefs.map((i) => i.name) : [];
+  };
+  const authorizedOn = (kind: string, name: string): boolean =>
+    objects.some((o) => o.kind === 'AuthorizationPolicy' && (o.spec as { targetRef: { kind: string; name: string } }).targetRef.kind === kind && (o.spec as { targetRef: { name: string } }).targetRef.name === name && ids(o.metadata.name).includes(req.source));
+  const routes = objects
+    .filter((o) => o.kind === 'HTTPRoute' && (o.spec as { parentRefs: Array<{ name: string }> }).parentRefs[0]!.name === server.metadata.name)
+    .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+  if (!req.http || routes.length === 0) return authorizedOn('Server', server.metadata.name);
+  let best: { s: number[]; route: string } | undefined;
+  for (const route of routes) {
+    for (const r of (route.spec as { rules: Array<{ matches: Match[] }> }).rules) {
+      for (const m of r.matches) {
+        const s = summary(m, req.http);
+        if (s && (!best || !ge(best.s, s))) best = { s, route: route.metadata.name };
+      }
+    }
+  }
+  return best ? authorizedOn('HTTPRoute', best.route) : false; // no route: 404
+}
+
+interface GenRule {
+  sources: string[];
+  ports: number[];
+  http?: HttpCondition[];
+}
+
+function smiAllows(rules: GenRule[], req: Req): boolean {
+  return rules.some((r) => {
+    if (!r.sources.includes(req.source)) return false;
+    if (r.ports.length > 0 && !r.ports.includes(req.port)) return false;
+    if (!r.http) return true;
+    const h = req.http;
+    if (!h) return false;
+    return r.http.some(
+      (c) =>
+        (c.pathRegex === undefined || re2(c.pathRegex).matcher(h.path).lookingAt()) &&
+        (c.methods === undefined || c.methods.includes(h.method)) &&
+        c.headers.every((x) => h.x !== undefined && re2(x.regex).matcher(h.x).matches()),
+    );
+  });
+}
+
+const condition = fc
+  .record({
+    pathRegex: fc.option(fc.constantFrom('^/a', '^/a/b', '^/b', '^/a$', '^/'), { nil: undefined }),
+    methods: fc.option(fc.subarray(['GET', 'POST'], { minLength: 1 }), { nil: undefined }),
+    header: fc.option(fc.constantFrom('v1', 'v.*', 'v|v1'), { nil: undefined }),
+  })
+  .map(({ pathRegex, methods, header }, ) => cond('g/m', { ...(pathRegex ? { pathRegex } : {}), ...(methods ? { methods } : {}), headers: header ? [{ name: 'x', regex: header }] : [] }));
+
+const genRule = (sources: fc.Arbitrary<string[]>) =>
+  fc.record({
+    sources,
+    ports: fc.subarray([80, 90]),
+    http: fc.option(fc.array(condition, { minLength: 1, maxLength: 3 }), { nil: undefined }),
+  });
+
+const requests: Req[] = [];
+for (const source of ['a', 'b', 'c']) {
+  for (const port of [80, 90]) {
+    requests.push({ source, port });
+    for (const path of ['/', '/a', '/a/b', '/b', '/ab']) {
+      for (const method of ['GET', 'POST']) {
+        for (const x of [undefined, 'v1', 'v2']) requests.push({ source, port, http: { path, method, ...(x ? { x } : {}) } });
+      }
+    }
+  }
+}
+
+function render(rules: GenRule[]): KubeObject[] {
+  const tt = ttObject('t');
+  const d = destination('web', {
+    targets: [tt],
+    services: [service('web', [80, 90])],
+    rules: rules.map((r, i) => rule(tt, r.sources.map((s) => src(s)), { ports: r.ports, ...(r.http ? { http: r.http } : {}), path: `spec.rules[${i}]` })),
+  });
+  return renderDestination(d, { otherWorkloads: [] }).objects;
+}
+
+describe('linkerd access (property)', function () {
+  this.timeout(60_000);
+  it('never allows a request SMI denies', () => {
+    const sources = fc.subarray(['a', 'b', 'c'], { minLength: 1 });
+    fc.assert(
+      fc.property(fc.array(genRule(sources), { maxLength: 4 }), (rules) => {
+        const objects = render(rules);
+        for (const req of requests) {
+          if (linkerdAllows(objects, req)) expect(smiAllows(rules, req), JSON.stringify(req)).to.equal(true);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('is exact when every rule allows the same sources', () => {
+    fc.assert(
+      fc.property(fc.array(genRule(fc.constant(['a', 'b'])), { maxLength: 4 }), (rules) => {
+        const objects = render(rules);
+        for (const req of requests) expect(linkerdAllows(objects, req), JSON.stringify(req)).to.equal(smiAllows(rules, req));
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
