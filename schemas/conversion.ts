@@ -9,7 +9,7 @@ import type { Converted, HubConverted } from './conversion/types.js';
 import type { HTTPRouteGroup, KubeObject, SmiObject, TCPRoute, TrafficSplit, TrafficTarget, UDPRoute } from './hub.js';
 import { objectRef } from './hub.js';
 import { problem, type Problem } from './problem.js';
-import { structuralProblems } from './structural.js';
+import { structuralCheck } from './structural.js';
 import { servedKind } from './versions.js';
 
 export { DESTINATION_PORT_ANNOTATION, HUB_FIELDS_ANNOTATION, V1ALPHA1_WEIGHTS_ANNOTATION } from './annotations.js';
@@ -25,10 +25,20 @@ function notServed(obj: KubeObject, what: string): Problem {
 
 /** Any served version of an SMI kind -> hub. Checks the structure first; headers are normalised to a map. */
 export function toHub(obj: KubeObject): { hub?: SmiObject; problems: Problem[] } {
+  const r = toHubReporting(obj);
+  return r.problems.length ? { problems: r.problems } : r;
+}
+
+/**
+ * Like toHub, but also converts an object whose only structural problems are
+ * about values (unknown fields, enums, ranges), returning the hub together with
+ * those problems, so validation can report every problem at once.
+ */
+export function toHubReporting(obj: KubeObject): { hub?: SmiObject; problems: Problem[] } {
   const served = servedKind(obj?.apiVersion, obj?.kind);
   if (!served) return { problems: [notServed(obj, String(obj?.apiVersion))] };
-  const structural = structuralProblems(obj, served.info.kind, served.version);
-  if (structural.length) return { problems: structural };
+  const structural = structuralCheck(obj, served.info.kind, served.version);
+  if (!structural.shapeOk) return { problems: structural.problems };
   const v = served.version;
   let result: HubConverted<SmiObject>;
   switch (served.info.kind) {
@@ -49,8 +59,9 @@ export function toHub(obj: KubeObject): { hub?: SmiObject; problems: Problem[] }
       break;
   }
   const ref = objectRef(obj);
-  const problems = result.errors.map((e) => problem(ref, e.path, e.message));
-  return problems.length ? { problems } : { hub: result.hub, problems };
+  const conversion = result.errors.map((e) => problem(ref, e.path, e.message));
+  if (conversion.length) return { problems: [...structural.problems, ...conversion] };
+  return { hub: result.hub, problems: structural.problems };
 }
 
 /** Hub -> the given `group/version` of the same kind. */

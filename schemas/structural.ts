@@ -63,15 +63,35 @@ function anyOfMessage(path: string): string {
   return 'has the wrong type';
 }
 
-/** Problems of `obj` against the schema of `kind` at `version` (assumed served). */
-export function structuralProblems(obj: KubeObject, kind: SmiKind, version: string): Problem[] {
+// Errors about a value, not the shape: conversion and semantic rules can still
+// read the object safely, so validation goes on and reports those problems too.
+const VALUE_KEYWORDS = new Set(['additionalProperties', 'enum', 'const', 'pattern', 'minimum', 'maximum', 'minLength', 'maxLength', 'format']);
+
+export interface StructuralCheck {
+  problems: Problem[];
+  /** True when every problem is about a value (an unknown field, an enum, a range), none about types or required fields. */
+  shapeOk: boolean;
+}
+
+/** Checks `obj` against the schema of `kind` at `version` (assumed served). */
+export function structuralCheck(obj: KubeObject, kind: SmiKind, version: string): StructuralCheck {
   const validate = validatorFor(kind, version);
   const ref = objectRef(obj);
-  if (!validate) return [problem(ref, 'apiVersion', `version ${version} of ${kind} is not served`)];
-  if (validate(obj)) return [];
+  if (!validate) return { problems: [problem(ref, 'apiVersion', `version ${version} of ${kind} is not served`)], shapeOk: false };
+  if (validate(obj)) return { problems: [], shapeOk: true };
+  const errors = validate.errors ?? [];
+  return { problems: toProblems(ref, errors), shapeOk: errors.every((e) => VALUE_KEYWORDS.has(e.keyword)) };
+}
+
+/** Problems of `obj` against the schema of `kind` at `version` (assumed served). */
+export function structuralProblems(obj: KubeObject, kind: SmiKind, version: string): Problem[] {
+  return structuralCheck(obj, kind, version).problems;
+}
+
+function toProblems(ref: string, errors: ErrorObject[]): Problem[] {
   const seen = new Set<string>();
   const out: Problem[] = [];
-  for (const e of validate.errors ?? []) {
+  for (const e of errors) {
     // anyOf branches each report; the summary error names the field once.
     if (e.schemaPath.includes('/anyOf/')) continue;
     const d = describe(e);

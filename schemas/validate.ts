@@ -1,8 +1,9 @@
 // Validation of SMI objects: structural (JSON Schema of the object's own
-// version), then conversion to the hub, then single-object semantic rules.
+// version), then conversion to the hub, then single-object semantic rules;
+// every problem found is reported, not just the first kind.
 // Cross-object rules live in validateReferences and take the other objects as input.
 
-import { toHub } from './conversion.js';
+import { toHubReporting } from './conversion.js';
 import type { HTTPRouteGroup, KubeObject, SmiObject, TrafficSplit, TrafficTarget } from './hub.js';
 import { objectRef } from './hub.js';
 import { problem, type Problem } from './problem.js';
@@ -18,7 +19,8 @@ import { servedKind } from './versions.js';
  * which must stay lossless.
  */
 export function validateSmiObject(obj: KubeObject): { hub?: SmiObject; problems: Problem[] } {
-  const converted = toHub(obj);
+  // Value-level structural problems (unknown field, enum) do not stop the semantic rules.
+  const converted = toHubReporting(obj);
   if (!converted.hub) return { problems: converted.problems };
   const hub = converted.hub;
   const version = servedKind(obj.apiVersion, obj.kind)!.version;
@@ -39,7 +41,7 @@ export function validateSmiObject(obj: KubeObject): { hub?: SmiObject; problems:
       break;
   }
   const ref = objectRef(obj);
-  const problems = found.map((f) => problem(ref, f.path, f.message));
+  const problems = [...converted.problems, ...found.map((f) => problem(ref, f.path, f.message))];
   return problems.length ? { problems } : { hub: result, problems };
 }
 

@@ -8,7 +8,9 @@ import { smictl } from './run.js';
 const rel = (p: string) => join('test', 'fixtures', 'schemas', p);
 const docs = (s: string) => yaml.loadAll(s) as KubeObject[];
 
-describe('smictl convert', () => {
+describe('smictl convert', function () {
+  // Each test starts node processes; slow on a busy machine.
+  this.timeout(30_000);
   it('converts v1alpha1 Quantity weights exactly and passes other objects through', () => {
     const r = smictl(['convert', '--to-version', 'split.smi-spec.io/v1alpha4', '-f', rel('valid/split-v1alpha1.yaml')]);
     expect(r.stderr).to.equal('');

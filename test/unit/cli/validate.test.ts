@@ -5,7 +5,9 @@ import { FIXTURES, smictl } from './run.js';
 
 const rel = (p: string) => join('test', 'fixtures', 'schemas', p);
 
-describe('smictl validate', () => {
+describe('smictl validate', function () {
+  // Each test starts node processes; slow on a busy machine.
+  this.timeout(30_000);
   it('exits 0 on a directory of valid manifests (recursive, YAML and JSON List), skipping non-SMI objects', () => {
     const r = smictl(['validate', '-f', rel('valid')]);
     expect(r.stdout).to.equal('');

@@ -62,6 +62,12 @@ describe('validateSmiObject', () => {
         'TrafficSplit shop/canary: spec.backends[0].weight: "-1" is negative; weights must be >= 0',
       ]);
     });
+    it('reports an unknown field together with the semantic problems', () => {
+      expect(lines(split({ service: 'web', backends: [{ service: 'web', weight: 1 }], typo: true }))).to.deep.equal([
+        'TrafficSplit shop/canary: spec.typo: unknown field',
+        'TrafficSplit shop/canary: spec.backends[0].service: is the root service web itself; a TrafficSplit cannot be self-referential',
+      ]);
+    });
     it('rejects unknown fields and missing required ones', () => {
       expect(lines(split({ service: 'web', backend: [] }))).to.deep.equal([
         'TrafficSplit shop/canary: spec.backends: is required',
@@ -122,7 +128,7 @@ describe('validateSmiObject', () => {
       expect(lines(group([{ name: 'a', pathRegex: '/api/.*', methods: ['GET'], headers: { 'user-agent': '.*Firefox.*' } }]))).to.deep.equal([]);
       expect(lines(group([{ name: 'a', headers: [{ cookie: '^(.*?;)?(type=insider)(;.*)?$' }] }]))).to.deep.equal([]);
     });
-    it('rejects look-around, back-references and bad syntax, methods off the enum and duplicate names', () => {
+    it('rejects look-around, back-references and bad syntax, methods off the enum and duplicate names, all at once', () => {
       expect(
         lines(
           group([
@@ -133,12 +139,16 @@ describe('validateSmiObject', () => {
         ),
       ).to.deep.equal([
         'HTTPRouteGroup shop/routes: spec.matches[0].methods[0]: must be one of "*", "GET", "HEAD", "PUT", "POST", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"',
-      ]);
-      expect(lines(group([{ name: 'a', pathRegex: '/(?!admin).*' }, { name: 'a', headers: { cookie: '(a)\\1' } }, { name: 'b', pathRegex: '[' }]))).to.deep.equal([
         'HTTPRouteGroup shop/routes: spec.matches[0].pathRegex: not a valid RE2 regex: invalid or unsupported Perl syntax: `(?!`',
         'HTTPRouteGroup shop/routes: spec.matches[1].name: duplicate match name a (also spec.matches[0])',
         'HTTPRouteGroup shop/routes: spec.matches[1].headers.cookie: not a valid RE2 regex: invalid escape sequence: `\\1`',
         'HTTPRouteGroup shop/routes: spec.matches[2].pathRegex: not a valid RE2 regex: missing closing ]: `[`',
+      ]);
+    });
+    it('stops at shape problems (wrong type, missing field), where the rest cannot be read', () => {
+      expect(lines(group([{ name: 'a', pathRegex: '[' }, { pathRegex: 7 }]))).to.deep.equal([
+        'HTTPRouteGroup shop/routes: spec.matches[1].name: is required',
+        'HTTPRouteGroup shop/routes: spec.matches[1].pathRegex: must be string',
       ]);
     });
   });
