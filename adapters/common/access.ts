@@ -51,7 +51,7 @@ function httpConditions(tt: TrafficTarget, rule: TrafficTargetRule, at: string, 
   const ns = namespaceOf(tt);
   const g = idx.routeGroup(ns, rule.name);
   if (!g) {
-    book.note(tt, `${at}.name: HTTPRouteGroup ${ns}/${rule.name} not found; the rule allows nothing`, 'InvalidReference');
+    book.note(tt, `${at}.name: HTTPRouteGroup ${ns}/${rule.name} not found (missing, or rejected as invalid); the rule allows nothing`, 'InvalidReference');
     return [];
   }
   if (g.errors.length > 0) {
@@ -82,7 +82,7 @@ function resolveRule(tt: TrafficTarget, rule: TrafficTargetRule, i: number, sour
     case 'TCPRoute': {
       const route = idx.tcpRoute(ns, rule.name);
       if (!route) {
-        book.note(tt, `${at}.name: TCPRoute ${ns}/${rule.name} not found; the rule allows nothing`, 'InvalidReference');
+        book.note(tt, `${at}.name: TCPRoute ${ns}/${rule.name} not found (missing, or rejected as invalid); the rule allows nothing`, 'InvalidReference');
         return undefined;
       }
       const rp = routePorts(route);
@@ -98,7 +98,7 @@ function resolveRule(tt: TrafficTarget, rule: TrafficTargetRule, i: number, sour
       return { ...base, ports };
     }
     case 'UDPRoute': {
-      if (!idx.udpRoute(ns, rule.name)) book.note(tt, `${at}.name: UDPRoute ${ns}/${rule.name} not found`, 'InvalidReference');
+      if (!idx.udpRoute(ns, rule.name)) book.note(tt, `${at}.name: UDPRoute ${ns}/${rule.name} not found (missing, or rejected as invalid)`, 'InvalidReference');
       // Never widen: a UDP allow cannot become a TCP/any-protocol allow.
       book.note(tt, `${at}.kind: UDPRoute rules are not supported (UDP traffic is not authorized by identity); the rule allows nothing`, 'Unsupported');
       return undefined;

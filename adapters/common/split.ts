@@ -113,7 +113,7 @@ function resolveMatches(split: TrafficSplit, idx: SnapshotIndex, book: ResultBoo
     }
     const g = idx.routeGroup(ns, ref.name);
     if (!g) {
-      book.note(split, `${at}.name: HTTPRouteGroup ${ns}/${ref.name} not found`, 'InvalidReference');
+      book.note(split, `${at}.name: HTTPRouteGroup ${ns}/${ref.name} not found (missing, or rejected as invalid)`, 'InvalidReference');
       ok = false;
       return;
     }

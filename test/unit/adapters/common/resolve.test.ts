@@ -148,7 +148,7 @@ describe('resolve: TrafficSplit', () => {
     expect(m.splits).to.deep.equal([]);
     const r = result(m, 'TrafficSplit shop/ab');
     expect(r.status).to.equal('InvalidReference');
-    expect(r.messages[0]).to.equal('spec.matches[0].name: HTTPRouteGroup shop/nope not found');
+    expect(r.messages[0]).to.equal('spec.matches[0].name: HTTPRouteGroup shop/nope not found (missing, or rejected as invalid)');
   });
 
   it('marks a group with a bad regex Invalid and the split using it InvalidReference', () => {
