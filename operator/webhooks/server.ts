@@ -53,10 +53,12 @@ function handle(req: IncomingMessage, res: ServerResponse, opts: WebhookServerOp
   let aborted = false;
   req.on('data', (c: Buffer) => {
     size += c.length;
-    if (size > limit && !aborted) {
+    if (aborted) return; // drain the rest unread, so the client gets the 413
+    if (size > limit) {
       aborted = true;
+      chunks.length = 0;
+      res.setHeader('connection', 'close');
       done(413, { error: `request body over ${limit} bytes` });
-      req.destroy();
       return;
     }
     chunks.push(c);

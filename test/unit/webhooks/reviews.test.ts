@@ -1,0 +1,72 @@
+import { expect } from 'chai';
+import { reviewAdmission } from '../../../operator/webhooks/admission-review.js';
+import { reviewConversion } from '../../../operator/webhooks/conversion-review.js';
+
+const v1alpha1Split = (name: string, weights: unknown[]) => ({
+  apiVersion: 'split.smi-spec.io/v1alpha1',
+  kind: 'TrafficSplit',
+  metadata: { name, namespace: 'shop', uid: `uid-${name}` },
+  spec: { service: 'web', backends: weights.map((weight, i) => ({ service: `b${i}`, weight })) },
+});
+
+describe('reviewConversion', () => {
+  it('converts every object to the desired version and echoes the uid', () => {
+    const r = reviewConversion({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'ConversionReview',
+      request: { uid: 'req-1', desiredAPIVersion: 'split.smi-spec.io/v1alpha4', objects: [v1alpha1Split('a', [1, '500m']), v1alpha1Split('b', [3])] },
+    });
+    expect(r.response.uid).to.equal('req-1');
+    expect(r.response.result).to.deep.equal({ status: 'Success' });
+    expect(r.response.convertedObjects.map((o) => [o.apiVersion, o.metadata.uid, (o.spec as { backends: Array<{ weight: number }> }).backends.map((b) => b.weight)])).to.deep.equal([
+      ['split.smi-spec.io/v1alpha4', 'uid-a', [1000, 500]],
+      ['split.smi-spec.io/v1alpha4', 'uid-b', [3]],
+    ]);
+  });
+
+  it('fails the whole review with every problem when an object cannot convert', () => {
+    const r = reviewConversion({ request: { uid: 'req-2', desiredAPIVersion: 'split.smi-spec.io/v1alpha2', objects: [v1alpha1Split('bad', ['x']), v1alpha1Split('ok', [1])] } });
+    expect(r.response.result.status).to.equal('Failure');
+    expect(r.response.result.message).to.equal('TrafficSplit shop/bad: spec.backends[0].weight: must be a whole number or a Kubernetes quantity such as 100m');
+    expect(r.response.convertedObjects).to.deep.equal([]);
+  });
+
+  it('answers a malformed review with a Failure, not an exception', () => {
+    expect(reviewConversion(null).response.result).to.deep.equal({ status: 'Failure', message: 'ConversionReview: request needs uid, desiredAPIVersion and objects' });
+    expect(reviewConversion({ request: { uid: 'u', desiredAPIVersion: 'split.smi-spec.io/v1alpha4', objects: 'no' } }).response.uid).to.equal('u');
+  });
+});
+
+describe('reviewAdmission', () => {
+  const review = (object: unknown, extra: Record<string, unknown> = {}) => ({ request: { uid: 'adm', operation: 'CREATE', namespace: 'shop', object, ...extra } });
+
+  it('denies an invalid SMI object with every problem, one per line', () => {
+    const bad = { apiVersion: 'split.smi-spec.io/v1alpha4', kind: 'TrafficSplit', metadata: { name: 'x' }, spec: { service: 'web', backends: [{ service: 'web', weight: -1 }] } };
+    const r = reviewAdmission(review(bad));
+    expect(r.response.allowed).to.equal(false);
+    expect(r.response.uid).to.equal('adm');
+    expect(r.response.status?.code).to.equal(422);
+    expect(r.response.status?.message.split('\n')).to.deep.equal([
+      // The namespace comes from the request when the object omits it.
+      'TrafficSplit shop/x: spec.backends[0].weight: must be a non-negative whole number, got -1',
+      'TrafficSplit shop/x: spec.backends[0].service: is the root service web itself; a TrafficSplit cannot be self-referential',
+      'TrafficSplit shop/x: spec.backends: at least one backend needs a positive weight',
+    ]);
+  });
+
+  it('allows valid SMI objects, non-SMI objects and deletes', () => {
+    const good = { apiVersion: 'specs.smi-spec.io/v1alpha4', kind: 'TCPRoute', metadata: { name: 't' }, spec: { matches: { ports: [80] } } };
+    expect(reviewAdmission(review(good)).response).to.deep.equal({ uid: 'adm', allowed: true });
+    expect(reviewAdmission(review({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } })).response.allowed).to.equal(true);
+    expect(reviewAdmission(review(null, { operation: 'DELETE' })).response.allowed).to.equal(true);
+  });
+
+  it('denies an SMI group object at a version that is not served', () => {
+    const r = reviewAdmission(review({ apiVersion: 'access.smi-spec.io/v1alpha4', kind: 'TrafficTarget', metadata: { name: 'tt' }, spec: {} }));
+    expect(r.response.status?.message).to.equal('TrafficTarget shop/tt: apiVersion: version access.smi-spec.io/v1alpha4 of TrafficTarget is not served (served: v1alpha1, v1alpha2, v1alpha3)');
+  });
+
+  it('denies a review without a request', () => {
+    expect(reviewAdmission({}).response.allowed).to.equal(false);
+  });
+});
