@@ -4,51 +4,17 @@
 // (longest path match, then method, then header count; first on ties, routes by name).
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { RE2JS } from 're2js';
 import type { HttpCondition } from '../../../../adapters/common/model.js';
 import { renderDestination } from '../../../../adapters/linkerd/access.js';
 import type { KubeObject } from '../../../../schemas/hub.js';
 import { cond, destination, rule, service, src, ttObject } from './fixtures.js';
+import { pick, re2, type HttpReq, type Match } from './linkerd-emulator.js';
 
 interface Req {
   source: string;
   port: number;
   http?: { path: string; method: string; x?: string };
 }
-
-interface Match {
-  path: { type: string; value: string };
-  method?: string;
-  headers?: Array<{ name: string; value: string }>;
-}
-
-const compiled = new Map<string, RE2JS>();
-const re2 = (re: string): RE2JS => {
-  let c = compiled.get(re);
-  if (!c) compiled.set(re, (c = RE2JS.compile(re)));
-  return c;
-};
-
-const whole = (re: string, v: string): boolean => {
-  const m = re2(re).matcher(v);
-  return m.find() && m.start() === 0 && m.end() === v.length;
-};
-
-/** Linkerd's RequestMatch summary as a comparable tuple, or undefined when the match fails. */
-function summary(m: Match, r: NonNullable<Req['http']>): [number, number, number] | undefined {
-  if (m.method && m.method !== r.method) return undefined;
-  let len = 1;
-  if (m.path.type === 'RegularExpression') {
-    if (!whole(m.path.value, r.path)) return undefined;
-    len = r.path.length;
-  } else if (m.path.value !== '/') throw new Error('unexpected prefix');
-  for (const h of m.headers ?? []) if (h.name !== 'x' || r.x === undefined || !whole(h.value, r.x)) return undefined;
-  return [len, m.method ? 1 : 0, (m.headers ?? []).length];
-}
-const ge = (a: number[], b: number[]): boolean => {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! > b[i]!;
-  return true;
-};
 
 function linkerdAllows(objects: KubeObject[], req: Req): boolean {
   const server = objects.find((o) => o.kind === 'Server' && (o.spec as { port: number }).port === req.port);
@@ -63,16 +29,11 @@ function linkerdAllows(objects: KubeObject[], req: Req): boolean {
     .filter((o) => o.kind === 'HTTPRoute' && (o.spec as { parentRefs: Array<{ name: string }> }).parentRefs[0]!.name === server.metadata.name)
     .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
   if (!req.http || routes.length === 0) return authorizedOn('Server', server.metadata.name);
-  let best: { s: number[]; route: string } | undefined;
-  for (const route of routes) {
-    for (const r of (route.spec as { rules: Array<{ matches: Match[] }> }).rules) {
-      for (const m of r.matches) {
-        const s = summary(m, req.http);
-        if (s && (!best || !ge(best.s, s))) best = { s, route: route.metadata.name };
-      }
-    }
-  }
-  return best ? authorizedOn('HTTPRoute', best.route) : false; // no route: 404
+  const h: HttpReq = { path: req.http.path, method: req.http.method, headers: req.http.x === undefined ? {} : { x: req.http.x } };
+  // Routes in name order (same creation time), each route's rules in order.
+  const rules = routes.flatMap((route) => (route.spec as { rules: Array<{ matches: Match[] }> }).rules.map((r) => ({ ...r, route: route.metadata.name })));
+  const chosen = pick(rules, h);
+  return chosen ? authorizedOn('HTTPRoute', chosen.route) : false; // no route matches: 404
 }
 
 interface GenRule {
