@@ -20,6 +20,8 @@ import { selfSignedCert } from '../../metrics-api/tls.js';
 import type { TrafficMetrics } from '../../metrics-api/traffic-metrics.js';
 
 const DEFAULT_PROMETHEUS = process.env.SMI_PROMETHEUS_URL ?? 'http://127.0.0.1:9090';
+// The operator ConfigMap's `mesh` key reaches the server as SMI_MESH (config/metrics/deployment.yaml).
+const DEFAULT_MESH = (process.env.SMI_MESH || 'istio') as MeshName;
 
 function meshOption(value: string): MeshName {
   if (!(MESH_NAMES as readonly string[]).includes(value)) throw new Error(`unknown mesh "${value}": one of ${MESH_NAMES.join(', ')}`);
@@ -56,6 +58,10 @@ interface QueryFlags {
 }
 
 async function runQuery(target: string, f: QueryFlags): Promise<number> {
+  if (!(MESH_NAMES as readonly string[]).includes(f.mesh)) {
+    process.stderr.write(`smictl metrics: unknown mesh "${f.mesh}": one of ${MESH_NAMES.join(', ')}\n`);
+    return 2;
+  }
   const [kindText = '', name] = target.split('/', 2);
   const kind = kindByAlias(kindText);
   if (!kind) {
@@ -111,6 +117,7 @@ interface ServeFlags {
 }
 
 async function serve(f: ServeFlags): Promise<void> {
+  meshOption(f.mesh); // SMI_MESH bypasses commander's parser
   const logger = createLogger();
   const kc = loadKubeConfig(f.kubeconfig);
   if (!kc) throw new Error('smictl metrics-api: no usable kubeconfig (in-cluster or --kubeconfig): needed for authentication and SubjectAccessReviews');
@@ -139,7 +146,7 @@ export function registerMetrics(program: Command): void {
     .argument('<target>', 'kind or kind/name, e.g. deployments, deploy/web, ns/shop, ts/web-split')
     .option('-n, --namespace <ns>', 'namespace of namespaced kinds', 'default')
     .option('--edges', 'list the edges of the resource (traffic to and from its peers)')
-    .option('--mesh <mesh>', `mesh whose metric names to query: ${MESH_NAMES.join(', ')}`, meshOption, 'istio' as MeshName)
+    .option('--mesh <mesh>', `mesh whose metric names to query: ${MESH_NAMES.join(', ')} (env SMI_MESH)`, meshOption, DEFAULT_MESH)
     .option('--prometheus <url>', 'Prometheus base URL (env SMI_PROMETHEUS_URL)', DEFAULT_PROMETHEUS)
     .option('--window <duration>', 'aggregation window, e.g. 30s, 1m', '30s')
     .option('-l, --selector <labels>', 'only resources whose objects match this label selector')
@@ -153,7 +160,7 @@ export function registerMetrics(program: Command): void {
   program
     .command('metrics-api')
     .description('serve metrics.smi-spec.io/v1alpha1 over HTTPS for the APIService (config/metrics/)')
-    .option('--mesh <mesh>', `mesh whose metric names to query: ${MESH_NAMES.join(', ')}`, meshOption, 'istio' as MeshName)
+    .option('--mesh <mesh>', `mesh whose metric names to query: ${MESH_NAMES.join(', ')} (env SMI_MESH)`, meshOption, DEFAULT_MESH)
     .option('--prometheus <url>', 'Prometheus base URL (env SMI_PROMETHEUS_URL)', DEFAULT_PROMETHEUS)
     .option('--port <port>', 'HTTPS port', '8443')
     .option('--host <addr>', 'listen address', '0.0.0.0')
