@@ -25,6 +25,8 @@ export function conditionMatches(c: HttpCondition): MatchResult {
   }
   const headers: NonNullable<HTTPRouteMatch['headers']> = [];
   for (const h of c.headers) {
+    // A Gateway API match keys headers by name, so it cannot AND two regexes on one header.
+    if (headers.some((x) => x.name === h.name)) return { ok: false, why: `${c.origin}: header ${h.name} has two conditions, which one HTTPRoute match cannot express` };
     const v = headerRegexValue(h.regex);
     if (!v.ok) return { ok: false, why: `${c.origin}: header ${h.name} ${JSON.stringify(h.regex)}: ${v.why}` };
     headers.push({ type: 'RegularExpression', name: h.name, value: v.value });

@@ -106,6 +106,13 @@ describe('linkerd splits', () => {
     expect(notes[0]!.message).to.match(/g\/q/);
   });
 
+  it('refuses two regexes on one header name (a Gateway API match keys headers by name)', () => {
+    const c = cond('g/h', { headers: [{ name: 'x', regex: 'a.*' }, { name: 'x', regex: '.*b' }] });
+    const { objects, notes } = renderSplit(resolvedSplit(service('web'), [[service('b'), 1, 100]], [c]));
+    expect(objects).to.deep.equal([]);
+    expect(notes[0]!.message).to.match(/header x has two conditions/);
+  });
+
   it('does not split UDP or non-HTTP ports, and says so; Unsupported only when no port is left', () => {
     const mixed = service('db', [{ port: 80 }, { port: 53, protocol: 'UDP' }, { port: 5432, appProtocol: 'postgresql' }]);
     const r = renderSplit(resolvedSplit(mixed, [[service('db-v2', [80, 5432]), 1, 100]]));
