@@ -73,7 +73,9 @@ test-conformance: build
 cluster-up: build
 	SMI_CONTROLPLANE_BIN="$(CONTROLPLANE_BIN)" node dist/test/support/cluster-cli.js up
 
-cluster-down: build
+# No rebuild: stopping must work even while the tree does not compile.
+cluster-down:
+	@test -f dist/test/support/cluster-cli.js || $(MAKE) --no-print-directory build
 	node dist/test/support/cluster-cli.js down
 
 # ---- main job ----
