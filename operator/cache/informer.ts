@@ -149,7 +149,9 @@ export class Informer {
           items.length = 0;
           continue;
         }
-        this.log.warn('list failed', { kind: this.kind.kind, error: r.error.message, status: r.error.status });
+        // 429 right after CRDs are installed ("storage is (re)initializing") is routine: retried quietly.
+        const level = r.error.status === 429 ? 'debug' : 'warn';
+        this.log.log(level, 'list failed; retrying', { kind: this.kind.kind, error: r.error.message, status: r.error.status });
         return false;
       }
       for (const it of r.body.items) {
