@@ -1,9 +1,9 @@
-// What the Linkerd renderer can express, feature by feature, for docs/capabilities.md.
-// Keys match the other adapters' tables so the docs can line them up.
+// What the Linkerd renderer can express, feature by feature, for docs/capabilities.md:
+// every shared SMI feature (checked by the type), plus Linkerd-specific limits.
 
-export type Capability = 'exact' | `approximated: ${string}` | `unsupported: ${string}`;
+import type { Capability, CapabilityTable } from '../common/capabilities.js';
 
-export const capabilities: Readonly<Record<string, Capability>> = {
+export const capabilities: CapabilityTable & Readonly<Record<string, Capability>> = {
   // Raw relative weights: HTTPRoute backendRef weights are relative too.
   'TrafficSplit weights': 'exact',
   'TrafficSplit weights over 1,000,000':
@@ -28,7 +28,8 @@ export const capabilities: Readonly<Record<string, Capability>> = {
     'approximated: inbound HTTPRoutes per source set; a request matching overlapping matches of different source sets is allowed for one set only (narrower, never wider)',
   'TrafficTarget TCPRoute (all ports)':
     'approximated: one Server per destination pod port reached through a Service; pod ports no Service exposes are not governed by a Server',
-  'TrafficTarget port restrictions': 'exact',
+  'TrafficTarget port restrictions':
+    'approximated: each listed Service port is mapped to the pod port it targets, where Linkerd enforces; when several Service ports target one pod port, allowing one allows them all',
   'TrafficTarget UDPRoute': 'unsupported: the Linkerd proxy carries no UDP traffic',
   'accessMode enforce (default deny)':
     'approximated: Servers with accessPolicy deny on every pod port exposed through a Service; other ports keep the cluster default inbound policy',
