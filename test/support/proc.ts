@@ -87,11 +87,14 @@ export function startProcess(name: string, bin: string, args: string[], logPath:
     closeSync(fd); // the child holds its own copy
   }
   let running = true;
+  let stopping = false;
   live.add(child);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => {
       running = false;
       live.delete(child);
+      // A crash mid-run otherwise shows up only as confusing client errors.
+      if (!stopping) console.error(`${name} (pid ${child.pid}) exited unexpectedly: code ${code}, signal ${signal}; log: ${logPath}`);
       resolve({ code, signal });
     });
     child.once('error', () => {
@@ -108,6 +111,7 @@ export function startProcess(name: string, bin: string, args: string[], logPath:
     isRunning: () => running,
     async stop(graceMs = 10_000) {
       if (!running) return;
+      stopping = true;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;

@@ -44,6 +44,15 @@ describe('control plane: CRDs', () => {
     expect(want.filter((n) => !established.has(n))).to.deep.equal([]);
   });
 
+  it('installed each CRD as its file defines it (SMI definitions win over duplicates)', async () => {
+    const ext = sharedCluster().kubeConfig.makeApiClient(ApiextensionsV1Api);
+    for (const c of collectCrds()) {
+      const live = await ext.readCustomResourceDefinition({ name: c.name });
+      const versions = (crd: typeof live) => crd.spec.versions.map((v) => `${v.name}:${v.served}:${v.storage}`).sort();
+      expect(versions(live), `${c.name} from ${c.file}`).to.deep.equal(versions(c.crd));
+    }
+  });
+
   it('accepts a valid Istio VirtualService', async () => {
     const created = (await custom.createNamespacedCustomObject({
       group: 'networking.istio.io',
