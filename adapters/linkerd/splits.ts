@@ -86,6 +86,10 @@ export function renderSplit(split: ResolvedSplit): { objects: KubeObject[]; note
     notes.push({ object: ref, status: 'Unsupported', message: `spec.matches: ${packed.why}; the split is not applied on Linkerd` });
     return { objects: [], notes };
   }
+  if (split.root.ports.length === 0) {
+    notes.push({ object: ref, status: 'Unsupported', message: `spec.service: Service ${split.root.name} has no port, and a Linkerd outbound HTTPRoute attaches to a Service port; the split is not applied` });
+    return { objects: [], notes };
+  }
   const objects: KubeObject[] = [];
   const skipped: string[] = [];
   for (const p of split.root.ports) {

@@ -128,6 +128,12 @@ describe('linkerd splits', () => {
     expect(t.notes.map((n) => n.status)).to.deep.equal(['Unsupported']);
   });
 
+  it('a root Service without ports cannot carry a split: Unsupported', () => {
+    const r = renderSplit(resolvedSplit(service('web', []), [[service('b', []), 1, 100]]));
+    expect(r.objects).to.deep.equal([]);
+    expect(r.notes.map((n) => n.status)).to.deep.equal(['Unsupported']);
+  });
+
   it('treats declared HTTP app protocols as routable', () => {
     const h2 = service('grpc', [{ port: 50051, appProtocol: 'kubernetes.io/h2c' }]);
     expect(renderSplit(resolvedSplit(h2, [[service('grpc-v2', [50051]), 1, 100]])).objects).to.have.length(1);
