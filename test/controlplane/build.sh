@@ -27,7 +27,9 @@ if [[ "$(printf '%s\n%s\n' "$need" "$have" | sort -V | head -1)" != "$need" ]]; 
 fi
 # Fail fast (not hang) when the module proxy is unreachable.
 mkdir -p "$cache"
-if ! (cd "$here" && timeout 900 go mod download) >/dev/null 2>"$cache/.download.log" ; then
+# A quick probe first (one module, 60 s), so an unreachable proxy is reported in
+# seconds rather than after the full download's 15-minute limit.
+if ! (cd "$here" && timeout 60 go mod download k8s.io/kubernetes && timeout 900 go mod download) >/dev/null 2>"$cache/.download.log" ; then
   echo "build-controlplane: could not download Go modules (is the Go module proxy reachable? GOPROXY=$(go env GOPROXY)); see $cache/.download.log" >&2
   exit 1
 fi
