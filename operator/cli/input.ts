@@ -65,7 +65,9 @@ export function parseManifests(text: string, source: string): InputResult {
   } catch (e) {
     const err = e as { mark?: { line: number; column: number }; reason?: string; message: string };
     const where = err.mark ? `:${err.mark.line + 1}:${err.mark.column + 1}` : '';
-    errors.push({ source: `${source}${where}`, message: `invalid YAML: ${err.reason ?? err.message.split('\n')[0]}` });
+    // JSON is read as YAML (a superset); name the format the user wrote.
+    const format = /\.json$/i.test(source) ? 'JSON' : 'YAML';
+    errors.push({ source: `${source}${where}`, message: `invalid ${format}: ${err.reason ?? err.message.split('\n')[0]}` });
     return { objects, errors };
   }
   docs.forEach((doc, i) => flatten(doc, docs.length > 1 ? `${source}#${i + 1}` : source, objects, errors));

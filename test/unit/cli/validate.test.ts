@@ -40,6 +40,12 @@ describe('smictl validate', function () {
     expect(r.stdout + r.stderr).to.not.match(/\n\s+at /);
   });
 
+  it('names JSON as JSON in syntax errors', () => {
+    const r = smictl(['validate', '-f', rel('invalid/broken.json')]);
+    expect(r.status).to.equal(1);
+    expect(r.stdout).to.match(new RegExp(`^${rel('invalid/broken.json').replace(/\./g, '\\.')}:4:\\d+: invalid JSON: `));
+  });
+
   it('reports a missing file and an SMI object at an unserved version', () => {
     expect(smictl(['validate', '-f', 'no/such/file.yaml']).stdout).to.equal('no/such/file.yaml: no such file or directory\n');
     const r = smictl(['validate', '-f', '-'], 'apiVersion: specs.smi-spec.io/v1alpha2\nkind: UDPRoute\nmetadata: {name: u}\n');
