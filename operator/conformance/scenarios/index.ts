@@ -1,0 +1,5 @@
+import type { Scenario } from '../types.js';
+import { accessScenarios } from './access.js';
+import { splitScenarios } from './split.js';
+
+export const SCENARIOS: Scenario[] = [...accessScenarios, ...splitScenarios];

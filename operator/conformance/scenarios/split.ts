@@ -1,0 +1,94 @@
+// traffic-split scenarios. learn-layer5 sent 50 requests and compared counts
+// (B > C); at the config level the share each backend gets is computed exactly.
+
+import type { Scenario, SplitAssertion } from '../types.js';
+import { SPECS_V, SPLIT_V, httpRouteGroup, splitApp, trafficSplit } from './app.js';
+import { req } from './access.js';
+
+const share = (name: string, expect: Record<string, number>, request = req('GET', '/echo')): SplitAssertion => ({ kind: 'split', name, from: { sa: 'service-a' }, service: 'app-svc', port: 9091, request, expect });
+
+const weights = (b: number, c: number) => ({
+  title: `TrafficSplit app-svc: service-b ${b}, service-c ${c}`,
+  apply: (ns: (l: string) => string) => [trafficSplit(ns('app'), 'app-split', 'app-svc', [['service-b', b], ['service-c', c]])],
+  assertions: [share(`b ${b}% / c ${c}%`, { 'service-b': b, 'service-c': c })],
+});
+
+export const splitScenarios: Scenario[] = [
+  {
+    id: 'split-weights',
+    spec: 'traffic-split',
+    versions: [SPLIT_V],
+    title: 'weights 100/0, 0/100, 75/25, 25/75 send exactly those shares; deleting the split restores the Service',
+    origin: 'learn-layer5 traffic-split 03-11, fixed: exact shares instead of "B > C" after fixed 5 s sleeps',
+    app: (ns) => splitApp(ns),
+    steps: [
+      { title: 'no TrafficSplit', assertions: [share('the root Service serves unsplit', { 'app-svc': 100 })] },
+      weights(100, 0),
+      weights(0, 100),
+      weights(75, 25),
+      weights(25, 75),
+      { title: 'delete the TrafficSplit', remove: [{ apiVersion: SPLIT_V, kind: 'TrafficSplit', name: 'app-split' }], assertions: [share('the root Service serves unsplit again', { 'app-svc': 100 })] },
+    ],
+  },
+  {
+    id: 'split-relative-weights',
+    spec: 'traffic-split',
+    versions: [SPLIT_V],
+    title: 'weights are relative: 1/3 means 25/75',
+    origin: 'extension',
+    app: (ns) => splitApp(ns),
+    steps: [
+      {
+        title: 'TrafficSplit weights 1 and 3',
+        apply: (ns) => [trafficSplit(ns('app'), 'app-split', 'app-svc', [['service-b', 1], ['service-c', 3]])],
+        assertions: [share('b 25% / c 75%', { 'service-b': 25, 'service-c': 75 })],
+      },
+    ],
+  },
+  {
+    id: 'split-headers',
+    spec: 'traffic-split',
+    versions: [SPLIT_V, SPECS_V],
+    title: 'a TrafficSplit with HTTPRouteGroup matches splits matching requests only',
+    origin: 'extension: learn-layer5 does not test split matches (A/B)',
+    app: (ns) => splitApp(ns),
+    steps: [
+      {
+        title: 'requests with x-canary: true, or GET /beta..., go to service-c',
+        apply: (ns) => [
+          httpRouteGroup(ns('app'), 'canary', [
+            { name: 'canary-header', headers: { 'x-canary': '^true$' } },
+            { name: 'beta-path', pathRegex: '/beta', methods: ['GET'] },
+          ]),
+          trafficSplit(ns('app'), 'app-ab', 'app-svc', [['service-b', 0], ['service-c', 100]], ['canary']),
+        ],
+        assertions: [
+          share('x-canary: true -> service-c', { 'service-c': 100 }, req('GET', '/echo', { 'x-canary': 'true' })),
+          share('GET /beta/x -> service-c', { 'service-c': 100 }, req('GET', '/beta/x')),
+          share('POST /beta/x -> root Service', { 'app-svc': 100 }, req('POST', '/beta/x')),
+          share('x-canary: false -> root Service', { 'app-svc': 100 }, req('GET', '/echo', { 'x-canary': 'false' })),
+          share('no header -> root Service', { 'app-svc': 100 }),
+        ],
+      },
+    ],
+  },
+  {
+    id: 'split-tcp',
+    spec: 'traffic-split',
+    versions: [SPLIT_V],
+    title: 'a TrafficSplit of a TCP Service splits connections',
+    origin: 'extension: learn-layer5 only splits HTTP',
+    app: (ns) => splitApp(ns, [{ name: 'tcp-data', port: 9092, appProtocol: 'tcp' }]),
+    steps: [
+      {
+        title: 'TrafficSplit app-svc 50/50',
+        apply: (ns) => [trafficSplit(ns('app'), 'app-split', 'app-svc', [['service-b', 50], ['service-c', 50]])],
+        assertions: [{ kind: 'split', name: 'TCP :9092 b 50% / c 50%', from: { sa: 'service-a' }, service: 'app-svc', port: 9092, expect: { 'service-b': 50, 'service-c': 50 } }],
+      },
+    ],
+    unsupported: {
+      linkerd: { assertions: ['TCP :9092 b 50% / c 50%'], reason: 'Linkerd 2.20 reads TCPRoute only as gateway.networking.k8s.io/v1alpha2, which Gateway API v1.6 no longer serves; non-HTTP ports are not split' },
+      consul: { assertions: ['TCP :9092 b 50% / c 50%'], reason: 'Consul splitters work only for http, http2 and grpc services' },
+    },
+  },
+];
