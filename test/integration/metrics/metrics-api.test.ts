@@ -120,6 +120,7 @@ describe('traffic metrics API (real Prometheus 2.x, real aggregation layer)', fu
   describe('through the kube-apiserver aggregation layer', () => {
     let server: MetricsApiServer;
     let deadServer: MetricsApiServer;
+    let slowServer: MetricsApiServer;
     let port: number;
 
     before(async () => {
@@ -160,7 +161,17 @@ describe('traffic metrics API (real Prometheus 2.x, real aggregation layer)', fu
       await sharedCluster().kubeConfig.makeApiClient(ApiregistrationV1Api).deleteAPIService({ name: APISERVICE }).catch(() => undefined);
       await server?.close();
       await deadServer?.close();
+      await slowServer?.close();
     });
+
+    /** Points the APIService at another local server. */
+    async function useServerOnPort(newPort: number): Promise<void> {
+      const api = sharedCluster().kubeConfig.makeApiClient(ApiregistrationV1Api);
+      const current = await api.readAPIService({ name: APISERVICE });
+      if (!current.spec?.service) throw new Error('APIService has no service');
+      current.spec.service.port = newPort;
+      await api.replaceAPIService({ name: APISERVICE, body: current });
+    }
 
     it('serves discovery: the APIResourceList lists the kinds and their edges', async () => {
       const r = await kubeRequest(sharedCluster().kubeConfig, { method: 'GET', path: BASE });
@@ -221,18 +232,33 @@ describe('traffic metrics API (real Prometheus 2.x, real aggregation layer)', fu
       const frontProxy = await loadFrontProxyConfig(kube);
       if (!frontProxy.ok) throw new Error(frontProxy.error.message);
       deadServer = createMetricsApiServer({ mesh: 'istio', prometheus: httpPrometheus('http://127.0.0.1:1', 2_000), kube, frontProxy: frontProxy.value, logger, tls: selfSignedCert() });
-      const deadPort = await deadServer.listen(0, '127.0.0.1');
-      const api = cluster.kubeConfig.makeApiClient(ApiregistrationV1Api);
-      const current = await api.readAPIService({ name: APISERVICE });
-      if (!current.spec?.service) throw new Error('APIService has no service');
-      current.spec.service.port = deadPort;
-      await api.replaceAPIService({ name: APISERVICE, body: current });
+      await useServerOnPort(await deadServer.listen(0, '127.0.0.1'));
       const r = await pollUntil('the aggregator to use the new port', 20_000, async () => {
         const x = await kubeRequest(cluster.kubeConfig, { method: 'GET', path: `${BASE}/namespaces/${ns}/deployments/web`, timeoutMs: 10_000 });
         return x.status === 503 && x.text.includes('prometheus at') ? x : undefined;
       });
       expect(r.body).to.deep.include({ kind: 'Status', reason: 'ServiceUnavailable', code: 503 });
       expect((r.body as { message: string }).message).to.contain('prometheus at http://127.0.0.1:1 unreachable');
+    });
+
+    it('Prometheus hung (SIGSTOP): a 504 Status after the query timeout, not a hang', async () => {
+      const cluster = sharedCluster();
+      const kube = kubeAccess(cluster.kubeConfig);
+      const frontProxy = await loadFrontProxyConfig(kube);
+      if (!frontProxy.ok) throw new Error(frontProxy.error.message);
+      slowServer = createMetricsApiServer({ mesh: 'istio', prometheus: httpPrometheus(prometheus.url, 2_000), kube, frontProxy: frontProxy.value, logger, tls: selfSignedCert() });
+      await useServerOnPort(await slowServer.listen(0, '127.0.0.1'));
+      prometheus.pause();
+      try {
+        const r = await pollUntil('the aggregator to use the new port', 30_000, async () => {
+          const x = await kubeRequest(cluster.kubeConfig, { method: 'GET', path: `${BASE}/namespaces/${ns}/deployments/web`, timeoutMs: 20_000 });
+          return x.status === 504 && x.text.includes('did not answer') ? x : undefined;
+        });
+        expect(r.body).to.deep.include({ kind: 'Status', reason: 'Timeout', code: 504 });
+        expect((r.body as { message: string }).message).to.equal(`prometheus at ${prometheus.url} did not answer within 2000 ms`);
+      } finally {
+        prometheus.resume();
+      }
     });
   });
 });

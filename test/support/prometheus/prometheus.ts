@@ -12,6 +12,9 @@ export interface TestPrometheus {
   url: string;
   port: number;
   dir: string;
+  /** SIGSTOP/SIGCONT: a Prometheus that accepts connections but never answers. */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -56,6 +59,7 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<TestProm
   const url = `http://127.0.0.1:${port}`;
   const stop = async (): Promise<void> => {
     if (exited === undefined && child.exitCode === null) {
+      child.kill('SIGCONT');
       const done = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       const t = setTimeout(() => child.kill('SIGKILL'), 5_000);
@@ -74,5 +78,5 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<TestProm
     await stop();
     throw err;
   }
-  return { url, port, dir, stop };
+  return { url, port, dir, stop, pause: () => child.kill('SIGSTOP'), resume: () => child.kill('SIGCONT') };
 }
