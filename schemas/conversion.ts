@@ -90,10 +90,16 @@ export function fromHub(hub: SmiObject, apiVersion: string): { object?: KubeObje
   return { object: result.object, problems: [] };
 }
 
-/** Any served version -> any served version of the same kind (what the conversion webhook calls). */
+/**
+ * Any served version -> any served version of the same kind (what the conversion
+ * webhook calls). Converting is not validating: only problems that make the object
+ * unreadable (wrong types, missing fields, weights that cannot be scaled) stop it,
+ * so an object stored before a stricter rule existed stays readable at every version.
+ */
 export function convert(obj: KubeObject, toApiVersion: string): { object?: KubeObject; problems: Problem[] } {
   if (!servedKind(toApiVersion, obj?.kind)) return { problems: [notServed(obj, toApiVersion)] };
-  const { hub, problems } = toHub(obj);
+  if (obj.apiVersion === toApiVersion) return { object: structuredClone(obj), problems: [] };
+  const { hub, problems } = toHubReporting(obj);
   if (!hub) return { problems };
   return fromHub(hub, toApiVersion);
 }

@@ -21,7 +21,8 @@ export function jsonSchemaFor(kind: SmiKind, version: string): Schema | undefine
       metadata: {
         type: 'object',
         properties: {
-          name: { type: 'string', minLength: 1, maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$' },
+          // Custom resource names only need to be valid path segments (the API server's rule).
+          name: { type: 'string', minLength: 1, maxLength: 253, pattern: '^[^/%]+$', not: { enum: ['.', '..'] } },
           namespace: { type: 'string', maxLength: 63, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' },
         },
         required: ['name'],

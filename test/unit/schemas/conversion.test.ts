@@ -193,3 +193,21 @@ describe('conversion', () => {
     });
   });
 });
+
+describe('convert (webhook semantics)', () => {
+  it('converts an object that breaks a value rule (stored before the rule), but not one of the wrong shape', () => {
+    const stored: KubeObject = { apiVersion: 'specs.smi-spec.io/v1alpha4', kind: 'TCPRoute', metadata: { name: 'Legacy_Name' }, spec: { matches: { ports: [0, 80] } } };
+    expect(toHub(stored).problems.map(formatProblem)).to.deep.equal(['TCPRoute default/Legacy_Name: spec.matches.ports[0]: must be >= 1']);
+    const r = convert(stored, 'specs.smi-spec.io/v1alpha1');
+    expect(r.problems).to.deep.equal([]);
+    expect(JSON.parse(r.object!.metadata.annotations![HUB_FIELDS_ANNOTATION]!)).to.deep.equal({ 'spec.matches': { ports: [0, 80] } });
+    const broken = { ...stored, spec: { matches: { ports: 'all' } } } as KubeObject;
+    expect(convert(broken, 'specs.smi-spec.io/v1alpha1').problems.map(formatProblem)).to.deep.equal(['TCPRoute default/Legacy_Name: spec.matches.ports: must be array']);
+  });
+  it('returns a copy when the object is already at the target version', () => {
+    const obj: KubeObject = { apiVersion: 'specs.smi-spec.io/v1alpha4', kind: 'UDPRoute', metadata: { name: 'u' }, spec: {} };
+    const r = convert(obj, 'specs.smi-spec.io/v1alpha4');
+    expect(r.object).to.deep.equal(obj);
+    expect(r.object).to.not.equal(obj);
+  });
+});
