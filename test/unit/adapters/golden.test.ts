@@ -82,12 +82,17 @@ describe('golden translations', () => {
         });
       }
 
-      it('is deterministic and notes only objects that exist', () => {
+      it('is deterministic, emits only declared kinds and notes only objects that exist', () => {
         for (const name of cases) {
           const { snapshot, options } = load(name);
           const model = resolve(snapshot, options);
           const rendered = getRenderer(mesh).render(model, options);
           expect(mergeNotes(model.results, rendered.notes).stray, `${mesh}/${name}`).to.deep.equal([]);
+          // Everything emitted must be a declared kind: the operator watches, prunes and gets RBAC by that list.
+          const kinds = getRenderer(mesh).nativeKinds;
+          for (const o of rendered.objects) {
+            expect(kinds.some((k) => k.apiVersion === o.apiVersion && k.kind === o.kind), `${mesh}/${name}: ${o.apiVersion} ${o.kind} not in nativeKinds`).to.equal(true);
+          }
           expect(goldenText(mesh, name)).to.equal(goldenText(mesh, name));
         }
       });
