@@ -34,7 +34,7 @@ export interface ConfigRunOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined>): Promise<T> {
+export async function until<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
@@ -50,7 +50,7 @@ async function until<T>(what: string, timeoutMs: number, fn: () => Promise<T | u
 }
 
 /** Every SMI object in the namespaces carries status for its current generation, and removed ones are gone. */
-async function converged(kube: SuiteKube, namespaces: string[], removed: Array<{ kind: string; ns: string; name: string }>): Promise<true | undefined> {
+export async function converged(kube: SuiteKube, namespaces: string[], removed: Array<{ kind: string; ns: string; name: string }>): Promise<true | undefined> {
   for (const r of removed) if (await kube.get(hubVersion(r.kind as SmiKind), r.kind, r.ns, r.name)) return undefined;
   for (const ns of namespaces) {
     for (const o of await kube.smiObjects(ns)) {
@@ -71,7 +71,7 @@ async function readNatives(kube: SuiteKube, mesh: MeshName, namespaces: string[]
   return out;
 }
 
-async function statusReason(kube: SuiteKube, a: Extract<Assertion, { kind: 'status' }>, ns: NsMap): Promise<string> {
+export async function statusReason(kube: SuiteKube, a: Extract<Assertion, { kind: 'status' }>, ns: NsMap): Promise<string> {
   const o = await kube.get(hubVersion(a.object.kind as SmiKind), a.object.kind, ns(a.object.ns ?? 'app'), a.object.name);
   const c = (o as { status?: { conditions?: Array<{ type: string; reason: string }> } } | undefined)?.status?.conditions?.find((x) => x.type === 'Accepted');
   return c?.reason ?? '(no Accepted condition)';
