@@ -15,6 +15,7 @@ import { CONFIG_MAP, SERVICE, SERVICE_ACCOUNT, SMI_RESOURCE_KINDS, WORKLOAD_KIND
 import { WorkQueue } from './controller/queue.js';
 import { Reconciler } from './controller/reconciler.js';
 import { DependencyIndex, workloadRef } from './controller/units.js';
+import { nativeKindKey } from './controller/labels.js';
 import { startProbeServer, type ProbeServer } from './http/server.js';
 import { HttpKubeClient, type KubeClient } from './kube/client.js';
 import { EventRecorder, Writer } from './kube/writer.js';
@@ -70,7 +71,8 @@ export function allNativeKinds(adapter: (m: MeshName) => MeshAdapter): ResourceK
   const seen = new Map<string, ResourceKind>();
   for (const m of MESH_NAMES) {
     for (const k of adapter(m).nativeKinds) {
-      if (!seen.has(k.kind)) seen.set(k.kind, { apiVersion: k.apiVersion, kind: k.kind, plural: k.plural, namespaced: true });
+      const key = nativeKindKey(k.apiVersion, k.kind);
+      if (!seen.has(key)) seen.set(key, { apiVersion: k.apiVersion, kind: k.kind, plural: k.plural, namespaced: true });
     }
   }
   return [...seen.values()];
@@ -99,17 +101,23 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   const watchNs = o.watchNamespace || undefined;
 
   const nativeKinds = allNativeKinds(adapterOf);
+  // REST plurals by apiVersion|Kind (SMI kinds also by Kind alone: status writes use the hub version).
   const plurals = new Map<string, string>();
-  for (const k of [...nativeKinds, ...SMI_RESOURCE_KINDS]) plurals.set(k.kind, k.plural);
-  for (const m of MESH_NAMES) for (const k of adapterOf(m).nativeKinds) plurals.set(`${k.apiVersion}|${k.kind}`, k.plural);
-  const writer = new Writer(client, { plural: (av, kind) => plurals.get(`${av}|${kind}`) ?? plurals.get(kind) }, metrics);
+  for (const k of SMI_RESOURCE_KINDS) plurals.set(k.kind, k.plural);
+  for (const m of MESH_NAMES) {
+    for (const k of adapterOf(m).nativeKinds) {
+      plurals.set(`${k.apiVersion}|${k.kind}`, k.plural);
+      plurals.set(nativeKindKey(k.apiVersion, k.kind), k.plural);
+    }
+  }
+  const writer = new Writer(client, { plural: (av, kind) => plurals.get(`${av}|${kind}`) ?? plurals.get(nativeKindKey(av, kind)) ?? plurals.get(kind) }, metrics);
   const events = new EventRecorder(client, 'smi-operator', metrics);
 
   const cache = new ClusterCache(client, log, (kind) => metrics.relists.inc({ kind }));
   for (const k of [...SMI_RESOURCE_KINDS, SERVICE, SERVICE_ACCOUNT, ...WORKLOAD_KINDS]) cache.watch(k, { namespace: watchNs });
   cache.watch(CONFIG_MAP, { namespace: o.namespace, fieldSelector: `metadata.name=${configMapName}` });
   const managedSelector = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
-  for (const k of nativeKinds) cache.watch(k, { namespace: watchNs, labelSelector: managedSelector, retryMs: 2000 });
+  for (const k of nativeKinds) cache.watch(k, { namespace: watchNs, labelSelector: managedSelector, retryMs: 2000 }, nativeKindKey(k.apiVersion, k.kind));
 
   // ---- adapter configuration ----
   let config: MeshConfig = { ...DEFAULT_CONFIG, mesh: defaultMesh };
@@ -151,7 +159,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   queue = new WorkQueue((k) => reconciler.reconcile(k), { concurrency: o.concurrency ?? 4, baseDelayMs: 200, maxDelayMs: 60_000 }, () => {});
 
   let synced = false;
-  const nativeKindNames = new Set(nativeKinds.map((k) => k.kind));
+  const nativeKindNames = new Set(nativeKinds.map((k) => nativeKindKey(k.apiVersion, k.kind)));
   cache.onChange((kind, old, next) => {
     if (kind === 'ConfigMap') {
       if (synced) loadConfig(next);

@@ -18,15 +18,23 @@ export class ClusterCache {
     private readonly onRelist?: (kind: string) => void,
   ) {}
 
-  /** Register a kind before start(); one informer per kind name. */
-  watch(kind: ResourceKind, opts: InformerOptions): void {
-    if (this.informers.has(kind.kind)) return;
+  /**
+   * Register a kind before start(). `key` names it in get/list and change events:
+   * the Kind for core and SMI kinds, `group/Kind` for mesh kinds (Istio and
+   * Linkerd both have an AuthorizationPolicy).
+   */
+  watch(kind: ResourceKind, opts: InformerOptions, key = kind.kind): void {
+    if (this.informers.has(key)) return;
     const inf = new Informer(this.client, kind, opts, this.log, this.onRelist);
     inf.onEvent((e) => {
-      if (e.type === 'upsert') this.emit(kind.kind, e.old, e.obj);
-      else this.emit(kind.kind, e.obj, undefined);
+      if (e.type === 'upsert') this.emit(key, e.old, e.obj);
+      else this.emit(key, e.obj, undefined);
     });
-    this.informers.set(kind.kind, inf);
+    this.informers.set(key, inf);
+  }
+
+  keys(): string[] {
+    return [...this.informers.keys()];
   }
 
   onChange(fn: ChangeListener): void {

@@ -56,3 +56,9 @@ export function nativeKey(o: { apiVersion: string; kind: string; metadata: { nam
   const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
   return `${group}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 }
+
+/** Cache key of a mesh-native kind: `group/Kind`. */
+export function nativeKindKey(apiVersion: string, kind: string): string {
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  return `${group}/${kind}`;
+}

@@ -180,17 +180,14 @@ export class Reconciler {
 
   private observedNative(key: string): KubeObject | undefined {
     const [group, kind, ns, ...rest] = key.split('/');
-    const o = this.d.cache.get(kind as string, ns || undefined, rest.join('/'));
-    if (!o) return undefined;
-    const g = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
-    return g === group ? o : undefined;
+    return this.d.cache.get(`${group}/${kind}`, ns || undefined, rest.join('/'));
   }
 
   private owned(unitKey: string): KubeObject[] {
     const out: KubeObject[] = [];
     for (const e of this.d.index.managedByUnit.get(unitKey)) {
-      const [kind, , ns, name] = e.split('|') as [string, string, string, string];
-      const o = this.d.cache.get(kind, ns, name);
+      const [cacheKey, ns, name] = e.split('|') as [string, string, string];
+      const o = this.d.cache.get(cacheKey, ns, name);
       if (o) out.push(o);
     }
     return out;

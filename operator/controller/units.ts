@@ -220,7 +220,7 @@ export class DependencyIndex {
       else this.workloads.delete(w.key);
     } else if (!isSmiKind(kind) && isManaged(o)) {
       const u = unitOf(o);
-      if (u) op(this.managedByUnit, u, `${kind}|${o.apiVersion}|${ns}|${name}`);
+      if (u) op(this.managedByUnit, u, `${kind}|${ns}|${name}`);
     }
     if (kind === 'TrafficSplit' || kind === 'TrafficTarget') {
       for (const r of routeRefs(o)) op(this.referrers, r, self);
