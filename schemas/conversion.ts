@@ -7,10 +7,10 @@ import { routeGroupFromHub, routeGroupToHub, tcpRouteFromHub, tcpRouteToHub, udp
 import { splitFromHub, splitToHub } from './conversion/split.js';
 import type { Converted, HubConverted } from './conversion/types.js';
 import type { HTTPRouteGroup, KubeObject, SmiObject, TCPRoute, TrafficSplit, TrafficTarget, UDPRoute } from './hub.js';
-import { objectRef } from './hub.js';
 import { problem, type Problem } from './problem.js';
 import { structuralCheck } from './structural.js';
 import { servedKind } from './versions.js';
+import { refOf } from './object-ref.js';
 
 export { DESTINATION_PORT_ANNOTATION, HUB_FIELDS_ANNOTATION, V1ALPHA1_WEIGHTS_ANNOTATION } from './annotations.js';
 
@@ -19,8 +19,11 @@ export function isSmiObject(obj: { apiVersion?: string; kind?: string }): boolea
   return servedKind(obj.apiVersion, obj.kind) !== undefined;
 }
 
-function notServed(obj: KubeObject, what: string): Problem {
-  return problem(objectRef(obj), 'apiVersion', `${what} is not a served SMI version of ${obj.kind} (see smictl convert --help)`);
+/** A value as the user wrote it: strings bare, anything else as JSON. */
+const show = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? 'nothing'));
+
+function notServed(obj: KubeObject, apiVersion: unknown): Problem {
+  return problem(refOf(obj), 'apiVersion', `${show(apiVersion)} is not a served SMI version of ${show(obj?.kind)} (see smictl convert --help)`);
 }
 
 /** Any served version of an SMI kind -> hub. Checks the structure first; headers are normalised to a map. */
@@ -36,7 +39,7 @@ export function toHub(obj: KubeObject): { hub?: SmiObject; problems: Problem[] }
  */
 export function toHubReporting(obj: KubeObject): { hub?: SmiObject; problems: Problem[] } {
   const served = servedKind(obj?.apiVersion, obj?.kind);
-  if (!served) return { problems: [notServed(obj, String(obj?.apiVersion))] };
+  if (!served) return { problems: [notServed(obj, obj?.apiVersion)] };
   const structural = structuralCheck(obj, served.info.kind, served.version);
   if (!structural.shapeOk) return { problems: structural.problems };
   const v = served.version;
@@ -58,7 +61,7 @@ export function toHubReporting(obj: KubeObject): { hub?: SmiObject; problems: Pr
       result = udpRouteToHub(obj);
       break;
   }
-  const ref = objectRef(obj);
+  const ref = refOf(obj);
   const conversion = result.errors.map((e) => problem(ref, e.path, e.message));
   if (conversion.length) return { problems: [...structural.problems, ...conversion] };
   return { hub: result.hub, problems: structural.problems };

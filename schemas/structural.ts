@@ -4,9 +4,9 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import * as addFormatsModule from 'ajv-formats';
 import type { KubeObject, SmiKind } from './hub.js';
-import { objectRef } from './hub.js';
 import { jsonSchemaFor } from './json-schema.js';
 import { problem, type Problem } from './problem.js';
+import { refOf } from './object-ref.js';
 
 // ajv-formats is CommonJS; its default export sits one level down under nodenext.
 const addFormats = addFormatsModule.default as unknown as (a: Ajv2020) => Ajv2020;
@@ -76,7 +76,7 @@ export interface StructuralCheck {
 /** Checks `obj` against the schema of `kind` at `version` (assumed served). */
 export function structuralCheck(obj: KubeObject, kind: SmiKind, version: string): StructuralCheck {
   const validate = validatorFor(kind, version);
-  const ref = objectRef(obj);
+  const ref = refOf(obj);
   if (!validate) return { problems: [problem(ref, 'apiVersion', `version ${version} of ${kind} is not served`)], shapeOk: false };
   if (validate(obj)) return { problems: [], shapeOk: true };
   const errors = validate.errors ?? [];

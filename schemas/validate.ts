@@ -5,13 +5,13 @@
 
 import { toHubReporting } from './conversion.js';
 import type { HTTPRouteGroup, KubeObject, SmiObject, TrafficSplit, TrafficTarget } from './hub.js';
-import { objectRef } from './hub.js';
 import { problem, type Problem } from './problem.js';
 import { targetRules, withTargetDefaults } from './rules/access.js';
 import { targetReferenceRules } from './rules/references.js';
 import { splitRules } from './rules/split.js';
 import { routeGroupRules } from './rules/specs.js';
 import { servedKind } from './versions.js';
+import { refOf } from './object-ref.js';
 
 /**
  * Every problem of one object. The hub is returned only when there are none;
@@ -40,14 +40,14 @@ export function validateSmiObject(obj: KubeObject): { hub?: SmiObject; problems:
     default:
       break;
   }
-  const ref = objectRef(obj);
+  const ref = refOf(obj);
   const problems = [...converted.problems, ...found.map((f) => problem(ref, f.path, f.message))];
   return problems.length ? { problems } : { hub: result, problems };
 }
 
 /** Cross-object rules for one hub object against the others (pure, no I/O). */
 export function validateReferences(hub: SmiObject, others: SmiObject[]): Problem[] {
-  const ref = objectRef(hub);
+  const ref = refOf(hub);
   if (hub.kind === 'TrafficTarget') return targetReferenceRules(hub as TrafficTarget, others).map((f) => problem(ref, f.path, f.message));
   return [];
 }

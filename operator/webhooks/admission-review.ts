@@ -3,6 +3,7 @@
 // every problem, one per line, each naming object and field.
 
 import type { KubeObject } from '../../schemas/hub.js';
+import { refOf } from '../../schemas/object-ref.js';
 import { formatProblem } from '../../schemas/problem.js';
 import { validateSmiObject } from '../../schemas/validate.js';
 import { servedKind, unservedSmiReason } from '../../schemas/versions.js';
@@ -42,7 +43,7 @@ export function reviewAdmission(body: unknown): AdmissionReviewResponse {
   if (metadata.name === undefined) metadata.name = typeof request.name === 'string' && request.name ? request.name : `${String(metadata.generateName ?? '')}<generated>`;
   const obj: KubeObject = { ...raw, metadata };
   const unserved = unservedSmiReason(obj.apiVersion, obj.kind);
-  if (unserved) return answer(uid, `${obj.kind} ${metadata.namespace ?? 'default'}/${metadata.name}: apiVersion: ${unserved}`);
+  if (unserved) return answer(uid, `${refOf(obj)}: apiVersion: ${unserved}`);
   if (!servedKind(obj.apiVersion, obj.kind)) return answer(uid);
   const { problems } = validateSmiObject(obj);
   return answer(uid, problems.length ? problems.map(formatProblem).join('\n') : undefined);

@@ -6,11 +6,11 @@ import { Command } from 'commander';
 import yaml from 'js-yaml';
 import { convert } from '../../../schemas/conversion.js';
 import type { KubeObject } from '../../../schemas/hub.js';
-import { objectRef } from '../../../schemas/hub.js';
 import { formatProblem } from '../../../schemas/problem.js';
 import { isSmiGroup, KIND_TABLE, servedKind, unservedSmiReason } from '../../../schemas/versions.js';
 import { readManifests } from '../input.js';
 import type { CliIo } from './validate.js';
+import { refOf } from '../../../schemas/object-ref.js';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
@@ -40,7 +40,7 @@ export function runConvert(flags: { toVersion: string; filename: string[] }, io:
   for (const { source, object } of input.objects) {
     const unserved = unservedSmiReason(object.apiVersion, object.kind);
     if (unserved) {
-      problems.push(`${source}: ${objectRef(object)}: apiVersion: ${unserved}`);
+      problems.push(`${source}: ${refOf(object)}: apiVersion: ${unserved}`);
       continue;
     }
     // Other groups and non-SMI objects pass through, so a whole directory converts.

@@ -4,11 +4,11 @@
 
 import { Command } from 'commander';
 import type { SmiObject } from '../../../schemas/hub.js';
-import { objectRef } from '../../../schemas/hub.js';
 import { formatProblem } from '../../../schemas/problem.js';
 import { validateReferences, validateSmiObject } from '../../../schemas/validate.js';
 import { servedKind, unservedSmiReason } from '../../../schemas/versions.js';
 import { readManifests, type InputResult } from '../input.js';
+import { refOf } from '../../../schemas/object-ref.js';
 
 export interface CliIo {
   out: (s: string) => void;
@@ -34,7 +34,7 @@ export function validateInput(input: InputResult): ValidationReport {
     const unserved = unservedSmiReason(object.apiVersion, object.kind);
     if (unserved) {
       checked++;
-      lines.push(`${source}: ${objectRef(object)}: apiVersion: ${unserved}`);
+      lines.push(`${source}: ${refOf(object)}: apiVersion: ${unserved}`);
       continue;
     }
     if (!servedKind(object.apiVersion, object.kind)) {

@@ -70,3 +70,21 @@ describe('reviewAdmission', () => {
     expect(reviewAdmission({}).response.allowed).to.equal(false);
   });
 });
+
+describe('review handlers on arbitrary input', () => {
+  it('always answer with a well-formed review, never throw', async () => {
+    const fc = (await import('fast-check')).default;
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 5 }), fc.jsonValue({ maxDepth: 4 }), (junk, object) => {
+        for (const body of [junk, { request: junk }, { request: { uid: 'x', operation: 'CREATE', object } }, { request: { uid: 'x', desiredAPIVersion: 'split.smi-spec.io/v1alpha1', objects: [object] } }]) {
+          const a = reviewAdmission(body);
+          expect(a.kind).to.equal('AdmissionReview');
+          expect(a.response.allowed).to.be.a('boolean');
+          const c = reviewConversion(body);
+          expect(c.response.result.status).to.be.oneOf(['Success', 'Failure']);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
