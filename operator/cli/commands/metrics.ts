@@ -120,8 +120,8 @@ async function serve(f: ServeFlags): Promise<void> {
   meshOption(f.mesh); // SMI_MESH bypasses commander's parser
   const logger = createLogger();
   const kc = loadKubeConfig(f.kubeconfig);
-  if (!kc) throw new Error('smictl metrics-api: no usable kubeconfig (in-cluster or --kubeconfig): needed for authentication and SubjectAccessReviews');
-  const kube = kubeAccess(kc);
+  if (!kc && f.auth) throw new Error('smictl metrics-api: no usable kubeconfig (in-cluster or --kubeconfig): needed for authentication and SubjectAccessReviews');
+  const kube = kc ? kubeAccess(kc) : noCluster();
   let frontProxy;
   if (f.auth) {
     const cfg = await loadFrontProxyConfig(kube);

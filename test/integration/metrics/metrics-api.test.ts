@@ -15,6 +15,7 @@ import { selfSignedCert } from '../../../operator/metrics-api/tls.js';
 import { createTestNamespace, sharedCluster } from '../../support/cluster.js';
 import { httpGet, pollUntil, sleep } from '../../support/http.js';
 import { kubeRequest } from '../../support/kube-request.js';
+import { freePort } from '../../support/ports.js';
 import { startExporter, type TestExporter } from '../../support/prometheus/exporter.js';
 import { startPrometheus, type TestPrometheus } from '../../support/prometheus/prometheus.js';
 import {
@@ -231,14 +232,16 @@ describe('traffic metrics API (real Prometheus 2.x, real aggregation layer)', fu
       const kube = kubeAccess(cluster.kubeConfig);
       const frontProxy = await loadFrontProxyConfig(kube);
       if (!frontProxy.ok) throw new Error(frontProxy.error.message);
-      deadServer = createMetricsApiServer({ mesh: 'istio', prometheus: httpPrometheus('http://127.0.0.1:1', 2_000), kube, frontProxy: frontProxy.value, logger, tls: selfSignedCert() });
+      const deadUrl = `http://127.0.0.1:${await freePort()}`; // nothing listens there
+      deadServer = createMetricsApiServer({ mesh: 'istio', prometheus: httpPrometheus(deadUrl, 2_000), kube, frontProxy: frontProxy.value, logger, tls: selfSignedCert() });
       await useServerOnPort(await deadServer.listen(0, '127.0.0.1'));
       const r = await pollUntil('the aggregator to use the new port', 20_000, async () => {
         const x = await kubeRequest(cluster.kubeConfig, { method: 'GET', path: `${BASE}/namespaces/${ns}/deployments/web`, timeoutMs: 10_000 });
         return x.status === 503 && x.text.includes('prometheus at') ? x : undefined;
       });
       expect(r.body).to.deep.include({ kind: 'Status', reason: 'ServiceUnavailable', code: 503 });
-      expect((r.body as { message: string }).message).to.contain('prometheus at http://127.0.0.1:1 unreachable');
+      expect((r.body as { message: string }).message).to.contain(`prometheus at ${deadUrl} unreachable`);
+      expect((r.body as { message: string }).message).to.contain('ECONNREFUSED');
     });
 
     it('Prometheus hung (SIGSTOP): a 504 Status after the query timeout, not a hang', async () => {

@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { closedPort } from './closed-port.js';
 
 const SMICTL = fileURLToPath(new URL('../../../operator/cli/smictl.js', import.meta.url));
 
@@ -64,9 +65,10 @@ describe('smictl metrics (against a fake Prometheus HTTP API)', function () {
   });
 
   it('fails with the Status reason when Prometheus is unreachable or the kind is unknown', async () => {
-    const down = await smictl(['metrics', 'deploy/web', '--prometheus', 'http://127.0.0.1:1']);
+    const down = await smictl(['metrics', 'deploy/web', '--prometheus', `http://127.0.0.1:${await closedPort()}`]);
     expect(down.code).to.equal(1);
     expect(down.stderr).to.contain('ServiceUnavailable');
+    expect(down.stderr).to.contain('ECONNREFUSED');
     const unknown = await smictl(['metrics', 'cronjobs/x']);
     expect(unknown.code).to.equal(2);
     expect(unknown.stderr).to.contain('unknown kind "cronjobs"');

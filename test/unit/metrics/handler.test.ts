@@ -7,8 +7,10 @@ import { createHandler, type ApiRequest } from '../../../operator/metrics-api/ha
 import type { AccessRequest, KubeAccess, UserInfo } from '../../../operator/metrics-api/kube.js';
 import { silentLogger } from '../../../operator/metrics-api/log.js';
 import { httpPrometheus, type PrometheusClient, type Sample } from '../../../operator/metrics-api/prometheus.js';
+import { closedPort } from './closed-port.js';
 
 const BASE = '/apis/metrics.smi-spec.io/v1alpha1';
+
 const T = Date.parse('2026-01-02T03:04:05Z');
 
 const frontProxy: FrontProxyConfig = {
@@ -267,10 +269,11 @@ describe('metrics-api Prometheus client', () => {
     expect(r).to.deep.include({ ok: false });
     if (!r.ok) expect(r.error.reason).to.equal('Timeout');
   });
-  it('a Prometheus that is not there is ServiceUnavailable', async () => {
-    const r = await httpPrometheus('http://127.0.0.1:1').query('up', T);
+  it('a Prometheus that is not there (connection refused) is ServiceUnavailable', async () => {
+    const r = await httpPrometheus(`http://127.0.0.1:${await closedPort()}`).query('up', T);
     if (r.ok) throw new Error('expected failure');
     expect(r.error.reason).to.equal('ServiceUnavailable');
+    expect(r.error.message).to.contain('ECONNREFUSED');
   });
   it('a rejected query is an InternalError with Prometheus\' message', async () => {
     const r = await httpPrometheus(`${base}/bad`).query('up{', T);
