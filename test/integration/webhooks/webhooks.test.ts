@@ -6,11 +6,13 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { createTestNamespace, sharedCluster } from '../../support/cluster.js';
 import { pollUntil } from '../../support/http.js';
 import { kubeRequest, type KubeResponse } from '../../support/kube-request.js';
-import { V1ALPHA1_WEIGHTS_ANNOTATION, HUB_FIELDS_ANNOTATION } from '../../../schemas/annotations.js';
+import { DESTINATION_PORT_ANNOTATION, HUB_FIELDS_ANNOTATION, V1ALPHA1_WEIGHTS_ANNOTATION } from '../../../schemas/annotations.js';
 import { generateWebhookCertificates } from '../../../operator/webhooks/certs.js';
 import { startWebhookServer, type WebhookServer } from '../../../operator/webhooks/server.js';
 
-const CRD = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/trafficsplits.split.smi-spec.io';
+const CONVERTED_CRDS = ['trafficsplits.split.smi-spec.io', 'traffictargets.access.smi-spec.io', 'httproutegroups.specs.smi-spec.io', 'tcproutes.specs.smi-spec.io'];
+const crdPath = (name: string) => `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`;
+const objects = (group: string, version: string, ns: string, plural: string) => `/apis/${group}/${version}/namespaces/${ns}/${plural}`;
 const splits = (ns: string, version: string) => `/apis/split.smi-spec.io/${version}/namespaces/${ns}/trafficsplits`;
 
 async function ok(r: Promise<KubeResponse>): Promise<Record<string, unknown>> {
@@ -40,27 +42,19 @@ describe('webhooks against the API server', function () {
   });
 
   describe('conversion (/convert)', () => {
+    const patchAll = (conversion: unknown) =>
+      Promise.all(CONVERTED_CRDS.map((crd) => ok(kubeRequest(kc, { method: 'PATCH', path: crdPath(crd), contentType: 'application/merge-patch+json', body: { spec: { conversion } } }))));
+
     before(async () => {
-      await ok(
-        kubeRequest(kc, {
-          method: 'PATCH',
-          path: CRD,
-          contentType: 'application/merge-patch+json',
-          body: {
-            spec: {
-              conversion: {
-                strategy: 'Webhook',
-                webhook: { conversionReviewVersions: ['v1'], clientConfig: { url: `https://127.0.0.1:${server.port}/convert`, caBundle } },
-              },
-            },
-          },
-        }),
-      );
+      await patchAll({
+        strategy: 'Webhook',
+        webhook: { conversionReviewVersions: ['v1'], clientConfig: { url: `https://127.0.0.1:${server.port}/convert`, caBundle } },
+      });
     });
 
     after(async () => {
       // Other suites share the cluster: back to the standalone (None) strategy.
-      await kubeRequest(kc, { method: 'PATCH', path: CRD, contentType: 'application/merge-patch+json', body: { spec: { conversion: { strategy: 'None', webhook: null } } } });
+      await patchAll({ strategy: 'None', webhook: null });
     });
 
     it('stores a v1alpha1 split with Quantity weights and serves it as v1alpha4 and back', async () => {
@@ -108,6 +102,49 @@ describe('webhooks against the API server', function () {
 
       const v1 = await ok(kubeRequest(kc, { method: 'GET', path: `${splits(ns, 'v1alpha1')}/ab` }));
       expect((v1.spec as { backends: unknown }).backends).to.deep.equal(updated.spec.backends);
+    });
+
+    it('serves a v1alpha1 TrafficTarget (no spec wrapper, destination.port) as v1alpha3 and back', async () => {
+      const body = {
+        apiVersion: 'access.smi-spec.io/v1alpha1',
+        kind: 'TrafficTarget',
+        metadata: { name: 'scrape' },
+        destination: { kind: 'ServiceAccount', name: 'api', namespace: ns, port: 8080 },
+        specs: [{ kind: 'HTTPRouteGroup', name: 'routes', matches: ['metrics'] }],
+        sources: [{ kind: 'ServiceAccount', name: 'prometheus', namespace: ns }],
+      };
+      await ok(kubeRequest(kc, { method: 'POST', path: objects('access.smi-spec.io', 'v1alpha1', ns, 'traffictargets'), body }));
+      const hub = await ok(kubeRequest(kc, { method: 'GET', path: `${objects('access.smi-spec.io', 'v1alpha3', ns, 'traffictargets')}/scrape` }));
+      expect(hub.spec).to.deep.equal({ destination: { kind: 'ServiceAccount', name: 'api', namespace: ns }, rules: body.specs, sources: body.sources });
+      expect((hub.metadata as { annotations: Record<string, string> }).annotations[DESTINATION_PORT_ANNOTATION]).to.equal('8080');
+      const old = await ok(kubeRequest(kc, { method: 'GET', path: `${objects('access.smi-spec.io', 'v1alpha1', ns, 'traffictargets')}/scrape` }));
+      expect({ destination: old.destination, specs: old.specs, sources: old.sources, spec: old.spec }).to.deep.equal({ destination: body.destination, specs: body.specs, sources: body.sources, spec: undefined });
+    });
+
+    it('keeps HTTPRouteGroup headers through an update made at v1alpha1 (which has none)', async () => {
+      const path = (v: string) => objects('specs.smi-spec.io', v, ns, 'httproutegroups');
+      const body = {
+        apiVersion: 'specs.smi-spec.io/v1alpha4',
+        kind: 'HTTPRouteGroup',
+        metadata: { name: 'routes' },
+        spec: { matches: [{ name: 'firefox', headers: [{ 'user-agent': '.*Firefox.*' }] }] },
+      };
+      await ok(kubeRequest(kc, { method: 'POST', path: path('v1alpha4'), body }));
+      const v1 = await ok(kubeRequest(kc, { method: 'GET', path: `${path('v1alpha1')}/routes` }));
+      expect(v1.matches).to.deep.equal([{ name: 'firefox' }]);
+      await ok(kubeRequest(kc, { method: 'PUT', path: `${path('v1alpha1')}/routes`, body: { ...v1, matches: [{ name: 'firefox', pathRegex: '/app/.*' }] } }));
+      const hub = await ok(kubeRequest(kc, { method: 'GET', path: `${path('v1alpha4')}/routes` }));
+      // List-shaped headers were normalised to the map on the way through the hub.
+      expect(hub.spec).to.deep.equal({ matches: [{ name: 'firefox', pathRegex: '/app/.*', headers: { 'user-agent': '.*Firefox.*' } }] });
+    });
+
+    it('serves a v1alpha4 TCPRoute as v1alpha1 (no spec) and back without losing its ports', async () => {
+      const path = (v: string) => objects('specs.smi-spec.io', v, ns, 'tcproutes');
+      await ok(kubeRequest(kc, { method: 'POST', path: path('v1alpha4'), body: { apiVersion: 'specs.smi-spec.io/v1alpha4', kind: 'TCPRoute', metadata: { name: 'db' }, spec: { matches: { ports: [5432] } } } }));
+      const v1 = await ok(kubeRequest(kc, { method: 'GET', path: `${path('v1alpha1')}/db` }));
+      expect(v1.spec).to.equal(undefined);
+      const v4 = await ok(kubeRequest(kc, { method: 'GET', path: `${path('v1alpha4')}/db` }));
+      expect(v4.spec).to.deep.equal({ matches: { ports: [5432] } });
     });
   });
 
