@@ -21,8 +21,12 @@ export interface ConfigRunOptions {
   mesh: MeshName;
   /** `in-process`: start the operator here; `external`: one is already running (its ConfigMap must select `mesh`). */
   operator?: 'in-process' | 'external';
-  /** External operator: its namespace (for the mesh check). */
+  /** The operator's namespace (its ConfigMap and Lease); in-process default: a fresh one, deleted afterwards. */
   operatorNamespace?: string;
+  /** In-process: the operator's own credentials (default: kubeConfig), e.g. a ServiceAccount bound to config/rbac. */
+  operatorKubeConfig?: KubeConfig;
+  /** In-process: run with leader election (needs the Lease rights). */
+  leaderElect?: boolean;
   /** Scenario ids to run; default all. */
   only?: string[];
   /** Per step: how long the operator may take to converge. */
@@ -141,10 +145,11 @@ export async function runConfigLevel(opts: ConfigRunOptions): Promise<AssertionR
   let op: RunningOperator | undefined;
   let opNs: string | undefined;
   if (o.operator === 'in-process') {
-    opNs = await kube.createNamespace(`smic-operator-${o.mesh}`);
-    await kube.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: DEFAULT_CONFIG_MAP, namespace: opNs }, data: { mesh: o.mesh, trustDomain: o.trustDomain ?? 'cluster.local', clusterDomain: o.clusterDomain ?? 'cluster.local' } } as KubeObject);
-    op = await startOperator({ kubeConfig: o.kubeConfig, namespace: opNs, leaderElect: false, logger: silentLogger() });
-    await until(`operator configured for ${o.mesh}`, 10_000, async () => (op!.config().mesh === o.mesh ? true : undefined));
+    if (o.operatorNamespace) await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: o.operatorNamespace } });
+    const ns = o.operatorNamespace ?? (opNs = await kube.createNamespace(`smic-operator-${o.mesh}`));
+    await kube.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: DEFAULT_CONFIG_MAP, namespace: ns }, data: { mesh: o.mesh, trustDomain: o.trustDomain ?? 'cluster.local', clusterDomain: o.clusterDomain ?? 'cluster.local' } } as KubeObject);
+    op = await startOperator({ kubeConfig: o.operatorKubeConfig ?? o.kubeConfig, namespace: ns, leaderElect: o.leaderElect ?? false, leaseRetryMs: 500, logger: silentLogger() });
+    await until(`operator configured for ${o.mesh} and leading`, 20_000, async () => (op!.config().mesh === o.mesh && op!.isLeader() ? true : undefined));
   } else {
     const cmNs = o.operatorNamespace ?? 'smi-system';
     const cm = (await kube.get('v1', 'ConfigMap', cmNs, DEFAULT_CONFIG_MAP)) as { data?: Record<string, string> } | undefined;
