@@ -7,7 +7,7 @@ import { toHubReporting } from './conversion.js';
 import type { HTTPRouteGroup, KubeObject, SmiObject, TrafficSplit, TrafficTarget } from './hub.js';
 import { problem, type Problem } from './problem.js';
 import { targetRules, withTargetDefaults } from './rules/access.js';
-import { targetReferenceRules } from './rules/references.js';
+import { splitReferenceRules, targetReferenceRules } from './rules/references.js';
 import { splitRules } from './rules/split.js';
 import { routeGroupRules } from './rules/specs.js';
 import { servedKind } from './versions.js';
@@ -49,5 +49,6 @@ export function validateSmiObject(obj: KubeObject): { hub?: SmiObject; problems:
 export function validateReferences(hub: SmiObject, others: SmiObject[]): Problem[] {
   const ref = refOf(hub);
   if (hub.kind === 'TrafficTarget') return targetReferenceRules(hub as TrafficTarget, others).map((f) => problem(ref, f.path, f.message));
+  if (hub.kind === 'TrafficSplit') return splitReferenceRules(hub as TrafficSplit, others).map((f) => problem(ref, f.path, f.message));
   return [];
 }

@@ -1,6 +1,6 @@
 // Cross-object rules: references between SMI objects, checked against the
 // objects given (pure; a referenced object that is not given is not an error).
-import type { HTTPRouteGroup, SmiObject, TrafficTarget } from '../hub.js';
+import type { HTTPRouteGroup, SmiObject, TrafficSplit, TrafficTarget } from '../hub.js';
 
 type Found = Array<{ path: string; message: string }>;
 
@@ -23,6 +23,27 @@ export function targetReferenceRules(tt: TrafficTarget, others: SmiObject[]): Fo
         out.push({ path: `spec.rules[${i}].matches[${j}]`, message: `HTTPRouteGroup ${ns}/${r.name} has no match named ${m} (it has: ${[...names].join(', ') || 'none'})` });
       }
     });
+  });
+  return out;
+}
+
+const nsOf = (o: SmiObject) => o.metadata.namespace ?? 'default';
+
+/**
+ * Two splits of one root service conflict; a backend that is another split's
+ * root is not split again (SMI splits are not hierarchical).
+ */
+export function splitReferenceRules(ts: TrafficSplit, others: SmiObject[]): Found {
+  const out: Found = [];
+  const ns = nsOf(ts);
+  const splits = others.filter((o): o is TrafficSplit => o.kind === 'TrafficSplit' && nsOf(o) === ns && o.metadata.name !== ts.metadata.name);
+  const rival = splits.find((o) => o.spec.service === ts.spec.service);
+  if (rival) out.push({ path: 'spec.service', message: `TrafficSplit ${ns}/${rival.metadata.name} also splits ${ts.spec.service}; only one split per root service takes effect` });
+  ts.spec.backends.forEach((b, i) => {
+    const nested = splits.find((o) => o.spec.service === b.service);
+    if (nested) {
+      out.push({ path: `spec.backends[${i}].service`, message: `${b.service} is the root service of TrafficSplit ${ns}/${nested.metadata.name}; splits are not hierarchical, so it is not split again` });
+    }
   });
   return out;
 }

@@ -184,4 +184,25 @@ describe('validateReferences', () => {
     const elsewhere = { ...routes, metadata: { ...routes.metadata, namespace: 'other' } } as SmiObject;
     expect(validateReferences(tt, [elsewhere])).to.deep.equal([]);
   });
+
+  describe('TrafficSplits', () => {
+    const ts = (name: string, service: string, backends: string[], namespace = 'shop') =>
+      hub({ apiVersion: 'split.smi-spec.io/v1alpha4', kind: 'TrafficSplit', metadata: { name, namespace }, spec: { service, backends: backends.map((b) => ({ service: b, weight: 1 })) } });
+    const web = ts('web', 'web', ['web-v1', 'web-v2']);
+
+    it('flags two splits of one root service, in the same namespace only', () => {
+      const rival = ts('web-2', 'web', ['web-v3']);
+      expect(validateReferences(web, [web, rival]).map(formatProblem)).to.deep.equal([
+        'TrafficSplit shop/web: spec.service: TrafficSplit shop/web-2 also splits web; only one split per root service takes effect',
+      ]);
+      expect(validateReferences(web, [web, ts('web', 'web', ['a'], 'other')])).to.deep.equal([]);
+    });
+    it('flags a backend that is the root of another split (not hierarchical)', () => {
+      const inner = ts('v2', 'web-v2', ['web-v2a', 'web-v2b']);
+      expect(validateReferences(web, [web, inner]).map(formatProblem)).to.deep.equal([
+        'TrafficSplit shop/web: spec.backends[1].service: web-v2 is the root service of TrafficSplit shop/v2; splits are not hierarchical, so it is not split again',
+      ]);
+      expect(validateReferences(inner, [web, inner])).to.deep.equal([]);
+    });
+  });
 });
