@@ -87,10 +87,27 @@ export class Informer {
     this.watch?.abort();
   }
 
-  /** Restart the watch from `rv` (tests: an expired resourceVersion must lead to a relist, not a lost update). */
+  private paused: Promise<void> | undefined;
+  private unpause: (() => void) | undefined;
+
+  /** Stop watching until resumeFrom() (tests: simulate a client that fell behind). */
+  pause(): void {
+    if (!this.paused) this.paused = new Promise((r) => (this.unpause = r));
+    this.watch?.abort();
+  }
+
+  /** Watch again from `rv`; an expired resourceVersion must lead to a relist, not a lost update. */
   resumeFrom(rv: string): void {
     this.rv = rv;
-    this.watch?.abort();
+    const u = this.unpause;
+    this.paused = undefined;
+    this.unpause = undefined;
+    if (u) u();
+    else this.watch?.abort();
+  }
+
+  get resourceVersion(): string {
+    return this.rv;
   }
 
   private emit(e: StoreEvent): void {
@@ -114,6 +131,10 @@ export class Informer {
         }
       }
       failures = 0;
+      if (this.paused) {
+        await this.paused;
+        continue;
+      }
       const outcome = await this.watchOnce();
       if (outcome === 'gone') {
         this.log.info('watch expired (410 Gone): relisting', { kind: this.kind.kind });
