@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import type { KubeObject } from '../../../schemas/hub.js';
+import { DependencyIndex, parseUnit, accessUnit, splitUnit, routeUnit } from '../../../operator/controller/units.js';
+import { decorate, unitLabelValue } from '../../../operator/controller/labels.js';
+
+const ns = 'n';
+const split = (name: string, root: string, backends: string[], matches: string[] = []): KubeObject => ({
+  apiVersion: 'split.smi-spec.io/v1alpha4',
+  kind: 'TrafficSplit',
+  metadata: { name, namespace: ns, generation: 1 },
+  spec: { service: root, backends: backends.map((service) => ({ service, weight: 1 })), matches: matches.map((m) => ({ kind: 'HTTPRouteGroup', name: m })) },
+});
+const target = (name: string, dest: string, sources: string[], routes: string[]): KubeObject => ({
+  apiVersion: 'access.smi-spec.io/v1alpha3',
+  kind: 'TrafficTarget',
+  metadata: { name, namespace: ns },
+  spec: { destination: { kind: 'ServiceAccount', name: dest }, sources: sources.map((s) => ({ kind: 'ServiceAccount', name: s })), rules: routes.map((r) => ({ kind: 'HTTPRouteGroup', name: r })) },
+});
+const rg = (name: string): KubeObject => ({ apiVersion: 'specs.smi-spec.io/v1alpha4', kind: 'HTTPRouteGroup', metadata: { name, namespace: ns }, spec: { matches: [] } });
+const deploy = (name: string, sa: string, labels: Record<string, string>): KubeObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace: ns },
+  spec: { template: { metadata: { labels }, spec: { serviceAccountName: sa } } },
+});
+const svc = (name: string, selector: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns }, spec: { selector } });
+
+function world(n: number): DependencyIndex {
+  const idx = new DependencyIndex();
+  for (let i = 0; i < n; i++) idx.update('TrafficSplit', undefined, split(`s${i}`, `root${i}`, [`b${i}`]));
+  idx.update('HTTPRouteGroup', undefined, rg('shared'));
+  idx.update('TrafficSplit', undefined, split('ab', 'web', ['web-v1', 'web-v2'], ['shared']));
+  idx.update('TrafficTarget', undefined, target('t', 'api', ['client'], ['shared']));
+  idx.update('Deployment', undefined, deploy('api', 'api', { app: 'api' }));
+  return idx;
+}
+
+describe('DependencyIndex', () => {
+  it('an HTTPRouteGroup change reaches only its dependents, whatever the number of other objects', () => {
+    for (const n of [0, 10, 500]) {
+      const idx = world(n);
+      const units = idx.update('HTTPRouteGroup', rg('shared'), rg('shared'));
+      expect([...units].sort()).to.deep.equal([accessUnit(ns, 'api'), routeUnit(ns, 'HTTPRouteGroup', 'shared'), splitUnit(ns, 'web')].sort());
+    }
+  });
+
+  it('a Service maps to the splits naming it and the access units whose pods it selects', () => {
+    const idx = world(3);
+    expect([...idx.update('Service', undefined, svc('web-v2', { app: 'web' }))]).to.deep.equal([splitUnit(ns, 'web')]);
+    expect([...idx.update('Service', undefined, svc('api', { app: 'api' }))]).to.deep.equal([accessUnit(ns, 'api')]);
+    expect([...idx.update('Service', undefined, svc('other', { app: 'nope' }))]).to.deep.equal([]);
+  });
+
+  it('a workload changing ServiceAccount affects the old and the new destination', () => {
+    const idx = world(1);
+    idx.update('TrafficTarget', undefined, target('t2', 'api-v2', ['client'], []));
+    const units = idx.update('Deployment', deploy('api', 'api', { app: 'api' }), deploy('api', 'api-v2', { app: 'api' }));
+    expect([...units].sort()).to.deep.equal([accessUnit(ns, 'api'), accessUnit(ns, 'api-v2')]);
+  });
+
+  it('a split moving to another root reconciles both units (the old one prunes)', () => {
+    const idx = world(1);
+    const units = idx.update('TrafficSplit', split('s0', 'root0', ['b0']), split('s0', 'rootX', ['b0']));
+    expect([...units].sort()).to.deep.equal([splitUnit(ns, 'root0'), splitUnit(ns, 'rootX')]);
+  });
+
+  it('a ServiceAccount maps to its destination unit and to targets naming it as a source', () => {
+    const idx = world(1);
+    expect([...idx.update('ServiceAccount', undefined, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'client', namespace: ns } })]).to.deep.equal([accessUnit(ns, 'api')]);
+  });
+
+  it('a managed native object maps to the unit named in its annotation, and is indexed for pruning', () => {
+    const idx = new DependencyIndex();
+    const o = decorate({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'x', namespace: ns, labels: {} } }, splitUnit(ns, 'web'));
+    expect([...idx.update('networking.istio.io/VirtualService', undefined, o)]).to.deep.equal([splitUnit(ns, 'web')]);
+    expect([...idx.managedByUnit.get(splitUnit(ns, 'web'))]).to.deep.equal([`networking.istio.io/VirtualService|${ns}|x`]);
+    expect([...idx.allUnits([])]).to.deep.equal([splitUnit(ns, 'web')]);
+  });
+
+  it('parses unit keys and makes label-safe unit labels', () => {
+    expect(parseUnit('route:ns/HTTPRouteGroup/a')).to.deep.equal({ type: 'route', namespace: 'ns', kind: 'HTTPRouteGroup', name: 'a' });
+    expect(parseUnit('split:ns/web')).to.deep.equal({ type: 'split', namespace: 'ns', name: 'web' });
+    expect(parseUnit('bogus')).to.equal(undefined);
+    expect(unitLabelValue('split:ns/web')).to.equal('split.ns.web');
+    const long = unitLabelValue(`access:${'n'.repeat(60)}/${'s'.repeat(60)}`);
+    expect(long.length).to.be.at.most(63);
+    expect(long).to.match(/^u-[0-9a-f]{40}$/);
+  });
+});
