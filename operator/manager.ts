@@ -158,6 +158,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   });
   queue = new WorkQueue((k) => reconciler.reconcile(k), { concurrency: o.concurrency ?? 4, baseDelayMs: 200, maxDelayMs: 60_000 }, () => {});
 
+  metrics.watchQueueDepth(() => queue?.depth ?? 0);
   let synced = false;
   const nativeKindNames = new Set(nativeKinds.map((k) => nativeKindKey(k.apiVersion, k.kind)));
   cache.onChange((kind, old, next) => {
@@ -174,7 +175,6 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     }
     if (!synced || !relevant(kind, old, next)) return;
     for (const u of units) queue?.add(u);
-    metrics.queueDepth.set(queue?.depth ?? 0);
   });
 
   // ---- leadership ----
@@ -195,7 +195,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   // ---- servers ----
   const servers: ProbeServer[] = [];
   const readyDetail = (): { ok: boolean; detail: string } => {
-    const pending = cache.kinds().filter((k) => !cache.informer(k.kind)?.isSynced).map((k) => k.kind);
+    const pending = cache.keys().filter((k) => !cache.informer(k)?.isSynced);
     return pending.length ? { ok: false, detail: `caches not synced: ${pending.join(', ')}` } : { ok: true, detail: 'ok' };
   };
   let healthPort: number | undefined;

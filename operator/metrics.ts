@@ -8,7 +8,16 @@ export class OperatorMetrics {
   readonly reconciles = new Counter({ name: 'smi_operator_reconciles_total', help: 'Unit reconciles by unit type and result', labelNames: ['unit', 'result'] as const, registers: [this.registry] });
   readonly errors = new Counter({ name: 'smi_operator_reconcile_errors_total', help: 'Reconcile errors by unit type', labelNames: ['unit'] as const, registers: [this.registry] });
   readonly duration = new Histogram({ name: 'smi_operator_reconcile_duration_seconds', help: 'Reconcile duration', labelNames: ['unit'] as const, buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [this.registry] });
-  readonly queueDepth = new Gauge({ name: 'smi_operator_queue_depth', help: 'Keys waiting in the work queue', registers: [this.registry] });
+  private depthSource: () => number = () => 0;
+  readonly queueDepth: Gauge = new Gauge({
+    name: 'smi_operator_queue_depth',
+    help: 'Keys waiting in the work queue',
+    registers: [this.registry],
+    // Read at scrape time, so the gauge is never stale.
+    collect: (): void => {
+      this.queueDepth.set(this.depthSource());
+    },
+  });
   readonly managedObjects = new Gauge({ name: 'smi_operator_managed_objects', help: 'Native objects carrying the managed-by label in the cache', registers: [this.registry] });
   readonly writes = new Counter({ name: 'smi_operator_writes_total', help: 'API writes by verb and target (object, status, event)', labelNames: ['verb', 'target'] as const, registers: [this.registry] });
   readonly writesSkipped = new Counter({ name: 'smi_operator_writes_skipped_total', help: 'Applies skipped because the observed object already matched', registers: [this.registry] });
@@ -19,6 +28,10 @@ export class OperatorMetrics {
 
   constructor(defaults = false) {
     if (defaults) collectDefaultMetrics({ register: this.registry });
+  }
+
+  watchQueueDepth(fn: () => number): void {
+    this.depthSource = fn;
   }
 
   /** Total object/status writes so far (tests: a restart must add zero). */

@@ -79,6 +79,14 @@ describe('operator adapter switching (real API server)', function () {
     // Consul config entries are named after the Consul service: names are unique per kind.
     const ids = consul.map((o) => `${o.kind}/${o.metadata.name}`);
     expect(new Set(ids).size).to.equal(ids.length);
+    // Settled: nobody fights over shared objects (e.g. ServiceDefaults wanted by a split and an access unit).
+    await op!.idle();
+    await new Promise((r) => setTimeout(r, 500));
+    await op!.idle();
+    const writes = await op!.metrics.writeCount();
+    await new Promise((r) => setTimeout(r, 1500));
+    await op!.idle();
+    expect(await op!.metrics.writeCount()).to.equal(writes);
   });
 
   it('keeps the last good configuration when the ConfigMap is invalid, with an Event naming the key', async () => {

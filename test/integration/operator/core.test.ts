@@ -19,7 +19,7 @@ describe('operator core loop (real API server)', function () {
     k = new TestKube();
     ns = await newNamespace('op-core');
     await applyApp(k, ns);
-    op = await runOperator(ns);
+    op = await runOperator(ns, { healthPort: 0 });
   });
 
   after(async () => {
@@ -46,6 +46,18 @@ describe('operator core loop (real API server)', function () {
 
     await k.delete('split.smi-spec.io/v1alpha4', 'TrafficSplit', ns, 'web');
     await eventually('VirtualService pruned', async () => (await k.get(VS.apiVersion, VS.kind, ns, 'smi-split-web')) === undefined);
+  });
+
+  it('serves /healthz, /readyz and /metrics', async () => {
+    const base = `http://127.0.0.1:${op!.healthPort}`;
+    expect((await fetch(`${base}/healthz`)).status).to.equal(200);
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).to.equal(200);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    for (const name of ['smi_operator_reconciles_total', 'smi_operator_reconcile_duration_seconds', 'smi_operator_queue_depth', 'smi_operator_managed_objects', 'smi_operator_writes_skipped_total', 'smi_operator_config_reloads_total']) {
+      expect(metrics).to.contain(name);
+    }
+    expect(metrics).to.match(/smi_operator_reconciles_total\{unit="split",result="success"\} [1-9]/);
   });
 
   it('reverts a hand edit of a generated object', async () => {
