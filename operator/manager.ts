@@ -15,7 +15,7 @@ import { CONFIG_MAP, SERVICE, SERVICE_ACCOUNT, SMI_RESOURCE_KINDS, WORKLOAD_KIND
 import { WorkQueue } from './controller/queue.js';
 import { Reconciler } from './controller/reconciler.js';
 import { DependencyIndex, workloadRef } from './controller/units.js';
-import { nativeKindKey } from './controller/labels.js';
+import { nativeKey, nativeKindKey } from './controller/labels.js';
 import { startProbeServer, type ProbeServer } from './http/server.js';
 import { HttpKubeClient, type KubeClient } from './kube/client.js';
 import { EventRecorder, Writer } from './kube/writer.js';
@@ -123,9 +123,9 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   let config: MeshConfig = { ...DEFAULT_CONFIG, mesh: defaultMesh };
   const index = new DependencyIndex();
   let queue: WorkQueue | undefined;
+  const allUnits = (): Set<string> => index.allUnits(['HTTPRouteGroup', 'TCPRoute', 'UDPRoute'].flatMap((k) => cache.list(k)));
   const enqueueAll = (): void => {
-    const routes = ['HTTPRouteGroup', 'TCPRoute', 'UDPRoute'].flatMap((k) => cache.list(k));
-    for (const u of index.allUnits(routes)) queue?.add(u);
+    for (const u of allUnits()) queue?.add(u);
   };
   const loadConfig = (cm: KubeObject | undefined): void => {
     const data = (cm as { data?: Record<string, string> } | undefined)?.data;
@@ -142,6 +142,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     cmLog.info('adapter configuration changed', { from: config.mesh, to: r.config.mesh, options: r.config.options });
     config = r.config;
     if (cm && leader) void events.record(cm, { type: 'Normal', reason: 'ConfigLoaded', message: `mesh=${config.mesh}` });
+    if (leader) reconciler.primeClaims(allUnits());
     enqueueAll();
   };
 
@@ -168,6 +169,8 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     }
     if (!next && old && isSmiKind(kind)) reconciler.forget(old);
     const units = index.update(kind, old, next);
+    // A managed object deleted or changed by someone: every unit that wants it may have to re-create it.
+    if (nativeKindNames.has(kind)) for (const u of reconciler.claimantsOf(nativeKey((next ?? old) as KubeObject))) units.add(u);
     if (nativeKindNames.has(kind)) {
       let n = 0;
       for (const k of nativeKindNames) n += cache.informer(k)?.store.size ?? 0;
@@ -184,6 +187,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     leader = isLeader;
     metrics.leader.set(isLeader ? 1 : 0);
     if (isLeader && synced && !stopping) {
+      reconciler.primeClaims(allUnits());
       queue?.start();
       enqueueAll();
     } else if (!isLeader) queue?.stop();

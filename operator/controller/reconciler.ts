@@ -15,8 +15,9 @@ import type { OperatorMetrics } from '../metrics.js';
 import type { EventRecorder, Writer } from '../kube/writer.js';
 import type { MeshConfig } from '../config/mesh-config.js';
 import { computeStatus, REASONS, type ConditionSpec, type DesiredConditions } from './conditions.js';
-import { decorate, isManaged, nativeKey } from './labels.js';
-import { plan, type PlannedAction } from './plan.js';
+import { canonicalJson, decorate, isManaged, nativeKey } from './labels.js';
+import { mergeShared } from './shared.js';
+import { ownerOf, plan, type PlannedAction } from './plan.js';
 import { inputKey, parseUnit, routeRefs, selects, serviceSelector, type DependencyIndex, type Unit } from './units.js';
 
 export interface ReconcilerDeps {
@@ -57,8 +58,8 @@ interface Validated {
 }
 
 export class Reconciler {
-  /** unit → native keys it desired at its last translation. */
-  private readonly claims = new Map<string, Set<string>>();
+  /** unit → native key → the adapter's object (undecorated) at the unit's last translation. */
+  private readonly claims = new Map<string, Map<string, KubeObject>>();
   private readonly claimants = new Map<string, Set<string>>();
   private readonly validated = new Map<string, Validated>();
   /** native key → times we (re)applied it because it drifted: a bound on fights with another writer. */
@@ -150,32 +151,74 @@ export class Reconciler {
     return { members, inputs };
   }
 
-  /** Desired (decorated) objects and results of a unit; no writes. */
-  private translate(unitKey: string, unit: Unit, inputs: KubeObject[], adapter: MeshAdapter, cfg: MeshConfig): { desired: KubeObject[]; results: ObjectResult[] } {
-    if (unit.type === 'route' || inputs.length === 0) return { desired: [], results: [] };
+  /** The adapter's objects and results for a unit; no writes. */
+  private translate(unit: Unit, inputs: KubeObject[], adapter: MeshAdapter, cfg: MeshConfig): { objects: KubeObject[]; results: ObjectResult[] } {
+    if (unit.type === 'route' || inputs.length === 0) return { objects: [], results: [] };
     const { snapshot } = buildSnapshot(inputs);
-    const out = adapter.translate(snapshot, cfg.options);
-    return { desired: out.objects.map((o) => decorate(o, unitKey)), results: out.results };
+    return adapter.translate(snapshot, cfg.options);
   }
 
-  private setClaims(unitKey: string, keys: Set<string>): void {
-    for (const k of this.claims.get(unitKey) ?? []) this.claimants.get(k)?.delete(unitKey);
-    this.claims.set(unitKey, keys);
-    for (const k of keys) {
+  /**
+   * Record what a unit wants. Returns the other claimants of every key whose
+   * claim changed (added, dropped or different content): they may have to take
+   * over, re-merge or stand down.
+   */
+  private setClaims(unitKey: string, objects: KubeObject[]): Set<string> {
+    const next = new Map(objects.map((o) => [nativeKey(o), o]));
+    const prev = this.claims.get(unitKey) ?? new Map<string, KubeObject>();
+    const affected = new Set<string>();
+    for (const k of new Set([...prev.keys(), ...next.keys()])) {
+      const a = prev.get(k);
+      const b = next.get(k);
+      if (a && b && canonicalJson(a) === canonicalJson(b)) continue;
+      for (const u of this.claimants.get(k) ?? []) if (u !== unitKey) affected.add(u);
+    }
+    for (const k of prev.keys()) this.claimants.get(k)?.delete(unitKey);
+    this.claims.set(unitKey, next);
+    for (const k of next.keys()) {
       let s = this.claimants.get(k);
       if (!s) this.claimants.set(k, (s = new Set()));
       s.add(unitKey);
     }
+    return affected;
   }
 
-  /** Claims of a unit this process has not translated yet (after a restart), so ownership of shared objects stays put. */
+  /** Claims of units not translated yet by this process, so shared objects are merged and owned as before a restart. */
   private ensureClaims(other: string, adapter: MeshAdapter, cfg: MeshConfig): void {
     if (this.claims.has(other)) return;
     const u = parseUnit(other);
     if (!u) return;
     const { inputs } = this.gather(u);
-    const { desired } = this.translate(other, u, inputs, adapter, cfg);
-    this.setClaims(other, new Set(desired.map(nativeKey)));
+    this.setClaims(other, this.translate(u, inputs, adapter, cfg).objects);
+  }
+
+  /** Translate every unit once (no writes) before reconciling: a new leader or a new config starts with complete claims. */
+  primeClaims(units: Iterable<string>): void {
+    this.claims.clear();
+    this.claimants.clear();
+    const cfg = this.d.config();
+    const adapter = this.d.adapter(cfg.mesh);
+    for (const u of units) this.ensureClaims(u, adapter, cfg);
+  }
+
+  /** Units that currently want a native object (a deleted object must be re-created by one of them). */
+  claimantsOf(key: string): string[] {
+    return [...(this.claimants.get(key) ?? [])];
+  }
+
+  /** The unit's objects to apply: its own version, or the merge of all claimants' when it owns a shared one. */
+  private desiredFor(unitKey: string): KubeObject[] {
+    const out: KubeObject[] = [];
+    for (const [k, own] of this.claims.get(unitKey) ?? []) {
+      const others = [...(this.claimants.get(k) ?? [])].filter((u) => u !== unitKey).sort();
+      if (others.length === 0 || ownerOf([unitKey, ...others]) !== unitKey) {
+        out.push(decorate(own, unitKey));
+        continue;
+      }
+      const versions = [own, ...others.map((u) => this.claims.get(u)?.get(k)).filter((o): o is KubeObject => !!o)];
+      out.push(decorate(mergeShared(versions), unitKey));
+    }
+    return out;
   }
 
   private observedNative(key: string): KubeObject | undefined {
@@ -199,13 +242,13 @@ export class Reconciler {
     const cfg = this.d.config();
     const adapter = this.d.adapter(cfg.mesh);
     const { members, inputs } = this.gather(unit);
-    const { desired, results } = this.translate(unitKey, unit, inputs, adapter, cfg);
-    this.setClaims(unitKey, new Set(desired.map(nativeKey)));
-    for (const o of desired) {
-      const seen = this.observedNative(nativeKey(o));
-      const other = seen?.metadata.annotations?.['smi-operator.io/unit'];
+    const { objects, results } = this.translate(unit, inputs, adapter, cfg);
+    for (const o of objects) {
+      const other = this.observedNative(nativeKey(o))?.metadata.annotations?.['smi-operator.io/unit'];
       if (other && other !== unitKey) this.ensureClaims(other, adapter, cfg);
     }
+    for (const u of this.setClaims(unitKey, objects)) this.d.enqueue(u);
+    const desired = this.desiredFor(unitKey);
     const actions = plan({
       unit: unitKey,
       desired,

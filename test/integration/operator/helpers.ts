@@ -21,6 +21,7 @@ export const PLURALS: Record<string, string> = {
   VirtualService: 'virtualservices',
   AuthorizationPolicy: 'authorizationpolicies',
   PeerAuthentication: 'peerauthentications',
+  ServiceDefaults: 'servicedefaults',
   Event: 'events',
   Lease: 'leases',
 };

@@ -103,3 +103,18 @@ describe('plan: desired vs observed', () => {
     expect(a.metadata.annotations?.[HASH_ANNOTATION]).to.not.equal(c.metadata.annotations?.[HASH_ANNOTATION]);
   });
 });
+
+describe('mergeShared', () => {
+  it("keeps the owner's values, fills what it lacks, and unions ownerReferences", async () => {
+    const { mergeShared } = await import('../../../operator/controller/shared.js');
+    const base = (uid: string, spec: Record<string, unknown>): KubeObject => ({
+      apiVersion: 'consul.hashicorp.com/v1alpha1',
+      kind: 'ServiceDefaults',
+      metadata: { name: 'web', namespace: 'ns', ownerReferences: [{ apiVersion: 'v', kind: 'K', name: uid, uid }] },
+      spec,
+    });
+    const m = mergeShared([base('a', { protocol: 'http' }), base('b', { protocol: 'tcp', mutualTLSMode: 'permissive' }), base('a', { x: [1] })]);
+    expect(m.spec).to.deep.equal({ protocol: 'http', mutualTLSMode: 'permissive', x: [1] });
+    expect(m.metadata.ownerReferences?.map((r) => r.uid)).to.deep.equal(['a', 'b']);
+  });
+});
