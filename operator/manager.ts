@@ -122,10 +122,11 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   // ---- adapter configuration ----
   let config: MeshConfig = { ...DEFAULT_CONFIG, mesh: defaultMesh };
   const index = new DependencyIndex();
-  let queue: WorkQueue | undefined;
+  // The handler closes over `reconciler`, created below; the queue runs only after start().
+  const queue = new WorkQueue((k) => reconciler.reconcile(k), { concurrency: o.concurrency ?? 4, baseDelayMs: 200, maxDelayMs: 60_000 });
   const allUnits = (): Set<string> => index.allUnits(['HTTPRouteGroup', 'TCPRoute', 'UDPRoute'].flatMap((k) => cache.list(k)));
   const enqueueAll = (): void => {
-    for (const u of allUnits()) queue?.add(u);
+    for (const u of allUnits()) queue.add(u);
   };
   const loadConfig = (cm: KubeObject | undefined): void => {
     const data = (cm as { data?: Record<string, string> } | undefined)?.data;
@@ -155,11 +156,10 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     log,
     config: () => config,
     adapter: adapterOf,
-    enqueue: (u, after) => (after ? queue?.addAfter(u, after) : queue?.add(u)),
+    enqueue: (u, after) => (after ? queue.addAfter(u, after) : queue.add(u)),
   });
-  queue = new WorkQueue((k) => reconciler.reconcile(k), { concurrency: o.concurrency ?? 4, baseDelayMs: 200, maxDelayMs: 60_000 }, () => {});
 
-  metrics.watchQueueDepth(() => queue?.depth ?? 0);
+  metrics.watchQueueDepth(() => queue.depth);
   let synced = false;
   const nativeKindNames = new Set(nativeKinds.map((k) => nativeKindKey(k.apiVersion, k.kind)));
   cache.onChange((kind, old, next) => {
@@ -177,7 +177,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
       metrics.managedObjects.set(n);
     }
     if (!synced || !relevant(kind, old, next)) return;
-    for (const u of units) queue?.add(u);
+    for (const u of units) queue.add(u);
   });
 
   // ---- leadership ----
@@ -188,9 +188,9 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     metrics.leader.set(isLeader ? 1 : 0);
     if (isLeader && synced && !stopping) {
       reconciler.primeClaims(allUnits());
-      queue?.start();
+      queue.start();
       enqueueAll();
-    } else if (!isLeader) queue?.stop();
+    } else if (!isLeader) queue.stop();
   };
   const elector = o.leaderElect
     ? new LeaderElector(client, { namespace: o.namespace, name: o.leaseName ?? 'smi-operator-leader', identity, leaseDurationSeconds: o.leaseDurationSeconds ?? 15, retryPeriodMs: o.leaseRetryMs ?? 2000 }, log, onLeader)
@@ -234,12 +234,12 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     isLeader: () => leader,
     ready: () => readyDetail().ok,
     config: () => config,
-    idle: () => queue?.idle() ?? Promise.resolve(),
+    idle: () => queue.idle(),
     reconcileCounts: () => reconciler.counts,
     async stop(opts = {}) {
       stopping = true;
-      queue?.stop();
-      await queue?.idle();
+      queue.stop();
+      await queue.idle();
       await elector?.stop(opts.releaseLease !== false);
       cache.stop();
       await Promise.all(servers.map((s) => s.close()));

@@ -1,0 +1,47 @@
+// `smictl operator` as a real child process: flags, probes, reconciling, and a
+// graceful SIGTERM that releases the Lease.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { sharedCluster } from '../../support/cluster.js';
+import { applyApp, eventually, newNamespace, TestKube, trafficSplit, VS } from './helpers.js';
+
+const smictl = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'operator', 'cli', 'smictl.js');
+
+describe('smictl operator (child process, real API server)', function () {
+  let child: ChildProcess | undefined;
+
+  after(() => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it('runs, serves probes, reconciles, and releases its Lease on SIGTERM', async () => {
+    const k = new TestKube();
+    const ns = await newNamespace('op-cli');
+    await applyApp(k, ns);
+    const args = [smictl, 'operator', '--kubeconfig', sharedCluster().kubeconfigPath, '--namespace', ns, '--watch-namespace', ns, '--health-port', '0', '--metrics-port', '0', '--leader-elect', '--lease-duration', '5', '--log-level', 'info'];
+    child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let logs = '';
+    child.stdout?.on('data', (d: Buffer) => (logs += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (logs += d.toString()));
+    const port = await eventually('operator running log line', async () => {
+      const line = logs.split('\n').find((l) => l.includes('"operator running"'));
+      return line ? (JSON.parse(line) as { healthPort: number }).healthPort : undefined;
+    }, 60_000);
+    // Every log line is JSON and names a namespace.
+    for (const l of logs.split('\n').filter(Boolean)) expect((JSON.parse(l) as { namespace?: string }).namespace, l).to.be.a('string');
+    await eventually('/readyz 200', async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200);
+    await k.apply(trafficSplit(ns, 'web', 'web', [['web-v1', 90], ['web-v2', 10]]));
+    await eventually('VirtualService created by the CLI operator', async () => k.get(VS.apiVersion, VS.kind, ns, 'smi-split-web'));
+    const held = (await k.get('coordination.k8s.io/v1', 'Lease', ns, 'smi-operator-leader')) as unknown as { spec: { holderIdentity?: string } };
+    expect(held.spec.holderIdentity ?? '').to.not.equal('');
+
+    const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    expect(await exited).to.equal(0);
+    const released = (await k.get('coordination.k8s.io/v1', 'Lease', ns, 'smi-operator-leader')) as unknown as { spec: { holderIdentity?: string } };
+    expect(released.spec.holderIdentity ?? '').to.equal('');
+  });
+});
