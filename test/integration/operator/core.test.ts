@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import type { RunningOperator } from '../../../operator/manager.js';
 import { MANAGED_BY_LABEL } from '../../../adapters/types.js';
-import { applyApp, condition, eventually, newNamespace, runOperator, TestKube, trafficSplit, VS } from './helpers.js';
+import { AP, applyApp, condition, eventually, newNamespace, routeGroup, runOperator, tcpRoute, TestKube, trafficSplit, trafficTarget, VS } from './helpers.js';
 
 type VirtualService = { spec: { http?: Array<{ route: Array<{ destination: { host: string }; weight: number }> }> }; metadata: { labels?: Record<string, string> } };
 
@@ -46,6 +46,30 @@ describe('operator core loop (real API server)', function () {
 
     await k.delete('split.smi-spec.io/v1alpha4', 'TrafficSplit', ns, 'web');
     await eventually('VirtualService pruned', async () => (await k.get(VS.apiVersion, VS.kind, ns, 'smi-split-web')) === undefined);
+  });
+
+  it('follows changes of split matches and of target rules', async () => {
+    await k.apply(routeGroup(ns, 'beta-users', [{ name: 'cookie', headers: { cookie: '.*beta=1.*' } }]));
+    await k.apply(trafficSplit(ns, 'm', 'api', [['web-v1', 100]]));
+    await eventually('VirtualService without matches', async () => {
+      const vs = await k.get(VS.apiVersion, VS.kind, ns, 'smi-split-m');
+      return vs && !JSON.stringify(vs).includes('beta=1');
+    });
+    await k.apply(trafficSplit(ns, 'm', 'api', [['web-v1', 100]], ['beta-users']));
+    await eventually('VirtualService gated by the header match', async () => JSON.stringify(await k.get(VS.apiVersion, VS.kind, ns, 'smi-split-m')).includes('beta=1'));
+    await k.delete('split.smi-spec.io/v1alpha4', 'TrafficSplit', ns, 'm');
+
+    await k.apply(routeGroup(ns, 'reads', [{ name: 'get', pathRegex: '/items', methods: ['GET'] }]));
+    await k.apply(tcpRoute(ns, 'db', [5432]));
+    await k.apply(trafficTarget(ns, 'to-web', 'web', ['client'], [{ kind: 'HTTPRouteGroup', name: 'reads', matches: ['get'] }]));
+    await eventually('AuthorizationPolicy with the HTTP rule', async () => JSON.stringify(await k.get(AP.apiVersion, AP.kind, ns, 'smi-access-web')).includes('/items'));
+    await k.apply(trafficTarget(ns, 'to-web', 'web', ['client'], [{ kind: 'TCPRoute', name: 'db' }]));
+    await eventually('AuthorizationPolicy with the TCP rule only', async () => {
+      const s = JSON.stringify(await k.get(AP.apiVersion, AP.kind, ns, 'smi-access-web'));
+      return s.includes('5432') && !s.includes('/items');
+    });
+    await k.delete('access.smi-spec.io/v1alpha3', 'TrafficTarget', ns, 'to-web');
+    await eventually('AuthorizationPolicy pruned', async () => (await k.get(AP.apiVersion, AP.kind, ns, 'smi-access-web')) === undefined);
   });
 
   it('serves /healthz, /readyz and /metrics', async () => {
