@@ -1,0 +1,105 @@
+// The Dockerfile cannot be built here (no Docker engine), so it is kept simple
+// and checked: the build stage runs what `make build` runs, the runtime stage is
+// Node 24, non-root, without dev dependencies, and every path it copies exists.
+
+import { expect } from 'chai';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { repoRoot } from '../../support/paths.js';
+
+interface Stage {
+  from: string;
+  name?: string;
+  lines: Array<{ op: string; args: string }>;
+}
+
+function stages(text: string): Stage[] {
+  const out: Stage[] = [];
+  const joined = text.replace(/\\\n/g, ' ');
+  for (const raw of joined.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const [op, ...rest] = line.split(/\s+/);
+    const args = rest.join(' ');
+    if (op!.toUpperCase() === 'FROM') {
+      const m = /^(\S+)(?:\s+AS\s+(\S+))?$/i.exec(args)!;
+      out.push({ from: m[1]!, ...(m[2] ? { name: m[2] } : {}), lines: [] });
+    } else out.at(-1)!.lines.push({ op: op!.toUpperCase(), args });
+  }
+  return out;
+}
+
+const root = repoRoot();
+const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+const all = stages(dockerfile);
+const final = all.at(-1)!;
+const runs = (s: Stage) => s.lines.filter((l) => l.op === 'RUN').map((l) => l.args);
+
+describe('release: Dockerfile', () => {
+  it('is multi-stage on Node 24 (the version package.json and the Makefile use)', () => {
+    expect(all.length).to.be.greaterThan(1);
+    for (const s of all) expect(s.from).to.match(/^(node:24-slim|gcr\.io\/distroless\/nodejs24)/);
+    const make = readFileSync(join(root, 'Makefile'), 'utf8');
+    expect(/^NODE_VERSION := 24\./m.test(make)).to.equal(true);
+    expect((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node).to.equal('>=24');
+  });
+
+  it('builds with the commands `make build` runs: npm ci, then tsc -p tsconfig.json', () => {
+    const build = all.find((s) => s.name === 'build')!;
+    const cmds = runs(build).join(' && ');
+    expect(cmds).to.match(/npm ci\b/);
+    expect(cmds).to.match(/tsc -p tsconfig\.json/);
+    expect(cmds.indexOf('npm ci')).to.be.lessThan(cmds.indexOf('tsc -p'));
+    const make = readFileSync(join(root, 'Makefile'), 'utf8');
+    expect(make).to.match(/^\tnpm ci\b/m);
+    expect(make).to.match(/^\ttsc -p tsconfig\.json$/m);
+  });
+
+  it('the runtime stage has no compiler or dev dependencies and runs as a non-root user', () => {
+    const deps = all.find((s) => s.name === 'deps')!;
+    expect(runs(deps).join(' ')).to.match(/npm ci --omit=dev/);
+    const copies = final.lines.filter((l) => l.op === 'COPY').map((l) => l.args);
+    expect(copies.find((c) => c.includes('node_modules'))).to.match(/^--from=deps /);
+    const user = final.lines.filter((l) => l.op === 'USER').at(-1)?.args;
+    expect(user).to.match(/^[1-9]\d*(:\d+)?$/);
+    expect(runs(final).join(' ')).to.not.match(/npm|tsc/);
+  });
+
+  it('copies only paths that exist: context paths in the repo, stage paths produced by the build', () => {
+    for (const s of all) {
+      for (const l of s.lines.filter((x) => x.op === 'COPY')) {
+        const parts = l.args.split(/\s+/);
+        const from = parts[0]!.startsWith('--from=') ? parts.shift()!.slice('--from='.length) : undefined;
+        const srcs = parts.slice(0, -1);
+        for (const src of srcs) {
+          if (!from) expect(existsSync(join(root, src)), `COPY ${src}`).to.equal(true);
+          else {
+            expect(all.some((x) => x.name === from), `stage ${from}`).to.equal(true);
+            // /src is the repo in the build stages: the built tree here stands for it.
+            const local = src.replace(/^\/src\//, '');
+            expect(existsSync(join(root, local)), `COPY --from=${from} ${src}`).to.equal(true);
+          }
+        }
+      }
+    }
+  });
+
+  it('runs the files the Deployments run, and ships `smictl` for the metrics API', () => {
+    const cmd = JSON.parse(final.lines.find((l) => l.op === 'CMD')!.args) as string[];
+    expect(cmd).to.deep.equal(['node', 'dist/operator/cli/smictl.js', 'operator']);
+    const manager = (yaml.loadAll(readFileSync(join(root, 'config/manager/manager.yaml'), 'utf8')) as Array<{ kind: string; spec?: { template: { spec: { initContainers: Array<{ command: string[] }>; containers: Array<{ command: string[] }> } } } }>).find((d) => d.kind === 'Deployment')!;
+    for (const c of [...manager.spec!.template.spec.initContainers, ...manager.spec!.template.spec.containers]) {
+      expect(c.command[0]).to.equal('node');
+      expect(existsSync(join(root, c.command[1]!)), c.command[1]).to.equal(true);
+      expect(c.command[1]).to.match(/^dist\/(operator|adapters|schemas)\//);
+    }
+    expect(dockerfile).to.match(/ln -s \/app\/dist\/operator\/cli\/smictl\.js \/usr\/local\/bin\/smictl/);
+    expect(readFileSync(join(root, 'dist/operator/cli/smictl.js'), 'utf8')).to.match(/^#!\/usr\/bin\/env node/);
+  });
+
+  it('.dockerignore keeps host builds and tools out of the context', () => {
+    const ignore = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    expect(ignore).to.include.members(['node_modules', 'dist', '.tools', '.git']);
+  });
+});
