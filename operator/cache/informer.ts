@@ -221,6 +221,7 @@ export class Informer {
 
   private async watchOnce(): Promise<'gone' | 'closed' | 'error'> {
     let gone = false;
+    let failed = false;
     const handle = this.client.watch(
       this.path(),
       {
@@ -235,7 +236,10 @@ export class Informer {
         if (e.type === 'ERROR') {
           const code = (e.object as { code?: number }).code;
           if (code === 410) gone = true;
-          else this.log.warn('watch error event', { kind: this.kind.kind, object: JSON.stringify(e.object).slice(0, 300) });
+          else {
+            failed = true; // retried after a delay, not in a hot loop
+            this.log.warn('watch error event', { kind: this.kind.kind, object: JSON.stringify(e.object).slice(0, 300) });
+          }
           handle.abort();
           return;
         }
@@ -260,6 +264,7 @@ export class Informer {
     this.watch = handle;
     const r = await handle.done;
     if (gone) return 'gone';
+    if (failed) return 'error';
     if (r.error) {
       if (r.error.status === 410) return 'gone';
       if (r.error.status === 404) {

@@ -15,6 +15,7 @@ export const REASONS = {
   ApplyFailed: 'ApplyFailed',
   Pending: 'Pending',
   NotApplicable: 'NotApplicable',
+  TranslationFailed: 'TranslationFailed',
 } as const;
 
 export interface ConditionSpec {

@@ -242,7 +242,16 @@ export class Reconciler {
     const cfg = this.d.config();
     const adapter = this.d.adapter(cfg.mesh);
     const { members, inputs } = this.gather(unit);
-    const { objects, results } = this.translate(unit, inputs, adapter, cfg);
+    let translated: { objects: KubeObject[]; results: ObjectResult[] };
+    try {
+      translated = this.translate(unit, inputs, adapter, cfg);
+    } catch (err) {
+      // An adapter bug must not take the operator down: report it on the unit's objects and retry with backoff.
+      const msg = `the ${cfg.mesh} adapter failed: ${err instanceof Error ? err.message : String(err)}`;
+      await this.writeStatuses(unit, members, [], [], new Map(), cfg, log, msg);
+      throw new ReconcileError(unitKey, msg);
+    }
+    const { objects, results } = translated;
     for (const o of objects) {
       const other = this.observedNative(nativeKey(o))?.metadata.annotations?.['smi-operator.io/unit'];
       if (other && other !== unitKey) this.ensureClaims(other, adapter, cfg);
@@ -343,12 +352,13 @@ export class Reconciler {
 
   // ---- status ----
 
-  private conditionsFor(member: KubeObject, unit: Unit, desired: KubeObject[], results: ObjectResult[], outcomes: Map<string, WriteOutcome>, cfg: MeshConfig): DesiredConditions {
+  private conditionsFor(member: KubeObject, unit: Unit, desired: KubeObject[], results: ObjectResult[], outcomes: Map<string, WriteOutcome>, cfg: MeshConfig, failure?: string): DesiredConditions {
     const v = this.validate(member);
     if (!v.hub) {
       const msg = v.problems.map(formatProblem).join('; ') || 'invalid';
       return { accepted: { status: 'False', reason: REASONS.Invalid, message: msg }, ready: { status: 'False', reason: REASONS.Invalid, message: 'not translated: the object is invalid' } };
     }
+    if (failure) return { accepted: { status: 'Unknown', reason: REASONS.TranslationFailed, message: failure }, ready: { status: 'False', reason: REASONS.TranslationFailed, message: failure } };
     if (unit.type === 'route') {
       const ok: ConditionSpec = { status: 'True', reason: REASONS.Accepted, message: `${member.kind} is valid` };
       return { accepted: ok, ready: { status: 'True', reason: REASONS.Accepted, message: 'ready to be referenced by TrafficSplits and TrafficTargets' } };
@@ -380,11 +390,11 @@ export class Reconciler {
     };
   }
 
-  private async writeStatuses(unit: Unit, members: KubeObject[], desired: KubeObject[], results: ObjectResult[], outcomes: Map<string, WriteOutcome>, cfg: MeshConfig, log: Logger): Promise<void> {
+  private async writeStatuses(unit: Unit, members: KubeObject[], desired: KubeObject[], results: ObjectResult[], outcomes: Map<string, WriteOutcome>, cfg: MeshConfig, log: Logger, failure?: string): Promise<void> {
     const now = (this.d.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
     for (const m of members) {
       if (m.metadata.deletionTimestamp) continue;
-      const want = this.conditionsFor(m, unit, desired, results, outcomes, cfg);
+      const want = this.conditionsFor(m, unit, desired, results, outcomes, cfg, failure);
       const current = (m as { status?: SmiStatus }).status;
       const change = computeStatus(current, m.metadata.generation, want, now);
       if (!change) continue;
