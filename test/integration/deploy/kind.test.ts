@@ -1,0 +1,121 @@
+// kind/ cannot run here (no Docker), so: the scripts pass shellcheck, fail fast
+// with clear messages, take the mesh as an argument, and every manifest they
+// apply from this repository is accepted by the real API server (dry run).
+
+import { expect } from 'chai';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { parseMeshConfig } from '../../../operator/config/mesh-config.js';
+import { MESH_NAMES } from '../../../adapters/types.js';
+import { sharedCluster } from '../../support/cluster.js';
+import { repoRoot } from '../../support/paths.js';
+import { kubectl } from './manifests.js';
+
+const root = repoRoot();
+const KIND = join(root, 'kind');
+const scripts = readdirSync(KIND).filter((f) => f.endsWith('.sh')).sort();
+const read = (f: string) => readFileSync(join(KIND, f), 'utf8');
+
+/** shellcheck on PATH, installed with apt-get when missing (idempotent: a no-op once present). */
+function ensureShellcheck(): void {
+  if (spawnSync('shellcheck', ['--version']).status === 0) return;
+  const install = () => spawnSync('apt-get', ['install', '-y', '-q', 'shellcheck'], { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  if (install().status !== 0) {
+    spawnSync('apt-get', ['update', '-q'], { encoding: 'utf8' });
+    const r = install();
+    if (r.status !== 0) throw new Error(`cannot install shellcheck with apt-get: ${r.stderr}`);
+  }
+}
+
+/** Run a script with a PATH holding only bash and coreutils: docker, kind and kubectl are surely absent. */
+function runBare(script: string, args: string[]): { code: number; err: string } {
+  const bin = mkdtempSync(join(tmpdir(), 'smi-kind-bin-'));
+  for (const tool of ['bash', 'dirname', 'cat', 'grep', 'mktemp', 'rm', 'mkdir']) {
+    const p = execFileSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim();
+    symlinkSync(p, join(bin, tool));
+  }
+  const r = spawnSync(join(bin, 'bash'), [join(KIND, script), ...args], { encoding: 'utf8', env: { PATH: bin } });
+  return { code: r.status ?? -1, err: r.stderr };
+}
+
+describe('deploy: kind/ scripts', function () {
+  this.timeout(180_000);
+
+  before(() => ensureShellcheck());
+
+  it('has one script per step, each executable, bash strict mode through lib.sh', () => {
+    expect(scripts).to.include.members(['01-create-cluster.sh', '02-install-mesh.sh', '03-load-image.sh', '04-deploy.sh', '05-conformance.sh', 'all.sh']);
+    expect(read('lib.sh')).to.match(/^set -euo pipefail$/m);
+    for (const s of scripts.filter((x) => x !== 'lib.sh')) {
+      expect(read(s), s).to.match(/^#!\/usr\/bin\/env bash\n/);
+      expect(read(s), s).to.match(/^source "\$\(dirname "\$\{BASH_SOURCE\[0\]\}"\)\/lib\.sh"$/m);
+      accessSync(join(KIND, s), constants.X_OK);
+    }
+  });
+
+  it('pass shellcheck (and shellcheck does catch a broken script)', () => {
+    const r = spawnSync('shellcheck', ['-x', ...scripts.map((s) => `kind/${s}`)], { cwd: root, encoding: 'utf8' });
+    expect(r.status, r.stdout + r.stderr).to.equal(0);
+    const bad = join(mkdtempSync(join(tmpdir(), 'smi-sc-')), 'bad.sh');
+    writeFileSync(bad, '#!/usr/bin/env bash\nrm -rf $1/*\n');
+    expect(spawnSync('shellcheck', [bad]).status).to.not.equal(0);
+  });
+
+  it('fail fast with clear messages: missing or unknown mesh, missing tools', () => {
+    for (const s of ['02-install-mesh.sh', '04-deploy.sh', '05-conformance.sh', 'all.sh']) {
+      const none = runBare(s, []);
+      expect(none.code, s).to.equal(1);
+      expect(none.err, s).to.match(/missing mesh argument: one of istio, linkerd, consul/);
+      const bad = runBare(s, ['nginx']);
+      expect(bad.code, s).to.equal(1);
+      expect(bad.err, s).to.match(/unknown mesh 'nginx'/);
+    }
+    const create = runBare('01-create-cluster.sh', []);
+    expect(create.code).to.equal(1);
+    expect(create.err).to.match(/docker is required but not on PATH/);
+    const mesh = runBare('02-install-mesh.sh', ['istio']);
+    expect(mesh.err).to.match(/kind is required but not on PATH/);
+  });
+
+  it('kind/cluster.yaml is a kind Cluster with a control plane; consul-values.yaml enables injection', () => {
+    const c = yaml.load(read('cluster.yaml').replace(/^#.*$/gm, '')) as { kind: string; apiVersion: string; nodes: Array<{ role: string }> };
+    expect(c).to.include({ kind: 'Cluster', apiVersion: 'kind.x-k8s.io/v1alpha4' });
+    expect(c.nodes.map((n) => n.role)).to.include('control-plane');
+    const v = yaml.load(readFileSync(join(KIND, 'consul-values.yaml'), 'utf8')) as { connectInject: { enabled: boolean } };
+    expect(v.connectInject.enabled).to.equal(true);
+  });
+
+  it('every repository manifest the scripts apply is accepted by the API server (server-side dry run)', () => {
+    const kc = sharedCluster().kubeconfigPath;
+    const text = scripts.map(read).join('\n');
+    const local = [...text.matchAll(/apply [^\n]*-([kf]) "\$\{ROOT\}\/([^"]+)"/g)].map((m) => ({ flag: m[1]!, path: m[2]! }));
+    expect(local).to.deep.equal([{ flag: 'k', path: 'config/default' }]);
+    kubectl(kc, ['create', 'namespace', 'smi-system']);
+    for (const { flag, path } of local) {
+      const r = kubectl(kc, ['apply', '--server-side', '--force-conflicts', '--field-manager=smi-kind-test', '--dry-run=server', `-${flag}`, join(root, path)]);
+      expect(r.code, r.out).to.equal(0);
+    }
+    // The remote manifests are the meshes' own releases (fetched at run time): only Gateway API, by URL.
+    const remote = [...text.matchAll(/-f "(https:[^"]+)"/g)].map((m) => m[1]);
+    expect(remote).to.deep.equal(['https://github.com/kubernetes-sigs/gateway-api/releases/download/${GATEWAY_API_VERSION}/standard-install.yaml']);
+  });
+
+  it('the mesh selection patch is accepted for every mesh, and the operator would load it', () => {
+    const kc = sharedCluster().kubeconfigPath;
+    const line = read('04-deploy.sh').split('\n').find((l) => l.includes('patch configmap smi-operator-config'))!;
+    const patchTemplate = /-p "(.+)"$/.exec(line)![1]!.replace(/\\"/g, '"');
+    const cm = kubectl(kc, ['apply', '--server-side', '--force-conflicts', '--field-manager=smi-kind-test', '-f', join(root, 'config/manager/config.yaml')]);
+    expect(cm.code, cm.out).to.equal(0);
+    for (const mesh of MESH_NAMES) {
+      const patch = patchTemplate.replace('${MESH}', mesh);
+      const r = kubectl(kc, ['-n', 'smi-system', 'patch', 'configmap', 'smi-operator-config', '--type', 'merge', '-p', patch, '--dry-run=server', '-o', 'json']);
+      expect(r.code, r.out).to.equal(0);
+      const data = (JSON.parse(r.out) as { data: Record<string, string> }).data;
+      const parsed = parseMeshConfig(data);
+      expect(parsed.ok && parsed.config.mesh, mesh).to.equal(mesh);
+    }
+  });
+});
