@@ -114,17 +114,18 @@ class Recorder {
     const proto = HttpKubeClient.prototype as unknown as Record<string, unknown>;
     const request = proto.request as HttpKubeClient['request'];
     const watch = proto.watch as HttpKubeClient['watch'];
-    const self = this;
+    const calls = this.calls;
+    const target = this.kc;
     proto.request = async function (this: HttpKubeClient, method: string, path: string, opts?: RequestOptions): Promise<KubeResult<unknown>> {
       const r = await request.call(this, method, path, opts);
-      if ((this as unknown as { kc: KubeConfig }).kc === self.kc) self.calls.push({ method, path, query: opts?.query, status: r.ok ? r.status : r.error.status, ...(r.ok ? {} : { message: r.error.message }) });
+      if ((this as unknown as { kc: KubeConfig }).kc === target) calls.push({ method, path, query: opts?.query, status: r.ok ? r.status : r.error.status, ...(r.ok ? {} : { message: r.error.message }) });
       return r;
     };
     proto.watch = function (this: HttpKubeClient, path: string, query: Record<string, string | number | boolean | undefined>, onEvent: Parameters<HttpKubeClient['watch']>[2]) {
       const h = watch.call(this, path, query, onEvent);
-      if ((this as unknown as { kc: KubeConfig }).kc === self.kc) {
+      if ((this as unknown as { kc: KubeConfig }).kc === target) {
         const call: Call = { method: 'WATCH', path, query, status: 200 };
-        self.calls.push(call);
+        calls.push(call);
         void h.done.then((d) => {
           if (d.error) Object.assign(call, { status: d.error.status, message: d.error.message });
         });
