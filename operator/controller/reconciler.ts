@@ -143,7 +143,9 @@ export class Reconciler {
       }
       const workloads = [...index.workloadsBySA.get(`${ns}/${unit.name}`)].map((k) => index.workloads.get(k)).filter((w) => !!w);
       for (const w of workloads) add(this.getInput(w.key));
-      for (const svcName of index.servicesByNs.get(ns)) {
+      // Services selecting those pods, found through the selector index (no scan of the namespace).
+      const candidates = new Set(workloads.flatMap((w) => index.servicesSelecting(ns, w.podLabels)));
+      for (const svcName of [...candidates].sort()) {
         const svc = cache.get('Service', ns, svcName);
         if (svc && workloads.some((w) => selects(serviceSelector(svc), w.podLabels))) inputs.push(svc);
       }

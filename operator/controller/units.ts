@@ -122,6 +122,10 @@ export class DependencyIndex {
   readonly workloadsBySA = new MultiIndex();
   readonly workloadsByNs = new MultiIndex();
   readonly servicesByNs = new MultiIndex();
+  /** `ns/key=value` of a Service's selector → Service names (find the Services selecting given pods without a scan). */
+  readonly servicesBySelectorPair = new MultiIndex();
+  /** `ns/key=value` of pod labels → workload keys (find the pods a Service selects without a scan). */
+  readonly workloadsByLabelPair = new MultiIndex();
   readonly managedByUnit = new MultiIndex();
   readonly workloads = new Map<string, WorkloadRef>();
   /** SMI Kind/ns/name → its unit */
@@ -167,7 +171,7 @@ export class DependencyIndex {
       }
       const sel = serviceSelector(o);
       const sas = new Set<string>();
-      for (const w of this.workloadsByNs.get(ns)) {
+      for (const w of this.workloadCandidates(ns, sel)) {
         const wl = this.workloads.get(w);
         if (wl && selects(sel, wl.podLabels)) sas.add(wl.serviceAccount);
       }
@@ -212,10 +216,12 @@ export class DependencyIndex {
       for (const s of arr(spec(o).sources)) op(this.targetsBySource, nsName(str(s.namespace) || ns, str(s.name)), self);
     } else if (kind === 'Service') {
       op(this.servicesByNs, ns, name);
+      for (const [k, v] of Object.entries(serviceSelector(o) ?? {})) op(this.servicesBySelectorPair, `${ns}/${k}=${v}`, name);
     } else if (isWorkloadKind(kind)) {
       const w = workloadRef(o);
       op(this.workloadsBySA, nsName(ns, w.serviceAccount), w.key);
       op(this.workloadsByNs, ns, w.key);
+      for (const [k, v] of Object.entries(w.podLabels)) op(this.workloadsByLabelPair, `${ns}/${k}=${v}`, w.key);
       if (add) this.workloads.set(w.key, w);
       else this.workloads.delete(w.key);
     } else if (!isSmiKind(kind) && isManaged(o)) {
@@ -227,6 +233,23 @@ export class DependencyIndex {
       if (add) this.smiUnit.set(self, unitOfSmi(o));
       else this.smiUnit.delete(self);
     }
+  }
+
+  /** Workloads that may match a selector: those carrying its rarest label pair. */
+  private workloadCandidates(ns: string, sel: Record<string, string> | undefined): ReadonlySet<string> {
+    let best: ReadonlySet<string> | undefined;
+    for (const [k, v] of Object.entries(sel ?? {})) {
+      const s = this.workloadsByLabelPair.get(`${ns}/${k}=${v}`);
+      if (!best || s.size < best.size) best = s;
+    }
+    return best ?? new Set();
+  }
+
+  /** Names of the Services in `ns` whose selector matches these pod labels. */
+  servicesSelecting(ns: string, podLabels: Record<string, string>): string[] {
+    const out = new Set<string>();
+    for (const [k, v] of Object.entries(podLabels)) for (const svc of this.servicesBySelectorPair.get(`${ns}/${k}=${v}`)) out.add(svc);
+    return [...out];
   }
 
   /** Every unit that has inputs or owns objects: what a full resync (start, leadership, config change) enqueues. */

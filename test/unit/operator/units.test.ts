@@ -87,3 +87,17 @@ describe('DependencyIndex', () => {
     expect(long).to.match(/^u-[0-9a-f]{40}$/);
   });
 });
+
+describe('DependencyIndex selector indexes', () => {
+  it('finds the Services selecting a pod and the pods a Service selects without scanning', () => {
+    const idx = new DependencyIndex();
+    for (let i = 0; i < 50; i++) idx.update('Service', undefined, svc(`noise${i}`, { app: `noise${i}` }));
+    idx.update('Service', undefined, svc('api', { app: 'api' }));
+    idx.update('Service', undefined, svc('api-v2', { app: 'api', version: 'v2' }));
+    expect(idx.servicesSelecting(ns, { app: 'api', version: 'v1' }).sort()).to.deep.equal(['api', 'api-v2']);
+    idx.update('TrafficTarget', undefined, target('t', 'api', [], []));
+    idx.update('Deployment', undefined, deploy('api', 'api', { app: 'api', version: 'v2' }));
+    expect([...idx.update('Service', undefined, svc('api-v3', { app: 'api', version: 'v2' }))]).to.deep.equal([accessUnit(ns, 'api')]);
+    expect([...idx.update('Service', undefined, svc('api-v4', { app: 'api', version: 'v4' }))]).to.deep.equal([]);
+  });
+});
