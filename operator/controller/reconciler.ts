@@ -124,7 +124,8 @@ export class Reconciler {
     }
     const memberKeys = unit.type === 'split' ? index.splitsByRoot.get(`${ns}/${unit.name}`) : index.targetsByDest.get(`${ns}/${unit.name}`);
     const members = [...memberKeys].map((k) => this.getInput(k)).filter((o): o is KubeObject => !!o);
-    const valid = members.filter((m) => this.validate(m).hub);
+    // Objects being deleted (finalizers pending) no longer contribute.
+    const valid = members.filter((m) => !m.metadata.deletionTimestamp && this.validate(m).hub);
     const inputs: KubeObject[] = [...valid];
     const add = (o: KubeObject | undefined): void => {
       if (o) inputs.push(o);
