@@ -2,26 +2,55 @@
 // graceful SIGTERM that releases the Lease.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { sharedCluster } from '../../support/cluster.js';
+import { generateWebhookCertificates } from '../../../operator/webhooks/index.js';
 import { applyApp, eventually, newNamespace, TestKube, trafficSplit, VS } from './helpers.js';
 
 const smictl = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'operator', 'cli', 'smictl.js');
 
+function freePort(): Promise<number> {
+  return new Promise((r) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => r(p));
+    });
+  });
+}
+
+function httpsStatus(url: string, ca: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    https.get(url, { ca, servername: 'localhost' }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on('error', reject);
+  });
+}
+
 describe('smictl operator (child process, real API server)', function () {
   let child: ChildProcess | undefined;
+  const certDir = mkdtempSync(join(tmpdir(), 'smi-webhook-'));
 
   after(() => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
+    rmSync(certDir, { recursive: true, force: true });
   });
 
   it('runs, serves probes, reconciles, and releases its Lease on SIGTERM', async () => {
     const k = new TestKube();
     const ns = await newNamespace('op-cli');
     await applyApp(k, ns);
-    const args = [smictl, 'operator', '--kubeconfig', sharedCluster().kubeconfigPath, '--namespace', ns, '--watch-namespace', ns, '--health-port', '0', '--metrics-port', '0', '--leader-elect', '--lease-duration', '5', '--log-level', 'info'];
+    const certs = generateWebhookCertificates({ dnsNames: ['localhost'] });
+    writeFileSync(join(certDir, 'tls.crt'), certs.cert);
+    writeFileSync(join(certDir, 'tls.key'), certs.key);
+    const webhookPort = await freePort();
+    const args = [smictl, 'operator', '--webhook-port', String(webhookPort), '--webhook-cert-dir', certDir, '--kubeconfig', sharedCluster().kubeconfigPath, '--namespace', ns, '--watch-namespace', ns, '--health-port', '0', '--metrics-port', '0', '--leader-elect', '--lease-duration', '5', '--log-level', 'info'];
     child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let logs = '';
     child.stdout?.on('data', (d: Buffer) => (logs += d.toString()));
@@ -33,6 +62,7 @@ describe('smictl operator (child process, real API server)', function () {
     // Every log line is JSON and names a namespace.
     for (const l of logs.split('\n').filter(Boolean)) expect((JSON.parse(l) as { namespace?: string }).namespace, l).to.be.a('string');
     await eventually('/readyz 200', async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200);
+    expect(await httpsStatus(`https://127.0.0.1:${webhookPort}/healthz`, certs.caCert), 'webhook server').to.equal(200);
     await k.apply(trafficSplit(ns, 'web', 'web', [['web-v1', 90], ['web-v2', 10]]));
     await eventually('VirtualService created by the CLI operator', async () => k.get(VS.apiVersion, VS.kind, ns, 'smi-split-web'));
     const held = (await k.get('coordination.k8s.io/v1', 'Lease', ns, 'smi-operator-leader')) as unknown as { spec: { holderIdentity?: string } };
