@@ -169,8 +169,12 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     }
     if (!next && old && isSmiKind(kind)) reconciler.forget(old);
     const units = index.update(kind, old, next);
-    // A managed object deleted or changed by someone: every unit that wants it may have to re-create it.
-    if (nativeKindNames.has(kind)) for (const u of reconciler.claimantsOf(nativeKey((next ?? old) as KubeObject))) units.add(u);
+    if (nativeKindNames.has(kind)) {
+      // Our own write coming back through the watch: the unit already knows.
+      if (reconciler.isEcho((next ?? old) as KubeObject, !next)) units.clear();
+      // A managed object deleted or changed by someone: every unit that wants it may have to re-create it.
+      else for (const u of reconciler.claimantsOf(nativeKey((next ?? old) as KubeObject))) units.add(u);
+    }
     if (nativeKindNames.has(kind)) {
       let n = 0;
       for (const k of nativeKindNames) n += cache.informer(k)?.store.size ?? 0;

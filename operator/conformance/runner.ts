@@ -14,6 +14,7 @@ import { appModel, observe, outcomeOf } from './evaluate.js';
 import type { World } from './interpret/index.js';
 import { SuiteKube, hubVersion } from './kube.js';
 import { SCENARIOS } from './scenarios/index.js';
+import { serveConversion, type ServedConversion } from './conversion.js';
 import type { Assertion, AssertionResult, NsMap, Scenario, Step } from './types.js';
 
 export interface ConfigRunOptions {
@@ -27,6 +28,12 @@ export interface ConfigRunOptions {
   operatorKubeConfig?: KubeConfig;
   /** In-process: run with leader election (needs the Lease rights). */
   leaderElect?: boolean;
+  /**
+   * Scenarios that apply older SMI versions need CRD conversion. `serve`: serve the operator's /convert here and
+   * point the CRDs at it for the run (a local control plane); `cluster`: the CRDs already call a deployed webhook;
+   * `skip`: leave those scenarios out. Default: `serve` in-process, `cluster` external.
+   */
+  conversion?: 'serve' | 'cluster' | 'skip';
   /** Scenario ids to run; default all. */
   only?: string[];
   /** Per step: how long the operator may take to converge. */
@@ -156,13 +163,18 @@ export async function runConfigLevel(opts: ConfigRunOptions): Promise<AssertionR
     const mesh = cm?.data?.mesh?.trim();
     if (mesh !== o.mesh) throw new Error(`the running operator's ConfigMap ${cmNs}/${DEFAULT_CONFIG_MAP} selects mesh ${mesh ?? '(unset)'}, not ${o.mesh}`);
   }
+  const conversion = o.conversion ?? (o.operator === 'in-process' ? 'serve' : 'cluster');
+  const chosen = SCENARIOS.filter((x) => (!o.only || o.only.includes(x.id)) && !(x.needsConversion && conversion === 'skip'));
+  let served: ServedConversion | undefined;
   const results: AssertionResult[] = [];
   try {
-    for (const s of SCENARIOS.filter((x) => !o.only || o.only.includes(x.id))) {
+    if (conversion === 'serve' && chosen.some((x) => x.needsConversion)) served = await serveConversion(o.kubeConfig);
+    for (const s of chosen) {
       o.progress?.(`${o.mesh}: ${s.id}`);
       results.push(...(await runScenario(kube, o, s, op)));
     }
   } finally {
+    await served?.stop();
     await op?.stop();
     if (opNs) await kube.remove('v1', 'Namespace', undefined, opNs).catch(() => {});
   }

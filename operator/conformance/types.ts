@@ -88,6 +88,8 @@ export interface Scenario {
   app: (ns: NsMap) => KubeObject[];
   steps: Step[];
   unsupported?: Partial<Record<MeshName, ExpectedUnsupported>>;
+  /** Applies older API versions: needs the CRD conversion webhook. */
+  needsConversion?: boolean;
 }
 
 export type Outcome = 'passed' | 'failed' | 'expected-unsupported' | 'unexpectedly-passed';

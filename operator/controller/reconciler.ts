@@ -64,6 +64,8 @@ export class Reconciler {
   private readonly validated = new Map<string, Validated>();
   /** native key → times we (re)applied it because it drifted: a bound on fights with another writer. */
   private readonly driftWrites = new Map<string, number[]>();
+  /** native key → resourceVersion we wrote (or `deleted:<uid>`): the watch echo of our own write needs no reconcile. */
+  private readonly echoes = new Map<string, string>();
   /** Reconciles per unit since start (what a change cost; asserted by tests and the benchmark). */
   readonly counts = new Map<string, number>();
 
@@ -204,6 +206,17 @@ export class Reconciler {
     for (const u of units) this.ensureClaims(u, adapter, cfg);
   }
 
+  /** True (once) when a watch event on a managed object is just the echo of our own write. */
+  isEcho(o: KubeObject, deleted: boolean): boolean {
+    const key = nativeKey(o);
+    const want = this.echoes.get(key);
+    if (want === undefined) return false;
+    const got = deleted ? `deleted:${o.metadata.uid ?? ''}` : (o.metadata.resourceVersion ?? '');
+    if (want !== got) return false;
+    this.echoes.delete(key);
+    return true;
+  }
+
   /** Units that currently want a native object (a deleted object must be re-created by one of them). */
   claimantsOf(key: string): string[] {
     return [...(this.claimants.get(key) ?? [])];
@@ -301,6 +314,7 @@ export class Reconciler {
       case 'prune': {
         const r = await writer.delete(a.obj);
         if (!r.ok) return { outcome: { ok: false, reason: 'ApplyFailed', message: `delete ${ref}: ${r.error.message}` } };
+        if (a.obj.metadata.uid) this.echoes.set(a.key, `deleted:${a.obj.metadata.uid}`);
         olog.info('pruned object no longer desired');
         return { outcome: { ok: true } };
       }
@@ -335,6 +349,7 @@ export class Reconciler {
           const hint = r.error.status === 404 ? ' (is the CRD for this kind installed?)' : '';
           return { outcome: { ok: false, reason: 'ApplyFailed', message: `apply ${ref}: ${r.error.message}${hint}` } };
         }
+        if (r.body?.metadata?.resourceVersion) this.echoes.set(a.key, r.body.metadata.resourceVersion);
         olog.info('applied', { why: a.why });
         return { outcome: { ok: true } };
       }

@@ -25,6 +25,7 @@ interface Flags {
   junit?: string;
   timeout: number;
   list?: boolean;
+  conversion?: 'serve' | 'cluster' | 'skip';
 }
 
 function meshes(v: string): MeshName[] {
@@ -53,6 +54,7 @@ export function registerConformance(program: Command): void {
     .option('--json <file>', 'also write the JSON report here')
     .option('--junit <file>', 'also write a JUnit XML report here')
     .option('--timeout <seconds>', 'per step: how long the operator may take to converge', seconds, 30)
+    .addOption(new Option('--conversion <how>', 'older-version scenarios: serve /convert here (local control plane), use the cluster\'s webhook, or skip them (default: serve in-process, cluster external)').choices(['serve', 'cluster', 'skip']))
     .option('--list', 'list the scenarios and exit')
     .action(async (f: Flags) => {
       if (f.list) {
@@ -72,7 +74,7 @@ export function registerConformance(program: Command): void {
       const reports: Report[] = [];
       for (const mesh of f.mesh) {
         const common = { kubeConfig, mesh, timeoutMs: f.timeout * 1000, ...(f.scenario ? { only: f.scenario } : {}), progress: (l: string) => process.stderr.write(`${l}\n`) };
-        const results = f.level === 'config' ? await runConfigLevel({ ...common, operator: f.operator, operatorNamespace: f.operatorNamespace }) : await runTrafficLevel({ ...common, operatorNamespace: f.operatorNamespace });
+        const results = f.level === 'config' ? await runConfigLevel({ ...common, operator: f.operator, operatorNamespace: f.operatorNamespace, ...(f.conversion ? { conversion: f.conversion } : {}) }) : await runTrafficLevel({ ...common, operatorNamespace: f.operatorNamespace });
         reports.push(summarize(mesh, f.level, results));
       }
       const json = JSON.stringify(reports, null, 2);

@@ -1,5 +1,6 @@
 import type { Scenario } from '../types.js';
 import { accessScenarios } from './access.js';
+import { conversionScenarios } from './conversion.js';
 import { splitScenarios } from './split.js';
 
-export const SCENARIOS: Scenario[] = [...accessScenarios, ...splitScenarios];
+export const SCENARIOS: Scenario[] = [...accessScenarios, ...splitScenarios, ...conversionScenarios];

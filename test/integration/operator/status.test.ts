@@ -124,6 +124,8 @@ describe('operator statuses, conflicts and restarts (real API server)', function
     expect(touched).to.not.include(`access:${ns}/web`);
     expect(touched).to.not.include(`route:${ns}/TCPRoute/tcp`);
     expect(touched.length).to.be.at.most(3);
+    // One reconcile each for the change (at most one more if a watch event races our own write's response).
+    for (const u of touched) expect((after.get(u) ?? 0) - (before.get(u) ?? 0), u).to.be.at.most(2);
   });
 
   it('a restart with everything in place writes nothing', async () => {
