@@ -163,6 +163,9 @@ export class HttpKubeClient implements KubeClient {
           res.on('close', () => resolve({}));
         });
         req.on('error', (e) => resolve(aborted ? {} : { error: { status: 0, reason: 'Network', message: String(e) } }));
+        // A silently dead connection would hang the watch forever; the server closes
+        // it within timeoutSeconds (<= 10 min) and sends bookmarks meanwhile.
+        req.setTimeout(11 * 60_000, () => req?.destroy(new Error('watch idle for 11 minutes')));
         req.end();
       });
     })();
