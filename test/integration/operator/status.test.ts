@@ -81,6 +81,19 @@ describe('operator statuses, conflicts and restarts (real API server)', function
     expect(condition(fixed, 'Accepted')!.reason).to.equal('Accepted');
   });
 
+  it('reports InvalidReference for a missing backend and recovers when the Service appears', async () => {
+    await k.apply(service(ns, 'late-root', { app: 'late' }));
+    await k.apply(trafficSplit(ns, 'late', 'late-root', [['late-v1', 1], ['web-v1', 1]]));
+    const split = await eventually('InvalidReference', async () => {
+      const o = await k.get(TS, 'TrafficSplit', ns, 'late');
+      return condition(o, 'Accepted')?.reason === 'InvalidReference' ? o : undefined;
+    });
+    expect(condition(split, 'Accepted')?.message).to.contain('late-v1');
+    await k.apply(service(ns, 'late-v1', { app: 'late', version: 'v1' }));
+    await ready(k, TS, 'TrafficSplit', ns, 'late');
+    await k.delete(TS, 'TrafficSplit', ns, 'late');
+  });
+
   it('reports Conflict and leaves alone an existing object it does not manage', async () => {
     const theirs: KubeObject = {
       apiVersion: VS.apiVersion,
