@@ -58,7 +58,7 @@ export function registerConformance(program: Command): void {
     .option('--list', 'list the scenarios and exit')
     .action(async (f: Flags) => {
       if (f.list) {
-        for (const s of SCENARIOS) process.stdout.write(`${s.id}\t${s.spec}\t${s.title}\n\t${s.origin}\n`);
+        process.stdout.write(SCENARIOS.map((s) => `${s.id}\t${s.spec}\t${s.title}\n\t${s.origin}\n`).join(''));
         return;
       }
       const unknown = (f.scenario ?? []).filter((id) => !SCENARIOS.some((s) => s.id === id));
