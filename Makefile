@@ -101,5 +101,9 @@ cluster-down:
 demo: build
 	SMI_CONTROLPLANE_BIN="$(CONTROLPLANE_BIN)" node dist/operator/demo.js $(if $(ONCE),--once,)
 
+# Benchmarks B0-B5 on a dedicated local control plane (BENCHMARKS.md); FULL=1 adds the 10,000-object runs.
+bench: build
+	SMI_CONTROLPLANE_BIN="$(CONTROLPLANE_BIN)" node dist/bench/run.js $(if $(FULL),--full,)
+
 clean:
 	rm -rf dist bench/results

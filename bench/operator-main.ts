@@ -1,0 +1,52 @@
+// The operator as a child process for benchmarks and fault tests (RSS and CPU
+// of its own process; kill -9). Calls the exported startOperator(); prints one
+// JSON line `{"ready":true,"port":N,"pid":P}` on stdout once caches are synced,
+// then runs until SIGTERM (graceful stop) or SIGKILL.
+//   node dist/bench/operator-main.js --kubeconfig F --namespace NS [--leader-elect]
+//     [--lease-seconds S] [--identity ID] [--concurrency C] [--log-level L]
+
+import { parseArgs } from 'node:util';
+import { loadKubeConfig } from '../operator/kube/client.js';
+import { createLogger, silentLogger } from '../operator/log.js';
+import { startOperator } from '../operator/manager.js';
+
+const { values: a } = parseArgs({
+  options: {
+    kubeconfig: { type: 'string' },
+    namespace: { type: 'string' },
+    'watch-namespace': { type: 'string' },
+    'leader-elect': { type: 'boolean', default: false },
+    'lease-seconds': { type: 'string', default: '15' },
+    'lease-retry-ms': { type: 'string', default: '2000' },
+    identity: { type: 'string' },
+    concurrency: { type: 'string', default: '8' },
+    'log-level': { type: 'string', default: 'silent' },
+  },
+});
+if (!a.kubeconfig || !a.namespace) {
+  process.stderr.write('usage: operator-main --kubeconfig FILE --namespace NS [...]\n');
+  process.exit(2);
+}
+
+const level = a['log-level']!;
+const op = await startOperator({
+  kubeConfig: loadKubeConfig(a.kubeconfig),
+  namespace: a.namespace,
+  watchNamespace: a['watch-namespace'] ?? a.namespace,
+  leaderElect: a['leader-elect'],
+  leaseDurationSeconds: Number(a['lease-seconds']),
+  leaseRetryMs: Number(a['lease-retry-ms']),
+  ...(a.identity ? { identity: a.identity } : {}),
+  concurrency: Number(a.concurrency),
+  healthPort: 0,
+  defaultMetrics: true,
+  logger: level === 'silent' ? silentLogger() : createLogger(level, { component: 'smi-operator' }),
+});
+process.stdout.write(`${JSON.stringify({ ready: true, port: op.healthPort, pid: process.pid, identity: op.identity })}\n`);
+
+let stopping = false;
+process.on('SIGTERM', () => {
+  if (stopping) return;
+  stopping = true;
+  void op.stop().then(() => process.exit(0));
+});

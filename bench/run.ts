@@ -1,0 +1,84 @@
+// `make bench`: starts a dedicated control plane (kube-apiserver + etcd, no
+// controller manager) and runs B0-B5 against it; prints a table and writes the
+// JSON to bench/results/. Default sizes fit a 2-core machine in minutes;
+// --full adds the 10,000-object runs (B0, B2/B4, B5).
+//   node dist/bench/run.js [--full] [--only B0,B2,...] [--changes 200]
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startCluster } from '../test/support/cluster.js';
+import { REPO_ROOT } from '../test/unit/schemas/paths.js';
+import { b0, type B0Result } from './b0.js';
+import { b1, type B1Result } from './b1.js';
+import { b2, type B2Result } from './b2.js';
+import { b3, type B3Result } from './b3.js';
+import { b5, type FanoutPoint } from './b5.js';
+import { BenchKube } from './lib/kube.js';
+import { table } from './lib/table.js';
+
+const { values: a } = parseArgs({
+  options: {
+    full: { type: 'boolean', default: false },
+    only: { type: 'string', default: 'B0,B1,B2,B3,B4,B5' },
+    changes: { type: 'string', default: '200' },
+    n: { type: 'string', default: '1000' },
+  },
+});
+const only = new Set(a.only!.split(',').map((s) => s.trim().toUpperCase()));
+const log = (s: string): void => void process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${s}\n`);
+
+interface Results {
+  startedAt: string;
+  machine: { cpus: number; model: string; memGiB: number; loadavgAtStart: number[] };
+  full: boolean;
+  b0?: B0Result;
+  worlds: Array<{ n: number; b2?: B2Result; b3?: B3Result; b1?: B1Result; b5?: FanoutPoint[] }>;
+  seconds?: number;
+}
+
+const res: Results = {
+  startedAt: new Date().toISOString(),
+  machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '', memGiB: Math.round(totalmem() / 2 ** 30), loadavgAtStart: loadavg() },
+  full: a.full!,
+  worlds: [],
+};
+const t0 = Date.now();
+const cluster = await startCluster({ controllerManager: false });
+log(`control plane up at ${cluster.server}`);
+try {
+  const k = new BenchKube(cluster.kubeConfig);
+  let best = 4;
+  if (only.has('B0')) {
+    res.b0 = await b0(k, a.full ? [100, 1000, 10_000] : [100, 1000], 500, [1, 4, 16, 64], log);
+    best = res.b0.bestConcurrency;
+  }
+  const sizes = [Number(a.n), ...(a.full ? [10_000] : [])];
+  for (const n of sizes) {
+    const big = n >= 10_000;
+    if (!['B1', 'B2', 'B3', 'B4', 'B5'].some((b) => only.has(b))) break;
+    const { result, world } = await b2(k, cluster, n, best, log);
+    const entry: Results['worlds'][number] = { n, b2: result };
+    res.worlds.push(entry);
+    try {
+      if (only.has('B3') && !big) entry.b3 = await b3(world, log);
+      if (only.has('B1') && !big) entry.b1 = await b1(world, Number(a.changes), 1000, 20, log);
+      if (only.has('B5')) entry.b5 = await b5(world, [1, 10, 100], log);
+    } finally {
+      await world.stop();
+    }
+  }
+} finally {
+  await cluster.stop();
+}
+res.seconds = (Date.now() - t0) / 1000;
+
+const dir = join(REPO_ROOT, 'bench', 'results');
+mkdirSync(dir, { recursive: true });
+const json = JSON.stringify(res, null, 2);
+const file = join(dir, `bench-${res.startedAt.replace(/[:.]/g, '-')}.json`);
+writeFileSync(file, json);
+writeFileSync(join(dir, 'latest.json'), json);
+process.stdout.write(table(res));
+process.stdout.write(`\nJSON: ${file} (also bench/results/latest.json); ${res.seconds.toFixed(0)} s in all\n`);
