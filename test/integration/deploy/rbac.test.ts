@@ -15,7 +15,8 @@ import { runConfigLevel } from '../../../operator/conformance/runner.js';
 import { bootstrapCertificates } from '../../../operator/release/cert-bootstrap.js';
 import { APISERVICE, NAMESPACE, SERVICE_ACCOUNT, SERVING_SECRET, VALIDATING_WEBHOOK } from '../../../operator/release/names.js';
 import type { KubeObject } from '../../../schemas/hub.js';
-import { sharedCluster } from '../../support/cluster.js';
+import { createTestNamespace, sharedCluster } from '../../support/cluster.js';
+import { generateWebhookCertificates, startWebhookServer } from '../../../operator/webhooks/index.js';
 import { kubeRequest } from '../../support/kube-request.js';
 import { kubectl, kustomize, toYaml } from './manifests.js';
 
@@ -256,6 +257,65 @@ describe('deploy: RBAC is least privilege (recorded against the real API server)
       expect(rec.calls.filter(rbacDenied).map((c) => `${c.method} ${c.path}`)).to.deep.equal([]);
       expect(ungranted(bootstrapRules, attrs)).to.deep.equal([]);
       expect(unjustified(bootstrapRules, attrs)).to.deep.equal([]);
+    });
+
+    it('the API server trusts the webhook server through the injected CA (and refuses another CA)', async () => {
+      const secret = JSON.parse((await kubeRequest(admin(), { method: 'GET', path: `/api/v1/namespaces/${NAMESPACE}/secrets/${SERVING_SECRET}` })).text) as { data: Record<string, string> };
+      const pem = (k: string) => Buffer.from(secret.data[k]!, 'base64').toString('utf8');
+      const seen: string[] = [];
+      const ours = await startWebhookServer({ port: 0, host: '127.0.0.1', cert: pem('tls.crt'), key: pem('tls.key'), onRequest: (i) => seen.push(i.path) });
+      const stranger = generateWebhookCertificates({ dnsNames: ['localhost'] });
+      const other = await startWebhookServer({ port: 0, host: '127.0.0.1', cert: stranger.cert, key: stranger.key });
+      const ns = await createTestNamespace(sharedCluster(), 'cert-trust');
+      const marker = `m${Date.now()}`;
+      const vwcPath = `/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/${VALIDATING_WEBHOOK}`;
+      // Route UDPRoute creates carrying our marker label to a server; failurePolicy Fail makes TLS errors visible.
+      const pointAt = async (port: number) => {
+        const r = await kubeRequest(admin(), {
+          method: 'PATCH',
+          path: vwcPath,
+          contentType: 'application/json-patch+json',
+          body: [
+            { op: 'replace', path: '/webhooks/0/clientConfig/url', value: `https://127.0.0.1:${port}/validate` },
+            { op: 'replace', path: '/webhooks/0/failurePolicy', value: 'Fail' },
+            { op: 'replace', path: '/webhooks/0/rules', value: [{ apiGroups: ['specs.smi-spec.io'], apiVersions: ['*'], resources: ['udproutes'], operations: ['CREATE'] }] },
+            { op: 'add', path: '/webhooks/0/objectSelector', value: { matchLabels: { 'smi-cert-test': marker } } },
+          ],
+        });
+        expect(r.status, r.text).to.equal(200);
+      };
+      // The API server picks up webhook configuration changes asynchronously: retry, bounded.
+      const eventually = async (what: string, attempt: (i: number) => Promise<boolean>) => {
+        const deadline = Date.now() + 15_000;
+        for (let i = 0; ; i++) {
+          if (await attempt(i)) return;
+          if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+          await new Promise((res) => setTimeout(res, 300));
+        }
+      };
+      const create = (name: string, ports: unknown) =>
+        kubeRequest(admin(), { method: 'POST', path: `/apis/specs.smi-spec.io/v1alpha4/namespaces/${ns}/udproutes`, body: { apiVersion: 'specs.smi-spec.io/v1alpha4', kind: 'UDPRoute', metadata: { name, labels: { 'smi-cert-test': marker } }, spec: { matches: { ports } } } });
+      try {
+        await pointAt(ours.port);
+        await eventually('the API server calls our webhook over TLS', async (i) => {
+          const ok = await create(`dns-${i}`, [53]);
+          expect(ok.status, ok.text).to.equal(201);
+          return seen.includes('/validate');
+        });
+        const invalid = await create('bad', [70000]);
+        expect(invalid.status, invalid.text).to.be.oneOf([400, 422]);
+        await pointAt(other.port);
+        let refused = { status: 0, text: '' };
+        await eventually('a server with another CA is refused', async (i) => {
+          refused = await create(`other-${i}`, [53]);
+          return refused.status !== 201;
+        });
+        expect(refused.status).to.equal(500);
+        expect(refused.text).to.match(/x509|certificate/);
+      } finally {
+        await ours.close();
+        await other.close();
+      }
     });
   });
 });
