@@ -36,7 +36,7 @@ export const INJECTION: Record<MeshName, { nsLabels?: Record<string, string>; po
   consul: { podAnnotations: { 'consul.hashicorp.com/connect-inject': 'true', 'consul.hashicorp.com/transparent-proxy': 'true' } },
 };
 
-function inject(o: KubeObject, mesh: MeshName): KubeObject {
+export function inject(o: KubeObject, mesh: MeshName): KubeObject {
   const ann = INJECTION[mesh].podAnnotations;
   if (o.kind !== 'Deployment' || !ann) return o;
   const c = structuredClone(o) as KubeObject & { spec: { template: { metadata: { annotations?: Record<string, string> } } } };
@@ -49,7 +49,7 @@ async function kubectl(o: TrafficRunOptions, args: string[]): Promise<string> {
   return stdout;
 }
 
-function curlArgs(url: string, req?: { method: string; headers?: Record<string, string> }): string {
+export function curlArgs(url: string, req?: { method: string; headers?: Record<string, string> }): string {
   const h = Object.entries(req?.headers ?? {}).map(([k, v]) => `-H '${k}: ${v}'`).join(' ');
   return `curl -s -m 5 -o /tmp/body -w '%{http_code}' ${req ? `-X ${req.method}` : ''} ${h} '${url}'`;
 }
@@ -63,10 +63,13 @@ async function probeAccess(o: TrafficRunOptions, a: AccessAssertion, ns: NsMap):
   } catch (e) {
     return { ok: false, detail: `kubectl exec failed: ${(e as Error).message.split('\n')[0]}` };
   }
-  // HTTP: 2xx is allowed. TCP: any HTTP answer means the connection got through.
+  return judgeAccess(code, a);
+}
+
+/** HTTP: 2xx is allowed. TCP: any HTTP answer means the connection got through. `default`: kind/'s meshes allow. */
+export function judgeAccess(code: string, a: Pick<AccessAssertion, 'request' | 'expect'>): { ok: boolean; detail: string } {
   const allowed = a.request ? /^2\d\d$/.test(code) : code !== '000' && code !== '';
-  // Nothing governs the destination: the meshes installed by kind/ allow by default.
-  const want = a.expect === 'deny' ? false : true;
+  const want = a.expect !== 'deny';
   return { ok: allowed === want, detail: `HTTP ${code || '000'} (${allowed ? 'allowed' : 'denied'})${allowed === want ? '' : `; expected ${a.expect}`}` };
 }
 
@@ -83,17 +86,23 @@ async function probeSplit(o: TrafficRunOptions, a: SplitAssertion, ns: NsMap): P
   }
   const counts: Record<string, number> = {};
   for (const line of out.split('\n').map((l) => l.trim()).filter(Boolean)) counts[line] = (counts[line] ?? 0) + 1;
+  return judgeSplit(counts, a.expect, n);
+}
+
+/**
+ * Observed answers (echo text = serving ServiceAccount) against expected shares. An unsplit root Service must
+ * spread over all its endpoints (both backends answer); a split must give each backend its share within 15
+ * points, and 0 % / 100 % exactly.
+ */
+export function judgeSplit(counts: Record<string, number>, expect: Record<string, number>, n: number, backends: readonly string[] = ['service-b', 'service-c']): { ok: boolean; detail: string } {
   const seen = Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ') || 'no answers';
-  const backends = Object.keys(a.expect);
+  const names = Object.keys(expect);
   let ok: boolean;
-  if (backends.length === 1 && !['service-b', 'service-c'].includes(backends[0]!)) {
-    // Unsplit root Service: its endpoints (b and c pods) all serve.
-    ok = (counts['service-b'] ?? 0) > 0 && (counts['service-c'] ?? 0) > 0;
-  } else {
-    // Shares within 15 points; 0 % and 100 % are exact.
-    ok = backends.every((b) => {
+  if (names.length === 1 && !backends.includes(names[0]!)) ok = backends.every((b) => (counts[b] ?? 0) > 0);
+  else {
+    ok = names.every((b) => {
       const pct = ((counts[b] ?? 0) * 100) / n;
-      const want = a.expect[b]!;
+      const want = expect[b]!;
       return want === 0 || want === 100 ? pct === want : Math.abs(pct - want) <= 15;
     });
   }
