@@ -54,6 +54,10 @@ describe('deploy: kustomize config/default', function () {
     const r = kubectl(sharedCluster().kubeconfigPath, ['apply', '-k', join(repoRoot(), 'config/default'), '--server-side', '--force-conflicts', '--field-manager=smi-deploy-test', '--dry-run=server']);
     expect(r.code, r.out).to.equal(0);
     expect(r.out.match(/serverside-applied \(server dry run\)/g)).to.have.lengthOf(objs.length);
+    // The plain (client-side apply) form a user types is accepted too.
+    const plain = kubectl(sharedCluster().kubeconfigPath, ['apply', '-k', join(repoRoot(), 'config/default'), '--dry-run=server']);
+    expect(plain.code, plain.out).to.equal(0);
+    expect(plain.out.match(/\(server dry run\)/g)).to.have.lengthOf(objs.length);
     // The same path rejects a broken object, so the check above can fail.
     const broken = structuredClone(find(objs, 'Deployment', 'smi-operator')) as KubeObject & { spec: Record<string, unknown> };
     broken.spec.replicass = 2;
