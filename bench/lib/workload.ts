@@ -53,7 +53,8 @@ const service = (ns: string, name: string, selector: Record<string, string>): Ku
   apiVersion: 'v1',
   kind: 'Service',
   metadata: { name, namespace: ns },
-  spec: { selector, ports: [{ name: 'http', port: 80, targetPort: 8080, appProtocol: 'http' }] },
+  // Headless: the test control plane's Service IP range holds a few hundred addresses, and no adapter reads the IP.
+  spec: { clusterIP: 'None', selector, ports: [{ name: 'http', port: 80, targetPort: 8080, appProtocol: 'http' }] },
 });
 
 const deployment = (ns: string, name: string, sa: string, labels: Record<string, string>): KubeObject => ({
