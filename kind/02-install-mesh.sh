@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Step 2: install a mesh with its own tooling.
 #   kind/02-install-mesh.sh istio|linkerd|consul
-# istio: istioctl (minimal profile). linkerd: Gateway API CRDs, then the linkerd
-# CLI (crds, control plane, check). consul: the hashicorp/consul Helm chart
-# (kind/consul-values.yaml).
+# istio: istioctl (minimal profile) + Istio's Prometheus addon. linkerd: Gateway
+# API CRDs, then the linkerd CLI (crds, control plane, viz for Prometheus, check).
+# consul: the hashicorp/consul Helm chart (kind/consul-values.yaml, with Prometheus).
+# Prometheus is for TrafficMetrics (the metrics-split conformance scenario).
 # shellcheck source=kind/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 MESH="$(mesh_arg "${1:-}")"
 require_cluster
 GATEWAY_API_VERSION="${GATEWAY_API_VERSION:-v1.2.1}"
+ISTIO_ADDONS_RELEASE="${ISTIO_ADDONS_RELEASE:-1.24}"
 
 case "${MESH}" in
   istio)
@@ -17,6 +19,9 @@ case "${MESH}" in
     log "installing Istio (profile minimal)"
     istioctl install --context "$(context)" --set profile=minimal -y
     kube -n istio-system rollout status deployment/istiod --timeout=300s
+    log "installing Istio's Prometheus addon (release-${ISTIO_ADDONS_RELEASE})"
+    kube apply -f "https://raw.githubusercontent.com/istio/istio/release-${ISTIO_ADDONS_RELEASE}/samples/addons/prometheus.yaml"
+    kube -n istio-system rollout status deployment/prometheus --timeout=300s
     ;;
   linkerd)
     need linkerd "https://linkerd.io/2/getting-started/#step-1-install-the-cli"
@@ -26,6 +31,9 @@ case "${MESH}" in
     linkerd --context "$(context)" install --crds | kube apply --server-side -f -
     linkerd --context "$(context)" install | kube apply --server-side -f -
     linkerd --context "$(context)" check --wait 300s
+    log "installing Linkerd viz (Prometheus)"
+    linkerd --context "$(context)" viz install | kube apply --server-side -f -
+    linkerd --context "$(context)" viz check --wait 300s
     ;;
   consul)
     need helm "https://helm.sh/docs/intro/install/"

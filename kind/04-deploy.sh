@@ -31,3 +31,13 @@ esac
 log "selecting mesh ${MESH}"
 kube -n "${NS}" patch configmap smi-operator-config --type merge -p "{\"data\":{\"mesh\":\"${MESH}\"}}"
 kube -n "${NS}" rollout status deployment/smi-operator --timeout=300s
+
+# The metrics API reads the Prometheus that kind/02-install-mesh.sh installed with the mesh.
+case "${MESH}" in
+  istio) PROMETHEUS=http://prometheus.istio-system.svc:9090 ;;
+  linkerd) PROMETHEUS=http://prometheus.linkerd-viz.svc:9090 ;;
+  consul) PROMETHEUS=http://prometheus-server.consul.svc:80 ;;
+esac
+log "metrics API: Prometheus at ${PROMETHEUS}"
+kube -n "${NS}" set env deployment/smi-metrics "SMI_PROMETHEUS_URL=${PROMETHEUS}"
+kube -n "${NS}" rollout status deployment/smi-metrics --timeout=300s

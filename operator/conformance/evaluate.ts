@@ -53,7 +53,7 @@ export function observe(mesh: MeshName, world: World, a: Assertion, ns: NsMap): 
     const ok = sameShares(got, a.expect);
     return { ok, detail: `${fmtShares(got)}${ok ? '' : `; expected ${fmtShares(a.expect)}`}` };
   }
-  return { ok: false, detail: 'status assertions are observed through the API' };
+  return { ok: false, detail: `${a.kind} assertions are observed through the API` };
 }
 
 /** What an observation means given the scenario's declared limits for this mesh. */

@@ -15,7 +15,7 @@ import type { World } from './interpret/index.js';
 import { SuiteKube, hubVersion } from './kube.js';
 import { SCENARIOS } from './scenarios/index.js';
 import { serveConversion, type ServedConversion } from './conversion.js';
-import type { Assertion, AssertionResult, NsMap, Scenario, Step } from './types.js';
+import { levelsOf, type Assertion, type AssertionResult, type NsMap, type Scenario, type Step } from './types.js';
 
 export interface ConfigRunOptions {
   kubeConfig: KubeConfig;
@@ -100,7 +100,7 @@ async function runStep(kube: SuiteKube, o: Required<Pick<ConfigRunOptions, 'mesh
   const evaluate = async (): Promise<Array<{ a: Assertion; ok: boolean; detail: string }>> => {
     const world: World = { natives: await readNatives(kube, o.mesh, namespaces), ...model, trustDomain: o.trustDomain ?? 'cluster.local', clusterDomain: o.clusterDomain ?? 'cluster.local' };
     const out = [];
-    for (const a of step.assertions) {
+    for (const a of step.assertions.filter((x) => levelsOf(x).includes('config'))) {
       if (a.kind === 'status') {
         const reason = await statusReason(kube, a, ns);
         out.push({ a, ok: reason === a.expectReason, detail: `Accepted reason ${reason}${reason === a.expectReason ? '' : `; expected ${a.expectReason}`}` });
@@ -137,7 +137,7 @@ async function runScenario(kube: SuiteKube, o: Required<Pick<ConfigRunOptions, '
       try {
         results.push(...(await runStep(kube, o, s, step, ns, [...real.values()], app, op)));
       } catch (e) {
-        for (const a of step.assertions) results.push({ scenario: s.id, spec: s.spec, versions: s.versions, step: step.title, assertion: a.name, outcome: 'failed', detail: (e as Error).message, durationMs: 0 });
+        for (const a of step.assertions.filter((x) => levelsOf(x).includes('config'))) results.push({ scenario: s.id, spec: s.spec, versions: s.versions, step: step.title, assertion: a.name, outcome: 'failed', detail: (e as Error).message, durationMs: 0 });
       }
     }
   } finally {

@@ -13,7 +13,7 @@ import { outcomeOf } from './evaluate.js';
 import { SuiteKube } from './kube.js';
 import { converged, statusReason, until } from './runner.js';
 import { SCENARIOS } from './scenarios/index.js';
-import type { AccessAssertion, Assertion, AssertionResult, NsMap, Scenario, SplitAssertion } from './types.js';
+import type { AccessAssertion, Assertion, AssertionResult, MetricsAssertion, NsMap, Scenario, SplitAssertion } from './types.js';
 
 const run = promisify(execFile);
 
@@ -109,9 +109,31 @@ export function judgeSplit(counts: Record<string, number>, expect: Record<string
   return { ok, detail: `${seen} of ${n}` };
 }
 
+/** A Kubernetes quantity as TrafficMetrics report counts (`25`, `2500m`, `1k`). */
+export function quantity(v: string | undefined): number {
+  const m = /^(-?\d+(?:\.\d+)?)(m|k|M|G)?$/.exec(v ?? '');
+  if (!m) return Number.NaN;
+  const scale = { m: 1e-3, k: 1e3, M: 1e6, G: 1e9 }[m[2] as 'm' | 'k' | 'M' | 'G'] ?? 1;
+  return Number(m[1]) * scale;
+}
+
+async function probeMetrics(o: TrafficRunOptions, a: MetricsAssertion, ns: NsMap): Promise<{ ok: boolean; detail: string }> {
+  const r = a.resource;
+  const path = r.plural === 'namespaces' ? `/apis/metrics.smi-spec.io/v1alpha1/namespaces/${ns(r.name)}` : `/apis/metrics.smi-spec.io/v1alpha1/namespaces/${ns(r.ns ?? 'app')}/${r.plural}/${r.name}`;
+  let body: { metrics?: Array<{ name: string; value: string }> };
+  try {
+    body = JSON.parse(await kubectl(o, ['get', '--raw', `${path}?window=${a.window}`])) as typeof body;
+  } catch (e) {
+    return { ok: false, detail: `TrafficMetrics not served: ${(e as Error).message.split('\n')[0]}` };
+  }
+  const success = quantity(body.metrics?.find((m) => m.name === 'success_count')?.value);
+  return { ok: success >= a.minSuccess, detail: `success_count ${Number.isNaN(success) ? 'absent' : success}` };
+}
+
 async function observe(o: TrafficRunOptions, kube: SuiteKube, a: Assertion, ns: NsMap): Promise<{ ok: boolean; detail: string }> {
   if (a.kind === 'access') return probeAccess(o, a, ns);
   if (a.kind === 'split') return probeSplit(o, a, ns);
+  if (a.kind === 'metrics') return probeMetrics(o, a, ns);
   const reason = await statusReason(kube, a, ns);
   return { ok: reason === a.expectReason, detail: `Accepted reason ${reason}` };
 }

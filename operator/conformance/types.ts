@@ -5,7 +5,7 @@
 import type { MeshName } from '../../adapters/types.js';
 import type { KubeObject } from '../../schemas/hub.js';
 
-export type SpecName = 'traffic-access' | 'traffic-specs' | 'traffic-split';
+export type SpecName = 'traffic-access' | 'traffic-specs' | 'traffic-split' | 'traffic-metrics';
 
 /** Logical namespace names in a scenario (`app`, `other`) → real names in a run. */
 export type NsMap = (logical: string) => string;
@@ -58,7 +58,23 @@ export interface StatusAssertion {
   expectReason: string;
 }
 
-export type Assertion = AccessAssertion | SplitAssertion | StatusAssertion;
+/**
+ * TrafficMetrics (metrics.smi-spec.io, served by the operator's metrics API) report the traffic the earlier steps
+ * sent: at least `minSuccess` successful requests to the resource. Needs real traffic and the mesh's Prometheus, so
+ * it is asserted at the traffic level only.
+ */
+export interface MetricsAssertion {
+  kind: 'metrics';
+  name: string;
+  resource: { plural: 'deployments' | 'pods' | 'namespaces'; name: string; ns?: string };
+  window: string;
+  minSuccess: number;
+}
+
+export type Assertion = AccessAssertion | SplitAssertion | StatusAssertion | MetricsAssertion;
+
+/** The levels an assertion can be observed at. */
+export const levelsOf = (a: Assertion): Array<'config' | 'traffic'> => (a.kind === 'metrics' ? ['traffic'] : ['config', 'traffic']);
 
 export interface Step {
   title: string;

@@ -3,7 +3,8 @@
 
 import { expect } from 'chai';
 import { SCENARIOS } from '../../operator/conformance/scenarios/index.js';
-import { INJECTION, curlArgs, inject, judgeAccess, judgeSplit } from '../../operator/conformance/traffic.js';
+import { INJECTION, curlArgs, inject, judgeAccess, judgeSplit, quantity } from '../../operator/conformance/traffic.js';
+import { levelsOf } from '../../operator/conformance/types.js';
 import type { KubeObject } from '../../schemas/hub.js';
 
 describe('conformance traffic level: judgement', () => {
@@ -49,5 +50,13 @@ describe('conformance traffic level: judgement', () => {
         expect(inject(d, 'istio')).to.deep.equal(d);
       }
     }
+  });
+
+  it('metrics: quantities parse; TrafficMetrics assertions are observed at the traffic level only', () => {
+    expect([quantity('25'), quantity('2500m'), quantity('1k'), quantity('1.5')]).to.deep.equal([25, 2.5, 1000, 1.5]);
+    expect(Number.isNaN(quantity('NaN'))).to.equal(true);
+    const metrics = SCENARIOS.flatMap((s) => s.steps.flatMap((st) => st.assertions)).filter((a) => a.kind === 'metrics');
+    expect(metrics.length).to.be.greaterThan(0);
+    for (const a of metrics) expect(levelsOf(a)).to.deep.equal(['traffic']);
   });
 });

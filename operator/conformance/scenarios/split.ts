@@ -91,4 +91,22 @@ export const splitScenarios: Scenario[] = [
       consul: { assertions: ['TCP :9092 b 50% / c 50%'], reason: 'Consul splitters work only for http, http2 and grpc services' },
     },
   },
+  {
+    id: 'metrics-split',
+    spec: 'traffic-metrics',
+    versions: [SPLIT_V, 'metrics.smi-spec.io/v1alpha1'],
+    title: 'TrafficMetrics report the traffic a split sent to each backend',
+    origin: 'extension: learn-layer5 does not test TrafficMetrics; observed at the traffic level only (needs the mesh\'s Prometheus)',
+    app: (ns) => splitApp(ns),
+    steps: [
+      weights(50, 50),
+      {
+        title: 'TrafficMetrics for the backends',
+        assertions: [
+          { kind: 'metrics', name: 'service-b reports successful requests', resource: { plural: 'deployments', name: 'service-b' }, window: '5m', minSuccess: 1 },
+          { kind: 'metrics', name: 'service-c reports successful requests', resource: { plural: 'deployments', name: 'service-c' }, window: '5m', minSuccess: 1 },
+        ],
+      },
+    ],
+  },
 ];

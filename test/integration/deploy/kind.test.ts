@@ -44,7 +44,10 @@ function runBare(script: string, args: string[]): { code: number; err: string } 
 describe('deploy: kind/ scripts', function () {
   this.timeout(180_000);
 
-  before(() => ensureShellcheck());
+  before(() => {
+    ensureShellcheck();
+    kubectl(sharedCluster().kubeconfigPath, ['create', 'namespace', 'smi-system']);
+  });
 
   it('has one script per step, each executable, bash strict mode through lib.sh', () => {
     expect(scripts).to.include.members(['01-create-cluster.sh', '02-install-mesh.sh', '03-load-image.sh', '04-deploy.sh', '05-conformance.sh', 'all.sh']);
@@ -93,14 +96,16 @@ describe('deploy: kind/ scripts', function () {
     const text = scripts.map(read).join('\n');
     const local = [...text.matchAll(/apply [^\n]*-([kf]) "\$\{ROOT\}\/([^"]+)"/g)].map((m) => ({ flag: m[1]!, path: m[2]! }));
     expect(local).to.deep.equal([{ flag: 'k', path: 'config/default' }]);
-    kubectl(kc, ['create', 'namespace', 'smi-system']);
     for (const { flag, path } of local) {
       const r = kubectl(kc, ['apply', '--server-side', '--force-conflicts', '--field-manager=smi-kind-test', '--dry-run=server', `-${flag}`, join(root, path)]);
       expect(r.code, r.out).to.equal(0);
     }
-    // The remote manifests are the meshes' own releases (fetched at run time): only Gateway API, by URL.
-    const remote = [...text.matchAll(/-f "(https:[^"]+)"/g)].map((m) => m[1]);
-    expect(remote).to.deep.equal(['https://github.com/kubernetes-sigs/gateway-api/releases/download/${GATEWAY_API_VERSION}/standard-install.yaml']);
+    // The remote manifests are the projects' own releases (fetched at run time), by URL.
+    const remote = [...text.matchAll(/-f "(https:[^"]+)"/g)].map((m) => m[1]).sort();
+    expect(remote).to.deep.equal([
+      'https://github.com/kubernetes-sigs/gateway-api/releases/download/${GATEWAY_API_VERSION}/standard-install.yaml',
+      'https://raw.githubusercontent.com/istio/istio/release-${ISTIO_ADDONS_RELEASE}/samples/addons/prometheus.yaml',
+    ]);
   });
 
   it('the mesh selection patch is accepted for every mesh, and the operator would load it', () => {
@@ -116,6 +121,23 @@ describe('deploy: kind/ scripts', function () {
       const data = (JSON.parse(r.out) as { data: Record<string, string> }).data;
       const parsed = parseMeshConfig(data);
       expect(parsed.ok && parsed.config.mesh, mesh).to.equal(mesh);
+    }
+    // The metrics API's Prometheus URL is set per mesh (a dry run of the same command).
+    const urls = [...read('04-deploy.sh').matchAll(/^\s+(istio|linkerd|consul)\) PROMETHEUS=(\S+) ;;$/gm)].map((m) => [m[1], m[2]]);
+    expect(urls.map((u) => u[0]).sort()).to.deep.equal([...MESH_NAMES].sort());
+    // A copy whose URL differs from every mesh's, so each `set env` really changes it (unchanged objects print nothing).
+    const copy = readFileSync(join(root, 'config/metrics/service.yaml'), 'utf8').replace(/(name: SMI_PROMETHEUS_URL\s+value: )\S+/, '$1http://placeholder.invalid:9090');
+    expect(copy).to.contain('placeholder.invalid');
+    const dep = kubectl(kc, ['apply', '--server-side', '--force-conflicts', '--field-manager=smi-kind-test', '-f', '-'], copy);
+    expect(dep.code, dep.out).to.equal(0);
+    try {
+      for (const [, url] of urls) {
+        const r = kubectl(kc, ['-n', 'smi-system', 'set', 'env', 'deployment/smi-metrics', `SMI_PROMETHEUS_URL=${url}`, '--dry-run=server', '-o', 'json']);
+        expect(r.code, r.out).to.equal(0);
+        expect(r.out).to.contain(url!);
+      }
+    } finally {
+      kubectl(kc, ['delete', '--wait=false', '-f', join(root, 'config/metrics/service.yaml')]);
     }
   });
 });
