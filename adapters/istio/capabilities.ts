@@ -1,28 +1,37 @@
-// What the Istio renderer can express, for docs/capabilities.md. Each entry is
-// 'exact', 'approximated: how' or 'unsupported: why'; the RenderNotes emitted at
-// runtime say the same per object. Tests pin the entries to the renderer's behaviour.
+// What the Istio renderer can express, feature by feature, for docs/capabilities.md:
+// every shared SMI feature (checked by the type), plus Istio-specific limits. The
+// RenderNotes emitted at runtime say the same per object.
 
-export type Capability = 'exact' | `approximated: ${string}` | `unsupported: ${string}`;
+import type { Capability, CapabilityTable } from '../common/capabilities.js';
 
-export const capabilities: Readonly<Record<string, Capability>> = {
+export const capabilities: CapabilityTable & Readonly<Record<string, Capability>> = {
+  // VirtualService weights are the model's percentages, which sum to 100.
   'TrafficSplit weights': 'exact',
-  'TrafficSplit on HTTP ports (incl. sniffed)': 'exact',
-  'TrafficSplit on TCP ports': 'exact',
-  'TrafficSplit on TLS ports (https-*, tls-*)': 'approximated: split only for connections whose SNI is the root FQDN (Istio routes TLS by SNI)',
-  'TrafficSplit on UDP/SCTP ports': 'unsupported: Istio does not proxy UDP or SCTP',
-  'TrafficSplit matches: pathRegex': 'exact',
-  'TrafficSplit matches: methods': 'exact',
-  'TrafficSplit matches: headers': 'exact',
-  'TrafficSplit matches on a root without HTTP ports': 'unsupported: only HTTP requests can match an HTTPRouteGroup',
-  'TrafficTarget sources (ServiceAccount)': 'exact',
-  'TrafficTarget default deny': 'exact',
-  'TrafficTarget TCPRoute ports': 'approximated: Service ports map to numeric targetPorts; a named targetPort cannot be resolved and that port is denied',
-  'TrafficTarget UDPRoute rules': 'unsupported: Istio does not proxy UDP, so UDP cannot be authorized by identity (the rule allows nothing)',
-  'TrafficTarget HTTP methods': 'exact',
-  'TrafficTarget HTTP pathRegex': 'approximated: literal, prefix, suffix and finite alternations are exact; any other regex is denied (narrower)',
-  'TrafficTarget HTTP headers': 'approximated: literal, prefix, suffix and finite alternations are exact (an "any value" regex does not match empty values); any other regex is denied (narrower)',
-  'TrafficTarget destination selection': 'approximated: pods are selected by the labels all pods of the ServiceAccount share; no policy when that would select other pods',
-  'TrafficTarget with mTLS disabled': 'unsupported: without mTLS there is no source principal, so everything is denied',
+  'TrafficSplit backends': 'exact',
+  'TrafficSplit matches (A/B)': 'exact',
+  'TrafficSplit matches on a root without HTTP ports': 'unsupported: only HTTP requests can match an HTTPRouteGroup; no VirtualService is emitted',
+  'TrafficSplit of TCP/UDP services':
+    'approximated: TCP ports are split exactly (tcp routes); TLS ports (https-*, tls-*) only for connections whose SNI is the root FQDN (Istio routes TLS by SNI); UDP and SCTP ports are not proxied by Istio and are not split',
+  'HTTPRouteGroup pathRegex':
+    'approximated: exact in TrafficSplit matches (VirtualService full-match regex); in TrafficTarget rules only literal, prefix, suffix and finite alternations are exact, any other regex allows nothing (narrower)',
+  'HTTPRouteGroup methods': 'exact',
+  'HTTPRouteGroup headers':
+    'approximated: exact in TrafficSplit matches (VirtualService full-match regex); in TrafficTarget rules only literal, prefix, suffix and finite alternations are exact (an "any value" regex does not match empty values), any other regex allows nothing (narrower)',
+  'TrafficTarget sources': 'exact',
+  'TrafficTarget destination':
+    'approximated: pods are selected by the labels all pods of the ServiceAccount share; no policy (reported) when none exist or they would also select other pods',
+  'TrafficTarget HTTP rules':
+    'approximated: one ALLOW rule per match, HTTP-only so raw TCP is never admitted; paths and header values follow HTTPRouteGroup pathRegex/headers above',
+  'TrafficTarget TCPRoute (all ports)': 'exact',
+  'TrafficTarget port restrictions':
+    'approximated: Service ports map to numeric targetPorts (Istio matches the workload port); a named targetPort cannot be resolved and that port is denied',
+  'TrafficTarget UDPRoute': 'unsupported: Istio does not proxy UDP, so UDP cannot be authorized by identity (the rule allows nothing)',
+  'accessMode enforce (default deny)': 'exact',
   'accessMode permissive': 'exact',
-  'mTLS mode (strict/permissive/disabled)': 'exact',
+  'mtlsMode strict': 'exact',
+  'mtlsMode permissive': 'exact',
+  'mtlsMode disabled': 'exact',
+  'TrafficTarget with mTLS permissive':
+    'approximated: plaintext clients carry no principal, so the ALLOW policy denies them (narrower)',
+  'TrafficTarget with mTLS disabled': 'unsupported: without mTLS there is no source principal, so everything is denied',
 };
