@@ -37,13 +37,13 @@ export function translateCondition(c: HttpCondition): Translated {
   const when: Condition[] = [];
   const narrowed: string[] = [];
   if (c.pathRegex !== undefined) {
-    const m = toSimpleMatches(c.pathRegex);
+    const m = toSimpleMatches(c.pathRegex, 'prefix');
     if (!m) return { ok: false, why: `pathRegex ${JSON.stringify(c.pathRegex)} has no AuthorizationPolicy form (paths support only exact, prefix and suffix matches)` };
     operation.paths = uniq(m.map(policyString));
   }
   if (c.methods && c.methods.length > 0) operation.methods = [...c.methods];
   for (const h of c.headers) {
-    const m = toSimpleMatches(h.regex);
+    const m = toSimpleMatches(h.regex, 'whole');
     if (!m) return { ok: false, why: `header ${h.name} regex ${JSON.stringify(h.regex)} has no AuthorizationPolicy form (header values support only exact, prefix and suffix matches)` };
     if (m.some((x) => x.kind === 'presence')) narrowed.push(`header ${h.name}: an empty value is not matched (Istio's "*" needs a non-empty value)`);
     when.push({ key: `request.headers[${h.name}]`, values: uniq(m.map(policyString)) });

@@ -1,7 +1,8 @@
-// RE2 pattern rewriting for Istio. SMI regexes have search semantics (the model
-// anchors pathRegex at the start with `^`; header regexes are unanchored), while
-// Envoy applies VirtualService `regex` matches as a FULL match. This module also
-// recognises the few regex shapes AuthorizationPolicy can express exactly
+// RE2 pattern rewriting for Istio. The model pins two semantics (adapters/common/model.ts):
+// pathRegex matches when it matches a PREFIX of the path (start-anchored, open end), and a
+// header regex must match the WHOLE value. Envoy applies VirtualService `regex` matches as
+// a full match, so header regexes pass unchanged and path regexes get an open end. This
+// module also recognises the few regex shapes AuthorizationPolicy can express exactly
 // (exact / prefix `x*` / suffix `*x` / presence `*`), and nothing else.
 
 /** Split a pattern at its top-level `|` (outside groups, classes and escapes). */
@@ -60,19 +61,22 @@ function endsWithDollar(re: string): boolean {
   return slashes % 2 === 0;
 }
 
+/** True when `re` ends inside an unterminated `\\Q` quote, which would swallow anything appended. */
+function quoteOpen(re: string): boolean {
+  return /(?:^|[^\\])(?:\\\\)*\\Q(?:(?!\\E)[\s\S])*$/.test(re);
+}
+
 /**
- * A pattern whose RE2 full match accepts exactly the strings in which `re` finds a
- * match (search semantics). Per top-level branch: `.*` is added on each side that
- * is not already pinned by `^` / `$`. `^` and `$` (no `m` flag) only match at the
- * ends of the text, so a `.*` in front of a `^` can only match the empty string.
- * Input values never contain `\n` (HTTP paths and header values cannot), so `.`
- * not matching newlines does not matter.
+ * A pattern whose RE2 full match accepts exactly the paths a prefix of which `re`
+ * matches (the model's pathRegex semantics): `(?:re).*`, written `re.*` when there is
+ * no top-level `|` and `re` stays as it is when it ends with `$` (`$` without the `m`
+ * flag only matches at the end of the text, so `.*` after it could only match "").
+ * Paths never contain `\n`, so `.` not matching newlines does not matter.
  */
-export function searchToFullMatch(re: string): string {
-  // With a top-level `|`, a leading flag group such as `(?i)` would reach every
-  // branch; wrapping the whole pattern keeps that (and `^` still pins branches).
-  if (splitTopLevel(re).length > 1) return `.*(?:${re}).*`;
-  return `${re.startsWith('^') ? '' : '.*'}${re}${endsWithDollar(re) ? '' : '.*'}`;
+export function prefixToFullMatch(re: string): string {
+  const body = quoteOpen(re) ? `${re}\\E` : re;
+  if (splitTopLevel(re).length > 1) return `(?:${body}).*`;
+  return endsWithDollar(body) ? body : `${body}.*`;
 }
 
 /** One AuthorizationPolicy string match. */
@@ -146,35 +150,61 @@ function literals(re: string, i: number, inGroup: boolean): { set: string[]; end
 }
 
 /**
- * The AuthorizationPolicy matches accepting exactly the strings in which `re`
- * finds a match (search semantics), or undefined when no finite set of
- * exact/prefix/suffix/presence matches is equivalent. Values containing `*`, `{`
- * or `}` are refused: Istio would read them as wildcards or path templates.
- * `presence` (`*`) stands for "any value"; Istio's presence match also requires
- * the value to be non-empty, which callers must treat as a (safe) narrowing.
+ * BODY when `re` is `(?:BODY)` or `^(?:BODY)` as a whole, the form resolve() gives a
+ * pathRegex with a top-level `|` (adapters/common/http.ts anchorStart).
  */
-export function toSimpleMatches(re: string): SimpleMatch[] | undefined {
+function wholeGroup(re: string): string | undefined {
+  const open = re.startsWith('^') ? 1 : 0;
+  if (!re.startsWith('(?:', open)) return undefined;
+  let depth = 0;
+  for (let i = open; i < re.length; i++) {
+    const c = re[i];
+    if (c === '\\') i = skipEscape(re, i);
+    else if (c === '[') i = skipClass(re, i);
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i === re.length - 1 ? re.slice(open + 3, i) : undefined;
+  }
+  return undefined;
+}
+
+/** How a regex is applied: to a prefix of the value (pathRegex) or to the whole value (headers). */
+export type RegexSemantics = 'prefix' | 'whole';
+
+/**
+ * The AuthorizationPolicy matches accepting exactly the values `re` matches under
+ * `semantics`, or undefined when no finite set of exact/prefix/suffix/presence
+ * matches is equivalent. Under both semantics every top-level branch is pinned to
+ * the start of the value (a leading `^` changes nothing) unless it opens with `.*`;
+ * its end is pinned by `$`, and under `whole` also by the end of the branch, while
+ * under `prefix` it is open unless `$` closes it. Values containing `*`, `{` or `}`
+ * are refused: Istio would read them as wildcards or path templates. `presence`
+ * (`*`) stands for "any value"; Istio's presence match also requires the value to be
+ * non-empty, which callers must treat as a (safe) narrowing.
+ */
+export function toSimpleMatches(re: string, semantics: RegexSemantics): SimpleMatch[] | undefined {
+  // Its branches are pinned at the start either way, and the group ends where the pattern does.
+  const inner = wholeGroup(re);
+  if (inner !== undefined) return toSimpleMatches(inner, semantics);
   const out: SimpleMatch[] = [];
   for (const branch of splitTopLevel(re)) {
-    let i = 0;
-    const anchoredStart = branch.startsWith('^');
-    if (anchoredStart) i = 1;
-    else if (branch.startsWith('.*')) i = 2; // same as no anchor
+    let i = branch.startsWith('^') ? 1 : 0;
+    const openStart = branch.startsWith('.*', i);
+    if (openStart) i += 2;
     const lit = literals(branch, i, false);
     if (!lit) return undefined;
     const rest = branch.slice(lit.end);
-    let closedEnd: boolean;
-    if (rest === '$') closedEnd = true;
-    else if (rest === '' || rest === '.*' || rest === '.*$') closedEnd = false;
+    let openEnd: boolean;
+    if (rest === '$') openEnd = false;
+    else if (rest === '') openEnd = semantics === 'prefix';
+    else if (rest === '.*' || rest === '.*$') openEnd = true;
     else return undefined;
     for (const value of lit.set) {
       if (/[*{}]/.test(value)) return undefined;
       if (value === '') {
-        if (anchoredStart && closedEnd) return undefined; // only the empty string
+        if (!openStart && !openEnd) return undefined; // only the empty string
         out.push({ kind: 'presence', value });
-      }
-      else if (anchoredStart) out.push({ kind: closedEnd ? 'exact' : 'prefix', value });
-      else if (closedEnd) out.push({ kind: 'suffix', value });
+      } else if (!openStart) out.push({ kind: openEnd ? 'prefix' : 'exact', value });
+      else if (!openEnd) out.push({ kind: 'suffix', value });
       else return undefined; // "contains" has no AuthorizationPolicy form
     }
   }

@@ -57,7 +57,8 @@ describe('istio AuthorizationPolicy', () => {
   });
 
   it('when every condition is dropped the policy allows nothing, never more', () => {
-    const d = destination('api', [rule(tt, [['shop', 'web']], { http: [cond('g/ua', { headers: [{ name: 'user-agent', regex: 'Android' }] })] })]);
+    // "contains" has no AuthorizationPolicy form.
+    const d = destination('api', [rule(tt, [['shop', 'web']], { http: [cond('g/ua', { headers: [{ name: 'user-agent', regex: '.*Android.*' }] })] })]);
     expect(spec(d)).to.not.have.property('rules');
   });
 
@@ -90,12 +91,21 @@ describe('istio AuthorizationPolicy: helpers', () => {
     expect(workloadPorts([80, 81, 7000], svcs)).to.deep.equal({ ports: [81, 7000, 8080, 9080], unresolved: [] });
   });
   it('translateCondition: suffix paths, header alternatives, presence reported as narrowed', () => {
-    const t = translateCondition(cond('g/m', { pathRegex: '\\.json$', headers: [{ name: 'x-env', regex: '^(dev|qa)$' }, { name: 'x-any', regex: '.*' }] }));
+    const t = translateCondition(cond('g/m', { pathRegex: '^.*\\.json$', headers: [{ name: 'x-env', regex: '^(dev|qa)$' }, { name: 'x-any', regex: '.*' }] }));
     expect(t).to.deep.equal({
       ok: true,
       operation: { paths: ['*.json'] },
       when: [{ key: 'request.headers[x-env]', values: ['dev', 'qa'] }, { key: 'request.headers[x-any]', values: ['*'] }],
       narrowed: ['header x-any: an empty value is not matched (Istio\'s "*" needs a non-empty value)'],
+    });
+  });
+  it('translateCondition: header regexes match the whole value, paths a prefix of the path', () => {
+    const t = translateCondition(cond('g/m', { pathRegex: '^/a|/b$', headers: [{ name: 'user-agent', regex: 'Android' }, { name: 'x-env', regex: '^qa' }] }));
+    expect(t).to.deep.equal({
+      ok: true,
+      operation: { paths: ['/a*', '/b'] },
+      when: [{ key: 'request.headers[user-agent]', values: ['Android'] }, { key: 'request.headers[x-env]', values: ['qa'] }],
+      narrowed: [],
     });
   });
 });

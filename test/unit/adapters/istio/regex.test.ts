@@ -1,11 +1,15 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { RE2JS } from 're2js';
-import { policyString, searchToFullMatch, splitTopLevel, toSimpleMatches, type SimpleMatch } from '../../../../adapters/istio/regex.js';
+import { anchorStart } from '../../../../adapters/common/http.js';
+import { policyString, prefixToFullMatch, splitTopLevel, toSimpleMatches, type RegexSemantics, type SimpleMatch } from '../../../../adapters/istio/regex.js';
 
-// Ground truth: SMI regexes are searched (RE2 find); Envoy full-matches VirtualService regexes.
-const search = (re: string, s: string): boolean => RE2JS.compile(re).matcher(s).find();
+// Ground truth, as adapters/common/model.ts pins it and RE2 (re2js) implements it: a
+// pathRegex matches when it matches a prefix of the path (RE2 lookingAt); a header regex
+// must match the whole value (RE2 matches). Envoy full-matches VirtualService regexes.
+const prefix = (re: string, s: string): boolean => RE2JS.compile(re).matcher(s).lookingAt();
 const full = (re: string, s: string): boolean => RE2JS.compile(re).matcher(s).matches();
+const truth: Record<RegexSemantics, (re: string, s: string) => boolean> = { prefix, whole: full };
 
 /** Istio AuthorizationPolicy string matching: exact, `x*`, `*x`, and `*` = non-empty. */
 function policyMatches(m: SimpleMatch, s: string): boolean {
@@ -19,7 +23,9 @@ function policyMatches(m: SimpleMatch, s: string): boolean {
 // Small regexes over a tiny alphabet so random inputs hit the interesting cases.
 const atom = fc.constantFrom('a', 'b', '/', '.', '\\.', '[ab]', '(a|b)', '(?:/|a)', 'a*', 'b?', '.*', '(?i)a');
 const branch = fc.tuple(fc.boolean(), fc.array(atom, { maxLength: 4 }), fc.boolean()).map(([s, xs, e]) => `${s ? '^' : ''}${xs.join('')}${e ? '$' : ''}`);
-const regex = fc.array(branch, { minLength: 1, maxLength: 3 }).map((bs) => bs.join('|'));
+const joined = fc.array(branch, { minLength: 1, maxLength: 3 }).map((bs) => bs.join('|'));
+// Also the forms resolve() produces for a pathRegex (`^(?:a|b)`) and a wrapped group.
+const regex = fc.oneof(joined, joined.map(anchorStart), joined.map((r) => `(?:${r})`));
 const input = fc.array(fc.constantFrom('a', 'b', 'A', '/', '.', 'x'), { maxLength: 6 }).map((xs) => xs.join(''));
 
 describe('istio regex: splitTopLevel', () => {
@@ -30,53 +36,89 @@ describe('istio regex: splitTopLevel', () => {
   });
 });
 
-describe('istio regex: searchToFullMatch', () => {
+describe('istio regex: prefixToFullMatch (VirtualService uri)', () => {
   it('keeps "anchored at start" exact: ^/api matches /api/v1 as a full match', () => {
-    expect(searchToFullMatch('^/api')).to.equal('^/api.*');
-    expect(full(searchToFullMatch('^/api'), '/api/v1')).to.equal(true);
-    expect(full(searchToFullMatch('^/api'), '/v2/api')).to.equal(false);
+    expect(prefixToFullMatch('^/api')).to.equal('^/api.*');
+    expect(full(prefixToFullMatch('^/api'), '/api/v1')).to.equal(true);
+    expect(full(prefixToFullMatch('^/api'), '/v2/api')).to.equal(false);
   });
-  it('does not add .* where ^ or $ already pins the end', () => {
-    expect(searchToFullMatch('^/api$')).to.equal('^/api$');
-    expect(searchToFullMatch('Android')).to.equal('.*Android.*');
-    expect(searchToFullMatch('x\\$')).to.equal('.*x\\$.*'); // escaped $ is a literal
-    expect(searchToFullMatch('^a|b')).to.equal('.*(?:^a|b).*');
+  it('does not add .* after $, anchors every branch of an alternation at the start', () => {
+    expect(prefixToFullMatch('^/api$')).to.equal('^/api$');
+    expect(prefixToFullMatch('^/x\\$')).to.equal('^/x\\$.*'); // escaped $ is a literal
+    expect(prefixToFullMatch('^/a|/b')).to.equal('(?:^/a|/b).*');
+    expect(full(prefixToFullMatch('^/a|/b'), '/x/b')).to.equal(false); // search would say true: wider
+    expect(full(prefixToFullMatch('^/a|/b'), '/b/x')).to.equal(true);
   });
-  it('full-matches exactly the strings the SMI regex finds a match in', () => {
+  it('closes an unterminated \\Q quote so the appended .* stays a pattern', () => {
+    expect(prefixToFullMatch('^/a\\Q.b')).to.equal('^/a\\Q.b\\E.*');
+    expect(full(prefixToFullMatch('^/a\\Q.b'), '/a.b/c')).to.equal(true);
+    expect(full(prefixToFullMatch('^/a\\Q.b'), '/axb')).to.equal(false);
+  });
+  it('full-matches exactly the paths a prefix of which the SMI regex matches', () => {
     fc.assert(
-      fc.property(regex, input, (re, s) => full(searchToFullMatch(re), s) === search(re, s)),
+      fc.property(regex, input, (re, s) => full(prefixToFullMatch(re), s) === prefix(re, s)),
       { numRuns: 3000 },
     );
   });
 });
 
+describe('istio regex: header regexes in a VirtualService', () => {
+  it('the model regex itself is the whole-value match Envoy applies', () => {
+    // No rewriting: a search-style `.*Android.*` would make `Android` match "Mozilla (Android)" (wider).
+    expect(full('Android', 'Mozilla (Android)')).to.equal(false);
+    expect(full('.*Android.*', 'Mozilla (Android)')).to.equal(true);
+  });
+});
+
 describe('istio regex: toSimpleMatches', () => {
-  const strings = (re: string) => toSimpleMatches(re)?.map(policyString);
-  it('maps literal shapes to exact / prefix / suffix', () => {
-    expect(strings('^/api')).to.deep.equal(['/api*']);
-    expect(strings('^/api.*')).to.deep.equal(['/api*']);
-    expect(strings('^/api$')).to.deep.equal(['/api']);
-    expect(strings('\\.json$')).to.deep.equal(['*.json']);
-    expect(strings('^/(v1|v2)/items$')).to.deep.equal(['/v1/items', '/v2/items']);
-    expect(strings('^(?:/a|/b)')).to.deep.equal(['/a*', '/b*']);
-    expect(strings('^/a|^/b$')).to.deep.equal(['/a*', '/b']);
-    expect(strings('.*')).to.deep.equal(['*']);
+  const strings = (re: string, sem: RegexSemantics) => toSimpleMatches(re, sem)?.map(policyString);
+  it('paths (prefix semantics): literal shapes map to exact / prefix / suffix', () => {
+    expect(strings('^/api', 'prefix')).to.deep.equal(['/api*']);
+    expect(strings('^/api.*', 'prefix')).to.deep.equal(['/api*']);
+    expect(strings('^/api$', 'prefix')).to.deep.equal(['/api']);
+    expect(strings('^.*\\.json$', 'prefix')).to.deep.equal(['*.json']);
+    expect(strings('^/(v1|v2)/items$', 'prefix')).to.deep.equal(['/v1/items', '/v2/items']);
+    expect(strings('^(?:/a|/b)', 'prefix')).to.deep.equal(['/a*', '/b*']);
+    expect(strings('^/a|^/b$', 'prefix')).to.deep.equal(['/a*', '/b']);
+    // An unanchored branch is still pinned to the start of the path, never a suffix or "contains".
+    expect(strings('^/a|\\.json$', 'prefix')).to.deep.equal(['/a*', '.json']);
+    expect(strings('^/a|/b', 'prefix')).to.deep.equal(['/a*', '/b*']);
+    expect(strings('^.*', 'prefix')).to.deep.equal(['*']);
+    expect(strings('^(?:/a|/b$)', 'prefix')).to.deep.equal(['/a*', '/b']); // anchorStart('/a|/b$')
+    expect(strings('^(?:/a)(?:/b)', 'prefix')).to.deep.equal(['/a/b*']);
+  });
+  it('headers (whole-value semantics): a bare literal is exact, .* opens a side', () => {
+    expect(strings('Android', 'whole')).to.deep.equal(['Android']);
+    expect(strings('^qa', 'whole')).to.deep.equal(['qa']);
+    expect(strings('qa.*', 'whole')).to.deep.equal(['qa*']);
+    expect(strings('.*-canary', 'whole')).to.deep.equal(['*-canary']);
+    expect(strings('^(v1|v2)$', 'whole')).to.deep.equal(['v1', 'v2']);
+    expect(strings('a|b.*', 'whole')).to.deep.equal(['a', 'b*']);
+    expect(strings('.*', 'whole')).to.deep.equal(['*']);
   });
   it('refuses what has no exact form instead of approximating wider', () => {
-    for (const re of ['^/users/[0-9]+', 'Android', '.*Android.*', '^/a+', '^/ab?', '(?i)^/a', '^/a\\d', '^/a{2}', '^/a\\*', '^$', '^/a.b']) {
-      expect(toSimpleMatches(re), re).to.equal(undefined);
+    for (const sem of ['prefix', 'whole'] as const) {
+      for (const re of ['^/users/[0-9]+', '.*Android.*', '^/a+', '^/ab?', '(?i)^/a', '^/a\\d', '^/a{2}', '^/a\\*', '^$', '^/a.b']) {
+        expect(toSimpleMatches(re, sem), `${sem} ${re}`).to.equal(undefined);
+      }
     }
+    expect(toSimpleMatches('^', 'whole')).to.equal(undefined); // only the empty value
+    expect(toSimpleMatches('^.*Android', 'prefix')).to.equal(undefined); // "contains"
+    expect(strings('^.*Android', 'whole')).to.deep.equal(['*Android']);
   });
-  it('accepts a string exactly when the regex finds a match in it (presence aside: empty strings)', () => {
-    fc.assert(
-      fc.property(regex, input, (re, s) => {
-        const m = toSimpleMatches(re);
-        if (!m) return true;
-        const viaPolicy = m.some((x) => policyMatches(x, s));
-        // Istio's "*" needs a non-empty value: the only allowed difference, and it is narrower.
-        return s === '' && m.some((x) => x.kind === 'presence') ? !viaPolicy || search(re, s) : viaPolicy === search(re, s);
-      }),
-      { numRuns: 3000 },
-    );
-  });
+  for (const sem of ['prefix', 'whole'] as const) {
+    it(`${sem}: accepts a value exactly when the regex matches it (presence aside: empty values)`, () => {
+      fc.assert(
+        fc.property(regex, input, (re, s) => {
+          const m = toSimpleMatches(re, sem);
+          if (!m) return true;
+          const viaPolicy = m.some((x) => policyMatches(x, s));
+          const want = truth[sem](re, s);
+          // Istio's "*" needs a non-empty value: the only allowed difference, and it is narrower.
+          return s === '' && m.some((x) => x.kind === 'presence') ? !viaPolicy || want : viaPolicy === want;
+        }),
+        { numRuns: 3000 },
+      );
+    });
+  }
 });

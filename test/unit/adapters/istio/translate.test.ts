@@ -34,7 +34,7 @@ describe('istio: translateWith end to end', () => {
     const http = (vs?.spec as { http: Array<{ name: string; match?: unknown; route: Array<{ weight?: number }> }> }).http;
     expect(http.map((r) => r.name)).to.deep.equal(['routes/items', 'routes/ids', 'routes/mobile', 'smi-default']);
     expect(http[0]!.match).to.deep.equal([{ uri: { regex: '^/items.*' }, method: { exact: 'GET' } }]);
-    expect(http[2]!.match).to.deep.equal([{ headers: { 'user-agent': { regex: '.*Android.*' } } }]);
+    expect(http[2]!.match).to.deep.equal([{ headers: { 'user-agent': { regex: 'Android' } } }]);
     expect(http[0]!.route.map((d) => d.weight)).to.deep.equal([33, 67]);
     // Splits with matches only apply to HTTP; no tcp route even though the port is sniffed.
     expect(vs?.spec).to.not.have.property('tcp');
