@@ -114,13 +114,16 @@ function selects(svc: ServiceInfo, w: WorkloadInfo): boolean {
   return sel.length > 0 && sel.every(([k, v]) => w.podLabels[k] === v);
 }
 
+const byOwner = (a: WorkloadInfo, b: WorkloadInfo): number => compareStrings(a.owner, b.owner);
+
 function newDestination(ns: string, sa: string, idx: SnapshotIndex): ResolvedDestination {
-  const workloads = [...idx.workloadsOf(ns, sa)].sort((a, b) => compareStrings(a.owner, b.owner));
+  const workloads = [...idx.workloadsOf(ns, sa)].sort(byOwner);
   const services = idx
     .servicesIn(ns)
     .filter((s) => workloads.some((w) => selects(s, w)))
     .sort((a, b) => compareStrings(a.name, b.name));
-  return { namespace: ns, serviceAccount: sa, targets: [], workloads, services, rules: [] };
+  const namespaceWorkloads = [...idx.workloadsIn(ns)].sort(byOwner);
+  return { namespace: ns, serviceAccount: sa, targets: [], workloads, namespaceWorkloads, services, rules: [] };
 }
 
 /** One ResolvedDestination per destination ServiceAccount, sorted by namespace then name. */

@@ -31,6 +31,7 @@ export class SnapshotIndex {
   private readonly services: Map<string, ServiceInfo>;
   private readonly servicesByNs: Map<string, ServiceInfo[]>;
   private readonly workloadsBySa: Map<string, WorkloadInfo[]>;
+  private readonly workloadsByNs: Map<string, WorkloadInfo[]>;
   private readonly routeGroups: Map<string, HTTPRouteGroup>;
   private readonly tcpRoutes: Map<string, TCPRoute>;
   private readonly udpRoutes: Map<string, UDPRoute>;
@@ -40,6 +41,7 @@ export class SnapshotIndex {
     this.services = byKey(snapshot.services, (s) => s.namespace, (s) => s.name);
     this.servicesByNs = group(snapshot.services, (s) => s.namespace);
     this.workloadsBySa = group(snapshot.workloads, (w) => key(w.namespace, w.serviceAccount));
+    this.workloadsByNs = group(snapshot.workloads, (w) => w.namespace);
     this.routeGroups = byKey(snapshot.httpRouteGroups, objNs, objName);
     this.tcpRoutes = byKey(snapshot.tcpRoutes, objNs, objName);
     this.udpRoutes = byKey(snapshot.udpRoutes, objNs, objName);
@@ -55,6 +57,10 @@ export class SnapshotIndex {
 
   workloadsOf(ns: string, serviceAccount: string): readonly WorkloadInfo[] {
     return this.workloadsBySa.get(key(ns, serviceAccount)) ?? [];
+  }
+
+  workloadsIn(ns: string): readonly WorkloadInfo[] {
+    return this.workloadsByNs.get(ns) ?? [];
   }
 
   /** The group validated and normalised; computed once per group. */

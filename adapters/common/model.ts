@@ -68,6 +68,12 @@ export interface ResolvedDestination {
   targets: TrafficTarget[];
   /** Pods running as the ServiceAccount. */
   workloads: WorkloadInfo[];
+  /**
+   * Every workload in the destination's namespace (this ServiceAccount's included), sorted by
+   * owner: a label selector for `workloads` must be checked against these, so that policy
+   * never lands on pods of another identity.
+   */
+  namespaceWorkloads: WorkloadInfo[];
   /** Services that select some of those pods. */
   services: ServiceInfo[];
   /** OR of all rules. An empty list with enforce mode means deny all. */

@@ -4,23 +4,24 @@
 
 import { objectRef, type KubeObject } from '../../schemas/hub.js';
 import type { MeshRenderer, RenderNote, RenderOutput, ResolvedDestination, ResolvedModel } from '../common/model.js';
-import type { MeshOptions, WorkloadInfo } from '../types.js';
+import { destinationSelector } from '../common/selector.js';
+import type { MeshOptions } from '../types.js';
 import { renderAuthorizationPolicy } from './authorization.js';
 import { NATIVE_KINDS } from './kinds.js';
 import { renderPeerAuthentication } from './peerauthentication.js';
-import { workloadSelector } from './selector.js';
 import { renderSplit } from './virtualservice.js';
 
-function renderDestination(d: ResolvedDestination, known: readonly WorkloadInfo[], options: MeshOptions): RenderOutput {
+function renderDestination(d: ResolvedDestination, options: MeshOptions): RenderOutput {
   const notes: RenderNote[] = [];
   const toTargets = (message: string, status?: RenderNote['status']): void => {
     for (const t of d.targets) notes.push(status ? { object: objectRef(t), status, message } : { object: objectRef(t), message });
   };
-  const sel = workloadSelector(d, known);
+  // Istio selects pods by label: the selector covers exactly this ServiceAccount's pods or is refused.
+  const sel = destinationSelector(d);
   if (!sel.ok) {
     // No pods: nothing to protect yet. Unselectable pods under enforce: access is not enforced.
-    const unenforced = options.accessMode === 'enforce' && d.workloads.length > 0;
-    toTargets(`spec.destination: ${sel.reason}; no AuthorizationPolicy or PeerAuthentication is emitted for it`, unenforced ? 'Unsupported' : undefined);
+    const unenforced = options.accessMode === 'enforce' && sel.reason !== 'no-workloads';
+    toTargets(`spec.destination: ${sel.why}; no AuthorizationPolicy or PeerAuthentication is emitted for it`, unenforced ? 'Unsupported' : undefined);
     return { objects: [], notes };
   }
   const objects: KubeObject[] = [renderPeerAuthentication(d, sel.matchLabels, options.mtlsMode)];
@@ -49,10 +50,8 @@ export function render(model: ResolvedModel, options: MeshOptions): RenderOutput
     objects.push(...r.objects);
     notes.push(...r.notes);
   }
-  // The model carries only governed ServiceAccounts' pods; those are the ones a selector can be checked against.
-  const known = model.destinations.flatMap((d) => d.workloads);
   for (const d of model.destinations) {
-    const r = renderDestination(d, known, options);
+    const r = renderDestination(d, options);
     objects.push(...r.objects);
     notes.push(...r.notes);
   }

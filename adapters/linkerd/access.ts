@@ -12,11 +12,10 @@ import type { KubeObject, TrafficTarget } from '../../schemas/hub.js';
 import { objectRef } from '../../schemas/hub.js';
 import type { RenderNote, ResolvedDestination, SourceIdentity } from '../common/model.js';
 import { managedMetadata, nativeName } from '../common/meta.js';
-import type { WorkloadInfo } from '../types.js';
+import { destinationSelector } from '../common/selector.js';
 import { AUTHORIZATION_POLICY, GATEWAY_GROUP, HTTPROUTE, MESH_TLS_AUTHENTICATION, POLICY_GROUP, ROUTE_LIMITS, SERVER } from './kinds.js';
 import { conditionMatches, MATCH_ALL, type HTTPRouteMatch } from './matches.js';
 import { podPorts, podPortsForServicePort, type PodPort } from './ports.js';
-import { podSelectorFor } from './selector.js';
 
 /** Sources with the TrafficTargets that granted them (for ownerReferences). */
 class Grant {
@@ -44,11 +43,6 @@ interface PortPlan {
   whole: Grant;
   /** HTTP conditions by the JSON of their matches (equal conditions merge). */
   conditions: Map<string, { matches: HTTPRouteMatch[]; grant: Grant }>;
-}
-
-export interface AccessContext {
-  /** Workloads of other ServiceAccounts in the destination's namespace (a selector must not pick them). */
-  otherWorkloads: readonly WorkloadInfo[];
 }
 
 const portLabel = (p: number | string): string => String(p);
@@ -144,15 +138,16 @@ function chunk(conds: HTTPRouteMatch[][]): HTTPRouteMatch[][][] {
   return routes;
 }
 
-export function renderDestination(d: ResolvedDestination, ctx: AccessContext): { objects: KubeObject[]; notes: RenderNote[] } {
+export function renderDestination(d: ResolvedDestination): { objects: KubeObject[]; notes: RenderNote[] } {
   const notes: RenderNote[] = [];
   const noteAll = (message: string): void => {
     for (const t of d.targets) notes.push({ object: objectRef(t), status: 'Unsupported', message });
   };
   const who = `ServiceAccount ${d.namespace}/${d.serviceAccount}`;
-  const sel = podSelectorFor(d.workloads, ctx.otherWorkloads);
+  // Servers select pods by label: the selector covers exactly this ServiceAccount's pods or is refused.
+  const sel = destinationSelector(d);
   if (!sel.ok) {
-    noteAll(`spec.destination: Linkerd Servers select pods by label, and for ${who} ${sel.why}; no Linkerd policy is created, so access to it is not enforced`);
+    noteAll(`spec.destination: Linkerd Servers select pods by label, and ${sel.why}; no Linkerd policy is created, so access to it is not enforced`);
     return { objects: [], notes };
   }
   const ports = podPorts(d.services);

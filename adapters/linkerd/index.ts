@@ -32,9 +32,7 @@ export function render(model: ResolvedModel, options: MeshOptions): { objects: K
   }
   if (options.accessMode === 'enforce') {
     for (const d of model.destinations) {
-      // Only workloads the model carries can be checked against the selector.
-      const otherWorkloads = model.destinations.filter((o) => o !== d && o.namespace === d.namespace).flatMap((o) => o.workloads);
-      const r = renderDestination(d, { otherWorkloads });
+      const r = renderDestination(d);
       objects.push(...r.objects);
       notes.push(...r.notes);
     }

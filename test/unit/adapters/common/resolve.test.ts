@@ -197,6 +197,14 @@ describe('resolve: TrafficTarget', () => {
     expect(result(m, 'TrafficTarget shop/tt')).to.deep.include({ status: 'Accepted', messages: [] });
   });
 
+  it('attaches every workload of the destination namespace (any ServiceAccount, governed or not), sorted by owner', () => {
+    const all = [...workloads, workload('StatefulSet/admin', 'admin', { app: 'api' }), workload('Deployment/api', 'api', { app: 'api' }, 'ops')];
+    const m = run(snapshot({ services, workloads: all, tcpRoutes: [tcp('all')], trafficTargets: [target('tt', 'api', [{ kind: 'TCPRoute', name: 'all' }], [{ name: 'web' }])] }));
+    const d = m.destinations[0]!;
+    expect(d.workloads.map((w) => w.owner)).to.deep.equal(['Deployment/api']);
+    expect(d.namespaceWorkloads.map((w) => `${w.namespace}/${w.owner}/${w.serviceAccount}`)).to.deep.equal(['shop/Deployment/api/api', 'shop/Deployment/web/web', 'shop/StatefulSet/admin/admin']);
+  });
+
   it('takes every match of the group when rules[].matches is omitted; sources default to the target namespace', () => {
     const m = run(snapshot({ services, workloads, httpRouteGroups: [routes], trafficTargets: [target('tt', 'api', [{ kind: 'HTTPRouteGroup', name: 'api-routes' }], [{ name: 'web' }])] }));
     expect(m.destinations[0]!.rules[0]!.http!.map((c) => c.origin)).to.deep.equal(['api-routes/metrics', 'api-routes/everything']);

@@ -67,6 +67,7 @@ export function destination(serviceAccount: string, targets: TrafficTarget[], se
     serviceAccount,
     targets,
     workloads: [{ namespace: ns, owner: `Deployment/${serviceAccount}`, serviceAccount, podLabels: { app: serviceAccount } }],
+    namespaceWorkloads: [{ namespace: ns, owner: `Deployment/${serviceAccount}`, serviceAccount, podLabels: { app: serviceAccount } }],
     services,
     rules,
   };

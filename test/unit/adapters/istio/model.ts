@@ -45,13 +45,19 @@ export function rule(target: TrafficTarget, sources: Array<[string, string]>, ex
   return { target, path, sources: sources.map(([namespace, serviceAccount]) => ({ namespace, serviceAccount })), ports: [], ...extra };
 }
 
-export function destination(sa: string, rules: AccessRule[], opts: { workloads?: WorkloadInfo[]; services?: ServiceInfo[]; targets?: TrafficTarget[]; ns?: string } = {}): ResolvedDestination {
+export function destination(
+  sa: string,
+  rules: AccessRule[],
+  opts: { workloads?: WorkloadInfo[]; otherWorkloads?: WorkloadInfo[]; services?: ServiceInfo[]; targets?: TrafficTarget[]; ns?: string } = {},
+): ResolvedDestination {
   const ns = opts.ns ?? 'shop';
+  const workloads = opts.workloads ?? [wl(`Deployment/${sa}`, sa, { app: sa, version: 'v1' }, ns)];
   return {
     namespace: ns,
     serviceAccount: sa,
     targets: opts.targets ?? [...new Set(rules.map((r) => r.target))],
-    workloads: opts.workloads ?? [wl(`Deployment/${sa}`, sa, { app: sa, version: 'v1' }, ns)],
+    workloads,
+    namespaceWorkloads: [...workloads, ...(opts.otherWorkloads ?? [])],
     services: opts.services ?? [service(sa, [{ port: 80, name: 'http', targetPort: 8080 }], ns)],
     rules,
   };

@@ -70,15 +70,26 @@ describe('istio renderer', () => {
     expect(out.notes.filter((n) => n.status === 'Unsupported' && /mTLS is disabled/.test(n.message)).map((n) => n.object)).to.deep.equal(['TrafficTarget shop/allow']);
   });
 
-  it('no policy that could select other pods: nothing emitted, Unsupported under enforce', () => {
+  it('no policy that could select other pods, governed or not: nothing emitted, Unsupported naming them', () => {
     const m = model();
-    m.destinations = [
-      destination('api', [rule(tt, [['shop', 'web']])], { targets: [tt], workloads: [wl('Deployment/api', 'api', { app: 'shop' })] }),
-      destination('admin', [], { targets: [ttObject('adm')], workloads: [wl('Deployment/admin', 'admin', { app: 'shop', role: 'admin' })] }),
-    ];
+    const api = wl('Deployment/api', 'api', { app: 'shop' });
+    // `admin` is not governed by any TrafficTarget: only namespaceWorkloads shows it.
+    const admin = wl('Deployment/admin', 'admin', { app: 'shop', role: 'admin' });
+    const elsewhere = wl('Deployment/other', 'other', { app: 'shop' }, 'other-ns');
+    m.destinations = [destination('api', [rule(tt, [['shop', 'web']])], { targets: [tt], workloads: [api], otherWorkloads: [admin, elsewhere] })];
     const out = renderer.render(m, OPTIONS);
-    expect(out.objects.filter((o) => o.metadata.name.endsWith('-api'))).to.deep.equal([]);
-    expect(out.notes.find((n) => n.object === 'TrafficTarget shop/allow')?.status).to.equal('Unsupported');
+    expect(out.objects.filter((o) => o.kind !== 'VirtualService')).to.deep.equal([]);
+    const note = out.notes.find((n) => n.object === 'TrafficTarget shop/allow');
+    expect(note?.status).to.equal('Unsupported');
+    expect(note?.message).to.equal("spec.destination: the pod labels shared by ServiceAccount shop/api's workloads (app=shop) also select Deployment/admin (ServiceAccount admin); no AuthorizationPolicy or PeerAuthentication is emitted for it");
+  });
+
+  it('other pods the selector does not pick leave the policy in place', () => {
+    const m = model();
+    m.destinations = [destination('api', [rule(tt, [['shop', 'web']])], { targets: [tt], otherWorkloads: [wl('Deployment/admin', 'admin', { app: 'api', version: 'v2' })] })];
+    const out = renderer.render(m, OPTIONS);
+    expect(out.objects.filter((o) => o.kind === 'AuthorizationPolicy').map((o) => (o.spec as { selector: unknown }).selector)).to.deep.equal([{ matchLabels: { app: 'api', version: 'v1' } }]);
+    expect(out.notes.filter((n) => n.status === 'Unsupported')).to.deep.equal([]);
   });
 
   it('no workloads yet: nothing emitted, a message but no worse status', () => {

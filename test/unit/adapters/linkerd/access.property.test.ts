@@ -92,7 +92,7 @@ function render(rules: GenRule[]): KubeObject[] {
     services: [service('web', [80, 90])],
     rules: rules.map((r, i) => rule(tt, r.sources.map((s) => src(s)), { ports: r.ports, ...(r.http ? { http: r.http } : {}), path: `spec.rules[${i}]` })),
   });
-  return renderDestination(d, { otherWorkloads: [] }).objects;
+  return renderDestination(d).objects;
 }
 
 describe('linkerd access (property)', function () {

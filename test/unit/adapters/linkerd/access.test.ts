@@ -12,14 +12,13 @@ const byName = (objects: KubeObject[], kind: string, name: string) => {
 };
 const spec = (o: KubeObject) => o.spec as Record<string, unknown>;
 const identities = (objects: KubeObject[], name: string) => (spec(byName(objects, 'MeshTLSAuthentication', name)).identityRefs as unknown[]);
-const ctx = { otherWorkloads: [] };
 
 describe('linkerd access', () => {
   const tt = ttObject('web-access', 'uid-tt');
 
   it('a TCP rule on all ports: a deny Server per pod port, authorized for the sources by mesh identity', () => {
     const d = destination('web', { targets: [tt], services: [service('web', [{ port: 80, targetPort: 8080 }, { port: 9090, targetPort: 'metrics' }])], rules: [rule(tt, [src('front'), src('batch', 'jobs')])] });
-    const { objects, notes } = renderDestination(d, ctx);
+    const { objects, notes } = renderDestination(d);
     expect(notes).to.deep.equal([]);
     const servers = of(objects, 'Server');
     expect(servers.map((s) => [s.metadata.name, spec(s).port])).to.deep.equal([['tt-web-8080', 8080], ['tt-web-metrics', 'metrics']]);
@@ -48,7 +47,7 @@ describe('linkerd access', () => {
 
   it('port restrictions: only the listed Service ports are authorized; the others keep a deny Server', () => {
     const d = destination('web', { targets: [tt], services: [service('web', [80, 9090])], rules: [rule(tt, [src('front')], { ports: [80, 7000] })] });
-    const { objects, notes } = renderDestination(d, ctx);
+    const { objects, notes } = renderDestination(d);
     expect(of(objects, 'Server').map((s) => s.metadata.name)).to.deep.equal(['tt-web-80', 'tt-web-9090']);
     expect(of(objects, 'AuthorizationPolicy').map((s) => s.metadata.name)).to.deep.equal(['tt-web-80']);
     expect(notes).to.have.length(1);
@@ -57,14 +56,14 @@ describe('linkerd access', () => {
   });
 
   it('no rules: deny Servers only', () => {
-    const { objects } = renderDestination(destination('web', { targets: [tt] }), ctx);
+    const { objects } = renderDestination(destination('web', { targets: [tt] }));
     expect(objects.map((o) => o.kind)).to.deep.equal(['Server']);
   });
 
   it('HTTP rules become inbound HTTPRoutes on the Server, authorized per route', () => {
     const http = [cond('api/read', { pathRegex: '^/api', methods: ['GET'] }), cond('api/health', { pathRegex: '^/healthz$' })];
     const d = destination('web', { targets: [tt], rules: [rule(tt, [src('front')], { http })] });
-    const { objects, notes } = renderDestination(d, ctx);
+    const { objects, notes } = renderDestination(d);
     expect(notes).to.deep.equal([]);
     // Nothing on the Server itself: only the routes' requests are allowed.
     expect(of(objects, 'AuthorizationPolicy').map((a) => (spec(a).targetRef as { kind: string }).kind)).to.deep.equal(['HTTPRoute']);
@@ -87,7 +86,7 @@ describe('linkerd access', () => {
       targets: [tt, tt2],
       rules: [rule(tt, [src('admin')]), rule(tt2, [src('front')], { http: [cond('api/read', { pathRegex: '^/api' })] })],
     });
-    const { objects } = renderDestination(d, ctx);
+    const { objects } = renderDestination(d);
     expect(identities(objects, 'tt-web-8080')).to.deep.equal([{ kind: 'ServiceAccount', name: 'admin', namespace: NS }]);
     const routes = of(objects, 'HTTPRoute');
     expect(routes).to.have.length(2);
@@ -109,7 +108,7 @@ describe('linkerd access', () => {
       targets: [tt],
       rules: [rule(tt, [src('any')], { http: [cond('g/all')] }), rule(tt, [src('front')], { http: [cond('g/api', { pathRegex: '^/api' })], path: 'spec.rules[1]' })],
     });
-    const { objects, notes } = renderDestination(d, ctx);
+    const { objects, notes } = renderDestination(d);
     expect(notes).to.deep.equal([]); // nested source sets: exact
     // Not a whole-port grant: non-HTTP connections stay denied.
     expect(of(objects, 'AuthorizationPolicy').map((a) => (spec(a).targetRef as { kind: string }).kind)).to.deep.equal(['HTTPRoute', 'HTTPRoute']);
@@ -128,7 +127,7 @@ describe('linkerd access', () => {
         rule(tt, [src('c')], { http: [cond('g/admin', { pathRegex: '^/admin' })], path: 'spec.rules[2]' }),
       ],
     });
-    const { objects, notes } = renderDestination(d, ctx);
+    const { objects, notes } = renderDestination(d);
     const routes = of(objects, 'HTTPRoute');
     expect(routes).to.have.length(2);
     const sets = routes.map((r) => identities(objects, r.metadata.name).map((i) => (i as { name: string }).name)).sort();
@@ -143,7 +142,7 @@ describe('linkerd access', () => {
       services: [service('web', [{ port: 80 }, { port: 5432, appProtocol: 'postgresql' }])],
       rules: [rule(tt, [src('front')], { http: [cond('g/api', { pathRegex: '^/api' })] })],
     });
-    const { objects, notes } = renderDestination(d, ctx);
+    const { objects, notes } = renderDestination(d);
     expect(of(objects, 'Server').map((s) => spec(s).port)).to.deep.equal([80, 5432]);
     expect(of(objects, 'HTTPRoute').map((r) => (spec(r).parentRefs as Array<{ name: string }>)[0]!.name)).to.deep.equal(['tt-web-80']);
     expect(notes.map((n) => n.message)).to.satisfy((ms: string[]) => ms.some((m) => /pod port 5432 .*non-HTTP appProtocol/.test(m)));
@@ -153,10 +152,10 @@ describe('linkerd access', () => {
     const shared = destination('web', {
       targets: [tt],
       workloads: [workload('Deployment/web', 'web', { tier: 'frontend' })],
+      otherWorkloads: [workload('Deployment/cart', 'cart', { tier: 'frontend', app: 'cart' })],
       rules: [rule(tt, [src('front')])],
     });
-    const other = [workload('Deployment/cart', 'cart', { tier: 'frontend', app: 'cart' })];
-    const r1 = renderDestination(shared, { otherWorkloads: other });
+    const r1 = renderDestination(shared);
     expect(r1.objects).to.deep.equal([]);
     expect(r1.notes.map((n) => n.status)).to.deep.equal(['Unsupported']);
     expect(r1.notes[0]!.message).to.match(/also select Deployment\/cart/);
@@ -165,11 +164,11 @@ describe('linkerd access', () => {
       targets: [tt],
       workloads: [workload('Deployment/web', 'web', { app: 'web' }), workload('StatefulSet/web-db', 'web', { app: 'web-db' })],
     });
-    const r2 = renderDestination(disjoint, ctx);
+    const r2 = renderDestination(disjoint);
     expect(r2.objects).to.deep.equal([]);
     expect(r2.notes[0]!.message).to.match(/share no pod label/);
 
-    const none = renderDestination(destination('web', { targets: [tt], workloads: [] }), ctx);
+    const none = renderDestination(destination('web', { targets: [tt], workloads: [] }));
     expect(none.objects).to.deep.equal([]);
     expect(none.notes[0]!.status).to.equal('Unsupported');
   });
@@ -179,13 +178,13 @@ describe('linkerd access', () => {
       targets: [tt],
       workloads: [workload('Deployment/web', 'web', { app: 'web', version: 'v1', team: 'x' }), workload('Deployment/web-v2', 'web', { app: 'web', version: 'v2', team: 'x' })],
     });
-    const { objects } = renderDestination(d, ctx);
+    const { objects } = renderDestination(d);
     expect(spec(of(objects, 'Server')[0]!).podSelector).to.deep.equal({ matchLabels: { app: 'web', team: 'x' } });
   });
 
   it('no Service port to build a Server on: Unsupported, no objects', () => {
     const udpOnly = destination('web', { targets: [tt], services: [service('web', [{ port: 53, protocol: 'UDP' }])] });
-    const r = renderDestination(udpOnly, ctx);
+    const r = renderDestination(udpOnly);
     expect(r.objects).to.deep.equal([]);
     expect(r.notes[0]!.status).to.equal('Unsupported');
     expect(r.notes[0]!.message).to.match(/no Service exposes a TCP port/);
@@ -194,7 +193,7 @@ describe('linkerd access', () => {
   it('splits a large source set of conditions over several routes within the HTTPRoute limits', () => {
     const all = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'];
     const http = Array.from({ length: 20 }, (_, i) => cond(`g/m${i}`, { pathRegex: `^/p${i}`, methods: all }));
-    const { objects } = renderDestination(destination('web', { targets: [tt], rules: [rule(tt, [src('front')], { http })] }), ctx);
+    const { objects } = renderDestination(destination('web', { targets: [tt], rules: [rule(tt, [src('front')], { http })] }));
     const routes = of(objects, 'HTTPRoute');
     expect(routes.length).to.be.greaterThan(1);
     const total = routes.flatMap((r) => spec(r).rules as Array<{ matches: unknown[] }>).reduce((n, r) => n + r.matches.length, 0);

@@ -61,13 +61,15 @@ export function workload(owner: string, serviceAccount: string, podLabels: Recor
 
 export function destination(
   serviceAccount: string,
-  opts: { targets?: TrafficTarget[]; workloads?: WorkloadInfo[]; services?: ServiceInfo[]; rules?: AccessRule[] } = {},
+  opts: { targets?: TrafficTarget[]; workloads?: WorkloadInfo[]; otherWorkloads?: WorkloadInfo[]; services?: ServiceInfo[]; rules?: AccessRule[] } = {},
 ): ResolvedDestination {
+  const workloads = opts.workloads ?? [workload(`Deployment/${serviceAccount}`, serviceAccount, { app: serviceAccount, 'pod-template-hash': 'abc' })];
   return {
     namespace: NS,
     serviceAccount,
     targets: opts.targets ?? [],
-    workloads: opts.workloads ?? [workload(`Deployment/${serviceAccount}`, serviceAccount, { app: serviceAccount, 'pod-template-hash': 'abc' })],
+    workloads,
+    namespaceWorkloads: [...workloads, ...(opts.otherWorkloads ?? [])],
     services: opts.services ?? [service(serviceAccount, [8080])],
     rules: opts.rules ?? [],
   };

@@ -61,16 +61,22 @@ describe('linkerd renderer', () => {
     expect(permissive[0]!.message).to.match(/plaintext clients are denied/);
   });
 
-  it('a destination selector is checked against the workloads of the other destinations in the namespace', () => {
+  it('a destination selector is checked against every workload of the namespace, governed or not', () => {
     const other = ttObject('cart-access');
+    const web = { namespace: 'shop', owner: 'Deployment/web', serviceAccount: 'web', podLabels: { tier: 'fe' } };
+    const cart = { namespace: 'shop', owner: 'Deployment/cart', serviceAccount: 'cart', podLabels: { tier: 'fe', app: 'cart' } };
+    // `search` has no TrafficTarget: only namespaceWorkloads reveals that tier=fe selects it.
+    const search = { namespace: 'shop', owner: 'Deployment/search', serviceAccount: 'search', podLabels: { tier: 'fe', app: 'search' } };
     const m = model({
       destinations: [
-        destination('web', { targets: [tt], workloads: [{ namespace: 'shop', owner: 'Deployment/web', serviceAccount: 'web', podLabels: { tier: 'fe' } }] }),
-        destination('cart', { targets: [other], workloads: [{ namespace: 'shop', owner: 'Deployment/cart', serviceAccount: 'cart', podLabels: { tier: 'fe', app: 'cart' } }] }),
+        destination('cart', { targets: [other], workloads: [cart], otherWorkloads: [search, web] }),
+        destination('web', { targets: [tt], workloads: [web], otherWorkloads: [search] }),
       ],
     });
     const out = renderer.render(m, ENFORCE);
-    expect(out.notes.filter((n) => n.status === 'Unsupported').map((n) => n.object)).to.deep.equal(['TrafficTarget shop/web-access']);
+    const refused = out.notes.filter((n) => n.status === 'Unsupported');
+    expect(refused.map((n) => n.object)).to.deep.equal(['TrafficTarget shop/web-access']);
+    expect(refused[0]!.message).to.contain('also select Deployment/search (ServiceAccount search)');
     expect(out.objects.map((o) => (o.spec as { podSelector?: unknown }).podSelector)).to.deep.equal([{ matchLabels: { app: 'cart', tier: 'fe' } }]);
   });
 
