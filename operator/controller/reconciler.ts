@@ -145,7 +145,9 @@ export class Reconciler {
         add(cache.get('ServiceAccount', sns, sname));
       }
       const workloads = [...index.workloadsBySA.get(`${ns}/${unit.name}`)].map((k) => index.workloads.get(k)).filter((w) => !!w);
-      for (const w of workloads) add(this.getInput(w.key));
+      // Every workload of the namespace, not only this ServiceAccount's: the renderers must see
+      // any other pods a label selector for this destination would also pick.
+      for (const k of [...index.workloadsByNs.get(ns)].sort()) add(this.getInput(k));
       // Services selecting those pods, found through the selector index (no scan of the namespace).
       const candidates = new Set(workloads.flatMap((w) => index.servicesSelecting(ns, w.podLabels)));
       for (const svcName of [...candidates].sort()) {
