@@ -5,18 +5,11 @@
 import type { KubeObject } from '../schemas/hub.js';
 import { resolve } from './common/resolve.js';
 import type { MeshRenderer, RenderNote } from './common/model.js';
-import { compareStrings, worseStatus } from './common/status.js';
+import { compareObjects } from './common/meta.js';
+import { worseStatus } from './common/status.js';
 import type { MeshOptions, ObjectResult, Snapshot, TranslationOutput } from './types.js';
 
-/** (apiVersion, kind, namespace, name): the order the adapter contract promises. */
-export function compareObjects(a: KubeObject, b: KubeObject): number {
-  return (
-    compareStrings(a.apiVersion, b.apiVersion) ||
-    compareStrings(a.kind, b.kind) ||
-    compareStrings(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
-    compareStrings(a.metadata.name, b.metadata.name)
-  );
-}
+export { compareObjects };
 
 /** Results with the renderer's notes applied; notes about unknown objects are returned apart (a renderer bug). */
 export function mergeNotes(results: readonly ObjectResult[], notes: readonly RenderNote[]): { results: ObjectResult[]; stray: RenderNote[] } {

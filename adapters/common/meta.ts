@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { KubeObject, ObjectMeta, OwnerReference } from '../../schemas/hub.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, MESH_LABEL, SOURCE_LABEL, type MeshName } from '../types.js';
+import { compareStrings } from './status.js';
 
 const MAX_NAME = 63; // DNS-1123 label: the strictest name rule among the native kinds
 
@@ -43,4 +44,14 @@ export function managedMetadata(name: string, namespace: string, mesh: MeshName,
   const meta: ObjectMeta = { name, namespace, labels };
   if (owners.length > 0) meta.ownerReferences = owners;
   return meta;
+}
+
+/** (apiVersion, kind, namespace, name): the order the adapter contract promises for emitted objects. */
+export function compareObjects(a: KubeObject, b: KubeObject): number {
+  return (
+    compareStrings(a.apiVersion, b.apiVersion) ||
+    compareStrings(a.kind, b.kind) ||
+    compareStrings(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
+    compareStrings(a.metadata.name, b.metadata.name)
+  );
 }

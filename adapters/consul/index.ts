@@ -1,7 +1,7 @@
 // The Consul (consul-k8s) renderer: ResolvedModel -> consul.hashicorp.com/v1alpha1
 // config-entry CRDs. Mapping and rationale: docs/adapters/consul.md.
 
-import type { KubeObject } from '../../schemas/hub.js';
+import { compareObjects } from '../common/meta.js';
 import type { MeshRenderer, ResolvedModel, RenderOutput } from '../common/model.js';
 import type { MeshOptions } from '../types.js';
 import { noteNamespaceCollisions } from './collisions.js';
@@ -14,17 +14,6 @@ import { renderSplits } from './split.js';
 
 export const PERMISSIVE_ACCESS_NOTE =
   'accessMode permissive: SMI access is not enforced, no ServiceIntentions are emitted (Consul then applies its ACL default policy and any intentions of your own)';
-
-function compareObjects(a: KubeObject, b: KubeObject): number {
-  const ka = [a.apiVersion, a.kind, a.metadata.namespace ?? '', a.metadata.name];
-  const kb = [b.apiVersion, b.kind, b.metadata.namespace ?? '', b.metadata.name];
-  for (let i = 0; i < ka.length; i++) {
-    const x = ka[i] as string;
-    const y = kb[i] as string;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
-}
 
 export function render(model: ResolvedModel, options: MeshOptions): RenderOutput {
   const sink = new RenderSink();

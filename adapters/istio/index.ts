@@ -4,6 +4,7 @@
 
 import { objectRef, type KubeObject } from '../../schemas/hub.js';
 import type { MeshRenderer, RenderNote, RenderOutput, ResolvedDestination, ResolvedModel } from '../common/model.js';
+import { compareObjects } from '../common/meta.js';
 import { destinationSelector } from '../common/selector.js';
 import type { MeshOptions } from '../types.js';
 import { renderAuthorizationPolicy } from './authorization.js';
@@ -38,10 +39,6 @@ function renderDestination(d: ResolvedDestination, options: MeshOptions): Render
   return { objects, notes };
 }
 
-function sortKey(o: KubeObject): string {
-  return [o.apiVersion, o.kind, o.metadata.namespace ?? '', o.metadata.name].join('\u0000');
-}
-
 export function render(model: ResolvedModel, options: MeshOptions): RenderOutput {
   const objects: KubeObject[] = [];
   const notes: RenderNote[] = [];
@@ -55,7 +52,7 @@ export function render(model: ResolvedModel, options: MeshOptions): RenderOutput
     objects.push(...r.objects);
     notes.push(...r.notes);
   }
-  objects.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+  objects.sort(compareObjects);
   return { objects, notes };
 }
 

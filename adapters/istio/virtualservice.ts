@@ -10,7 +10,7 @@ import { managedMetadata, nativeName } from '../common/meta.js';
 import type { MeshOptions } from '../types.js';
 import { serviceFqdn, VIRTUAL_SERVICE } from './kinds.js';
 import { classifyPort } from './protocol.js';
-import { prefixToFullMatch } from './regex.js';
+import { prefixFullMatch } from '../common/regex.js';
 
 type StringMatch = { exact: string } | { regex: string };
 
@@ -28,7 +28,7 @@ interface WeightedDestination {
 /** Fields of one SMI match are ANDed, exactly as within one Istio HTTPMatchRequest. */
 export function httpMatchRequest(c: HttpCondition): HttpMatchRequest {
   const m: HttpMatchRequest = {};
-  if (c.pathRegex !== undefined) m.uri = { regex: prefixToFullMatch(c.pathRegex) };
+  if (c.pathRegex !== undefined) m.uri = { regex: prefixFullMatch(c.pathRegex) };
   const methods = c.methods ?? [];
   // One request has one method, so an alternation is exact and avoids a match per method.
   if (methods.length === 1) m.method = { exact: methods[0] as string };

@@ -3,24 +3,14 @@
 // MeshTLSAuthentication (access). See docs/adapters/linkerd.md for the mapping.
 
 import type { KubeObject } from '../../schemas/hub.js';
+import { compareObjects } from '../common/meta.js';
 import type { MeshRenderer, RenderNote, ResolvedModel } from '../common/model.js';
+import { compareStrings } from '../common/status.js';
 import type { MeshOptions } from '../types.js';
 import { renderDestination } from './access.js';
 import { LINKERD_KINDS } from './kinds.js';
 import { modeNotes } from './notes.js';
 import { renderSplit } from './splits.js';
-
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-function sortObjects(objects: KubeObject[]): KubeObject[] {
-  return [...objects].sort(
-    (a, b) =>
-      cmp(a.apiVersion, b.apiVersion) ||
-      cmp(a.kind, b.kind) ||
-      cmp(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
-      cmp(a.metadata.name, b.metadata.name),
-  );
-}
 
 export function render(model: ResolvedModel, options: MeshOptions): { objects: KubeObject[]; notes: RenderNote[] } {
   const objects: KubeObject[] = [];
@@ -38,7 +28,7 @@ export function render(model: ResolvedModel, options: MeshOptions): { objects: K
     }
   }
   notes.push(...modeNotes(model.destinations, options));
-  return { objects: sortObjects(objects), notes: notes.map((n, i) => ({ n, i })).sort((a, b) => cmp(a.n.object, b.n.object) || a.i - b.i).map(({ n }) => n) };
+  return { objects: objects.sort(compareObjects), notes: notes.map((n, i) => ({ n, i })).sort((a, b) => compareStrings(a.n.object, b.n.object) || a.i - b.i).map(({ n }) => n) };
 }
 
 export const renderer: MeshRenderer = {

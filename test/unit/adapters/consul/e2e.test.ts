@@ -71,7 +71,7 @@ spec:
     const routes = spec(find(out.objects, 'ServiceRouter', 'web')).routes;
     expect(routes.map((r: { match: { http: unknown } }) => r.match.http)).to.have.deep.members([
       { header: [{ name: 'user-agent', regex: '.*Android.*' }] },
-      { pathRegex: '(?:^/api).*', methods: ['GET'] },
+      { pathRegex: '^/api.*', methods: ['GET'] },
     ]);
     expect(new Set(routes.map((r: { destination: { service: string } }) => r.destination.service))).to.deep.equal(new Set(['web-smi-ab']));
     expect(spec(find(out.objects, 'ServiceSplitter', 'web-smi-ab')).splits).to.deep.equal([
@@ -136,7 +136,7 @@ spec:
 `);
     const si = spec(find(out.objects, 'ServiceIntentions', 'api'));
     expect(si.sources.map((s: { name: string }) => s.name)).to.deep.equal(['web', '*']);
-    expect(si.sources[0].permissions[0]).to.deep.equal({ action: 'allow', http: { pathRegex: '(?:^/items).*', methods: ['GET'] } });
+    expect(si.sources[0].permissions[0]).to.deep.equal({ action: 'allow', http: { pathRegex: '^/items.*', methods: ['GET'] } });
     expect(spec(find(out.objects, 'ServiceDefaults', 'api')).protocol).to.equal('http');
     const ops = out.results.find((r) => r.object === 'TrafficTarget shop/ops-access');
     expect(ops?.status).to.equal('Unsupported');

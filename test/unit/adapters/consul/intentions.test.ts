@@ -44,7 +44,7 @@ describe('consul: TrafficTarget (accessMode enforce)', () => {
     expect(si.sources[0]).to.deep.equal({
       name: 'web',
       permissions: [
-        { action: 'allow', http: { pathRegex: '(?:^/v1).*', methods: ['GET'] } },
+        { action: 'allow', http: { pathRegex: '^/v1.*', methods: ['GET'] } },
         { action: 'deny', http: { pathRegex: '.*' } },
       ],
     });

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { RE2JS } from 're2js';
-import { fullPathRegex, httpMatch } from '../../../../adapters/consul/match.js';
+import { httpMatch } from '../../../../adapters/consul/match.js';
+import { prefixFullMatch } from '../../../../adapters/common/regex.js';
 import { cond } from './fixtures.js';
 
 // SMI: some prefix of the path matches the start-anchored regex (RE2 search from 0).
@@ -15,12 +16,12 @@ describe('consul: HTTP matches', () => {
     const paths = fc.stringMatching(/^\/[a-zA-Z0-9./]{0,12}$/);
     fc.assert(
       fc.property(fc.constantFrom(...regexes), paths, (re, path) => {
-        expect(envoyMatches(fullPathRegex(re), path), `${re} on ${path}`).to.equal(smiMatches(re, path));
+        expect(envoyMatches(prefixFullMatch(re), path), `${re} on ${path}`).to.equal(smiMatches(re, path));
       }),
       { numRuns: 500 },
     );
-    expect(envoyMatches(fullPathRegex('^\\Q/a.b'), '/a.b/c')).to.equal(true);
-    expect(envoyMatches(fullPathRegex('^\\Q/a.b'), '/axb')).to.equal(false);
+    expect(envoyMatches(prefixFullMatch('^\\Q/a.b'), '/a.b/c')).to.equal(true);
+    expect(envoyMatches(prefixFullMatch('^\\Q/a.b'), '/axb')).to.equal(false);
   });
 
   it('leaves out absent conditions and copies methods and headers', () => {

@@ -57,7 +57,7 @@ describe('consul: TrafficSplit', () => {
     expect(spec(router)).to.deep.equal({
       routes: [
         {
-          match: { http: { pathRegex: '(?:^/api).*', methods: ['GET', 'POST'], header: [{ name: 'x-user', regex: 'beta-.*' }] } },
+          match: { http: { pathRegex: '^/api.*', methods: ['GET', 'POST'], header: [{ name: 'x-user', regex: 'beta-.*' }] } },
           destination: { service: 'web-smi-ab' },
         },
       ],

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { RE2JS } from 're2js';
 import { anchorStart } from '../../../../adapters/common/http.js';
-import { policyString, prefixToFullMatch, splitTopLevel, toSimpleMatches, type RegexSemantics, type SimpleMatch } from '../../../../adapters/istio/regex.js';
+import { policyString, toSimpleMatches, type RegexSemantics, type SimpleMatch } from '../../../../adapters/istio/regex.js';
 
 // Ground truth, as adapters/common/model.ts pins it and RE2 (re2js) implements it: a
 // pathRegex matches when it matches a prefix of the path (RE2 lookingAt); a header regex
@@ -27,40 +27,6 @@ const joined = fc.array(branch, { minLength: 1, maxLength: 3 }).map((bs) => bs.j
 // Also the forms resolve() produces for a pathRegex (`^(?:a|b)`) and a wrapped group.
 const regex = fc.oneof(joined, joined.map(anchorStart), joined.map((r) => `(?:${r})`));
 const input = fc.array(fc.constantFrom('a', 'b', 'A', '/', '.', 'x'), { maxLength: 6 }).map((xs) => xs.join(''));
-
-describe('istio regex: splitTopLevel', () => {
-  it('splits only at top-level bars', () => {
-    expect(splitTopLevel('^/a|(b|c)|[|]|\\|')).to.deep.equal(['^/a', '(b|c)', '[|]', '\\|']);
-    expect(splitTopLevel('[]|]x|y')).to.deep.equal(['[]|]x', 'y']);
-    expect(splitTopLevel('\\Qa|b\\E|c')).to.deep.equal(['\\Qa|b\\E', 'c']);
-  });
-});
-
-describe('istio regex: prefixToFullMatch (VirtualService uri)', () => {
-  it('keeps "anchored at start" exact: ^/api matches /api/v1 as a full match', () => {
-    expect(prefixToFullMatch('^/api')).to.equal('^/api.*');
-    expect(full(prefixToFullMatch('^/api'), '/api/v1')).to.equal(true);
-    expect(full(prefixToFullMatch('^/api'), '/v2/api')).to.equal(false);
-  });
-  it('does not add .* after $, anchors every branch of an alternation at the start', () => {
-    expect(prefixToFullMatch('^/api$')).to.equal('^/api$');
-    expect(prefixToFullMatch('^/x\\$')).to.equal('^/x\\$.*'); // escaped $ is a literal
-    expect(prefixToFullMatch('^/a|/b')).to.equal('(?:^/a|/b).*');
-    expect(full(prefixToFullMatch('^/a|/b'), '/x/b')).to.equal(false); // search would say true: wider
-    expect(full(prefixToFullMatch('^/a|/b'), '/b/x')).to.equal(true);
-  });
-  it('closes an unterminated \\Q quote so the appended .* stays a pattern', () => {
-    expect(prefixToFullMatch('^/a\\Q.b')).to.equal('^/a\\Q.b\\E.*');
-    expect(full(prefixToFullMatch('^/a\\Q.b'), '/a.b/c')).to.equal(true);
-    expect(full(prefixToFullMatch('^/a\\Q.b'), '/axb')).to.equal(false);
-  });
-  it('full-matches exactly the paths a prefix of which the SMI regex matches', () => {
-    fc.assert(
-      fc.property(regex, input, (re, s) => full(prefixToFullMatch(re), s) === prefix(re, s)),
-      { numRuns: 3000 },
-    );
-  });
-});
 
 describe('istio regex: header regexes in a VirtualService', () => {
   it('the model regex itself is the whole-value match Envoy applies', () => {
