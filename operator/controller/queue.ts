@@ -19,6 +19,8 @@ export interface QueueOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
   timers?: Timers;
+  /** Milliseconds clock matching `timers` (default Date.now). */
+  clock?: () => number;
 }
 
 /** What a handler asks for: nothing (done), or to run again after a delay. */
@@ -31,7 +33,7 @@ export class WorkQueue {
   /** Keys added while processing: requeued when that processing ends. */
   private readonly dirty = new Set<string>();
   private readonly failures = new Map<string, number>();
-  private readonly delayed = new Map<string, unknown>();
+  private readonly delayed = new Map<string, { handle: unknown; due: number }>();
   private active = 0;
   private running = false;
   private idleWaiters: Array<() => void> = [];
@@ -61,7 +63,7 @@ export class WorkQueue {
   /** Stop handing out work; in-flight handlers finish. Pending keys are kept. */
   stop(): void {
     this.running = false;
-    for (const h of this.delayed.values()) this.timers.clearTimeout(h);
+    for (const d of this.delayed.values()) this.timers.clearTimeout(d.handle);
     this.delayed.clear();
     this.pump();
   }
@@ -77,16 +79,20 @@ export class WorkQueue {
     this.pump();
   }
 
+  /** Add after `ms`; of several pending delays for one key the earliest wins (a short retry is never parked behind a long requeue). */
   addAfter(key: string, ms: number): void {
     if (ms <= 0) return this.add(key);
-    if (this.delayed.has(key)) return; // an earlier timer will fire first anyway
-    this.delayed.set(
-      key,
-      this.timers.setTimeout(() => {
-        this.delayed.delete(key);
-        this.add(key);
-      }, ms),
-    );
+    const due = (this.opts.clock ?? Date.now)() + ms;
+    const prev = this.delayed.get(key);
+    if (prev) {
+      if (prev.due <= due) return;
+      this.timers.clearTimeout(prev.handle);
+    }
+    const handle = this.timers.setTimeout(() => {
+      this.delayed.delete(key);
+      this.add(key);
+    }, ms);
+    this.delayed.set(key, { handle, due });
   }
 
   /** Exponential per-key delay: base * 2^failures, capped. */

@@ -294,7 +294,8 @@ export class Reconciler {
       if (!r.outcome.ok && r.outcome.reason === 'ApplyFailed') failures.push(r.outcome.message);
     }
 
-    await this.writeStatuses(unit, members, desired, results, outcomes, cfg, log);
+    // A status that could not be written is work left undone: retried with backoff like a failed apply.
+    failures.push(...(await this.writeStatuses(unit, members, desired, results, outcomes, cfg, log)));
     if (failures.length > 0) throw new ReconcileError(unitKey, failures.join('; '));
     return requeueAfterMs !== undefined ? { requeueAfterMs } : undefined;
   }
@@ -410,7 +411,9 @@ export class Reconciler {
     };
   }
 
-  private async writeStatuses(unit: Unit, members: KubeObject[], desired: KubeObject[], results: ObjectResult[], outcomes: Map<string, WriteOutcome>, cfg: MeshConfig, log: Logger, failure?: string): Promise<void> {
+  /** Writes the members' statuses that changed; returns the writes that failed (a vanished object is no failure). */
+  private async writeStatuses(unit: Unit, members: KubeObject[], desired: KubeObject[], results: ObjectResult[], outcomes: Map<string, WriteOutcome>, cfg: MeshConfig, log: Logger, failure?: string): Promise<string[]> {
+    const failed: string[] = [];
     const now = (this.d.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
     for (const m of members) {
       if (m.metadata.deletionTimestamp) continue;
@@ -421,7 +424,10 @@ export class Reconciler {
       const r = await this.d.writer.patchStatus(m, change.status);
       const mlog = log.child({ object: `${m.kind} ${m.metadata.namespace}/${m.metadata.name}`, namespace: m.metadata.namespace, name: m.metadata.name });
       if (!r.ok) {
-        if (r.error.status !== 404) mlog.warn('status update failed', { error: r.error.message });
+        if (r.error.status !== 404) {
+          mlog.warn('status update failed', { error: r.error.message, status: r.error.status });
+          failed.push(`status of ${m.kind} ${m.metadata.namespace}/${m.metadata.name}: ${r.error.message}`);
+        }
         continue;
       }
       for (const t of change.transitions) {
@@ -429,5 +435,6 @@ export class Reconciler {
         await this.d.events.record(m, { type: t.status === 'True' ? 'Normal' : 'Warning', reason: t.type === 'Ready' && t.status === 'True' ? 'Ready' : t.reason, message: `${t.type}=${t.status}: ${t.message}` });
       }
     }
+    return failed;
   }
 }

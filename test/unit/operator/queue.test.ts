@@ -144,4 +144,32 @@ describe('WorkQueue', () => {
     await q.idle();
     expect(calls).to.equal(2);
   });
+
+  it('a failure retry is not parked behind a longer pending requeue of the same key', async () => {
+    const timers = new FakeTimers();
+    let calls = 0;
+    const q = new WorkQueue(
+      async () => {
+        calls++;
+        if (calls === 2) throw new Error('apiserver unreachable');
+      },
+      { concurrency: 1, baseDelayMs: 100, timers, clock: () => timers.now },
+    );
+    q.start();
+    q.addAfter('a', 30_000); // e.g. a Conflict re-check
+    q.add('a');
+    await q.idle();
+    q.add('a');
+    await q.idle();
+    expect(calls).to.equal(2);
+    // Only the earliest delay stays armed: the 100 ms retry, not the 30 s re-check.
+    expect(timers.pending()).to.deep.equal([100]);
+    timers.advance(100);
+    await q.idle();
+    expect(calls).to.equal(3);
+    // A later, longer delay does not replace an earlier one.
+    q.addAfter('a', 50);
+    q.addAfter('a', 5000);
+    expect(timers.pending()).to.deep.equal([50]);
+  });
 });
