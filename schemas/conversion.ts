@@ -35,36 +35,77 @@ export function toHub(obj: KubeObject): { hub?: SmiObject; problems: Problem[] }
 /**
  * Like toHub, but also converts an object whose only structural problems are
  * about values (unknown fields, enums, ranges), returning the hub together with
- * those problems, so validation can report every problem at once.
+ * those problems.
  */
 export function toHubReporting(obj: KubeObject): { hub?: SmiObject; problems: Problem[] } {
   const served = servedKind(obj?.apiVersion, obj?.kind);
   if (!served) return { problems: [notServed(obj, obj?.apiVersion)] };
   const structural = structuralCheck(obj, served.info.kind, served.version);
   if (!structural.shapeOk) return { problems: structural.problems };
-  const v = served.version;
-  let result: HubConverted<SmiObject>;
-  switch (served.info.kind) {
-    case 'TrafficSplit':
-      result = splitToHub(obj, v);
-      break;
-    case 'TrafficTarget':
-      result = targetToHub(obj, v);
-      break;
-    case 'HTTPRouteGroup':
-      result = routeGroupToHub(obj, v);
-      break;
-    case 'TCPRoute':
-      result = tcpRouteToHub(obj, v);
-      break;
-    case 'UDPRoute':
-      result = udpRouteToHub(obj);
-      break;
-  }
+  const result = convertToHub(obj, served.info.kind, served.version);
   const ref = refOf(obj);
   const conversion = result.errors.map((e) => problem(ref, e.path, e.message));
   if (conversion.length) return { problems: [...structural.problems, ...conversion] };
   return { hub: result.hub, problems: structural.problems };
+}
+
+/**
+ * For validation only: converts whatever can be read. Values of the wrong type are
+ * dropped first, and conversion goes on past its own errors. The hub is therefore
+ * incomplete whenever there are problems; `unreadable` lists the dotted paths it
+ * cannot be trusted at, so the semantic rules that read them are skipped and the
+ * others still report. The hub is undefined only for an unserved version.
+ */
+export function toHubPartial(obj: KubeObject): { hub?: SmiObject; problems: Problem[]; unreadable: string[] } {
+  const served = servedKind(obj?.apiVersion, obj?.kind);
+  if (!served) return { problems: [notServed(obj, obj?.apiVersion)], unreadable: [] };
+  const structural = structuralCheck(obj, served.info.kind, served.version);
+  const unreadable = structural.unreadable.map((u) => u.path);
+  const readable = structural.shapeOk ? obj : withoutValuesAt(obj, structural.unreadable.flatMap((u) => (u.pointer === undefined ? [] : [u.pointer])));
+  const result = convertToHub(readable, served.info.kind, served.version);
+  const ref = refOf(obj);
+  // A converter's error under a dropped value repeats the shape problem.
+  const conversion = result.errors.filter((e) => !within(e.path, unreadable));
+  unreadable.push(...conversion.map((e) => e.path));
+  return { hub: result.hub, problems: [...structural.problems, ...conversion.map((e) => problem(ref, e.path, e.message))], unreadable };
+}
+
+/** True when `path` is one of `parts` or lies inside one. */
+export function within(path: string, parts: readonly string[]): boolean {
+  return parts.some((p) => p === '' || path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
+}
+
+/**
+ * A copy of `obj` without the values at the given JSON pointers: object keys are
+ * deleted, array items become empty objects, so the other items keep their index.
+ */
+function withoutValuesAt(obj: KubeObject, pointers: string[]): KubeObject {
+  const copy = structuredClone(obj) as unknown as Record<string, unknown>;
+  for (const pointer of pointers) {
+    const keys = pointer.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const last = keys.pop();
+    if (last === undefined) continue; // the root itself: a served object always is one
+    let node: unknown = copy;
+    for (const k of keys) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[k] : undefined;
+    if (Array.isArray(node)) node[Number(last)] = {};
+    else if (node && typeof node === 'object') delete (node as Record<string, unknown>)[last];
+  }
+  return copy as unknown as KubeObject;
+}
+
+function convertToHub(obj: KubeObject, kind: SmiObject['kind'], v: string): HubConverted<SmiObject> {
+  switch (kind) {
+    case 'TrafficSplit':
+      return splitToHub(obj, v);
+    case 'TrafficTarget':
+      return targetToHub(obj, v);
+    case 'HTTPRouteGroup':
+      return routeGroupToHub(obj, v);
+    case 'TCPRoute':
+      return tcpRouteToHub(obj, v);
+    case 'UDPRoute':
+      return udpRouteToHub(obj);
+  }
 }
 
 /** Hub -> the given `group/version` of the same kind. */

@@ -67,20 +67,35 @@ function anyOfMessage(path: string): string {
 // read the object safely, so validation goes on and reports those problems too.
 const VALUE_KEYWORDS = new Set(['additionalProperties', 'enum', 'const', 'pattern', 'minimum', 'maximum', 'minLength', 'maxLength', 'format']);
 
+/** A part of the object that cannot be read: a wrong type, or a required field that is missing. */
+export interface Unreadable {
+  /** Dotted path, as in problems. */
+  path: string;
+  /** JSON pointer to the value to drop before converting; undefined when the field is missing. */
+  pointer?: string;
+}
+
 export interface StructuralCheck {
   problems: Problem[];
   /** True when every problem is about a value (an unknown field, an enum, a range), none about types or required fields. */
   shapeOk: boolean;
+  /** The parts behind the shape problems; validation skips the rules that read them. */
+  unreadable: Unreadable[];
 }
 
 /** Checks `obj` against the schema of `kind` at `version` (assumed served). */
 export function structuralCheck(obj: KubeObject, kind: SmiKind, version: string): StructuralCheck {
   const validate = validatorFor(kind, version);
   const ref = refOf(obj);
-  if (!validate) return { problems: [problem(ref, 'apiVersion', `version ${version} of ${kind} is not served`)], shapeOk: false };
-  if (validate(obj)) return { problems: [], shapeOk: true };
+  if (!validate) return { problems: [problem(ref, 'apiVersion', `version ${version} of ${kind} is not served`)], shapeOk: false, unreadable: [{ path: '' }] };
+  if (validate(obj)) return { problems: [], shapeOk: true, unreadable: [] };
   const errors = validate.errors ?? [];
-  return { problems: toProblems(ref, errors), shapeOk: errors.every((e) => VALUE_KEYWORDS.has(e.keyword)) };
+  const shape = errors.filter((e) => !VALUE_KEYWORDS.has(e.keyword) && !e.schemaPath.includes('/anyOf/'));
+  const unreadable = shape.map((e): Unreadable => {
+    if (e.keyword === 'required') return { path: describe(e).path };
+    return { path: dottedPath(e.instancePath), pointer: e.instancePath };
+  });
+  return { problems: toProblems(ref, errors), shapeOk: shape.length === 0, unreadable };
 }
 
 /** Problems of `obj` against the schema of `kind` at `version` (assumed served). */
@@ -91,9 +106,12 @@ export function structuralProblems(obj: KubeObject, kind: SmiKind, version: stri
 function toProblems(ref: string, errors: ErrorObject[]): Problem[] {
   const seen = new Set<string>();
   const out: Problem[] = [];
+  // A value of the wrong type also fails its enum; the type is the one to report.
+  const wrongType = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
   for (const e of errors) {
     // anyOf branches each report; the summary error names the field once.
     if (e.schemaPath.includes('/anyOf/')) continue;
+    if (VALUE_KEYWORDS.has(e.keyword) && wrongType.has(e.instancePath)) continue;
     const d = describe(e);
     const msg = e.keyword === 'anyOf' ? anyOfMessage(d.path) : d.message;
     const key = `${d.path}\u0000${msg}`;

@@ -1,9 +1,10 @@
 // Validation of SMI objects: structural (JSON Schema of the object's own
 // version), then conversion to the hub, then single-object semantic rules;
-// every problem found is reported, not just the first kind.
+// every problem found is reported, not just the first kind: the semantic rules
+// run on the parts that are well typed even when other parts are not.
 // Cross-object rules live in validateReferences and take the other objects as input.
 
-import { toHubReporting } from './conversion.js';
+import { toHubPartial, within } from './conversion.js';
 import type { HTTPRouteGroup, KubeObject, SmiObject, TrafficSplit, TrafficTarget } from './hub.js';
 import { problem, type Problem } from './problem.js';
 import { targetRules, withTargetDefaults } from './rules/access.js';
@@ -19,29 +20,34 @@ import { refOf } from './object-ref.js';
  * which must stay lossless.
  */
 export function validateSmiObject(obj: KubeObject): { hub?: SmiObject; problems: Problem[] } {
-  // Value-level structural problems (unknown field, enum) do not stop the semantic rules.
-  const converted = toHubReporting(obj);
+  const converted = toHubPartial(obj);
   if (!converted.hub) return { problems: converted.problems };
   const hub = converted.hub;
   const version = servedKind(obj.apiVersion, obj.kind)!.version;
+  // A rule whose input is unreadable (wrong type, missing, not convertible) is skipped.
+  const unreadable = (path: string) => within(path, converted.unreadable);
   let found: Array<{ path: string; message: string }> = [];
   let result: SmiObject = hub;
   switch (hub.kind) {
     case 'TrafficSplit':
-      found = splitRules(hub as TrafficSplit);
+      found = splitRules(hub as TrafficSplit, unreadable);
       break;
     case 'TrafficTarget':
-      found = targetRules(hub as TrafficTarget, version);
+      found = targetRules(hub as TrafficTarget, version, unreadable);
       result = withTargetDefaults(hub as TrafficTarget);
       break;
     case 'HTTPRouteGroup':
-      found = routeGroupRules(hub as HTTPRouteGroup, version);
+      found = routeGroupRules(hub as HTTPRouteGroup, version, unreadable);
       break;
     default:
       break;
   }
   const ref = refOf(obj);
-  const problems = [...converted.problems, ...found.map((f) => problem(ref, f.path, f.message))];
+  // One problem per field: where a rule and the schema both object (a negative
+  // weight: `minimum: 0`), the rule's message is the more specific one.
+  const rulePaths = new Set(found.map((f) => f.path));
+  const schema = converted.problems.filter((p) => !rulePaths.has(p.path));
+  const problems = [...schema, ...found.map((f) => problem(ref, f.path, f.message))];
   return problems.length ? { problems } : { hub: result, problems };
 }
 

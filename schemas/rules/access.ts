@@ -6,30 +6,43 @@ type Found = Array<{ path: string; message: string }>;
 
 const SERVICE_ACCOUNT = 'ServiceAccount';
 
-/** `version` is the object's own version: v1alpha3 made rules and sources mandatory. */
-export function targetRules(tt: TrafficTarget, version: string): Found {
+/**
+ * `version` is the object's own version: v1alpha3 made rules and sources mandatory.
+ * `unreadable(path)`: the field could not be read (see validate.ts); rules reading it are skipped.
+ */
+export function targetRules(tt: TrafficTarget, version: string, unreadable: (path: string) => boolean = () => false): Found {
   const out: Found = [];
   const ns = tt.metadata.namespace ?? 'default';
   const { destination, rules, sources } = tt.spec;
   // v1alpha1 has no spec wrapper; name fields the way the user wrote them.
   const base = version === 'v1alpha1' ? '' : 'spec.';
-  const rulesField = version === 'v1alpha1' ? 'specs' : 'rules';
-  if (destination.kind !== SERVICE_ACCOUNT) out.push({ path: `${base}destination.kind`, message: `must be ServiceAccount, got ${destination.kind}` });
-  if (destination.namespace !== undefined && destination.namespace !== ns) {
-    out.push({ path: `${base}destination.namespace`, message: `must be the TrafficTarget's own namespace ${ns}, got ${destination.namespace}` });
+  const rulesField = `${base}${version === 'v1alpha1' ? 'specs' : 'rules'}`;
+  const dest = `${base}destination`;
+  if (!unreadable(`${dest}.kind`) && destination.kind !== SERVICE_ACCOUNT) out.push({ path: `${dest}.kind`, message: `must be ServiceAccount, got ${destination.kind}` });
+  if (!unreadable(`${dest}.namespace`) && !unreadable('metadata.namespace') && destination.namespace !== undefined && destination.namespace !== ns) {
+    out.push({ path: `${dest}.namespace`, message: `must be the TrafficTarget's own namespace ${ns}, got ${destination.namespace}` });
   }
-  (sources ?? []).forEach((s, i) => {
-    if (s.kind !== SERVICE_ACCOUNT) out.push({ path: `${base}sources[${i}].kind`, message: `must be ServiceAccount, got ${s.kind}` });
-  });
+  const sourcesKnown = !unreadable(`${base}sources`);
+  const rulesKnown = !unreadable(rulesField);
+  if (sourcesKnown) {
+    (sources ?? []).forEach((s, i) => {
+      const at = `${base}sources[${i}].kind`;
+      if (!unreadable(at) && s.kind !== SERVICE_ACCOUNT) out.push({ path: at, message: `must be ServiceAccount, got ${s.kind}` });
+    });
+  }
   if (version === 'v1alpha3') {
-    if (!rules?.length) out.push({ path: `${base}${rulesField}`, message: 'must list at least one rule' });
-    if (!sources?.length) out.push({ path: `${base}sources`, message: 'must list at least one source' });
+    if (rulesKnown && !rules?.length) out.push({ path: rulesField, message: 'must list at least one rule' });
+    if (sourcesKnown && !sources?.length) out.push({ path: `${base}sources`, message: 'must list at least one source' });
   }
-  (rules ?? []).forEach((r, i) => {
-    if (r.matches?.length && r.kind !== 'HTTPRouteGroup') {
-      out.push({ path: `${base}${rulesField}[${i}].matches`, message: `only HTTPRouteGroup rules name matches; ${r.kind} ${r.name} has none to select` });
-    }
-  });
+  if (rulesKnown) {
+    (rules ?? []).forEach((r, i) => {
+      const at = `${rulesField}[${i}]`;
+      if (unreadable(`${at}.matches`) || unreadable(`${at}.kind`) || unreadable(`${at}.name`)) return;
+      if (r.matches?.length && r.kind !== 'HTTPRouteGroup') {
+        out.push({ path: `${at}.matches`, message: `only HTTPRouteGroup rules name matches; ${r.kind} ${r.name} has none to select` });
+      }
+    });
+  }
   return out;
 }
 

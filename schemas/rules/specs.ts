@@ -5,19 +5,24 @@ import { re2Error } from '../regex.js';
 
 type Found = Array<{ path: string; message: string }>;
 
-export function routeGroupRules(hrg: HTTPRouteGroup, version: string): Found {
+/** `unreadable(path)`: the field could not be read (see validate.ts); rules reading it are skipped. */
+export function routeGroupRules(hrg: HTTPRouteGroup, version: string, unreadable: (path: string) => boolean = () => false): Found {
   const out: Found = [];
   const prefix = version === 'v1alpha1' || version === 'v1alpha2' ? 'matches' : 'spec.matches';
+  if (unreadable(prefix)) return out;
   const firstIndex = new Map<string, number>();
   hrg.spec.matches.forEach((m, i) => {
     const at = `${prefix}[${i}]`;
-    const seen = firstIndex.get(m.name);
-    if (seen !== undefined) out.push({ path: `${at}.name`, message: `duplicate match name ${m.name} (also ${prefix}[${seen}])` });
-    else firstIndex.set(m.name, i);
-    if (m.pathRegex !== undefined) {
+    if (!unreadable(`${at}.name`)) {
+      const seen = firstIndex.get(m.name);
+      if (seen !== undefined) out.push({ path: `${at}.name`, message: `duplicate match name ${m.name} (also ${prefix}[${seen}])` });
+      else firstIndex.set(m.name, i);
+    }
+    if (m.pathRegex !== undefined && !unreadable(`${at}.pathRegex`)) {
       const err = re2Error(m.pathRegex);
       if (err) out.push({ path: `${at}.pathRegex`, message: `not a valid RE2 regex: ${err}` });
     }
+    if (unreadable(`${at}.headers`)) return;
     for (const [name, regex] of Object.entries(m.headers ?? {})) {
       const err = re2Error(regex);
       if (err) out.push({ path: `${at}.headers.${name}`, message: `not a valid RE2 regex: ${err}` });

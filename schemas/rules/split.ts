@@ -3,20 +3,29 @@ import type { TrafficSplit } from '../hub.js';
 
 type Found = Array<{ path: string; message: string }>;
 
-export function splitRules(ts: TrafficSplit): Found {
+/** `unreadable(path)`: the field could not be read (see validate.ts); rules reading it are skipped. */
+export function splitRules(ts: TrafficSplit, unreadable: (path: string) => boolean = () => false): Found {
   const out: Found = [];
+  if (unreadable('spec.backends')) return out;
   const { service, backends } = ts.spec;
+  const serviceKnown = !unreadable('spec.service');
+  const weightKnown = (i: number) => !unreadable(`spec.backends[${i}].weight`);
   const firstIndex = new Map<string, number>();
   backends.forEach((b, i) => {
-    if (!Number.isSafeInteger(b.weight) || b.weight < 0) out.push({ path: `spec.backends[${i}].weight`, message: `must be a non-negative whole number, got ${b.weight}` });
+    const at = `spec.backends[${i}]`;
+    if (weightKnown(i) && (!Number.isSafeInteger(b.weight) || b.weight < 0)) out.push({ path: `${at}.weight`, message: `must be a non-negative whole number, got ${b.weight}` });
+    if (unreadable(`${at}.service`)) return;
     const seen = firstIndex.get(b.service);
-    if (seen !== undefined) out.push({ path: `spec.backends[${i}].service`, message: `duplicate backend ${b.service} (also spec.backends[${seen}])` });
+    if (seen !== undefined) out.push({ path: `${at}.service`, message: `duplicate backend ${b.service} (also spec.backends[${seen}])` });
     else firstIndex.set(b.service, i);
-    if (b.service === service) {
-      out.push({ path: `spec.backends[${i}].service`, message: `is the root service ${service} itself; a TrafficSplit cannot be self-referential` });
+    if (serviceKnown && b.service === service) {
+      out.push({ path: `${at}.service`, message: `is the root service ${service} itself; a TrafficSplit cannot be self-referential` });
     }
   });
   if (backends.length === 0) out.push({ path: 'spec.backends', message: 'must list at least one backend' });
-  else if (!backends.some((b) => b.weight > 0)) out.push({ path: 'spec.backends', message: 'at least one backend needs a positive weight' });
+  // An unreadable weight might be the positive one: only say so when every weight was read.
+  else if (backends.every((_, i) => weightKnown(i)) && !backends.some((b) => b.weight > 0)) {
+    out.push({ path: 'spec.backends', message: 'at least one backend needs a positive weight' });
+  }
   return out;
 }

@@ -28,7 +28,10 @@ function spec(weight: Schema, withMatches: boolean): VersionSchema {
   };
 }
 
-const INT_WEIGHT: Schema = { type: 'integer', description: 'Relative weight, a whole number.' };
+// Upstream's CRD says only `type: number`, but the spec's weights are whole numbers
+// and 0 means no traffic, so a negative one is never meaningful. v1alpha1 Quantities
+// keep the plain int-or-string form; conversion reports negative ones (quantity.ts).
+const INT_WEIGHT: Schema = { type: 'integer', minimum: 0, description: 'Relative weight, a non-negative whole number.' };
 
 export const TRAFFIC_SPLIT: Record<string, VersionSchema> = {
   v1alpha1: spec(QUANTITY, false),

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { KubeObject, SmiObject, TrafficTarget } from '../../../schemas/hub.js';
+import { toHub } from '../../../schemas/conversion.js';
 import { formatProblem } from '../../../schemas/problem.js';
 import { validateReferences, validateSmiObject } from '../../../schemas/validate.js';
 
@@ -145,10 +146,11 @@ describe('validateSmiObject', () => {
         'HTTPRouteGroup shop/routes: spec.matches[2].pathRegex: not a valid RE2 regex: missing closing ]: `[`',
       ]);
     });
-    it('stops at shape problems (wrong type, missing field), where the rest cannot be read', () => {
+    it('reports shape problems and still checks the matches that are well typed', () => {
       expect(lines(group([{ name: 'a', pathRegex: '[' }, { pathRegex: 7 }]))).to.deep.equal([
         'HTTPRouteGroup shop/routes: spec.matches[1].name: is required',
         'HTTPRouteGroup shop/routes: spec.matches[1].pathRegex: must be string',
+        'HTTPRouteGroup shop/routes: spec.matches[0].pathRegex: not a valid RE2 regex: missing closing ]: `[`',
       ]);
     });
   });
@@ -162,6 +164,105 @@ describe('validateSmiObject', () => {
         'UDPRoute default/r: spec.matches.ports[2]: must be <= 65535',
       ]);
     });
+  });
+});
+
+describe('validateSmiObject: schema and rule problems together', () => {
+  it('TrafficSplit: a fractional weight does not hide a negative weight or a self-reference', () => {
+    const obj: KubeObject = {
+      apiVersion: 'split.smi-spec.io/v1alpha4',
+      kind: 'TrafficSplit',
+      metadata: { name: 's', namespace: 'x' },
+      spec: { service: 'web', backends: [{ service: 'web', weight: -1 }, { service: 'v2', weight: 1.5 }] },
+    };
+    expect(lines(obj)).to.deep.equal([
+      'TrafficSplit x/s: spec.backends[1].weight: must be integer',
+      'TrafficSplit x/s: spec.backends[0].weight: must be a non-negative whole number, got -1',
+      'TrafficSplit x/s: spec.backends[0].service: is the root service web itself; a TrafficSplit cannot be self-referential',
+    ]);
+    // The webhook's conversion is still stopped by the shape problem alone.
+    expect(toHub(obj).hub).to.equal(undefined);
+  });
+  it('TrafficSplit: rules reading an unreadable field are skipped, the others run', () => {
+    // service of the wrong type: no self-reference check, duplicates still found.
+    expect(lines(split({ service: 5, backends: [{ service: 'a', weight: 0 }, { service: 'a', weight: 0 }, { weight: 'x' }] }))).to.deep.equal([
+      'TrafficSplit shop/canary: spec.service: must be string',
+      'TrafficSplit shop/canary: spec.backends[2].service: is required',
+      'TrafficSplit shop/canary: spec.backends[2].weight: must be integer',
+      'TrafficSplit shop/canary: spec.backends[1].service: duplicate backend a (also spec.backends[0])',
+    ]);
+    // backends of the wrong type: not "must list at least one backend" on top.
+    expect(lines(split({ service: 'web', backends: { a: 1 } }))).to.deep.equal(['TrafficSplit shop/canary: spec.backends: must be array']);
+    // every readable weight 0 and none unreadable: the positive-weight rule runs.
+    expect(lines(split({ service: 'web', backends: [{ service: 7, weight: 0 }, { service: 'b', weight: 0 }] }))).to.deep.equal([
+      'TrafficSplit shop/canary: spec.backends[0].service: must be string',
+      'TrafficSplit shop/canary: spec.backends: at least one backend needs a positive weight',
+    ]);
+  });
+  it('TrafficSplit v1alpha1: a malformed or unscalable Quantity does not hide the other problems', () => {
+    expect(lines(split({ service: 'web', backends: [{ service: 'web', weight: '-1' }, { service: 'b', weight: true }, { service: 'b', weight: 1 }] }, 'v1alpha1'))).to.deep.equal([
+      'TrafficSplit shop/canary: spec.backends[1].weight: must be a whole number or a Kubernetes quantity such as 100m',
+      'TrafficSplit shop/canary: spec.backends[0].weight: "-1" is negative; weights must be >= 0',
+      'TrafficSplit shop/canary: spec.backends[0].service: is the root service web itself; a TrafficSplit cannot be self-referential',
+      'TrafficSplit shop/canary: spec.backends[2].service: duplicate backend b (also spec.backends[1])',
+    ]);
+    expect(lines(split({ service: 'web', backends: [{ service: 'a', weight: '9E' }, { service: 'web', weight: '1n' }] }, 'v1alpha1'))).to.deep.equal([
+      'TrafficSplit shop/canary: spec.backends[0].weight: "9E" is too large once all weights are scaled to a common unit (10^-9)',
+      'TrafficSplit shop/canary: spec.backends[1].service: is the root service web itself; a TrafficSplit cannot be self-referential',
+    ]);
+  });
+  it('TrafficTarget: wrong types and missing fields next to rule violations', () => {
+    const obj = target({
+      destination: { kind: 'Pod', name: 3, namespace: 'other' },
+      rules: [{ kind: 'TCPRoute', name: 'r', matches: ['m'] }, { kind: 'HTTPRouteGroup' }],
+      sources: 'everyone',
+    });
+    expect(lines(obj)).to.deep.equal([
+      'TrafficTarget shop/allow: spec.destination.name: must be string',
+      'TrafficTarget shop/allow: spec.rules[1].name: is required',
+      'TrafficTarget shop/allow: spec.sources: must be array',
+      'TrafficTarget shop/allow: spec.destination.kind: must be ServiceAccount, got Pod',
+      "TrafficTarget shop/allow: spec.destination.namespace: must be the TrafficTarget's own namespace shop, got other",
+      'TrafficTarget shop/allow: spec.rules[0].matches: only HTTPRouteGroup rules name matches; TCPRoute r has none to select',
+    ]);
+    // An unreadable list is not reported as empty.
+    expect(lines(target({ destination: SA('api'), rules: 'all', sources: [{ kind: 'User', name: 'u' }, 5] }))).to.deep.equal([
+      'TrafficTarget shop/allow: spec.rules: must be array',
+      'TrafficTarget shop/allow: spec.sources[1]: must be object',
+      'TrafficTarget shop/allow: spec.sources[0].kind: must be ServiceAccount, got User',
+    ]);
+  });
+  it('HTTPRouteGroup: malformed matches and headers next to regex and duplicate-name problems', () => {
+    expect(
+      lines(
+        group([
+          { name: 'a', pathRegex: '[' },
+          { name: 'a', pathRegex: 7 },
+          { headers: [{ a: '(?=x)', b: 1 }] },
+          { name: 'c', headers: { h: '(?!y)' }, methods: [1] },
+        ]),
+      ),
+    ).to.deep.equal([
+      'HTTPRouteGroup shop/routes: spec.matches[1].pathRegex: must be string',
+      'HTTPRouteGroup shop/routes: spec.matches[2].name: is required',
+      'HTTPRouteGroup shop/routes: spec.matches[2].headers: must be a map of header name to regex, or a list of single-key maps',
+      'HTTPRouteGroup shop/routes: spec.matches[3].methods[0]: must be string',
+      'HTTPRouteGroup shop/routes: spec.matches[0].pathRegex: not a valid RE2 regex: missing closing ]: `[`',
+      'HTTPRouteGroup shop/routes: spec.matches[1].name: duplicate match name a (also spec.matches[0])',
+      'HTTPRouteGroup shop/routes: spec.matches[3].headers.h: not a valid RE2 regex: invalid or unsupported Perl syntax: `(?!`',
+    ]);
+    // v1alpha1 layout (no spec): a header given twice is a conversion problem; the other checks still run.
+    const v2: KubeObject = {
+      apiVersion: 'specs.smi-spec.io/v1alpha2',
+      kind: 'HTTPRouteGroup',
+      metadata: { name: 'old', namespace: 'shop' },
+      matches: [{ name: 'a', headers: [{ h: 'x' }, { h: 'y' }] }, { name: 'a', pathRegex: '(' }],
+    };
+    expect(lines(v2)).to.deep.equal([
+      'HTTPRouteGroup shop/old: matches[0].headers[1].h: header given twice with different regexes ("x", "y")',
+      'HTTPRouteGroup shop/old: matches[1].name: duplicate match name a (also matches[0])',
+      'HTTPRouteGroup shop/old: matches[1].pathRegex: not a valid RE2 regex: missing closing ): `(`',
+    ]);
   });
 });
 
