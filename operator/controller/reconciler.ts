@@ -4,6 +4,7 @@
 // Level-triggered: the key says which unit, never what changed.
 
 import { buildSnapshot } from '../../adapters/common/snapshot.js';
+import { worseStatus } from '../../adapters/common/status.js';
 import { sourceLabelValue } from '../../adapters/common/meta.js';
 import { SOURCE_LABEL, type MeshAdapter, type ObjectResult } from '../../adapters/types.js';
 import { validateSmiObject } from '../../schemas/validate.js';
@@ -18,7 +19,9 @@ import { computeStatus, REASONS, type ConditionSpec, type DesiredConditions } fr
 import { canonicalJson, decorate, isManaged, nativeKey } from './labels.js';
 import { mergeShared } from './shared.js';
 import { ownerOf, plan, type PlannedAction } from './plan.js';
-import { inputKey, parseUnit, routeRefs, selects, serviceSelector, type DependencyIndex, type Unit } from './units.js';
+import { inputKey, parseUnit, routeRefs, routeUnit, selects, serviceSelector, type DependencyIndex, type Unit } from './units.js';
+
+const ROUTE_KINDS = new Set(['HTTPRouteGroup', 'TCPRoute', 'UDPRoute']);
 
 export interface ReconcilerDeps {
   cache: ClusterCache;
@@ -66,6 +69,9 @@ export class Reconciler {
   private readonly driftWrites = new Map<string, number[]>();
   /** native key → resourceVersion we wrote (or `deleted:<uid>`): the watch echo of our own write needs no reconcile. */
   private readonly echoes = new Map<string, string>();
+  /** route input key → referrer unit → the adapter's result for that route in the unit's last translation. */
+  private readonly routeResults = new Map<string, Map<string, ObjectResult>>();
+  private readonly routesOfUnit = new Map<string, Set<string>>();
   /** Reconciles per unit since start (what a change cost; asserted by tests and the benchmark). */
   readonly counts = new Map<string, number>();
 
@@ -196,13 +202,43 @@ export class Reconciler {
     const u = parseUnit(other);
     if (!u) return;
     const { inputs } = this.gather(u);
-    this.setClaims(other, this.translate(u, inputs, adapter, cfg).objects);
+    const t = this.translate(u, inputs, adapter, cfg);
+    this.setClaims(other, t.objects);
+    this.recordRouteResults(other, t.results);
+  }
+
+  /**
+   * Keep what a unit's translation said about the routes it uses (a route has no
+   * translation of its own); enqueue the route units whose results changed so
+   * their status follows.
+   */
+  private recordRouteResults(unitKey: string, results: ObjectResult[]): void {
+    const next = new Map<string, ObjectResult>();
+    for (const r of results) if (ROUTE_KINDS.has(r.kind)) next.set(inputKey(r.kind, r.namespace, r.name), r);
+    const prev = this.routesOfUnit.get(unitKey) ?? new Set<string>();
+    for (const k of new Set([...prev, ...next.keys()])) {
+      const byUnit = this.routeResults.get(k) ?? new Map<string, ObjectResult>();
+      const before = byUnit.get(unitKey);
+      const after = next.get(k);
+      if (after) byUnit.set(unitKey, after);
+      else byUnit.delete(unitKey);
+      if (byUnit.size > 0) this.routeResults.set(k, byUnit);
+      else this.routeResults.delete(k);
+      if (canonicalJson(before ?? null) !== canonicalJson(after ?? null)) {
+        const [kind, ns, ...name] = k.split('/');
+        this.d.enqueue(routeUnit(ns as string, kind as string, name.join('/')));
+      }
+    }
+    if (next.size > 0) this.routesOfUnit.set(unitKey, new Set(next.keys()));
+    else this.routesOfUnit.delete(unitKey);
   }
 
   /** Translate every unit once (no writes) before reconciling: a new leader or a new config starts with complete claims. */
   primeClaims(units: Iterable<string>): void {
     this.claims.clear();
     this.claimants.clear();
+    this.routeResults.clear();
+    this.routesOfUnit.clear();
     const cfg = this.d.config();
     const adapter = this.d.adapter(cfg.mesh);
     for (const u of units) this.ensureClaims(u, adapter, cfg);
@@ -270,6 +306,7 @@ export class Reconciler {
       throw new ReconcileError(unitKey, msg);
     }
     const { objects, results } = translated;
+    this.recordRouteResults(unitKey, results);
     for (const o of objects) {
       const other = this.observedNative(nativeKey(o))?.metadata.annotations?.['smi-operator.io/unit'];
       if (other && other !== unitKey) this.ensureClaims(other, adapter, cfg);
@@ -380,10 +417,7 @@ export class Reconciler {
       return { accepted: { status: 'False', reason: REASONS.Invalid, message: msg }, ready: { status: 'False', reason: REASONS.Invalid, message: 'not translated: the object is invalid' } };
     }
     if (failure) return { accepted: { status: 'Unknown', reason: REASONS.TranslationFailed, message: failure }, ready: { status: 'False', reason: REASONS.TranslationFailed, message: failure } };
-    if (unit.type === 'route') {
-      const ok: ConditionSpec = { status: 'True', reason: REASONS.Accepted, message: `${member.kind} is valid` };
-      return { accepted: ok, ready: { status: 'True', reason: REASONS.Accepted, message: 'ready to be referenced by TrafficSplits and TrafficTargets' } };
-    }
+    if (unit.type === 'route') return this.routeConditions(member, cfg);
     const ns = member.metadata.namespace ?? 'default';
     const result = results.find((r) => r.kind === member.kind && r.namespace === ns && r.name === member.metadata.name);
     const notes = result?.messages.join('; ') ?? '';
@@ -408,6 +442,22 @@ export class Reconciler {
     return {
       accepted,
       ready: { status: 'True', reason: REASONS.Applied, message: relevant.length ? `${cfg.mesh}: ${kinds} applied` : `${cfg.mesh}: nothing to apply` },
+    };
+  }
+
+  /** A route's status: valid, plus what the translations of the units using it said about it (worst status wins). */
+  private routeConditions(route: KubeObject, cfg: MeshConfig): DesiredConditions {
+    const byUnit = this.routeResults.get(inputKey(route.kind, route.metadata.namespace ?? 'default', route.metadata.name));
+    const results = [...(byUnit?.values() ?? [])];
+    const notes = [...new Set(results.flatMap((r) => r.messages))].sort();
+    const worst = results.reduce<ObjectResult['status']>((w, r) => worseStatus(w, r.status), 'Accepted');
+    if (worst !== 'Accepted') {
+      const msg = notes.join('; ') || worst;
+      return { accepted: { status: 'False', reason: worst, message: msg }, ready: { status: 'False', reason: worst, message: `not usable on ${cfg.mesh}: ${msg}` } };
+    }
+    return {
+      accepted: { status: 'True', reason: REASONS.Accepted, message: notes.length ? `${route.kind} is valid; ${cfg.mesh}: ${notes.join('; ')}` : `${route.kind} is valid` },
+      ready: { status: 'True', reason: REASONS.Accepted, message: 'ready to be referenced by TrafficSplits and TrafficTargets' },
     };
   }
 
