@@ -1,5 +1,6 @@
 // Reads Kubernetes objects from files, directories (recursively) and stdin, as
 // `kubectl apply -f` does: multi-document YAML or JSON, `List` kinds flattened.
+// In a directory, kustomization files are skipped (they are not manifests).
 // Errors are values naming the file (and line for YAML syntax errors).
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -24,7 +25,10 @@ export interface InputResult {
 }
 
 const MANIFEST = /\.(ya?ml|json)$/i;
+/** kustomize's own file names: a kustomization, not a manifest (kustomize accepts exactly these). */
+const KUSTOMIZATION = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 
+/** A file given by name is always read; in a directory, kustomizations are skipped. */
 function listFiles(path: string): string[] {
   const st = statSync(path);
   if (!st.isDirectory()) return [path];
@@ -32,7 +36,8 @@ function listFiles(path: string): string[] {
     .sort()
     .flatMap((entry) => {
       const full = join(path, entry);
-      return statSync(full).isDirectory() ? listFiles(full) : MANIFEST.test(entry) ? [full] : [];
+      if (statSync(full).isDirectory()) return listFiles(full);
+      return MANIFEST.test(entry) && !KUSTOMIZATION.has(entry) ? [full] : [];
     });
 }
 

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readManifests } from '../../../operator/cli/input.js';
 import { FIXTURES, smictl } from './run.js';
 
 const rel = (p: string) => join('test', 'fixtures', 'schemas', p);
@@ -51,6 +53,42 @@ describe('smictl validate', function () {
     const r = smictl(['validate', '-f', '-'], 'apiVersion: specs.smi-spec.io/v1alpha2\nkind: UDPRoute\nmetadata: {name: u}\n');
     expect(r.status).to.equal(1);
     expect(r.stdout).to.equal('<stdin>: UDPRoute default/u: apiVersion: version specs.smi-spec.io/v1alpha2 of UDPRoute is not served (served: v1alpha4)\n');
+  });
+
+  describe('kustomize files', () => {
+    const KUSTOMIZATION = 'apiVersion: kustomize.config.k8s.io/v1beta1\nresources:\n  - split.yaml\n';
+    const SPLIT = 'apiVersion: split.smi-spec.io/v1alpha4\nkind: TrafficSplit\nmetadata: {name: s, namespace: x}\nspec: {service: web, backends: [{service: v1, weight: 1}]}\n';
+    let dir: string;
+    before(() => {
+      dir = mkdtempSync(join(tmpdir(), 'smictl-kustomize-'));
+      writeFileSync(join(dir, 'kustomization.yaml'), KUSTOMIZATION);
+      writeFileSync(join(dir, 'split.yaml'), SPLIT);
+      mkdirSync(join(dir, 'a'));
+      writeFileSync(join(dir, 'a', 'kustomization.yml'), KUSTOMIZATION);
+      mkdirSync(join(dir, 'b'));
+      writeFileSync(join(dir, 'b', 'Kustomization'), KUSTOMIZATION);
+      // Only the exact kustomize names are skipped.
+      writeFileSync(join(dir, 'b', 'my-kustomization.yaml'), KUSTOMIZATION);
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('skips kustomization files found in a directory, without an error', () => {
+      const r = readManifests([dir]);
+      expect(r.objects.map((o) => o.source)).to.deep.equal([join(dir, 'split.yaml')]);
+      expect(r.errors).to.deep.equal([{ source: join(dir, 'b', 'my-kustomization.yaml'), message: 'missing apiVersion or kind' }]);
+    });
+    it('still reads a kustomization file named with -f', () => {
+      expect(readManifests([join(dir, 'kustomization.yaml'), join(dir, 'a', 'kustomization.yml')]).errors).to.deep.equal([
+        { source: join(dir, 'kustomization.yaml'), message: 'missing apiVersion or kind' },
+        { source: join(dir, 'a', 'kustomization.yml'), message: 'missing apiVersion or kind' },
+      ]);
+    });
+    it('validates config/samples (a kustomize directory) as all valid', () => {
+      const r = smictl(['validate', '-f', join('config', 'samples')]);
+      expect(r.stdout).to.equal('');
+      expect(r.status).to.equal(0);
+      expect(r.stderr).to.match(/^smictl validate: \d+ SMI object\(s\) checked, \d+ other object\(s\) skipped: all valid\n$/);
+    });
   });
 
   it('exits 2 on usage errors and 0 on --help', () => {
