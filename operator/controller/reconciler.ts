@@ -38,7 +38,8 @@ export interface ReconcilerDeps {
 }
 
 /** Outcome of writing one desired object. */
-type WriteOutcome = { ok: true } | { ok: false; reason: 'Conflict' | 'ApplyFailed'; message: string };
+/** Rejected: the API server refused the object itself (400/422); reported like ApplyFailed but not retried with backoff. */
+type WriteOutcome = { ok: true } | { ok: false; reason: 'Conflict' | 'ApplyFailed' | 'Rejected'; message: string };
 
 /** A failed reconcile: the queue retries with backoff. */
 export class ReconcileError extends Error {
@@ -51,6 +52,7 @@ export class ReconcileError extends Error {
 }
 
 const RETRY_CONFLICT_MS = 30_000;
+const RETRY_REJECTED_MS = 60_000;
 const FIGHT_WINDOW_MS = 60_000;
 const FIGHT_MAX_WRITES = 5;
 
@@ -387,7 +389,14 @@ export class Reconciler {
             return { outcome: { ok: false, reason: 'Conflict', message: `${ref}: ${r.error.message}` }, requeueAfterMs: RETRY_CONFLICT_MS };
           }
           const hint = r.error.status === 404 ? ' (is the CRD for this kind installed?)' : '';
-          return { outcome: { ok: false, reason: 'ApplyFailed', message: `apply ${ref}: ${r.error.message}${hint}` } };
+          const message = `apply ${ref}: ${r.error.message}${hint}`;
+          if (r.error.status === 400 || r.error.status === 422) {
+            // The server rejects the object itself (schema, strict field validation): retrying
+            // soon cannot help. Reported in the status and re-checked slowly (the CRD may be fixed).
+            olog.warn('apply rejected by the API server', { error: r.error.message, status: r.error.status });
+            return { outcome: { ok: false, reason: 'Rejected', message }, requeueAfterMs: RETRY_REJECTED_MS };
+          }
+          return { outcome: { ok: false, reason: 'ApplyFailed', message } };
         }
         if (r.body?.metadata?.resourceVersion) this.echoes.set(a.key, r.body.metadata.resourceVersion);
         olog.info('applied', { why: a.why });

@@ -36,7 +36,9 @@ export class Writer {
     if (!p) return { ok: false, error: { status: 0, reason: 'UnknownKind', message: `no REST mapping for ${o.apiVersion} ${o.kind}` } };
     this.metrics.writes.inc({ verb: 'apply', target: 'object' });
     return this.client.request<KubeObject>('PATCH', p, {
-      query: { fieldManager: FIELD_MANAGER, force: force ? true : undefined },
+      // Strict: a field the CRD schema would prune is an error, not a silent drop that
+      // makes every later reconcile see drift and apply again.
+      query: { fieldManager: FIELD_MANAGER, force: force ? true : undefined, fieldValidation: 'Strict' },
       body: o,
       contentType: 'application/apply-patch+yaml',
     });
