@@ -15,9 +15,9 @@ import { CONFIG_MAP, SERVICE, SERVICE_ACCOUNT, SMI_RESOURCE_KINDS, WORKLOAD_KIND
 import { WorkQueue } from './controller/queue.js';
 import { Reconciler } from './controller/reconciler.js';
 import { DependencyIndex, workloadRef } from './controller/units.js';
-import { nativeKey, nativeKindKey } from './controller/labels.js';
+import { isManaged, nativeKey, nativeKindKey } from './controller/labels.js';
 import { startProbeServer, type ProbeServer } from './http/server.js';
-import { HttpKubeClient, type KubeClient } from './kube/client.js';
+import { HttpKubeClient, resourcePath, type KubeClient, type WatchHandle } from './kube/client.js';
 import { EventRecorder, Writer } from './kube/writer.js';
 import { LeaderElector } from './leader/lease.js';
 import { createLogger, type Logger } from './log.js';
@@ -65,6 +65,8 @@ export interface RunningOperator {
   /** Graceful stop; `releaseLease: false` simulates a crash (the standby waits for the lease to expire). */
   stop(opts?: { releaseLease?: boolean }): Promise<void>;
 }
+
+const MAX_CONFLICT_WATCHES = 16;
 
 /** Every native kind any adapter may emit: watched always, so a mesh switch can prune the old mesh's objects. */
 export function allNativeKinds(adapter: (m: MeshName) => MeshAdapter): ResourceKind[] {
@@ -147,7 +149,39 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     enqueueAll();
   };
 
+  // ---- conflicts ----
+  // The blocking object carries no managed-by label, so the cache does not see it go.
+  // One watch on just that object (field selector on its name) notices its deletion or
+  // labelling at once; bounded in number, as the periodic re-check covers any overflow.
+  const conflictWatches = new Map<string, { units: Set<string>; handle?: WatchHandle }>();
+  const watchConflict = (unitKey: string, o: KubeObject): void => {
+    const key = nativeKey(o);
+    const cur = conflictWatches.get(key);
+    if (cur) {
+      cur.units.add(unitKey);
+      return;
+    }
+    const plural = plurals.get(`${o.apiVersion}|${o.kind}`);
+    if (!plural || conflictWatches.size >= MAX_CONFLICT_WATCHES || stopping) return;
+    const entry: { units: Set<string>; handle?: WatchHandle } = { units: new Set([unitKey]) };
+    conflictWatches.set(key, entry);
+    const handle = client.watch(
+      resourcePath(o.apiVersion, plural, o.metadata.namespace),
+      { fieldSelector: `metadata.name=${o.metadata.name}`, resourceVersion: o.metadata.resourceVersion, timeoutSeconds: 300 },
+      (e) => {
+        if (e.type === 'BOOKMARK') return;
+        if (e.type === 'DELETED' || (e.type !== 'ERROR' && isManaged(e.object as unknown as KubeObject))) for (const u of entry.units) queue.add(u);
+        if (e.type !== 'MODIFIED' && e.type !== 'ADDED') handle.abort();
+      },
+    );
+    entry.handle = handle;
+    void handle.done.then(() => {
+      if (conflictWatches.get(key) === entry) conflictWatches.delete(key);
+    });
+  };
+
   const reconciler = new Reconciler({
+    watchConflict,
     cache,
     index,
     writer,
@@ -242,6 +276,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     reconcileCounts: () => reconciler.counts,
     async stop(opts = {}) {
       stopping = true;
+      for (const w of conflictWatches.values()) w.handle?.abort();
       queue.stop();
       await queue.idle();
       await elector?.stop(opts.releaseLease !== false);

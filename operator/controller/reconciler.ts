@@ -34,6 +34,8 @@ export interface ReconcilerDeps {
   adapter(mesh: MeshConfig['mesh']): MeshAdapter;
   /** Enqueue another unit (handover of a shared object). */
   enqueue(unit: string, afterMs?: number): void;
+  /** An object we may not overwrite blocks this unit: notice its deletion before the periodic re-check, if possible. */
+  watchConflict?(unit: string, blocking: KubeObject): void;
   now?: () => Date;
 }
 
@@ -327,7 +329,7 @@ export class Reconciler {
     let requeueAfterMs: number | undefined;
     const failures: string[] = [];
     for (const a of actions) {
-      const r = await this.execute(a, log);
+      const r = await this.execute(a, log, unitKey);
       if (a.op === 'apply' || a.op === 'skip' || a.op === 'defer') outcomes.set(a.key, r.outcome);
       if (r.requeueAfterMs !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, r.requeueAfterMs);
       if (!r.outcome.ok && r.outcome.reason === 'ApplyFailed') failures.push(r.outcome.message);
@@ -339,7 +341,7 @@ export class Reconciler {
     return requeueAfterMs !== undefined ? { requeueAfterMs } : undefined;
   }
 
-  private async execute(a: PlannedAction, log: Logger): Promise<{ outcome: WriteOutcome; requeueAfterMs?: number }> {
+  private async execute(a: PlannedAction, log: Logger, unitKey: string): Promise<{ outcome: WriteOutcome; requeueAfterMs?: number }> {
     const { writer, metrics } = this.d;
     const ref = `${a.obj.kind} ${a.obj.metadata.namespace ?? ''}/${a.obj.metadata.name}`;
     const olog = log.child({ object: ref, namespace: a.obj.metadata.namespace, name: a.obj.metadata.name });
@@ -368,8 +370,9 @@ export class Reconciler {
             if (!isManaged(g.body)) {
               metrics.conflicts.inc();
               olog.warn('object exists and is not managed by smi-operator; not overwriting');
+              this.d.watchConflict?.(unitKey, g.body);
               return {
-                outcome: { ok: false, reason: 'Conflict', message: `${ref} already exists and is not managed by smi-operator (no label app.kubernetes.io/managed-by=smi-operator); it was not overwritten` },
+                outcome: { ok: false, reason: 'Conflict', message: `${ref} already exists and is not managed by smi-operator (no label app.kubernetes.io/managed-by=smi-operator); it was not overwritten (re-checked when it is deleted or labelled, and every ${RETRY_CONFLICT_MS / 1000} s)` },
                 requeueAfterMs: RETRY_CONFLICT_MS,
               };
             }

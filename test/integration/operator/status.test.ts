@@ -111,6 +111,13 @@ describe('operator statuses, conflicts and restarts (real API server)', function
     const still = (await k.get(VS.apiVersion, VS.kind, ns, 'smi-split-owned')) as KubeObject & { spec: { hosts: string[] } };
     expect(still.metadata.labels?.[MANAGED_BY_LABEL]).to.equal(undefined);
     expect(still.spec.hosts).to.deep.equal(['somewhere.example.com']);
+    expect(condition(split, 'Ready')!.message).to.contain('re-checked when it is deleted');
+    // Once it is deleted the split takes the name at once (a watch on that one object),
+    // well before the 30 s periodic re-check.
+    await k.delete(VS.apiVersion, VS.kind, ns, 'smi-split-owned');
+    await eventually('Ready=True once the blocking object is gone', async () => condition(await k.get(TS, 'TrafficSplit', ns, 'owned'), 'Ready')?.status === 'True', 15_000);
+    const ours = await k.get(VS.apiVersion, VS.kind, ns, 'smi-split-owned');
+    expect(ours?.metadata.labels?.[MANAGED_BY_LABEL]).to.equal('smi-operator');
     await k.delete(TS, 'TrafficSplit', ns, 'owned');
   });
 
