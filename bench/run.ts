@@ -35,6 +35,8 @@ interface Results {
   full: boolean;
   b0?: B0Result;
   worlds: Array<{ n: number; b2?: B2Result; b3?: B3Result; b1?: B1Result; b5?: FanoutPoint[] }>;
+  /** A benchmark that failed; the others still ran and their results are kept. */
+  errors: string[];
   seconds?: number;
 }
 
@@ -43,7 +45,19 @@ const res: Results = {
   machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '', memGiB: Math.round(totalmem() / 2 ** 30), loadavgAtStart: loadavg() },
   full: a.full!,
   worlds: [],
+  errors: [],
 };
+/** Runs one benchmark; a failure is recorded and the run goes on (a long run must not lose everything). */
+async function step<T>(name: string, fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (e) {
+    const msg = `${name}: ${e instanceof Error ? e.message : String(e)}`;
+    log(`FAILED ${msg}`);
+    res.errors.push(msg);
+    return undefined;
+  }
+}
 const t0 = Date.now();
 const cluster = await startCluster({ controllerManager: false });
 log(`control plane up at ${cluster.server}`);
@@ -51,20 +65,22 @@ try {
   const k = new BenchKube(cluster.kubeConfig);
   let best = 4;
   if (only.has('B0')) {
-    res.b0 = await b0(k, a.full ? [100, 1000, 10_000] : [100, 1000], 500, [1, 4, 16, 64], log);
-    best = res.b0.bestConcurrency;
+    res.b0 = await step('B0', () => b0(k, a.full ? [100, 1000, 10_000] : [100, 1000], 500, [1, 4, 16, 64], log));
+    best = res.b0?.bestConcurrency ?? best;
   }
   const sizes = [Number(a.n), ...(a.full ? [10_000] : [])];
   for (const n of sizes) {
     const big = n >= 10_000;
     if (!['B1', 'B2', 'B3', 'B4', 'B5'].some((b) => only.has(b))) break;
-    const { result, world } = await b2(k, cluster, n, best, log);
+    const r = await step(`B2 N=${n}`, () => b2(k, cluster, n, best, log));
+    if (!r) continue;
+    const { result, world } = r;
     const entry: Results['worlds'][number] = { n, b2: result };
     res.worlds.push(entry);
     try {
-      if (only.has('B3') && !big) entry.b3 = await b3(world, log);
-      if (only.has('B1') && !big) entry.b1 = await b1(world, Number(a.changes), 1000, 20, log);
-      if (only.has('B5')) entry.b5 = await b5(world, [1, 10, 100], log);
+      if (only.has('B3') && !big) entry.b3 = await step('B3', () => b3(world, log));
+      if (only.has('B1') && !big) entry.b1 = await step('B1', () => b1(world, Number(a.changes), 1000, 20, log));
+      if (only.has('B5')) entry.b5 = await step('B5', () => b5(world, [1, 10, 100], log));
     } finally {
       await world.stop();
     }
@@ -81,4 +97,5 @@ const file = join(dir, `bench-${res.startedAt.replace(/[:.]/g, '-')}.json`);
 writeFileSync(file, json);
 writeFileSync(join(dir, 'latest.json'), json);
 process.stdout.write(table(res));
+for (const e of res.errors) process.stdout.write(`FAILED ${e}\n`);
 process.stdout.write(`\nJSON: ${file} (also bench/results/latest.json); ${res.seconds.toFixed(0)} s in all\n`);

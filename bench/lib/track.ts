@@ -25,7 +25,13 @@ export class Tracker {
 
   async start(): Promise<this> {
     const path = pathOf({ apiVersion: this.apiVersion, kind: this.kind, metadata: { namespace: this.ns } });
-    const r = await this.client.request<{ metadata: { resourceVersion: string }; items: KubeObject[] }>('GET', path, { query: { labelSelector: this.labelSelector }, timeoutMs: 120_000 });
+    // A freshly (re)started API server answers 'storage is (re)initializing' for a while: retry.
+    const deadline = Date.now() + 60_000;
+    let r = await this.client.request<{ metadata: { resourceVersion: string }; items: KubeObject[] }>('GET', path, { query: { labelSelector: this.labelSelector }, timeoutMs: 120_000 });
+    while (!r.ok && Date.now() < deadline) {
+      await new Promise((res) => setTimeout(res, 500));
+      r = await this.client.request('GET', path, { query: { labelSelector: this.labelSelector }, timeoutMs: 120_000 });
+    }
     if (!r.ok) throw new Error(`list ${this.kind}: ${r.error.message}`);
     for (const o of r.body.items) this.objects.set(o.metadata.name, o);
     this.rv = r.body.metadata.resourceVersion;
@@ -35,10 +41,13 @@ export class Tracker {
 
   private async loop(path: string): Promise<void> {
     while (!this.stopped) {
+      let gone = false;
       this.handle = this.client.watch(path, { resourceVersion: this.rv, allowWatchBookmarks: true, labelSelector: this.labelSelector, timeoutSeconds: 300 }, (e) => {
         const o = e.object as unknown as KubeObject;
         const rv = o?.metadata?.resourceVersion;
         if (rv) this.rv = rv;
+        // An expired resourceVersion usually arrives in-stream: an ERROR event carrying a 410 Status.
+        if (e.type === 'ERROR') gone ||= (e.object as { code?: number }).code === 410;
         if (e.type === 'BOOKMARK' || e.type === 'ERROR') return;
         const at = performance.now();
         if (e.type === 'DELETED') this.objects.delete(o.metadata.name);
@@ -48,7 +57,7 @@ export class Tracker {
         this.notify();
       });
       const end = await this.handle.done;
-      if (end.error?.status === 410) {
+      if (gone || end.error?.status === 410) {
         // Expired: relist (rare in a benchmark window).
         const r = await this.client.request<{ metadata: { resourceVersion: string }; items: KubeObject[] }>('GET', path, { query: { labelSelector: this.labelSelector } });
         if (r.ok) {

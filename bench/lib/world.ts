@@ -48,8 +48,8 @@ export class World {
     return smiObjects(this.apps);
   }
 
-  async startOperator(): Promise<OperatorProc> {
-    this.op = await new OperatorProc({ kubeconfigPath: this.cluster.kubeconfigPath, namespace: this.ns, concurrency: 8 }).start();
+  async startOperator(logLevel?: string): Promise<OperatorProc> {
+    this.op = await new OperatorProc({ kubeconfigPath: this.cluster.kubeconfigPath, namespace: this.ns, concurrency: 8, ...(logLevel ? { logLevel } : {}) }).start();
     return this.op;
   }
 

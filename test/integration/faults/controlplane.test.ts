@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { startCluster, type TestCluster } from '../../support/cluster.js';
 import { routeGroup, split } from '../../../bench/lib/workload.js';
-import { assertEndState, compactEtcd, world, type World } from './support.js';
+import { compactEtcd, converge, world, type World } from './support.js';
 
 describe('faults: control plane restarts under a running operator (dedicated cluster)', function () {
   this.timeout(240_000);
@@ -27,20 +27,18 @@ describe('faults: control plane restarts under a running operator (dedicated clu
   async function restartDuringReconcile(restart: () => Promise<void>): Promise<void> {
     const w = await world(cluster, 60);
     worlds.push(w);
-    await w.startOperator();
+    await w.startOperator('warn');
     const applying = w.k.applyAll(w.smiObjects, 4);
     await w.native.get('VirtualService')!.until('some VirtualServices', (m) => m.size >= 4, 60_000);
     await restart();
     await applying; // the bench client retries through the outage
-    await w.converged(120_000);
+    await converge(w, 120_000);
     // Watches are live again, not only the relist: an edit after the restart is followed.
     const a = w.apps[0]!;
     a.split = split(w.ns, a.name, 55, 45);
     await w.k.apply(a.split);
     w.refreshExpected();
-    await w.converged(60_000);
-    await w.settle(2000);
-    await assertEndState(w);
+    await converge(w, 60_000);
   }
 
   it('kube-apiserver restart: the operator reconnects and converges', async () => {
@@ -54,7 +52,7 @@ describe('faults: control plane restarts under a running operator (dedicated clu
   it('watch expiry: resuming from a compacted resourceVersion gets 410 Gone; the operator relists and misses no update', async () => {
     const w = await world(cluster, 9);
     worlds.push(w);
-    const op = await w.startOperator();
+    const op = await w.startOperator('warn');
     await w.k.applyAll(w.smiObjects, 4);
     await w.converged(60_000);
     await w.settle(2000);
@@ -75,9 +73,7 @@ describe('faults: control plane restarts under a running operator (dedicated clu
       process.kill(op.pid, 'SIGCONT');
     }
     w.refreshExpected();
-    await w.converged(90_000);
-    await w.settle(2000);
-    await assertEndState(w);
+    await converge(w, 90_000);
     expect(await op.metric('smi_operator_watch_relists_total'), 'no relist happened: the 410 path was not exercised').to.be.greaterThan(relists);
   });
 });

@@ -48,6 +48,23 @@ export async function assertEndState(w: World): Promise<void> {
   expect(smi).to.be.at.least(w.smiObjects.length);
 }
 
+/** Polls the end state from fresh lists until it holds; on timeout the last mismatch and the operator's warnings. */
+export async function converge(w: World, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await assertEndState(w);
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) {
+        const logs = w.op?.stderr.split('\n').slice(-15).join('\n') ?? '';
+        throw new Error(`not converged after ${timeoutMs} ms: ${(e as Error).message}\noperator log tail:\n${logs}`);
+      }
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
 /** etcd's client URL for a cluster, from the command line of the etcd serving its run dir. */
 export function etcdUrlOf(cluster: TestCluster): string {
   const dataDir = `--data-dir=${join(cluster.runDir, 'etcd')}`;
