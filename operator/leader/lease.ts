@@ -28,6 +28,7 @@ export class LeaderElector {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private lastRenew = 0;
+  private deadline: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly client: KubeClient,
@@ -55,6 +56,37 @@ export class LeaderElector {
     this.onChange(v);
   }
 
+  /** A leader steps down when it has not renewed for this long: before a standby may take over (client-go renewDeadline). */
+  private get renewDeadlineMs(): number {
+    return (this.opts.leaseDurationSeconds * 1000 * 2) / 3;
+  }
+
+  /** Each lease request is bounded, so a hung API server cannot stall renewal past the deadline. */
+  private get requestTimeoutMs(): number {
+    return Math.max(500, this.renewDeadlineMs / 4);
+  }
+
+  private renewed(at: number): void {
+    this.lastRenew = at;
+    this.armDeadline();
+  }
+
+  /** The step-down does not wait for a tick: a tick may be stuck in a request when the deadline passes. */
+  private armDeadline(): void {
+    if (this.deadline) clearTimeout(this.deadline);
+    if (this.stopped) return;
+    const left = this.renewDeadlineMs - (Date.now() - this.lastRenew);
+    this.deadline = setTimeout(() => this.checkDeadline(true), Math.max(0, left) + 1);
+  }
+
+  private checkDeadline(fromTimer = false): void {
+    if (!this.leader) return;
+    if (Date.now() - this.lastRenew >= this.renewDeadlineMs) {
+      this.log.warn('could not renew the lease in time; stepping down', { lease: `${this.opts.namespace}/${this.opts.name}` });
+      this.setLeader(false);
+    } else if (fromTimer) this.armDeadline(); // fired a little early by the wall clock
+  }
+
   private async tick(): Promise<void> {
     if (this.stopped) return;
     try {
@@ -62,17 +94,20 @@ export class LeaderElector {
     } catch (e) {
       this.log.warn('lease update failed', { error: String(e) });
     }
-    // A leader that cannot renew within the lease duration must assume it lost.
-    if (this.leader && Date.now() - this.lastRenew > this.opts.leaseDurationSeconds * 1000) this.setLeader(false);
+    this.checkDeadline();
+    // Keeps trying after losing the lease (e.g. through an API server outage), so leadership and the controllers come back.
     if (!this.stopped) this.timer = setTimeout(() => void this.tick(), this.opts.retryPeriodMs);
   }
 
   private async tryAcquireOrRenew(): Promise<void> {
+    // Renewal counts from before the GET: the lease's renewTime is `now`, so our deadline never trails a standby's view.
     const now = new Date();
-    const got = await this.client.request<Lease>('GET', this.path(this.opts.name));
+    const timeoutMs = this.requestTimeoutMs;
+    const got = await this.client.request<Lease>('GET', this.path(this.opts.name), { timeoutMs });
     if (!got.ok) {
       if (got.error.status !== 404) throw new Error(got.error.message);
       const created = await this.client.request<Lease>('POST', this.path(), {
+        timeoutMs,
         body: {
           apiVersion: 'coordination.k8s.io/v1',
           kind: 'Lease',
@@ -81,7 +116,7 @@ export class LeaderElector {
         },
       });
       if (created.ok) {
-        this.lastRenew = Date.now();
+        this.renewed(now.getTime());
         this.setLeader(true);
       }
       return;
@@ -105,9 +140,9 @@ export class LeaderElector {
       spec.acquireTime = microTime(now);
       spec.leaseTransitions = (lease.spec.leaseTransitions ?? 0) + 1;
     }
-    const upd = await this.client.request<Lease>('PUT', this.path(this.opts.name), { body: { ...lease, spec } });
+    const upd = await this.client.request<Lease>('PUT', this.path(this.opts.name), { timeoutMs, body: { ...lease, spec } });
     if (upd.ok) {
-      this.lastRenew = Date.now();
+      this.renewed(now.getTime());
       this.setLeader(true);
     } else if (upd.error.status === 409) {
       // Someone else updated it first: they hold it.
@@ -119,6 +154,7 @@ export class LeaderElector {
   async stop(release = true): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.deadline) clearTimeout(this.deadline);
     if (!this.leader || !release) {
       this.setLeader(false);
       return;
