@@ -80,16 +80,30 @@ const LOOKALIKE_GROUPS = new Set(['split.smi-spec.io', 'access.smi-spec.io', 'sp
  * everything else (Services, Gateway API TCPRoutes, ...), which callers skip.
  */
 export function unservedSmiReason(apiVersion: unknown, kind: unknown): string | undefined {
+  return unservedSmiField(apiVersion, kind)?.message;
+}
+
+/** Like unservedSmiReason, with the field at fault: `kind` for a kind the group does not have, else `apiVersion`. */
+export function unservedSmiField(apiVersion: unknown, kind: unknown): { path: 'apiVersion' | 'kind'; message: string } | undefined {
   if (typeof apiVersion !== 'string' || typeof kind !== 'string') return undefined;
   if (servedKind(apiVersion, kind)) return undefined;
   const slash = apiVersion.indexOf('/');
   const group = slash < 0 ? '' : apiVersion.slice(0, slash);
   const known = KIND_TABLE.find((k) => k.kind === kind);
+  const at = (path: 'apiVersion' | 'kind', message: string) => ({ path, message });
   if (!group) {
-    return known ? `apiVersion ${apiVersion} has no API group; ${kind} is served as ${known.versions.map((v) => `${known.group}/${v}`).join(', ')}` : undefined;
+    return known ? at('apiVersion', `apiVersion ${apiVersion} has no API group; ${kind} is served as ${apiVersionsOf(known.kind).join(', ')}`) : undefined;
   }
   if (!LOOKALIKE_GROUPS.has(group)) return undefined;
-  if (group === 'spec.smi-spec.io') return `group spec.smi-spec.io is a typo of the early SDK; use specs.smi-spec.io`;
-  if (!known || known.group !== group) return `kind ${kind} is not served in group ${group}`;
-  return `version ${apiVersion} of ${kind} is not served (served: ${known.versions.join(', ')})`;
+  if (group === 'spec.smi-spec.io') return at('apiVersion', `group spec.smi-spec.io is a typo of the early SDK; use specs.smi-spec.io`);
+  if (known && known.group !== group) {
+    return at('apiVersion', `kind ${kind} is not served in group ${group}; it is served as ${apiVersionsOf(known.kind).join(', ')}`);
+  }
+  if (!known) {
+    // Usually a misspelt kind (Trafficsplit, HttpRouteGroup) or one this operator does not serve (IdentityBinding).
+    const kinds = KIND_TABLE.filter((k) => k.group === group).map((k) => k.kind);
+    const near = kinds.find((k) => k.toLowerCase() === kind.toLowerCase());
+    return at('kind', `kind ${kind} is not served in group ${group}${near ? `; did you mean ${near}?` : ` (served kinds: ${kinds.join(', ')})`}`);
+  }
+  return at('apiVersion', `version ${apiVersion} of ${kind} is not served (served: ${known.versions.join(', ')})`);
 }

@@ -6,7 +6,7 @@ import type { KubeObject } from '../../schemas/hub.js';
 import { refOf } from '../../schemas/object-ref.js';
 import { formatProblem } from '../../schemas/problem.js';
 import { validateSmiObject } from '../../schemas/validate.js';
-import { servedKind, unservedSmiReason } from '../../schemas/versions.js';
+import { servedKind, unservedSmiField } from '../../schemas/versions.js';
 
 export interface AdmissionReviewResponse {
   apiVersion: 'admission.k8s.io/v1';
@@ -42,8 +42,8 @@ export function reviewAdmission(body: unknown): AdmissionReviewResponse {
   if (metadata.namespace === undefined && typeof request.namespace === 'string' && request.namespace) metadata.namespace = request.namespace;
   if (metadata.name === undefined) metadata.name = typeof request.name === 'string' && request.name ? request.name : `${String(metadata.generateName ?? '')}<generated>`;
   const obj: KubeObject = { ...raw, metadata };
-  const unserved = unservedSmiReason(obj.apiVersion, obj.kind);
-  if (unserved) return answer(uid, `${refOf(obj)}: apiVersion: ${unserved}`);
+  const unserved = unservedSmiField(obj.apiVersion, obj.kind);
+  if (unserved) return answer(uid, `${refOf(obj)}: ${unserved.path}: ${unserved.message}`);
   if (!servedKind(obj.apiVersion, obj.kind)) return answer(uid);
   const { problems } = validateSmiObject(obj);
   return answer(uid, problems.length ? problems.map(formatProblem).join('\n') : undefined);

@@ -7,7 +7,7 @@ import yaml from 'js-yaml';
 import { convert } from '../../../schemas/conversion.js';
 import type { KubeObject } from '../../../schemas/hub.js';
 import { formatProblem } from '../../../schemas/problem.js';
-import { isSmiGroup, KIND_TABLE, servedKind, unservedSmiReason } from '../../../schemas/versions.js';
+import { isSmiGroup, KIND_TABLE, servedKind, unservedSmiField } from '../../../schemas/versions.js';
 import { readManifests } from '../input.js';
 import type { CliIo } from './validate.js';
 import { refOf } from '../../../schemas/object-ref.js';
@@ -38,9 +38,9 @@ export function runConvert(flags: { toVersion: string; filename: string[] }, io:
   const out: KubeObject[] = [];
   const group = target.split('/')[0];
   for (const { source, object } of input.objects) {
-    const unserved = unservedSmiReason(object.apiVersion, object.kind);
+    const unserved = unservedSmiField(object.apiVersion, object.kind);
     if (unserved) {
-      problems.push(`${source}: ${refOf(object)}: apiVersion: ${unserved}`);
+      problems.push(`${source}: ${refOf(object)}: ${unserved.path}: ${unserved.message}`);
       continue;
     }
     // Other groups and non-SMI objects pass through, so a whole directory converts.
@@ -62,11 +62,17 @@ export function registerConvert(program: Command): void {
     .command('convert')
     .description('Convert SMI manifests to another served version of their API group (lossless: what a version lacks rides in annotations)')
     .requiredOption('--to-version <group/version>', 'target, e.g. split.smi-spec.io/v1alpha4')
-    .option('-f, --filename <path>', 'file, directory (recursive) or - for stdin; YAML or JSON, multi-document, List; repeatable', collect, [])
+    .option('-f, --filename <path>', 'file, directory or - for stdin; YAML or JSON, multi-document, List; repeatable', collect, [])
     .addHelpText(
       'after',
-      `\nObjects of other groups and non-SMI objects are passed through unchanged.\nServed versions:\n${servedVersionsHelp()}\n` +
-        'Exit status: 0 converted, 1 invalid input, 2 usage error.',
+      `\nA directory is read recursively: its *.yaml, *.yml and *.json files, except kustomization files.\n` +
+        `Converted objects go to stdout as a YAML stream, problems to stderr. Objects of other groups,\n` +
+        `non-SMI objects and objects already at the target version are passed through unchanged; an object\n` +
+        `that cannot be converted is left out. Converting is not validating: only problems that make an\n` +
+        `object unreadable (wrong types, missing fields, weights that cannot be scaled) stop it, as in the\n` +
+        `conversion webhook; use smictl validate for the rest.\nServed versions:\n${servedVersionsHelp()}\n` +
+        'Exit status: 0 converted, 1 invalid input (an object not convertible or at an unserved version, or a file\n' +
+        'that cannot be read or parsed), 2 usage error (no -f; --to-version missing, malformed or served for no SMI kind).',
     )
     .action((flags: { toVersion: string; filename: string[] }) => {
       process.exitCode = runConvert(flags, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });

@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import type { SmiObject } from '../../../schemas/hub.js';
 import { formatProblem } from '../../../schemas/problem.js';
 import { validateReferences, validateSmiObject } from '../../../schemas/validate.js';
-import { servedKind, unservedSmiReason } from '../../../schemas/versions.js';
+import { servedKind, unservedSmiField } from '../../../schemas/versions.js';
 import { readManifests, type InputResult } from '../input.js';
 import { refOf } from '../../../schemas/object-ref.js';
 
@@ -31,10 +31,10 @@ export function validateInput(input: InputResult): ValidationReport {
   let checked = 0;
   let skipped = 0;
   for (const { source, object } of input.objects) {
-    const unserved = unservedSmiReason(object.apiVersion, object.kind);
+    const unserved = unservedSmiField(object.apiVersion, object.kind);
     if (unserved) {
       checked++;
-      lines.push(`${source}: ${refOf(object)}: apiVersion: ${unserved}`);
+      lines.push(`${source}: ${refOf(object)}: ${unserved.path}: ${unserved.message}`);
       continue;
     }
     if (!servedKind(object.apiVersion, object.kind)) {
@@ -72,12 +72,17 @@ export function registerValidate(program: Command): void {
   program
     .command('validate')
     .description('Validate SMI manifests (every served version): schema, semantic rules and references between the given objects')
-    .option('-f, --filename <path>', 'file, directory (recursive) or - for stdin; YAML or JSON, multi-document, List; repeatable', collect, [])
+    .option('-f, --filename <path>', 'file, directory or - for stdin; YAML or JSON, multi-document, List; repeatable', collect, [])
     .addHelpText(
       'after',
-      '\nPrints one line per problem: <file>: <Kind> <namespace>/<name>: <field.path>: <message>.\n' +
-        'Objects that are not SMI (Services, Deployments, ...) are skipped.\n' +
-        'Exit status: 0 all valid, 1 invalid input, 2 usage error.',
+      '\nA directory is read recursively: its *.yaml, *.yml and *.json files, except kustomization files\n' +
+        '(kustomization.yaml, kustomization.yml, Kustomization). A file named with -f is always read.\n' +
+        'Prints one line per problem on stdout: <file>: <Kind> <namespace>/<name>: <field.path>: <message>,\n' +
+        'and a summary on stderr. Every problem of an object is reported, not just the first.\n' +
+        'Objects that are not SMI (Services, Deployments, ...) are skipped; an SMI kind at a version or\n' +
+        'group that is not served is a problem (see smictl convert --help for the served versions).\n' +
+        'Exit status: 0 all valid, 1 invalid input (a problem in an object, or a file that cannot be read or parsed),\n' +
+        '2 usage error (no -f, or an unknown option).',
     )
     .action((flags: { filename: string[] }) => {
       process.exitCode = runValidate(flags.filename, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });

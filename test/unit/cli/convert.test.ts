@@ -50,5 +50,27 @@ describe('smictl convert', function () {
     const help = smictl(['convert', '--help']);
     expect(help.status).to.equal(0);
     expect(help.stdout).to.include('TrafficSplit    split.smi-spec.io/{v1alpha1,v1alpha2,v1alpha3,v1alpha4}');
+    expect(help.stdout).to.include('Exit status: 0 converted, 1 invalid input');
+    expect(help.stdout).to.include('objects already at the target version are passed through unchanged');
+  });
+
+  it('does as its help says: passes other objects through, leaves out what cannot be converted, and is not validation', () => {
+    const input = [
+      // Semantically invalid (self-referential) but readable: converted.
+      'apiVersion: split.smi-spec.io/v1alpha2\nkind: TrafficSplit\nmetadata: {name: self, namespace: x}\nspec: {service: web, backends: [{service: web, weight: 1}]}',
+      // Wrong type: left out, named.
+      'apiVersion: split.smi-spec.io/v1alpha2\nkind: TrafficSplit\nmetadata: {name: bad, namespace: x}\nspec: {service: web, backends: [{service: a, weight: "x"}]}',
+      // Already at the target version: unchanged, even with a typo.
+      'apiVersion: split.smi-spec.io/v1alpha4\nkind: TrafficSplit\nmetadata: {name: same, namespace: x}\nspec: {service: web, backends: [], typo: 1}',
+      'apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: x}',
+    ].join('\n---\n');
+    const r = smictl(['convert', '--to-version', 'split.smi-spec.io/v1alpha4', '-f', '-'], input);
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.equal('<stdin>#2: TrafficSplit x/bad: spec.backends[0].weight: must be integer\n');
+    expect(docs(r.stdout).map((d) => `${d.apiVersion} ${d.kind} ${d.metadata.name}`)).to.deep.equal([
+      'split.smi-spec.io/v1alpha4 TrafficSplit self',
+      'split.smi-spec.io/v1alpha4 TrafficSplit same',
+      'v1 Service web',
+    ]);
   });
 });

@@ -96,6 +96,36 @@ describe('smictl validate', function () {
     expect(smictl(['validate', '--nope']).status).to.equal(2);
     const help = smictl(['validate', '--help']);
     expect(help.status).to.equal(0);
-    expect(help.stdout).to.include('Exit status: 0 all valid, 1 invalid input, 2 usage error.');
+    expect(help.stdout).to.include('Exit status: 0 all valid, 1 invalid input (a problem in an object, or a file that cannot be read or parsed),\n2 usage error');
+    expect(help.stdout).to.include('except kustomization files');
+  });
+
+  it('names the object and the field at fault for the common mistakes', () => {
+    const doc = (apiVersion: string, kind: string, body: string) => `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata: {name: m, namespace: x}\n${body}\n`;
+    const input = [
+      doc('split.smi-spec.io/v1alpha4', 'TrafficTarget', 'spec: {destination: {kind: ServiceAccount, name: a}}'),
+      doc('spec.smi-spec.io/v1alpha1', 'HTTPRouteGroup', 'matches: [{name: a}]'),
+      doc('v1alpha4', 'TrafficSplit', 'spec: {service: web, backends: [{service: a, weight: 1}]}'),
+      doc('split.smi-spec.io/v1alpha5', 'TrafficSplit', 'spec: {service: web, backends: [{service: a, weight: 1}]}'),
+      doc('split.smi-spec.io/v1alpha4', 'Trafficsplit', 'spec: {service: web, backends: [{service: a, weight: 1}]}'),
+      doc('specs.smi-spec.io/v1alpha4', 'HTTPRouteGroup', 'matches: [{name: a}]'),
+      doc('specs.smi-spec.io/v1alpha2', 'HTTPRouteGroup', 'spec: {matches: [{name: a}]}'),
+      // Two headers in one list item are ANDed like two items (upstream's CRD allows it); a clash names the item.
+      doc('specs.smi-spec.io/v1alpha4', 'HTTPRouteGroup', 'spec: {matches: [{name: a, headers: [{a: x, b: y}]}, {name: b, headers: [{a: x, b: y}, {b: z}]}]}'),
+    ].join('---\n');
+    const r = smictl(['validate', '-f', '-'], input);
+    expect(r.status).to.equal(1);
+    expect(r.stdout.trimEnd().split('\n')).to.deep.equal([
+      '<stdin>#1: TrafficTarget x/m: apiVersion: kind TrafficTarget is not served in group split.smi-spec.io; it is served as access.smi-spec.io/v1alpha1, access.smi-spec.io/v1alpha2, access.smi-spec.io/v1alpha3',
+      '<stdin>#2: HTTPRouteGroup x/m: apiVersion: group spec.smi-spec.io is a typo of the early SDK; use specs.smi-spec.io',
+      '<stdin>#3: TrafficSplit x/m: apiVersion: apiVersion v1alpha4 has no API group; TrafficSplit is served as split.smi-spec.io/v1alpha1, split.smi-spec.io/v1alpha2, split.smi-spec.io/v1alpha3, split.smi-spec.io/v1alpha4',
+      '<stdin>#4: TrafficSplit x/m: apiVersion: version split.smi-spec.io/v1alpha5 of TrafficSplit is not served (served: v1alpha1, v1alpha2, v1alpha3, v1alpha4)',
+      '<stdin>#5: Trafficsplit x/m: kind: kind Trafficsplit is not served in group split.smi-spec.io; did you mean TrafficSplit?',
+      '<stdin>#6: HTTPRouteGroup x/m: spec: is required',
+      '<stdin>#6: HTTPRouteGroup x/m: matches: unknown field',
+      '<stdin>#7: HTTPRouteGroup x/m: matches: is required',
+      '<stdin>#7: HTTPRouteGroup x/m: spec: unknown field',
+      '<stdin>#8: HTTPRouteGroup x/m: spec.matches[1].headers[1].b: header given twice with different regexes ("y", "z")',
+    ]);
   });
 });

@@ -27,7 +27,7 @@ const EXCEPTIONS: Record<string, { reason: string; expect: string }> = {
   },
   'access-v1alpha4-01.yaml': {
     reason: 'access v1alpha4 (IdentityBinding) exists only as an unreleased doc; no CRD was ever published',
-    expect: 'kind IdentityBinding is not served in group access.smi-spec.io',
+    expect: 'kind IdentityBinding is not served in group access.smi-spec.io (served kinds: TrafficTarget)',
   },
 };
 

@@ -58,3 +58,13 @@ describe('robustness', () => {
     }
   }
 });
+
+describe('object references for malformed input', () => {
+  it('keep the kind one word: whitespace in a kind is escaped, a missing kind is a placeholder', () => {
+    const ref = (kind: unknown) => validateSmiObject({ apiVersion: 'split.smi-spec.io/v1alpha4', kind, metadata: { name: 'a', namespace: 'b' } } as KubeObject).problems[0]!.object;
+    expect(ref(' !')).to.equal('"\\u0020!" b/a');
+    expect(ref('Traffic\tSplit')).to.equal('"Traffic\\tSplit" b/a');
+    expect(ref(7)).to.equal('<no kind> b/a');
+    expect(ref('TrafficSplit ')).to.equal('"TrafficSplit\\u0020" b/a');
+  });
+});
