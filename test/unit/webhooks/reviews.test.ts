@@ -66,6 +66,19 @@ describe('reviewAdmission', () => {
     expect(r.response.status?.message).to.equal('TrafficTarget shop/tt: apiVersion: version access.smi-spec.io/v1alpha4 of TrafficTarget is not served (served: v1alpha1, v1alpha2, v1alpha3)');
   });
 
+  it('names kind as the field at fault for a kind the SMI group does not have', () => {
+    const r = reviewAdmission(review({ apiVersion: 'split.smi-spec.io/v1alpha4', kind: 'Trafficsplit', metadata: { name: 'ts' }, spec: {} }));
+    expect(r.response.status?.message).to.equal('Trafficsplit shop/ts: kind: kind Trafficsplit is not served in group split.smi-spec.io; did you mean TrafficSplit?');
+  });
+
+  it('denies with the rule problems too when part of the object has the wrong type', () => {
+    const bad = { apiVersion: 'split.smi-spec.io/v1alpha4', kind: 'TrafficSplit', metadata: { name: 'x' }, spec: { service: 'web', backends: [{ service: 'web', weight: 1 }, { service: 'v2', weight: '5' }] } };
+    expect(reviewAdmission(review(bad)).response.status?.message.split('\n')).to.deep.equal([
+      'TrafficSplit shop/x: spec.backends[1].weight: must be integer',
+      'TrafficSplit shop/x: spec.backends[0].service: is the root service web itself; a TrafficSplit cannot be self-referential',
+    ]);
+  });
+
   it('denies a review without a request', () => {
     expect(reviewAdmission({}).response.allowed).to.equal(false);
   });
