@@ -22,7 +22,18 @@ export interface B2Result {
   /** SMI applies + native applies + status patches, written directly. */
   workloadFloorSeconds: number;
   ratioToWorkloadFloor: number;
-  b4: { rssStartBytes: number; rssBytes: number; peakRssBytes: number; cpuSeconds: number; bytesPerCachedObject: number; cachedObjects: number };
+  b4: {
+    rssStartBytes: number;
+    rssBytes: number;
+    peakRssBytes: number;
+    cpuSeconds: number;
+    bytesPerCachedObject: number;
+    cachedObjects: number;
+    /** After a forced full GC: start (context only) and converged. */
+    gcStart: { rssBytes: number; heapUsedBytes: number };
+    gcEnd: { rssBytes: number; heapUsedBytes: number };
+    heapBytesPerCachedObject: number;
+  };
 }
 
 /** The writes the operator path needs, done by a direct client: SMI + native applies, then one status patch per SMI object. */
@@ -49,6 +60,7 @@ export async function b2(k: BenchKube, cluster: TestCluster, nSmi: number, c: nu
   await world.track();
   await world.settle(2000);
   log(`B2 N=${nSmi}: operator idle; applying ${world.smiObjects.length} SMI objects`);
+  const gcStart = await op.usageAfterGc();
   const start = op.usage();
   const t0 = now();
   await k.applyAll(world.smiObjects, c);
@@ -57,6 +69,7 @@ export async function b2(k: BenchKube, cluster: TestCluster, nSmi: number, c: nu
   log(`B2 N=${nSmi}: operator converged in ${operatorSeconds.toFixed(2)} s`);
   await world.settle(3000);
   const end = op.usage();
+  const gcEnd = await op.usageAfterGc();
   const cachedObjects = world.smiObjects.length + world.expected.length;
   const direct = await directApply(k, (ns) => expectedNative(ns, apps(ns, nSmi)), c);
   log(`B2 N=${nSmi}: direct (B0) ${direct.objects} native objects in ${direct.seconds.toFixed(2)} s`);
@@ -80,6 +93,9 @@ export async function b2(k: BenchKube, cluster: TestCluster, nSmi: number, c: nu
         cpuSeconds: end.cpuSeconds - start.cpuSeconds,
         cachedObjects,
         bytesPerCachedObject: (end.rssBytes - start.rssBytes) / cachedObjects,
+        gcStart,
+        gcEnd,
+        heapBytesPerCachedObject: (gcEnd.heapUsedBytes - gcStart.heapUsedBytes) / cachedObjects,
       },
     },
   };

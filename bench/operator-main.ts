@@ -44,6 +44,9 @@ const op = await startOperator({
 });
 process.stdout.write(`${JSON.stringify({ ready: true, port: op.healthPort, pid: process.pid, identity: op.identity })}\n`);
 
+// SIGUSR2: full GC (child started with --expose-gc), so the benchmark can tell retained memory from garbage.
+process.on('SIGUSR2', () => (globalThis as { gc?: () => void }).gc?.());
+
 let stopping = false;
 process.on('SIGTERM', () => {
   if (stopping) return;

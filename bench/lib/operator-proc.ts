@@ -45,7 +45,7 @@ export class OperatorProc {
     const args = [MAIN, '--kubeconfig', this.o.kubeconfigPath, '--namespace', this.o.namespace, '--concurrency', String(this.o.concurrency ?? 8), '--log-level', this.o.logLevel ?? (process.env.SMI_BENCH_VERBOSE ? 'info' : 'silent')];
     if (this.o.leaderElect) args.push('--leader-elect', '--lease-seconds', String(this.o.leaseSeconds ?? 15), '--lease-retry-ms', String(this.o.leaseRetryMs ?? 2000));
     if (this.o.identity) args.push('--identity', this.o.identity);
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--expose-gc', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     live.add(child);
     this.exited = new Promise((r) => child.once('exit', (code) => (live.delete(child), r(code))));
@@ -100,6 +100,13 @@ export class OperatorProc {
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const cpu = (Number(f[11]) + Number(f[12])) / CLK_TCK;
     return { rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM'), cpuSeconds: cpu };
+  }
+
+  /** Usage after a full GC in the child: what the operator really retains (RSS shrinks only as far as V8 returns pages). */
+  async usageAfterGc(): Promise<{ rssBytes: number; heapUsedBytes: number }> {
+    process.kill(this.pid, 'SIGUSR2');
+    await new Promise((r) => setTimeout(r, 1500));
+    return { rssBytes: this.usage().rssBytes, heapUsedBytes: await this.metric('nodejs_heap_size_used_bytes') };
   }
 
   /** Graceful stop (SIGTERM: releases the lease). */

@@ -18,6 +18,10 @@ export function table(r: any): string {
       rows.push(['B2', `  ratio to workload floor (SMI+native+status direct, ${f(b2.workloadFloorSeconds)} s)`, `${f(b2.ratioToWorkloadFloor)}x`, '']);
       rows.push(['B4', `N=${b2.smiObjects}: RSS (start -> converged, peak)`, `${mib(b2.b4.rssStartBytes)} -> ${mib(b2.b4.rssBytes)} MiB, peak ${mib(b2.b4.peakRssBytes)}`, '< 100 MiB at 10k']);
       rows.push(['B4', `N=${b2.smiObjects}: bytes per cached object (${b2.b4.cachedObjects})`, `${f(b2.b4.bytesPerCachedObject, 0)} B`, '']);
+      if (b2.b4.gcEnd) {
+        rows.push(['B4', `N=${b2.smiObjects}: after full GC: RSS, JS heap (start -> converged)`, `${mib(b2.b4.gcEnd.rssBytes)} MiB, heap ${mib(b2.b4.gcStart.heapUsedBytes)} -> ${mib(b2.b4.gcEnd.heapUsedBytes)} MiB`, '']);
+        rows.push(['B4', `N=${b2.smiObjects}: retained heap per cached object`, `${f(b2.b4.heapBytesPerCachedObject, 0)} B`, '']);
+      }
       rows.push(['B4', `N=${b2.smiObjects}: CPU seconds for the bulk apply`, `${f(b2.b4.cpuSeconds)} s`, '']);
     }
     if (w.b3) {
