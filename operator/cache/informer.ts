@@ -135,11 +135,13 @@ export class Informer {
         await this.paused;
         continue;
       }
+      const started = Date.now();
       const outcome = await this.watchOnce();
       if (outcome === 'gone') {
         this.log.info('watch expired (410 Gone): relisting', { kind: this.kind.kind });
         this.rv = '';
-      } else if (outcome === 'error') {
+      } else if (outcome === 'error' || (outcome === 'closed' && Date.now() - started < 1000)) {
+        // A stream closed at once (e.g. an API server shutting down) is retried after a pause, not in a hot loop.
         await sleep(retry, this.abort.signal);
       }
     }
