@@ -178,7 +178,20 @@ export class DependencyIndex {
       for (const sa of sas) out.push(...this.accessIfLive(ns, sa));
       return out;
     }
-    if (isWorkloadKind(kind)) return this.accessIfLive(ns, workloadRef(o).serviceAccount);
+    if (isWorkloadKind(kind)) {
+      // A destination's policy selects pods by labels its own ServiceAccount's pods share, so this workload can
+      // only fall under another destination's selector (making it unsafe) if it shares a label with that
+      // ServiceAccount's pods: re-check exactly those access units, not every unit in the namespace.
+      const w = workloadRef(o);
+      const sas = new Set([w.serviceAccount]);
+      for (const [k, v] of Object.entries(w.podLabels)) {
+        for (const other of this.workloadsByLabelPair.get(`${ns}/${k}=${v}`)) {
+          const wl = this.workloads.get(other);
+          if (wl) sas.add(wl.serviceAccount);
+        }
+      }
+      return [...sas].flatMap((sa) => this.accessIfLive(ns, sa));
+    }
     if (kind === 'ServiceAccount') {
       const out = this.accessIfLive(ns, name);
       for (const t of this.targetsBySource.get(nsName(ns, name))) {

@@ -58,6 +58,17 @@ describe('DependencyIndex', () => {
     expect([...units].sort()).to.deep.equal([accessUnit(ns, 'api'), accessUnit(ns, 'api-v2')]);
   });
 
+  it('a new workload sharing labels with a destination re-checks that destination (its selector may now catch it)', () => {
+    const idx = world(1);
+    idx.update('TrafficTarget', undefined, target('t-web', 'web', ['client'], []));
+    idx.update('Deployment', undefined, deploy('web', 'web', { app: 'web', tier: 'front' }));
+    // Another ServiceAccount's pods carrying app=api: api's policy selector (app=api) would select them.
+    const units = idx.update('Deployment', undefined, deploy('intruder', 'batch', { app: 'api', job: 'x' }));
+    expect([...units].sort()).to.deep.equal([accessUnit(ns, 'api')]);
+    // Sharing no label with any governed workload reaches no unit.
+    expect([...idx.update('Deployment', undefined, deploy('lonely', 'batch2', { app: 'lonely' }))]).to.deep.equal([]);
+  });
+
   it('a split moving to another root reconciles both units (the old one prunes)', () => {
     const idx = world(1);
     const units = idx.update('TrafficSplit', split('s0', 'root0', ['b0']), split('s0', 'rootX', ['b0']));
