@@ -2,7 +2,6 @@
 // SMI semantics, the renderer emits native objects, and its notes are folded into
 // the per-object results (a status only ever gets worse).
 
-import type { KubeObject } from '../schemas/hub.js';
 import { resolve } from './common/resolve.js';
 import type { MeshRenderer, RenderNote } from './common/model.js';
 import { compareObjects } from './common/meta.js';
