@@ -42,6 +42,7 @@ describe('fuzz: buildSnapshot + every adapter', function () {
   const onRejection = (r: unknown): void => void rejections.push(r);
   before(() => process.on('unhandledRejection', onRejection));
   after(() => process.off('unhandledRejection', onRejection));
+  beforeEach(() => (rejections = []));
   afterEach(async () => {
     await new Promise((r) => setImmediate(r));
     expect(rejections, 'unhandled rejections').to.deep.equal([]);

@@ -155,8 +155,11 @@ type Path = Array<string | number>;
 
 /** Every position inside a JSON value (objects and arrays), root excluded. */
 function positions(v: Json, prefix: Path = [], out: Path[] = []): Path[] {
-  if (Array.isArray(v)) v.forEach((x, i) => (out.push([...prefix, i]), positions(x, [...prefix, i], out)));
-  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) out.push([...prefix, k]), positions(x, [...prefix, k], out);
+  const entries: Array<[string | number, Json]> = Array.isArray(v) ? v.map((x, i) => [i, x]) : v && typeof v === 'object' ? Object.entries(v) : [];
+  for (const [k, x] of entries) {
+    out.push([...prefix, k]);
+    positions(x, [...prefix, k], out);
+  }
   return out;
 }
 
