@@ -4,9 +4,12 @@
 
 import { resolve } from './common/resolve.js';
 import type { MeshRenderer, RenderNote } from './common/model.js';
-import { compareObjects } from './common/meta.js';
-import { worseStatus } from './common/status.js';
-import type { MeshOptions, ObjectResult, Snapshot, TranslationOutput } from './types.js';
+import { compareObjects, sourceLabelValue } from './common/meta.js';
+import { namespaceOf, worseStatus } from './common/status.js';
+import { SOURCE_LABEL, type MeshOptions, type ObjectResult, type Snapshot, type TranslationOutput } from './types.js';
+import type { KubeObject } from '../schemas/hub.js';
+import { objectRef } from '../schemas/hub.js';
+import { isName } from '../schemas/names.js';
 
 export { compareObjects };
 
@@ -27,9 +30,32 @@ export function mergeNotes(results: readonly ObjectResult[], notes: readonly Ren
   return { results: merged, stray };
 }
 
+/**
+ * Last defence for every mesh: an object whose name is not a Kubernetes name (e.g. "" from
+ * a name that sanitises to nothing) is dropped, and the SMI object it came from (its
+ * source label) reported Invalid. The API server would reject it; `smictl translate`
+ * would print it.
+ */
+export function dropUnnamed(objects: readonly KubeObject[], snapshot: Snapshot): { objects: KubeObject[]; notes: RenderNote[] } {
+  const kept: KubeObject[] = [];
+  const notes: RenderNote[] = [];
+  const smi = [...snapshot.trafficSplits, ...snapshot.trafficTargets, ...snapshot.httpRouteGroups, ...snapshot.tcpRoutes, ...snapshot.udpRoutes];
+  const bySource = new Map(smi.map((o) => [`${namespaceOf(o)}|${sourceLabelValue(o)}`, objectRef(o)]));
+  for (const o of objects) {
+    if (isName('DNS-1123 subdomain', o.metadata.name)) {
+      kept.push(o);
+      continue;
+    }
+    const source = bySource.get(`${o.metadata.namespace ?? 'default'}|${o.metadata.labels?.[SOURCE_LABEL]}`);
+    if (source) notes.push({ object: source, status: 'Invalid', message: `${o.kind} ${JSON.stringify(o.metadata.name)} derived from it is not a valid Kubernetes name; it is not emitted` });
+  }
+  return { objects: kept, notes };
+}
+
 export function translateWith(renderer: MeshRenderer, snapshot: Snapshot, options: MeshOptions): TranslationOutput {
   const model = resolve(snapshot, options);
   const rendered = renderer.render(model, options);
-  const { results } = mergeNotes(model.results, rendered.notes);
-  return { objects: [...rendered.objects].sort(compareObjects), results };
+  const named = dropUnnamed(rendered.objects, snapshot);
+  const { results } = mergeNotes(model.results, [...rendered.notes, ...named.notes]);
+  return { objects: named.objects.sort(compareObjects), results };
 }

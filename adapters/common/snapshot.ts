@@ -8,6 +8,7 @@ import { validateSmiObject } from '../../schemas/validate.js';
 import type { HTTPRouteGroup, KubeObject, SmiObject, TCPRoute, TrafficSplit, TrafficTarget, UDPRoute } from '../../schemas/hub.js';
 import { objectRef } from '../../schemas/hub.js';
 import { problem, type Problem } from '../../schemas/problem.js';
+import { nameProblem, type NameRule } from '../../schemas/names.js';
 import type { ServiceInfo, ServicePort, Snapshot, WorkloadInfo } from '../types.js';
 import { compareStrings, namespaceOf } from './status.js';
 
@@ -75,6 +76,19 @@ const byNsName = <T extends { namespace: string; name?: string; owner?: string }
 const byObject = (a: KubeObject, b: KubeObject): number =>
   compareStrings(namespaceOf(a), namespaceOf(b)) || compareStrings(a.metadata.name, b.metadata.name);
 
+/**
+ * Problems with the name and namespace of a Service or ServiceAccount. Files never went
+ * through the API server, and adapters derive native names and mesh identities from these.
+ */
+function kubeNameProblems(obj: KubeObject, rule: NameRule): Problem[] {
+  const found: Problem[] = [];
+  const name = nameProblem(rule, obj.metadata.name);
+  if (name) found.push(problem(objectRef(obj), 'metadata.name', `${name}; the ${obj.kind} is ignored`));
+  const ns = nameProblem('DNS-1123 label', obj.metadata.namespace);
+  if (ns) found.push(problem(objectRef(obj), 'metadata.namespace', `${ns}; the ${obj.kind} is ignored`));
+  return found;
+}
+
 export function buildSnapshot(objects: readonly KubeObject[]): { snapshot: Snapshot; problems: Problem[] } {
   const problems: Problem[] = [];
   // Last definition of a kind/namespace/name wins, like a repeated `kubectl apply`.
@@ -97,9 +111,13 @@ export function buildSnapshot(objects: readonly KubeObject[]): { snapshot: Snaps
       if (smi.has(key)) problems.push(problem(objectRef(obj), '', 'is defined more than once; the last definition is used'));
       smi.set(key, hub);
     } else if (obj.kind === 'Service' && obj.apiVersion === 'v1') {
-      services.set(key, serviceInfo(obj, problems));
+      const bad = kubeNameProblems(obj, 'DNS-1035 label');
+      problems.push(...bad);
+      if (bad.length === 0) services.set(key, serviceInfo(obj, problems));
     } else if (obj.kind === 'ServiceAccount' && obj.apiVersion === 'v1') {
-      accounts.set(key, { namespace: namespaceOf(obj), name: obj.metadata.name });
+      const bad = kubeNameProblems(obj, 'DNS-1123 subdomain');
+      problems.push(...bad);
+      if (bad.length === 0) accounts.set(key, { namespace: namespaceOf(obj), name: obj.metadata.name });
     } else if (isWorkloadKind(obj)) {
       workloadObjs.set(key, obj);
     }

@@ -15,6 +15,7 @@ import type { ServiceInfo } from '../types.js';
 import type { ServiceDefaultsBook } from './defaults.js';
 import { ANY_PATH, httpMatch, isEmptyMatch, type ConsulHttpMatch } from './match.js';
 import { consulServiceName } from './names.js';
+import { isName } from '../../schemas/names.js';
 import { declaredProtocol, L7_PROTOCOLS, type ConsulProtocol } from './protocol.js';
 import type { RenderSink } from './sink.js';
 
@@ -82,6 +83,11 @@ function collectGrants(dest: ResolvedDestination, name: string, service: Service
       return isEmptyMatch(m) ? { pathRegex: ANY_PATH } : m;
     });
     for (const src of rule.sources) {
+      // `*` (or any non-name) would be Consul's wildcard or nobody: the source is left out (denied), never widened.
+      if (!isName('DNS-1123 subdomain', src.serviceAccount)) {
+        sink.note(rule.target, `${rule.path}: source ServiceAccount ${JSON.stringify(src.serviceAccount)} is not a Kubernetes name; it is not rendered, so it is denied`, 'Invalid');
+        continue;
+      }
       const g = grants.get(src.serviceAccount) ?? { l4: false, http: [], namespaces: new Set<string>() };
       grants.set(src.serviceAccount, g);
       g.namespaces.add(src.namespace);

@@ -6,6 +6,7 @@ import { objectRef } from '../../schemas/hub.js';
 import type { RenderNote } from '../common/model.js';
 import type { ResultStatus } from '../types.js';
 import { managedMetadata } from '../common/meta.js';
+import { isName } from '../../schemas/names.js';
 import { CONSUL_API_VERSION, type ConsulKind } from './kinds.js';
 
 export interface Emitted {
@@ -26,7 +27,16 @@ export class RenderSink {
     if (!this.notes.some((x) => x.object === n.object && x.message === n.message && x.status === n.status)) this.notes.push(n);
   }
 
-  emit(kind: ConsulKind, name: string, namespace: string, consulName: string, spec: Record<string, unknown>, sources: KubeObject[]): KubeObject {
+  /**
+   * Emits one config entry, unless its object or Consul name is not a Kubernetes name
+   * (an empty name, or `*`, Consul's wildcard covering every service): then the
+   * contributing SMI objects are reported Invalid and nothing is emitted.
+   */
+  emit(kind: ConsulKind, name: string, namespace: string, consulName: string, spec: Record<string, unknown>, sources: KubeObject[]): KubeObject | undefined {
+    if (!isName('DNS-1123 subdomain', name) || !isName('DNS-1123 subdomain', consulName)) {
+      for (const s of sources) this.note(s, `${kind} for Consul service ${JSON.stringify(consulName)} would be named ${JSON.stringify(name)}, which is not a Kubernetes name; it is not emitted`, 'Invalid');
+      return undefined;
+    }
     const object: KubeObject = {
       apiVersion: CONSUL_API_VERSION,
       kind,

@@ -1,6 +1,7 @@
 // Single-object semantic rules for TrafficTarget (hub form), plus the defaults
 // the hub gets once valid.
 import type { TrafficTarget } from '../hub.js';
+import { nameProblem, type NameRule } from '../names.js';
 
 type Found = Array<{ path: string; message: string }>;
 
@@ -22,12 +23,23 @@ export function targetRules(tt: TrafficTarget, version: string, unreadable: (pat
   if (!unreadable(`${dest}.namespace`) && !unreadable('metadata.namespace') && destination.namespace !== undefined && destination.namespace !== ns) {
     out.push({ path: `${dest}.namespace`, message: `must be the TrafficTarget's own namespace ${ns}, got ${destination.namespace}` });
   }
+  // Subjects name ServiceAccounts (DNS-1123 subdomains) in namespaces (DNS-1123 labels).
+  const checkName = (at: string, rule: NameRule, v: unknown): void => {
+    const why = unreadable(at) || v === undefined ? undefined : nameProblem(rule, v);
+    if (why) out.push({ path: at, message: why });
+  };
+  const checkSubject = (at: string, s: { name: string; namespace?: string }): void => {
+    checkName(`${at}.name`, 'DNS-1123 subdomain', s.name);
+    checkName(`${at}.namespace`, 'DNS-1123 label', s.namespace);
+  };
+  if (!unreadable(dest)) checkSubject(dest, destination);
   const sourcesKnown = !unreadable(`${base}sources`);
   const rulesKnown = !unreadable(rulesField);
   if (sourcesKnown) {
     (sources ?? []).forEach((s, i) => {
       const at = `${base}sources[${i}].kind`;
       if (!unreadable(at) && s.kind !== SERVICE_ACCOUNT) out.push({ path: at, message: `must be ServiceAccount, got ${s.kind}` });
+      if (!unreadable(`${base}sources[${i}]`)) checkSubject(`${base}sources[${i}]`, s);
     });
   }
   if (version === 'v1alpha3') {
@@ -37,6 +49,8 @@ export function targetRules(tt: TrafficTarget, version: string, unreadable: (pat
   if (rulesKnown) {
     (rules ?? []).forEach((r, i) => {
       const at = `${rulesField}[${i}]`;
+      // The route object the rule names (match names are free-form entries inside it).
+      if (!unreadable(at)) checkName(`${at}.name`, 'DNS-1123 subdomain', r.name);
       if (unreadable(`${at}.matches`) || unreadable(`${at}.kind`) || unreadable(`${at}.name`)) return;
       if (r.matches?.length && r.kind !== 'HTTPRouteGroup') {
         out.push({ path: `${at}.matches`, message: `only HTTPRouteGroup rules name matches; ${r.kind} ${r.name} has none to select` });
