@@ -92,12 +92,17 @@ export function renderSplit(split: ResolvedSplit): { objects: KubeObject[]; note
   }
   const objects: KubeObject[] = [];
   const skipped: string[] = [];
+  // An HTTPRoute attaches to a Service port number; a number listed twice (TCP and UDP,
+  // or twice in a file) is one parent, so it gets one route, not two of the same name.
+  const routed = new Set<number>();
   for (const p of split.root.ports) {
     const why = portNote(split, p);
     if (why) {
       skipped.push(why);
       continue;
     }
+    if (routed.has(p.port)) continue;
+    routed.add(p.port);
     const backendRefs: BackendRef[] = split.backends.map((b, i) => ({ group: '', kind: 'Service', name: b.service.name, port: p.port, weight: weights[i]! }));
     const rootRef: BackendRef = { group: '', kind: 'Service', name: split.root.name, port: p.port };
     const rules: Rule[] = unconditional
