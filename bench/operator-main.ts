@@ -6,7 +6,7 @@
 //     [--lease-seconds S] [--identity ID] [--concurrency C] [--log-level L]
 
 import { parseArgs } from 'node:util';
-import { loadKubeConfig } from '../operator/kube/client.js';
+import { loadCredentials } from '../operator/kube/credentials.js';
 import { createLogger, silentLogger } from '../operator/log.js';
 import { startOperator } from '../operator/manager.js';
 
@@ -29,8 +29,13 @@ if (!a.kubeconfig || !a.namespace) {
 }
 
 const level = a['log-level']!;
+const creds = await loadCredentials({ path: a.kubeconfig });
+if (!creds.ok) {
+  process.stderr.write(`operator-main: ${creds.error}\n`);
+  process.exit(1);
+}
 const op = await startOperator({
-  kubeConfig: loadKubeConfig(a.kubeconfig),
+  kubeConfig: creds.value,
   namespace: a.namespace,
   watchNamespace: a['watch-namespace'] ?? a.namespace,
   leaderElect: a['leader-elect'],

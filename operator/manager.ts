@@ -4,7 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeCredentials } from './kube/credentials.js';
 import { getAdapter } from '../adapters/index.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, MESH_NAMES, type MeshAdapter, type MeshName } from '../adapters/types.js';
 import type { KubeObject } from '../schemas/hub.js';
@@ -24,7 +24,7 @@ import { createLogger, type Logger } from './log.js';
 import { OperatorMetrics } from './metrics.js';
 
 export interface OperatorOptions {
-  kubeConfig: KubeConfig;
+  kubeConfig: KubeCredentials;
   /** The operator's namespace: ConfigMap and Lease live here. */
   namespace: string;
   /** Only watch this namespace; undefined/empty: all. */

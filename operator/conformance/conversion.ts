@@ -3,7 +3,7 @@
 // /convert in-process and point the CRDs at it for the run, then put them back.
 // On a deployed operator the CRDs already call its webhook (config/default).
 
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeCredentials } from '../kube/credentials.js';
 import { HttpKubeClient } from '../kube/client.js';
 import { SMI_CRDS } from '../release/names.js';
 import { generateWebhookCertificates, startWebhookServer } from '../webhooks/index.js';
@@ -13,7 +13,7 @@ export interface ServedConversion {
   stop(): Promise<void>;
 }
 
-export async function serveConversion(kc: KubeConfig): Promise<ServedConversion> {
+export async function serveConversion(kc: KubeCredentials): Promise<ServedConversion> {
   const certs = generateWebhookCertificates({ dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
   const server = await startWebhookServer({ port: 0, host: '127.0.0.1', cert: certs.cert, key: certs.key });
   const url = `https://127.0.0.1:${server.port}/convert`;

@@ -1,7 +1,7 @@
 // The few API calls the suite makes, over the operator's own REST client.
 
 import { randomBytes } from 'node:crypto';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeCredentials } from '../kube/credentials.js';
 import { HttpKubeClient, resourcePath } from '../kube/client.js';
 import { HUB_VERSIONS, SMI_GROUPS, SMI_KINDS, SMI_PLURALS } from '../../schemas/hub.js';
 import type { KubeObject, SmiKind } from '../../schemas/hub.js';
@@ -14,7 +14,7 @@ export class SuiteKube {
   readonly client: HttpKubeClient;
   private readonly plurals = new Map(Object.entries(CORE_PLURALS));
 
-  constructor(kc: KubeConfig) {
+  constructor(kc: KubeCredentials) {
     this.client = new HttpKubeClient(kc);
   }
 

@@ -3,7 +3,7 @@
 // operator has reported status for every SMI object, read back the native
 // objects and ask the mesh interpreter what they mean.
 
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeCredentials } from '../kube/credentials.js';
 import { getAdapter } from '../../adapters/index.js';
 import type { MeshName } from '../../adapters/types.js';
 import { DEFAULT_CONFIG_MAP } from '../config/mesh-config.js';
@@ -18,14 +18,14 @@ import { serveConversion, type ServedConversion } from './conversion.js';
 import { levelsOf, type Assertion, type AssertionResult, type NsMap, type Scenario, type Step } from './types.js';
 
 export interface ConfigRunOptions {
-  kubeConfig: KubeConfig;
+  kubeConfig: KubeCredentials;
   mesh: MeshName;
   /** `in-process`: start the operator here; `external`: one is already running (its ConfigMap must select `mesh`). */
   operator?: 'in-process' | 'external';
   /** The operator's namespace (its ConfigMap and Lease); in-process default: a fresh one, deleted afterwards. */
   operatorNamespace?: string;
   /** In-process: the operator's own credentials (default: kubeConfig), e.g. a ServiceAccount bound to config/rbac. */
-  operatorKubeConfig?: KubeConfig;
+  operatorKubeConfig?: KubeCredentials;
   /** In-process: run with leader election (needs the Lease rights). */
   leaderElect?: boolean;
   /**

@@ -5,7 +5,7 @@
 
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeCredentials } from '../kube/credentials.js';
 import type { MeshName } from '../../adapters/types.js';
 import type { KubeObject } from '../../schemas/hub.js';
 import { DEFAULT_CONFIG_MAP } from '../config/mesh-config.js';
@@ -18,7 +18,7 @@ import type { AccessAssertion, Assertion, AssertionResult, MetricsAssertion, NsM
 const run = promisify(execFile);
 
 export interface TrafficRunOptions {
-  kubeConfig: KubeConfig;
+  kubeConfig: KubeCredentials;
   mesh: MeshName;
   operatorNamespace?: string;
   only?: string[];

@@ -1,9 +1,11 @@
 // The operator's only door to the API server: raw REST over HTTPS with the
-// credentials of a KubeConfig. Failures are values (KubeResult), never throws,
+// credentials of a kubeconfig (./credentials.ts, or a client-node KubeConfig). Failures are values (KubeResult), never throws,
 // so callers decide per status code (404 on delete is fine, 409 is a conflict...).
 
 import https from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeCredentials } from './credentials.js';
+
+export type { KubeCredentials } from './credentials.js';
 
 export interface KubeStatusError {
   status: number;
@@ -37,14 +39,6 @@ export interface KubeClient {
   watch(path: string, query: Record<string, string | number | boolean | undefined>, onEvent: (e: WatchEvent) => void): WatchHandle;
 }
 
-export function loadKubeConfig(path?: string): KubeConfig {
-  const kc = new KubeConfig();
-  if (path) kc.loadFromFile(path);
-  else if (process.env.KUBECONFIG) kc.loadFromFile(process.env.KUBECONFIG);
-  else kc.loadFromCluster();
-  return kc;
-}
-
 function queryString(q: RequestOptions['query']): string {
   if (!q) return '';
   const parts = Object.entries(q)
@@ -67,7 +61,7 @@ export class HttpKubeClient implements KubeClient {
   /** Keep-alive agent: one TLS session pool for all requests of this client. */
   private readonly agent = new https.Agent({ keepAlive: true, maxSockets: 64 });
 
-  constructor(private readonly kc: KubeConfig) {
+  constructor(private readonly kc: KubeCredentials) {
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error('kubeconfig has no current cluster');
     this.server = new URL(cluster.server);

@@ -10,13 +10,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
-import type { KubeConfig } from '@kubernetes/client-node';
-import { HttpKubeClient, loadKubeConfig, type KubeResult } from '../kube/client.js';
+import type { KubeCredentials } from '../kube/credentials.js';
+import { HttpKubeClient, type KubeResult } from '../kube/client.js';
+import { loadCredentials } from '../kube/credentials.js';
 import { generateWebhookCertificates, serviceDnsNames } from '../webhooks/certs.js';
 import { APISERVICE, CERT_DIR, METRICS_SERVICE, NAMESPACE, SERVING_SECRET, SMI_CRDS, VALIDATING_WEBHOOK, WEBHOOK_SERVICE } from './names.js';
 
 export interface BootstrapOptions {
-  kubeConfig: KubeConfig;
+  kubeConfig: KubeCredentials;
   namespace?: string;
   secret?: string;
   certDir?: string;
@@ -134,7 +135,9 @@ async function main(): Promise<void> {
     .option('--cert-dir <dir>', 'write tls.crt, tls.key and ca.crt here', CERT_DIR)
     .parse(process.argv);
   const f = cmd.opts<{ kubeconfig?: string; namespace: string; secret: string; certDir: string }>();
-  await bootstrapCertificates({ kubeConfig: loadKubeConfig(f.kubeconfig), namespace: f.namespace, secret: f.secret, certDir: f.certDir, log: (m) => process.stderr.write(`cert-bootstrap: ${m}\n`) });
+  const creds = await loadCredentials({ path: f.kubeconfig });
+  if (!creds.ok) throw new Error(creds.error);
+  await bootstrapCertificates({ kubeConfig: creds.value, namespace: f.namespace, secret: f.secret, certDir: f.certDir, log: (m) => process.stderr.write(`cert-bootstrap: ${m}\n`) });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -1,17 +1,13 @@
 // `smictl operator`: run the controller (watches, reconcile, status), the
 // probe/metrics servers, leader election and, when asked, the webhook server.
-// SIGTERM/SIGINT stop it gracefully (the Lease is released).
+// SIGTERM/SIGINT stop it gracefully (the Lease is released). This file only
+// declares the flags; ../run/operator.ts is imported when the command runs.
 
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { isMeshName } from '../../../adapters/index.js';
-import type { MeshName } from '../../../adapters/types.js';
+import { MESH_NAMES, type MeshName } from '../../../adapters/types.js';
 import { DEFAULT_CONFIG_MAP, DEFAULT_MESH } from '../../config/mesh-config.js';
-import { loadKubeConfig } from '../../kube/client.js';
-import { createLogger } from '../../log.js';
-import { startOperator } from '../../manager.js';
-import { loadCertificatesFromDir, startWebhookServer, type WebhookServer } from '../../webhooks/index.js';
 
-interface Flags {
+export interface OperatorFlags {
   kubeconfig?: string;
   namespace: string;
   watchNamespace: string;
@@ -41,8 +37,8 @@ function positive(v: string): number {
 }
 
 function mesh(v: string): MeshName {
-  if (!isMeshName(v)) throw new InvalidArgumentError('must be istio, linkerd or consul');
-  return v;
+  if (!(MESH_NAMES as readonly string[]).includes(v)) throw new InvalidArgumentError('must be istio, linkerd or consul');
+  return v as MeshName;
 }
 
 export function registerOperator(program: Command): void {
@@ -63,53 +59,9 @@ export function registerOperator(program: Command): void {
     .option('--lease-name <name>', 'Lease name for leader election', 'smi-operator-leader')
     .option('--lease-duration <seconds>', 'Lease duration in seconds', positive, 15)
     .option('--concurrency <n>', 'reconciles running at once', positive, 4)
-    .action(async (f: Flags) => {
-      const log = createLogger(f.logLevel, { component: 'smi-operator', namespace: f.namespace });
-      let webhook: WebhookServer | undefined;
-      if (f.webhookPort > 0) {
-        if (!f.webhookCertDir) {
-          process.stderr.write('smictl operator: --webhook-port needs --webhook-cert-dir (tls.crt, tls.key)\n');
-          process.exit(2);
-        }
-        const certs = loadCertificatesFromDir(f.webhookCertDir);
-        if (!certs.ok) {
-          process.stderr.write(`smictl operator: ${certs.error}\n`);
-          process.exit(2);
-        }
-        webhook = await startWebhookServer({ port: f.webhookPort, cert: certs.value.cert, key: certs.value.key });
-        log.info('webhook server listening', { port: webhook.port });
-      }
-      let op;
-      try {
-        op = await startOperator({
-          kubeConfig: loadKubeConfig(f.kubeconfig),
-          namespace: f.namespace,
-          watchNamespace: f.watchNamespace,
-          configMapName: f.configMap,
-          defaultMesh: f.mesh,
-          concurrency: f.concurrency,
-          leaderElect: f.leaderElect,
-          leaseName: f.leaseName,
-          leaseDurationSeconds: f.leaseDuration,
-          healthPort: f.healthPort,
-          metricsPort: f.metricsPort,
-          logger: log,
-          defaultMetrics: true,
-        });
-      } catch (err) {
-        log.error('operator failed to start', { error: err instanceof Error ? err.message : String(err) });
-        await webhook?.close();
-        process.exit(1);
-      }
-      const running = op;
-      log.info('operator running', { healthPort: running.healthPort, metricsPort: running.metricsPort, mesh: running.config().mesh });
-      await new Promise<void>((resolve) => {
-        process.once('SIGTERM', resolve);
-        process.once('SIGINT', resolve);
-      });
-      log.info('shutting down');
-      await running.stop();
-      await webhook?.close();
-      process.exit(0);
+    .action(async (f: OperatorFlags) => {
+      // Loaded here, not at the top: `smictl validate` etc. should not load the controller.
+      const { runOperator } = await import('../run/operator.js');
+      await runOperator(f);
     });
 }

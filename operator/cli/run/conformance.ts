@@ -1,0 +1,45 @@
+// `smictl conformance`, the part that runs: loaded by commands/conformance.ts
+// only when the suite is invoked (scenarios, runner and the in-process operator).
+
+import { writeFileSync } from 'node:fs';
+import { loadCredentials } from '../../kube/credentials.js';
+import { junit, summarize, table, type Report } from '../../conformance/report.js';
+import { runConfigLevel } from '../../conformance/runner.js';
+import { SCENARIOS } from '../../conformance/scenarios/index.js';
+import { runTrafficLevel } from '../../conformance/traffic.js';
+import type { ConformanceFlags } from '../commands/conformance.js';
+
+export async function runConformance(f: ConformanceFlags): Promise<void> {
+  if (f.list) {
+    process.stdout.write(SCENARIOS.map((s) => `${s.id}\t${s.spec}\t${s.title}\n\t${s.origin}\n`).join(''));
+    return;
+  }
+  const unknown = (f.scenario ?? []).filter((id) => !SCENARIOS.some((s) => s.id === id));
+  if (unknown.length) {
+    process.stderr.write(`smictl conformance: unknown scenario ${unknown.join(', ')} (see --list)\n`);
+    process.exit(2);
+  }
+  if (f.level === 'traffic' && f.mesh.length !== 1) {
+    process.stderr.write('smictl conformance: --level traffic runs against the one mesh installed: pass --mesh istio|linkerd|consul\n');
+    process.exit(2);
+  }
+  const creds = await loadCredentials({ path: f.kubeconfig });
+  if (!creds.ok) {
+    process.stderr.write(`smictl conformance: ${creds.error}\n`);
+    process.exit(2);
+  }
+  const kubeConfig = creds.value;
+  const reports: Report[] = [];
+  for (const mesh of f.mesh) {
+    const common = { kubeConfig, mesh, timeoutMs: f.timeout * 1000, ...(f.scenario ? { only: f.scenario } : {}), progress: (l: string) => process.stderr.write(`${l}\n`) };
+    const results = f.level === 'config' ? await runConfigLevel({ ...common, operator: f.operator, operatorNamespace: f.operatorNamespace, ...(f.conversion ? { conversion: f.conversion } : {}) }) : await runTrafficLevel({ ...common, operatorNamespace: f.operatorNamespace });
+    reports.push(summarize(mesh, f.level, results));
+  }
+  const json = JSON.stringify(reports, null, 2);
+  if (f.json) writeFileSync(f.json, `${json}\n`);
+  if (f.junit) writeFileSync(f.junit, junit(reports));
+  if (f.output === 'json') process.stdout.write(`${json}\n`);
+  else if (f.output === 'junit') process.stdout.write(junit(reports));
+  else process.stdout.write(`${reports.map(table).join('\n\n')}\n`);
+  process.exit(reports.every((r) => r.failed === 0) ? 0 : 1);
+}
