@@ -68,3 +68,26 @@ export function computeStatus(current: SmiStatus | undefined, generation: number
   if (generation !== undefined) status.observedGeneration = generation;
   return { status, transitions };
 }
+
+export interface TransitionEvent {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+}
+
+/**
+ * One Event for a status change with transitions, not one per condition: Events were
+ * half of the operator's API writes on bulk creation (two per new object). The reason
+ * is the headline (Ready when both hold, else the reason of the first condition that
+ * does not); the message carries both conditions.
+ */
+export function transitionEvent(change: StatusChange): TransitionEvent | undefined {
+  if (change.transitions.length === 0) return undefined;
+  const ours = (change.status.conditions ?? []).filter((c) => c.type === 'Accepted' || c.type === 'Ready');
+  const failing = ours.find((c) => c.status !== 'True');
+  return {
+    type: failing ? 'Warning' : 'Normal',
+    reason: failing ? failing.reason : 'Ready',
+    message: ours.map((c) => `${c.type}=${c.status} (${c.reason}): ${c.message}`).join('; '),
+  };
+}

@@ -15,7 +15,7 @@ import type { Logger } from '../log.js';
 import type { OperatorMetrics } from '../metrics.js';
 import type { EventRecorder, Writer } from '../kube/writer.js';
 import type { MeshConfig } from '../config/mesh-config.js';
-import { computeStatus, REASONS, type ConditionSpec, type DesiredConditions } from './conditions.js';
+import { computeStatus, REASONS, transitionEvent, type ConditionSpec, type DesiredConditions } from './conditions.js';
 import { canonicalJson, decorate, isManaged, nativeKey } from './labels.js';
 import { mergeShared } from './shared.js';
 import { ownerOf, plan, type PlannedAction } from './plan.js';
@@ -492,10 +492,9 @@ export class Reconciler {
         }
         continue;
       }
-      for (const t of change.transitions) {
-        mlog.info('condition changed', { condition: t.type, status: t.status, reason: t.reason, detail: t.message });
-        await this.d.events.record(m, { type: t.status === 'True' ? 'Normal' : 'Warning', reason: t.type === 'Ready' && t.status === 'True' ? 'Ready' : t.reason, message: `${t.type}=${t.status}: ${t.message}` });
-      }
+      for (const t of change.transitions) mlog.info('condition changed', { condition: t.type, status: t.status, reason: t.reason, detail: t.message });
+      const event = transitionEvent(change);
+      if (event) await this.d.events.record(m, event);
     }
     return failed;
   }

@@ -69,6 +69,14 @@ describe('operator statuses, conflicts and restarts (real API server)', function
     expect(condition(bad, 'Ready')?.status).to.equal('False');
     await eventually('Invalid Event on the bad split', async () => (await eventsFor(k, ns, 'bad')).some((e) => e.reason === 'Invalid' && e.type === 'Warning'));
     await ready(k, TS, 'TrafficSplit', ns, 'good');
+    await op!.idle();
+    // One Event per transition, summarising both conditions (not one per condition).
+    const badEvents = await eventsFor(k, ns, 'bad');
+    expect(badEvents.map((e) => [e.type, e.reason])).to.deep.equal([['Warning', 'Invalid']]);
+    expect(badEvents[0]!.message).to.contain('Accepted=False (Invalid)').and.to.contain('spec.backends[1].service').and.to.contain('Ready=False');
+    const goodEvents = await eventsFor(k, ns, 'good');
+    expect(goodEvents.map((e) => [e.type, e.reason])).to.deep.equal([['Normal', 'Ready']]);
+    expect(goodEvents[0]!.message).to.contain('Accepted=True').and.to.contain('Ready=True (Applied)');
     expect(await k.get(VS.apiVersion, VS.kind, ns, 'smi-split-good')).to.not.equal(undefined);
     expect(await k.get(VS.apiVersion, VS.kind, ns, 'smi-split-bad')).to.equal(undefined);
 
@@ -79,6 +87,12 @@ describe('operator statuses, conflicts and restarts (real API server)', function
       return condition(o, 'Accepted')?.status === 'True' && condition(o, 'Accepted')?.observedGeneration === o?.metadata.generation ? o : undefined;
     });
     expect(condition(fixed, 'Accepted')!.reason).to.equal('Accepted');
+    // The fix is a transition: a second Event, Ready this time.
+    const after = await eventually('Ready Event on the fixed split', async () => {
+      const evs = await eventsFor(k, ns, 'bad');
+      return evs.length >= 2 ? evs : undefined;
+    });
+    expect(after.map((e) => e.reason).sort()).to.deep.equal(['Invalid', 'Ready']);
   });
 
   it('reports InvalidReference for a missing backend and recovers when the Service appears', async () => {

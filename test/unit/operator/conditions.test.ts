@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { computeStatus, type DesiredConditions } from '../../../operator/controller/conditions.js';
+import { computeStatus, transitionEvent, type DesiredConditions } from '../../../operator/controller/conditions.js';
 
 const ok: DesiredConditions = {
   accepted: { status: 'True', reason: 'Accepted', message: 'fine' },
@@ -43,5 +43,37 @@ describe('computeStatus', () => {
     const cur = { conditions: [{ type: 'Custom', status: 'True' as const, reason: 'X', message: '', lastTransitionTime: 'T0' }] };
     const c = computeStatus(cur, 1, ok, 'T1')!;
     expect(c.status.conditions?.map((x) => x.type)).to.deep.equal(['Accepted', 'Ready', 'Custom']);
+  });
+});
+
+describe('transitionEvent', () => {
+  const invalid: DesiredConditions = {
+    accepted: { status: 'False', reason: 'Invalid', message: 'spec.backends[0].weight: bad' },
+    ready: { status: 'False', reason: 'Invalid', message: 'not translated' },
+  };
+
+  it('summarises a first sight with both conditions True as one Normal Ready Event', () => {
+    const e = transitionEvent(computeStatus(undefined, 1, ok, 'T1')!);
+    expect(e).to.deep.equal({ type: 'Normal', reason: 'Ready', message: 'Accepted=True (Accepted): fine; Ready=True (Applied): istio: VirtualService applied' });
+  });
+
+  it('names the first failing condition\'s reason in a Warning', () => {
+    const e = transitionEvent(computeStatus(undefined, 1, invalid, 'T1')!)!;
+    expect([e.type, e.reason]).to.deep.equal(['Warning', 'Invalid']);
+    expect(e.message).to.contain('Accepted=False (Invalid): spec.backends[0].weight: bad');
+    const conflict = transitionEvent(computeStatus(undefined, 1, { ...ok, ready: { status: 'False', reason: 'Conflict', message: 'VirtualService x exists' } }, 'T1')!)!;
+    expect([conflict.type, conflict.reason]).to.deep.equal(['Warning', 'Conflict']);
+  });
+
+  it('gives an Event for each transition, and none for a change without one', () => {
+    const first = computeStatus(undefined, 1, invalid, 'T1')!;
+    const fixed = computeStatus(first.status, 2, ok, 'T2')!;
+    expect(transitionEvent(fixed)?.reason).to.equal('Ready');
+    // Only Ready flips: still one Event.
+    const broken = computeStatus(fixed.status, 2, { ...ok, ready: { status: 'False', reason: 'ApplyFailed', message: 'denied' } }, 'T3')!;
+    expect(broken.transitions.map((t) => t.type)).to.deep.equal(['Ready']);
+    expect(transitionEvent(broken)).to.include({ type: 'Warning', reason: 'ApplyFailed' });
+    const messageOnly = computeStatus(fixed.status, 3, { ...ok, ready: { ...ok.ready, message: 'istio: VirtualService, AuthorizationPolicy applied' } }, 'T4')!;
+    expect(transitionEvent(messageOnly)).to.equal(undefined);
   });
 });
