@@ -45,7 +45,9 @@ export class OperatorProc {
     const args = [MAIN, '--kubeconfig', this.o.kubeconfigPath, '--namespace', this.o.namespace, '--concurrency', String(this.o.concurrency ?? 8), '--log-level', this.o.logLevel ?? (process.env.SMI_BENCH_VERBOSE ? 'info' : 'silent')];
     if (this.o.leaderElect) args.push('--leader-elect', '--lease-seconds', String(this.o.leaseSeconds ?? 15), '--lease-retry-ms', String(this.o.leaseRetryMs ?? 2000));
     if (this.o.identity) args.push('--identity', this.o.identity);
-    const child = spawn(process.execPath, ['--expose-gc', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // SMI_BENCH_NODE_FLAGS: V8 flags for the operator child (heap-sizing experiments, e.g. --max-semi-space-size=1).
+    const nodeFlags = (process.env.SMI_BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+    const child = spawn(process.execPath, ['--expose-gc', ...nodeFlags, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     live.add(child);
     this.exited = new Promise((r) => child.once('exit', (code) => (live.delete(child), r(code))));
