@@ -24,6 +24,8 @@ export interface OperatorProcOptions {
 }
 
 const CLK_TCK = 100; // Linux USER_HZ
+/** NODE_OPTIONS of the manager container in config/manager/manager.yaml. */
+export const DEPLOYMENT_NODE_FLAGS = '--max-semi-space-size=1';
 
 // Children die with us, even when a test or benchmark fails half-way.
 const live = new Set<ChildProcess>();
@@ -45,8 +47,9 @@ export class OperatorProc {
     const args = [MAIN, '--kubeconfig', this.o.kubeconfigPath, '--namespace', this.o.namespace, '--concurrency', String(this.o.concurrency ?? 8), '--log-level', this.o.logLevel ?? (process.env.SMI_BENCH_VERBOSE ? 'info' : 'silent')];
     if (this.o.leaderElect) args.push('--leader-elect', '--lease-seconds', String(this.o.leaseSeconds ?? 15), '--lease-retry-ms', String(this.o.leaseRetryMs ?? 2000));
     if (this.o.identity) args.push('--identity', this.o.identity);
-    // SMI_BENCH_NODE_FLAGS: V8 flags for the operator child (heap-sizing experiments, e.g. --max-semi-space-size=1).
-    const nodeFlags = (process.env.SMI_BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+    // V8 flags for the operator child: by default what config/manager sets (NODE_OPTIONS),
+    // so B4 measures the deployed heap sizing; SMI_BENCH_NODE_FLAGS overrides ('' for V8's defaults).
+    const nodeFlags = (process.env.SMI_BENCH_NODE_FLAGS ?? DEPLOYMENT_NODE_FLAGS).split(/\s+/).filter(Boolean);
     const child = spawn(process.execPath, ['--expose-gc', ...nodeFlags, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     live.add(child);
