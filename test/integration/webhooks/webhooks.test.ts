@@ -50,6 +50,29 @@ describe('webhooks against the API server', function () {
         strategy: 'Webhook',
         webhook: { conversionReviewVersions: ['v1'], clientConfig: { url: `https://127.0.0.1:${server.port}/convert`, caBundle } },
       });
+      // The API server switches a CRD's conversion strategy asynchronously, and an object created before the
+      // switch is stored without conversion (strategy None only rewrites apiVersion). So wait, per CRD, until
+      // reading a storage-version probe through an older version really reaches /convert.
+      const probes: Array<{ group: string; plural: string; hub: string; old: string; spec: unknown }> = [
+        { group: 'split.smi-spec.io', plural: 'trafficsplits', hub: 'v1alpha4', old: 'v1alpha1', spec: { service: 'probe', backends: [{ service: 'probe-v1', weight: 1 }] } },
+        {
+          group: 'access.smi-spec.io', plural: 'traffictargets', hub: 'v1alpha3', old: 'v1alpha2',
+          spec: { destination: { kind: 'ServiceAccount', name: 'probe' }, rules: [{ kind: 'TCPRoute', name: 'probe' }], sources: [{ kind: 'ServiceAccount', name: 'probe' }] },
+        },
+        { group: 'specs.smi-spec.io', plural: 'httproutegroups', hub: 'v1alpha4', old: 'v1alpha1', spec: { matches: [{ name: 'all', pathRegex: '/' }] } },
+        { group: 'specs.smi-spec.io', plural: 'tcproutes', hub: 'v1alpha4', old: 'v1alpha1', spec: { matches: { ports: [80] } } },
+      ];
+      for (const p of probes) {
+        const kind = { trafficsplits: 'TrafficSplit', traffictargets: 'TrafficTarget', httproutegroups: 'HTTPRouteGroup', tcproutes: 'TCPRoute' }[p.plural];
+        const probe = { apiVersion: `${p.group}/${p.hub}`, kind, metadata: { name: 'conversion-probe' }, spec: p.spec };
+        await ok(kubeRequest(kc, { method: 'POST', path: objects(p.group, p.hub, ns, p.plural), body: probe }));
+        await pollUntil(`${p.plural}: reads through ${p.old} reach the conversion webhook`, 30_000, async () => {
+          const before = calls.filter((c) => c.startsWith('/convert')).length;
+          const r = await kubeRequest(kc, { method: 'GET', path: `${objects(p.group, p.old, ns, p.plural)}/conversion-probe` });
+          return r.status === 200 && calls.filter((c) => c.startsWith('/convert')).length > before ? true : undefined;
+        });
+        await ok(kubeRequest(kc, { method: 'DELETE', path: `${objects(p.group, p.hub, ns, p.plural)}/conversion-probe` }));
+      }
     });
 
     after(async () => {
