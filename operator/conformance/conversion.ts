@@ -8,6 +8,14 @@ import { HttpKubeClient } from '../kube/client.js';
 import { SMI_CRDS } from '../release/names.js';
 import { generateWebhookCertificates, startWebhookServer } from '../webhooks/index.js';
 
+/** A minimal object at an older served version of each converted CRD (UDPRoute has one version only). */
+const CONVERSION_PROBES: Record<string, { version: string; kind: string; body: Record<string, unknown> }> = {
+  'trafficsplits.split.smi-spec.io': { version: 'v1alpha2', kind: 'TrafficSplit', body: { spec: { service: 'probe', backends: [{ service: 'probe-v1', weight: 1 }] } } },
+  'traffictargets.access.smi-spec.io': { version: 'v1alpha2', kind: 'TrafficTarget', body: { spec: { destination: { kind: 'ServiceAccount', name: 'probe' } } } },
+  'httproutegroups.specs.smi-spec.io': { version: 'v1alpha3', kind: 'HTTPRouteGroup', body: { spec: { matches: [{ name: 'all' }] } } },
+  'tcproutes.specs.smi-spec.io': { version: 'v1alpha3', kind: 'TCPRoute', body: { spec: {} } },
+};
+
 export interface ServedConversion {
   url: string;
   stop(): Promise<void>;
@@ -15,7 +23,16 @@ export interface ServedConversion {
 
 export async function serveConversion(kc: KubeCredentials): Promise<ServedConversion> {
   const certs = generateWebhookCertificates({ dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
-  const server = await startWebhookServer({ port: 0, host: '127.0.0.1', cert: certs.cert, key: certs.key });
+  let conversions = 0;
+  const server = await startWebhookServer({
+    port: 0,
+    host: '127.0.0.1',
+    cert: certs.cert,
+    key: certs.key,
+    onRequest: (i) => {
+      if (i.path.startsWith('/convert')) conversions++;
+    },
+  });
   const url = `https://127.0.0.1:${server.port}/convert`;
   const client = new HttpKubeClient(kc);
   const saved = new Map<string, unknown>();
@@ -37,6 +54,21 @@ export async function serveConversion(kc: KubeCredentials): Promise<ServedConver
         contentType: merge,
       });
       if (!r.ok) throw new Error(`conversion: patch CRD ${n}: ${r.error.status} ${r.error.message}`);
+    }
+    // The API server switches a CRD's conversion strategy asynchronously; an object written before the switch
+    // is stored unconverted. Wait until a dry-run create at an older version really reaches /convert.
+    for (const [crd, probe] of Object.entries(CONVERSION_PROBES)) {
+      const [plural, ...group] = crd.split('.');
+      const url = `/apis/${group.join('.')}/${probe.version}/namespaces/default/${plural}`;
+      const body = { apiVersion: `${group.join('.')}/${probe.version}`, kind: probe.kind, metadata: { name: 'smi-conformance-conversion-probe' }, ...probe.body };
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const before = conversions;
+        await client.request('POST', url, { body, query: { dryRun: 'All' } });
+        if (conversions > before) break;
+        if (Date.now() > deadline) throw new Error(`conversion: ${crd} does not call the webhook after 30 s`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
     }
   } catch (e) {
     await restore();
