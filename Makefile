@@ -19,7 +19,7 @@ all: build
 
 help:
 	@echo "make demo           local control plane + operator (istio) + samples; ONCE=1 to exit after showing"
-	@echo "make test           all test tiers (unit, integration, conformance)"
+	@echo "make test           lint + all test tiers (unit, integration, conformance)"
 	@echo "make setup|build|lint|generate|clean"
 	@echo "make cluster-up|cluster-down   local kube-apiserver+etcd for kubectl"
 	@echo "make bench|bundle|conformance|image   (IMG=..., CONFORMANCE_ARGS=...)"
@@ -50,6 +50,7 @@ generate: build
 
 # ---- tests ----
 test: build
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-unit
 	$(MAKE) --no-print-directory test-integration
 	$(MAKE) --no-print-directory test-conformance
