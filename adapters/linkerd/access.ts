@@ -207,12 +207,12 @@ export function renderDestination(d: ResolvedDestination): { objects: KubeObject
       const g = groups.get(gk)!;
       for (const conds of chunk(g.conds)) {
         i += 1;
-        route(nativeName('tt', d.serviceAccount, label, 'match', String(i)), g.grant, conds.map((matches) => ({ matches })));
+        route(nativeName('ttroute', d.serviceAccount, label, i), g.grant, conds.map((matches) => ({ matches })));
       }
     }
     // Named to sort after the match routes: on a specificity tie Linkerd prefers the older,
     // then the alphabetically first route, and the catch-all must lose such ties.
-    if (rest.sources.size > 0) route(nativeName('tt', d.serviceAccount, label, 'rest'), rest, [{ matches: [{ path: { ...MATCH_ALL.path } }] }]);
+    if (rest.sources.size > 0) route(nativeName('ttrouteall', d.serviceAccount, label), rest, [{ matches: [{ path: { ...MATCH_ALL.path } }] }]);
   }
   return { objects: e.objects, notes };
 }
