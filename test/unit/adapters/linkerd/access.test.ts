@@ -145,7 +145,8 @@ describe('linkerd access', () => {
     const { objects, notes } = renderDestination(d);
     expect(of(objects, 'Server').map((s) => spec(s).port)).to.deep.equal([80, 5432]);
     expect(of(objects, 'HTTPRoute').map((r) => (spec(r).parentRefs as Array<{ name: string }>)[0]!.name)).to.deep.equal(['tt-web-80']);
-    expect(notes.map((n) => n.message)).to.satisfy((ms: string[]) => ms.some((m) => /pod port 5432 .*non-HTTP appProtocol/.test(m)));
+    expect(of(objects, 'Server').map((s) => spec(s).proxyProtocol)).to.deep.equal([undefined, 'opaque']);
+    expect(notes.map((n) => n.message)).to.satisfy((ms: string[]) => ms.some((m) => m.includes('pod port 5432 is proxied opaquely (Service web port 5432 declares appProtocol postgresql), so HTTP rules cannot apply there')));
   });
 
   it('refuses an over-broad or empty selector: Unsupported, no objects', () => {
@@ -187,7 +188,7 @@ describe('linkerd access', () => {
     const r = renderDestination(udpOnly);
     expect(r.objects).to.deep.equal([]);
     expect(r.notes[0]!.status).to.equal('Unsupported');
-    expect(r.notes[0]!.message).to.match(/no Service exposes a TCP port/);
+    expect(r.notes[0]!.message).to.match(/neither a Service nor a container of the pods of ServiceAccount shop\/web declares a TCP port/);
   });
 
   it('splits a large source set of conditions over several routes within the HTTPRoute limits', () => {
