@@ -26,7 +26,8 @@ function resolvePort(port: number | string, c: ContainerInfo): number | undefine
 export function probePath(path: string | undefined): string | undefined {
   const p = path === undefined || path === '' ? '/' : path;
   const cut = p.split(/[?#]/, 1)[0] ?? '';
-  if (!cut.startsWith('/') || /[\s\x00-\x1f\x7f]/.test(cut)) return undefined;
+  // A URI path has no spaces or control characters (http::Uri rejects them).
+  if (!cut.startsWith('/') || [...cut].some((ch) => ch <= ' ' || ch === '\u007f')) return undefined;
   return cut;
 }
 
