@@ -221,6 +221,15 @@ export function renderDestination(d: ResolvedDestination): { objects: KubeObject
   const e: Emit = { objects: [], ns: d.namespace, order: d.targets };
   for (const p of plans) {
     const label = portLabel(p.pod.port);
+    const portProbes = probesOn(p.pod, d, probes);
+    // The kubelet has no mesh identity, and Linkerd lets it through a Server only by HTTP path: a TLS probe, or any
+    // probe on an opaque port, would fail under a deny Server and take the pods down. Such a port is left alone.
+    const blind = portProbes.find((x) => x.https || p.pod.kind === 'opaque');
+    if (blind) {
+      const what = blind.https ? 'HTTPS probe (TLS, which the proxy cannot read)' : `probe (the port is proxied opaquely: ${p.pod.opaqueBecause ?? 'not HTTP'})`;
+      noteAll(`spec.destination: pod port ${label}: the kubelet's ${what} ${blind.path} of ${blind.owner} has no mesh identity and cannot be authorized by HTTP path, so a Linkerd Server would fail it; the port is left on the cluster default inbound policy`);
+      continue;
+    }
     const serverName = nativeName('tt', d.serviceAccount, label);
     const server: Record<string, unknown> = { podSelector: { matchLabels: { ...sel.matchLabels } }, port: p.pod.port, accessPolicy: 'deny' };
     // A Server's proxyProtocol supersedes the opaque-ports annotation: left out, an opaque port would go through detection.
@@ -233,11 +242,6 @@ export function renderDestination(d: ResolvedDestination): { objects: KubeObject
     });
     const serverRef = { group: POLICY_GROUP, kind: SERVER.kind, name: serverName };
     if (p.whole.sources.size > 0) authorize(e, serverName, serverRef, p.whole);
-    const portProbes = probesOn(p.pod, d, probes);
-    for (const pr of portProbes.filter((x) => x.https || p.pod.kind === 'opaque')) {
-      const why = pr.https ? 'an HTTPS probe is TLS to the proxy' : 'the port is proxied opaquely';
-      noteAll(`spec.destination: the probe of ${pr.owner} on pod port ${pr.port} (${pr.path}) cannot be authorized by path (${why}); unless a source is allowed the whole port, the kubelet's probe is denied`, 'Accepted');
-    }
     if (p.conditions.size === 0) continue; // no route: Linkerd authorizes the probes itself
     // Sources allowed every HTTP request (whole-port sources, and HTTP rules whose match
     // constrains nothing) get a catch-all route, and are added to every other route: Linkerd

@@ -34,7 +34,7 @@ export const capabilities: CapabilityTable & Readonly<Record<string, Capability>
   'accessMode enforce (default deny)':
     'approximated: Servers with accessPolicy deny on every declared container port and every pod port reached through a Service; undeclared ports keep the cluster default inbound policy, and a declared port that would need a second Server for one pod port is reported by number',
   'Kubelet HTTP probes on ports with HTTP rules':
-    "approximated: Linkerd drops its own probe authorization once an HTTPRoute is attached, so a probe route (GET, exact probe paths of the pod template, named probe ports resolved per container) is authorized for every network without identity, as Linkerd's default does; HTTPS probes and probes on opaque ports cannot be authorized by path and are reported",
+    "approximated: Linkerd drops its own probe authorization once an HTTPRoute is attached, so a probe route (GET, exact probe paths of the pod template, named probe ports resolved per container) is authorized for every network without identity, as Linkerd's default does; a port probed over HTTPS or opaquely cannot be authorized by path, so it gets no Server and is reported by number",
   'Opaque (server-speaks-first) ports':
     "approximated: Servers set proxyProtocol opaque from a non-HTTP appProtocol, the workload's config.linkerd.io/opaque-ports (pod template, or its Namespace when the input has it), a tcp/tls/mysql/redis/mongo port name, or Linkerd's default list (25, 587, 3306, 4444, 5432, 6379, 9300, 11211); a cluster-specific default list is not known, and HTTP rules allow nothing on opaque ports",
   'accessMode permissive': 'exact',

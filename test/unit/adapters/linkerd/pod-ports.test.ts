@@ -139,13 +139,32 @@ describe('linkerd: pod ports, probes and opaque ports (issue 11 items 4-6)', () 
       expect(httpVerdict(objects, 'tt-web-9901', { path: '/other', method: 'GET', headers: {} }, { network: true }).allowed).to.equal(false);
     });
 
-    it('no probe route where Linkerd keeps its own (no HTTPRoute on the Server), and a note for HTTPS probes', () => {
-      const https = probed('Deployment/web', 'web', { app: 'web' }, [{ port: 8443, path: '/healthz', scheme: 'HTTPS' }], [{ name: 'https', containerPort: 8443, protocol: 'TCP' }]);
-      const d = destination('web', { targets: [tt], workloads: [https], services: [service('web', [{ port: 443, targetPort: 8443 }])], rules: [rule(tt, [src('front')])] });
+    it('no probe route where Linkerd keeps its own (no HTTPRoute on the Server)', () => {
+      const d = destination('web', { targets: [tt], workloads: [w], services: [service('web', [{ port: 80, targetPort: 'http' }])], rules: [rule(tt, [src('front')])] });
       const { objects, notes } = renderDestination(d);
+      expect(servers(objects)).to.deep.equal([[8080, 'unknown'], [9901, 'unknown']]);
       expect(of(objects, 'HTTPRoute')).to.deep.equal([]);
-      expect(notes.map((n) => n.message)).to.deep.equal([
-        "spec.destination: the probe of Deployment/web on pod port 8443 (/healthz) cannot be authorized by path (an HTTPS probe is TLS to the proxy); unless a source is allowed the whole port, the kubelet's probe is denied",
+      expect(notes).to.deep.equal([]);
+    });
+
+    it('a port the kubelet probes over TLS, or opaquely, gets no Server (it would fail the probe) and is reported by number', () => {
+      const probes = probed('Deployment/web', 'web', { app: 'web' }, [{ port: 8443, path: '/healthz', scheme: 'HTTPS' }, { port: 'cache', path: '/ping', scheme: 'HTTP' }], [
+        { name: 'https', containerPort: 8443, protocol: 'TCP' },
+        { name: 'cache', containerPort: 6379, protocol: 'TCP' },
+        { name: 'http', containerPort: 8080, protocol: 'TCP' },
+      ]);
+      const d = destination('web', { targets: [tt], workloads: [probes], services: [service('web', [{ port: 443, targetPort: 8443 }])], rules: [rule(tt, [src('front')])] });
+      const { objects, notes } = renderDestination(d);
+      expect(servers(objects)).to.deep.equal([[8080, 'unknown']]);
+      expect(notes.map((n) => [n.status, n.message])).to.deep.equal([
+        [
+          'Unsupported',
+          "spec.destination: pod port 6379: the kubelet's probe (the port is proxied opaquely: port 6379 is on Linkerd's default opaque ports list) /ping of Deployment/web has no mesh identity and cannot be authorized by HTTP path, so a Linkerd Server would fail it; the port is left on the cluster default inbound policy",
+        ],
+        [
+          'Unsupported',
+          "spec.destination: pod port 8443: the kubelet's HTTPS probe (TLS, which the proxy cannot read) /healthz of Deployment/web has no mesh identity and cannot be authorized by HTTP path, so a Linkerd Server would fail it; the port is left on the cluster default inbound policy",
+        ],
       ]);
     });
 
