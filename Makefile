@@ -40,10 +40,12 @@ node_modules/.stamp: package.json package-lock.json .tools/.stamp
 
 build: setup
 	tsc -p tsconfig.json
+	node dist/dashboard/build.js
 
 lint: build
 	eslint .
 	tsc -p tsconfig.json --noEmit
+	tsc -p dashboard/ui/tsconfig.json
 
 generate: build
 	node dist/schemas/generate.js

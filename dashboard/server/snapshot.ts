@@ -39,7 +39,8 @@ export interface SnapshotQuery {
 
 /** The active mesh and its options as the operator would read them; an invalid ConfigMap shows the defaults and says why. */
 function meshView(ctx: DashboardContext, cm: ConfigMapRead, alerts: Alert[]): { view: MeshView; config: MeshConfig } {
-  const name = `${ctx.operatorNamespace}/${ctx.configMapName ?? DEFAULT_CONFIG_MAP}`;
+  const configMap = { namespace: ctx.operatorNamespace, name: ctx.configMapName ?? DEFAULT_CONFIG_MAP };
+  const name = `${configMap.namespace}/${configMap.name}`;
   let source = `ConfigMap ${name}`;
   if (cm.error) {
     source = cm.error.status === 404 ? `defaults (ConfigMap ${name} not found)` : `defaults (ConfigMap ${name} unreadable)`;
@@ -59,7 +60,7 @@ function meshView(ctx: DashboardContext, cm: ConfigMapRead, alerts: Alert[]): { 
       hint: 'The operator keeps its last good configuration; the dashboard shows the defaults. Fix the keys named above.',
     });
   }
-  return { config, view: { mesh: config.mesh, ...config.options, source, ...(cm.data ? { data: cm.data } : {}), errors } };
+  return { config, view: { mesh: config.mesh, ...config.options, source, configMap, ...(cm.data ? { data: cm.data } : {}), errors } };
 }
 
 export async function takeSnapshot(ctx: DashboardContext, q: SnapshotQuery): Promise<Snapshot> {

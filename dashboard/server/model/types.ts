@@ -116,6 +116,7 @@ export interface ConditionView {
   message: string;
 }
 
+/** An object the page can show as YAML (`GET /api/yaml`). */
 export interface NativeRef {
   apiVersion: string;
   kind: string;
@@ -145,7 +146,8 @@ export interface MeshView {
   trustDomain: string;
   /** Where it came from: `configmap smi-system/smi-operator-config`, or `defaults (…)`. */
   source: string;
-  /** Raw data of the ConfigMap, when readable. */
+  /** The adapter ConfigMap and its raw data, when readable. */
+  configMap: { namespace: string; name: string };
   data?: Record<string, string>;
   errors: string[];
 }
