@@ -65,6 +65,7 @@ controlplane:
 
 test-integration: build
 	test/support/prometheus/install.sh
+	test/support/chromium/install.sh
 	SMI_CONTROLPLANE_BIN="$(CONTROLPLANE_BIN)" $(MOCHA) --timeout 120000 --require dist/test/support/integration-hooks.js 'dist/test/integration/**/*.test.js'
 
 # The config level of the SMI conformance suite for every mesh (expects 100 %).

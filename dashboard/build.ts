@@ -23,5 +23,5 @@ await build({
   outfile: join(out, 'app.js'),
   logLevel: 'warning',
 });
-for (const f of ['index.html', 'app.css']) copyFileSync(join(ui, f), join(out, f));
+for (const f of ['index.html', 'app.css', 'favicon.svg']) copyFileSync(join(ui, f), join(out, f));
 process.stdout.write(`dashboard page built into ${out}\n`);
