@@ -65,7 +65,8 @@ export interface GraphHandle {
   counts(): { nodes: number; edges: number };
 }
 
-const nodeLabel = (n: TopologyNode): string => `${n.name}${n.external ? ` (${n.namespace || '?'})` : ''}\n${n.inbound && n.inbound.requests > 0 ? trafficLine(n.inbound) : n.kind}`;
+const nodeLabel = (n: TopologyNode): string =>
+  `${n.name}${n.external ? ` (${n.namespace || '?'})` : ''}\n${n.inbound && n.inbound.requests > 0 ? trafficLine(n.inbound) : n.external ? 'not listed' : n.kind}`;
 
 function edgeData(e: TopologyEdge, mode: GraphMode, allowedOnly: boolean): ElementDefinition {
   const band = health(e.traffic);

@@ -69,7 +69,7 @@ function renderView(): void {
     graph ??= createGraph($('graph'), $('details'));
     $('graph-help').textContent =
       mode === 'topology'
-        ? `${s.topology.nodes.length} ${s.topology.nodeKinds.join('/')}s, ${s.topology.edges.length} observed edges in the last ${s.window}. Edge colour and label: success rate (healthy ≥ 99 %, degraded ≥ 95 %, failing below). Focus the graph and use the arrow keys to move between nodes.`
+        ? `${s.topology.nodes.length} ${s.topology.nodeKinds.includes('Service') ? 'services' : 'workloads'}, ${s.topology.edges.length} observed edges in the last ${s.window}. Edge colour and label: success rate (healthy ≥ 99 %, degraded ≥ 95 %, failing below). Focus the graph and use the arrow keys to move between nodes.`
         : `TrafficTargets drawn over the observed traffic (accessMode ${s.mesh.accessMode}): DENIED edges (dashed) carried traffic no TrafficTarget allows; dotted edges are allowed but carried none.`;
     graph.render(s, mode);
     const legend =

@@ -99,7 +99,10 @@ async function pool(tasks: Array<() => Promise<void>>, limit: number, stop: () =
 }
 
 const NODE_KINDS: Record<MeshName, string[]> = {
-  istio: ['deployments', 'statefulsets', 'daemonsets'],
+  // Istio's workload labels do not say which kind a workload is: every kind's list answers the same
+  // series, so one list covers Deployments, StatefulSets and DaemonSets alike.
+  istio: ['deployments'],
+  // Linkerd labels each kind separately (deployment, statefulset, daemonset).
   linkerd: ['deployments', 'statefulsets', 'daemonsets'],
   // Consul names services, not workloads (its workload kinds answer 404).
   consul: ['services'],
