@@ -2,7 +2,7 @@
 // (API server down, credentials refused, RBAC, metrics API missing, Prometheus
 // down) and what to do about it. Pure.
 
-import type { KubeStatusError } from '../../operator/kube/client.js';
+import type { KubeStatusError } from '../../kube/client.js';
 import type { Alert } from './model/types.js';
 
 export const METRICS_APISERVICE = 'v1alpha1.metrics.smi-spec.io';

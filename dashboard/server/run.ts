@@ -6,8 +6,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MeshName } from '../../adapters/types.js';
-import { HttpKubeClient } from '../../operator/kube/client.js';
-import { loadCredentials } from '../../operator/kube/credentials.js';
+import { HttpKubeClient } from '../../kube/client.js';
+import { loadCredentials } from '../../kube/credentials.js';
 import { createDashboardServer } from './server.js';
 
 export interface DashboardFlags {

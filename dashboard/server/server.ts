@@ -8,8 +8,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
 import yaml from 'js-yaml';
-import { resourcePath } from '../../operator/kube/client.js';
-import { parseWindow } from '../../operator/metrics-api/window.js';
+import { resourcePath } from '../../kube/client.js';
+import { parseWindow } from '../../metrics-api/window.js';
 import { pluralOf } from './kinds.js';
 import { takeSnapshot, type DashboardContext } from './snapshot.js';
 

@@ -3,7 +3,7 @@
 // and p99 (TrafficMetrics for trafficsplits: one item per backend).
 
 import type { Condition, KubeObject } from '../../../schemas/hub.js';
-import type { TrafficMetrics } from '../../../operator/metrics-api/traffic-metrics.js';
+import type { TrafficMetrics } from '../../../metrics-api/traffic-metrics.js';
 import { trafficOf } from './traffic.js';
 import type { ConditionView, SplitBackendView, SplitView } from './types.js';
 

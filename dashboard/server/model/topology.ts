@@ -4,7 +4,7 @@
 
 import { selectsPods } from '../../../adapters/common/selector.js';
 import type { ServiceInfo, WorkloadInfo } from '../../../adapters/types.js';
-import type { TrafficMetrics } from '../../../operator/metrics-api/traffic-metrics.js';
+import type { TrafficMetrics } from '../../../metrics-api/traffic-metrics.js';
 import type { AccessIndex, Identity } from './access.js';
 import { trafficOf } from './traffic.js';
 import type { Topology, TopologyEdge, TopologyNode } from './types.js';

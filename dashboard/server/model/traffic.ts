@@ -1,8 +1,8 @@
 // TrafficMetrics values (Quantity strings; counts over the window, latencies in
 // seconds) as the numbers the page draws.
 
-import { parseQuantity } from '../../../operator/metrics-api/quantity.js';
-import type { Metric } from '../../../operator/metrics-api/traffic-metrics.js';
+import { parseQuantity } from '../../../metrics-api/quantity.js';
+import type { Metric } from '../../../metrics-api/traffic-metrics.js';
 import type { Traffic } from './types.js';
 
 const valueOf = (metrics: readonly Metric[], name: string): number | undefined => {

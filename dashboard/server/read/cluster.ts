@@ -5,7 +5,7 @@
 
 import { getAdapter } from '../../../adapters/index.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, type MeshName } from '../../../adapters/types.js';
-import { resourcePath, type KubeClient, type KubeStatusError } from '../../../operator/kube/client.js';
+import { resourcePath, type KubeClient, type KubeStatusError } from '../../../kube/client.js';
 import { hubApiVersion, SMI_KINDS, SMI_PLURALS, type KubeObject } from '../../../schemas/hub.js';
 import { apiAlert } from '../alerts.js';
 import type { Alert } from '../model/types.js';

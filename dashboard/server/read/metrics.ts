@@ -6,14 +6,14 @@
 // traffic, run a few at a time.
 
 import type { MeshName } from '../../../adapters/types.js';
-import type { KubeClient, KubeStatusError } from '../../../operator/kube/client.js';
-import type { KubeCredentials } from '../../../operator/kube/credentials.js';
-import { BASE_PATH } from '../../../operator/metrics-api/discovery.js';
-import { createHandler } from '../../../operator/metrics-api/handler.js';
-import { kubeAccess } from '../../../operator/metrics-api/kube.js';
-import { silentLogger } from '../../../operator/metrics-api/log.js';
-import { httpPrometheus } from '../../../operator/metrics-api/prometheus.js';
-import type { TrafficMetrics, TrafficMetricsList } from '../../../operator/metrics-api/traffic-metrics.js';
+import type { KubeClient, KubeStatusError } from '../../../kube/client.js';
+import type { KubeCredentials } from '../../../kube/credentials.js';
+import { BASE_PATH } from '../../../metrics-api/discovery.js';
+import { createHandler } from '../../../metrics-api/handler.js';
+import { kubeAccess } from '../../../metrics-api/kube.js';
+import { silentLogger } from '../../../metrics-api/log.js';
+import { httpPrometheus } from '../../../metrics-api/prometheus.js';
+import type { TrafficMetrics, TrafficMetricsList } from '../../../metrics-api/traffic-metrics.js';
 import { METRICS_APISERVICE, metricsAlert, metricsMissingAlert } from '../alerts.js';
 import type { Alert, MetricsSourceView } from '../model/types.js';
 

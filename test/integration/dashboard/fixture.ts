@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import type { KubeObject } from '../../../schemas/hub.js';
 import type { Family } from '../../support/prometheus/exporter.js';
-import { repoRoot } from '../../support/paths.js';
+import { repoRoot } from '../../../dev/controlplane/paths.js';
 
 /** config/samples in kustomization order, with smi-demo -> `ns` and smi-system -> `operatorNs`; Namespace objects dropped. */
 export function sampleObjects(ns: string, operatorNs: string): KubeObject[] {

@@ -4,9 +4,9 @@
 // and what the object says (backends with weights, destination and sources).
 
 import { expect } from 'chai';
-import { serveConversion, type ServedConversion } from '../../../operator/conformance/conversion.js';
+import { serveConversion, type ServedConversion } from '../../../conformance/conversion.js';
 import { createTestNamespace, sharedCluster } from '../../support/cluster.js';
-import { kubeRequest } from '../../support/kube-request.js';
+import { kubeRequest } from '../../../dev/controlplane/kube-request.js';
 import { kubectl } from '../deploy/manifests.js';
 
 const TABLE = 'application/json;as=Table;g=meta.k8s.io;v=v1';
