@@ -183,7 +183,7 @@ export function createGraph(container: HTMLElement, details: HTMLElement): Graph
         nodeSet = set;
         const n = order.length;
         // cose is O(n^2) per iteration: fewer iterations as graphs grow keeps a 200-service graph under a second.
-        cy.layout(n <= 150 ? { name: 'cose', animate: false, randomize: false, numIter: Math.max(200, 1500 - 5 * n), nodeRepulsion: () => 400_000, idealEdgeLength: () => 140, padding: 30 } : { name: 'grid', avoidOverlap: true, padding: 30 }).run();
+        cy.layout({ name: 'cose', animate: false, randomize: false, numIter: Math.max(200, 1500 - 5 * n), nodeRepulsion: () => 400_000, idealEdgeLength: () => 140, padding: 30 }).run();
         cy.fit(undefined, 30);
       }
       container.dataset.nodes = String(cy.nodes().length);

@@ -40,10 +40,10 @@ const LAG_MS = 2_000;
 const OUT = join(repoRoot(), 'test-output', 'dashboard');
 const DOCS = join(repoRoot(), 'docs', 'dashboard');
 
-async function screenshot(page: Page, name: string): Promise<void> {
+async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const file = join(OUT, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage });
   if (process.env.SMI_UPDATE_SCREENSHOTS === '1') {
     mkdirSync(DOCS, { recursive: true });
     copyFileSync(file, join(DOCS, `${name}.png`));
@@ -260,6 +260,40 @@ describe('smictl dashboard in Chromium (operator, samples, real Prometheus, aggr
     await page.keyboard.press('ArrowRight');
     expect(await page.locator('#splits-view').isVisible()).to.equal(true);
     expect(await page.evaluate('document.activeElement?.id')).to.equal('tab-splits');
+    expect(errors).to.deep.equal([]);
+  });
+
+  it('200 services and 400 edges: renders and stays responsive to the keyboard', async () => {
+    const url = await dashboard();
+    const { page, errors } = await browser!.page();
+    const nodes = Array.from({ length: 200 }, (_, i) => ({ id: `Deployment/big/s${i}`, kind: 'Deployment', namespace: 'big', name: `s${i}`, serviceAccount: `s${i}`, related: [`s${i}`], external: false }));
+    const traffic = { rps: 2, requests: 60, successRate: 0.97, p99: 0.03 };
+    const edges = Array.from({ length: 400 }, (_, k) => {
+      const [a, b] = [k % 200, ((k % 200) + 1 + 2 * Math.floor(k / 200)) % 200];
+      return { id: `${nodes[a]!.id}->${nodes[b]!.id}`, source: nodes[a]!.id, target: nodes[b]!.id, traffic, side: 'server', access: k % 50 === 0 ? 'denied' : 'allowed', allowedBy: [], reason: 'synthetic' };
+    });
+    const snapshot = {
+      generatedAt: new Date().toISOString(), window: '1m', windowSeconds: 60, windowEnd: new Date().toISOString(), namespace: 'big', namespaces: ['big'],
+      cluster: { server: 'https://synthetic' }, mesh: { mesh: 'istio', accessMode: 'enforce', mtlsMode: 'strict', clusterDomain: 'cluster.local', trustDomain: 'cluster.local', source: 'synthetic', configMap: { namespace: 'x', name: 'y' }, errors: [] },
+      metrics: { type: 'aggregated', description: 'synthetic' }, topology: { nodes, edges, allowedOnly: [], nodeKinds: ['Deployment'] }, splits: [], objects: [], alerts: [],
+    };
+    await page.route('**/api/snapshot*', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify(snapshot) }));
+    const t0 = Date.now();
+    await page.goto(`${url}#view=access&namespace=big`);
+    await page.waitForSelector('#graph[data-nodes="200"]', { timeout: 30_000 });
+    const rendered = Date.now() - t0;
+    expect(await page.locator('#graph').getAttribute('data-edges')).to.equal('400');
+    expect(await page.locator('#edge-table tr.denied').count()).to.equal(8);
+    // The main thread is free again: a key press on the graph is answered at once.
+    const t1 = Date.now();
+    await page.locator('#graph').focus();
+    await page.keyboard.press('ArrowRight');
+    await waitForText(page, '#details', (t) => t.includes('Deployment big/s0'), 'the first node selected by keyboard');
+    const answered = Date.now() - t1;
+    // Generous bounds for 2 shared cores: the point is "no freeze", not a benchmark.
+    expect(rendered, `first render took ${rendered} ms`).to.be.lessThan(15_000);
+    expect(answered, `keyboard answer took ${answered} ms`).to.be.lessThan(2_000);
+    await screenshot(page, 'scale-200', false);
     expect(errors).to.deep.equal([]);
   });
 
