@@ -20,7 +20,8 @@ const addFormats = addFormatsModule.default as unknown as (a: Ajv2020) => Ajv202
 export const re2RegExp = Object.assign(
   (pattern: string) => {
     const re = RE2JS.compile(pattern);
-    return { test: (s: string) => re.matcher(s).find() };
+    // ajv keys compiled patterns by toString(): it must differ per pattern.
+    return { test: (s: string) => re.matcher(s).find(), toString: () => `re2:${pattern}` };
   },
   { code: 're2js' },
 );

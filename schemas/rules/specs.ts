@@ -20,5 +20,7 @@ export function routeGroupRules(hrg: HTTPRouteGroup, version: string, unreadable
     }
   });
   out.push(...matchRegexRules(hrg.spec.matches, prefix, unreadable));
-  return out;
+  // Match by match, as written (a stable sort keeps each match's problems in rule order).
+  const matchIndex = (path: string): number => (path.startsWith(`${prefix}[`) ? parseInt(path.slice(prefix.length + 1), 10) : -1);
+  return out.sort((a, b) => matchIndex(a.path) - matchIndex(b.path));
 }
