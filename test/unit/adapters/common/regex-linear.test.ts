@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 import { endsWithDollar, quoteOpen, skipClass, splitTopLevel } from '../../../../adapters/common/regex.js';
 import { dialectProblem } from '../../../../adapters/linkerd/regex.js';
-import { trimTrailingSlashes } from '../../../../operator/metrics-api/routes.js';
+import { trimTrailingSlashes } from '../../../../metrics-api/routes.js';
 
 function counted(s: string): { text: string; reads: () => number } {
   let n = 0;
