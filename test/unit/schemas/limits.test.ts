@@ -7,6 +7,7 @@ import { RE2JS } from 're2js';
 import type { KubeObject } from '../../../schemas/hub.js';
 import { formatProblem } from '../../../schemas/problem.js';
 import { quantitiesToWeights } from '../../../schemas/quantity.js';
+import { convert } from '../../../schemas/conversion.js';
 import { MAX_PROGRAM_PER_GROUP, MAX_REGEX_BYTES } from '../../../schemas/regex.js';
 import { MAX_HEADERS, MAX_MATCHES } from '../../../schemas/rules/http-match.js';
 import { validateSmiObject } from '../../../schemas/validate.js';
@@ -88,6 +89,13 @@ describe('HTTPRouteGroup regex limits', () => {
     expect(lines(group([{ name: 'a', headers }]))).to.deep.equal([
       'HTTPRouteGroup shop/routes: spec.matches[0].headers: has 17 headers; at most 16 per match are allowed (the Gateway API limit Linkerd inherits)',
     ]);
+  });
+
+  it('objects stored before the limits existed still convert (the conversion webhook stops only on shape problems)', () => {
+    const stored = group([...Array.from({ length: MAX_MATCHES + 1 }, (_, i) => ({ name: `m${i}` })), { name: 'long', pathRegex: `/${'a'.repeat(2000)}`, headers: { 'x-debug': '' } }]);
+    const c = convert(stored, 'specs.smi-spec.io/v1alpha2');
+    expect(c.problems).to.deep.equal([]);
+    expect((c.object as unknown as { matches: unknown[] }).matches).to.have.length(MAX_MATCHES + 2);
   });
 
   it('compiles a regex once, however many objects, units or resyncs validate it', () => {
