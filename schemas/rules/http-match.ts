@@ -65,7 +65,10 @@ export function matchRegexRules(matches: readonly HTTPMatch[], prefix: string, u
     const at = `${prefix}[${i}]`;
     if (m === null || typeof m !== 'object' || unreadable(at)) return;
     // An empty pathRegex constrains nothing (it matches a prefix of every path): it stands for any path.
-    if (typeof m.pathRegex === 'string' && m.pathRegex !== '' && !unreadable(`${at}.pathRegex`)) checkRegex(`${at}.pathRegex`, m.pathRegex);
+    if (m.pathRegex !== undefined && !unreadable(`${at}.pathRegex`)) {
+      if (typeof m.pathRegex !== 'string') out.push({ path: `${at}.pathRegex`, message: 'must be a string (a regex)' });
+      else if (m.pathRegex !== '') checkRegex(`${at}.pathRegex`, m.pathRegex);
+    }
     if (unreadable(`${at}.headers`) || m.headers === null || typeof m.headers !== 'object') return;
     const headers = Object.entries(m.headers);
     if (headers.length > MAX_HEADERS) {

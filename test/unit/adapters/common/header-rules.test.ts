@@ -75,6 +75,18 @@ describe('header rules on every mesh', () => {
   }
 });
 
+describe('resolve() on a snapshot that skipped validation', () => {
+  it('reports a pathRegex or header regex of the wrong type instead of throwing', () => {
+    const bad = hrg('bad', [{ name: 'm', pathRegex: 7 as unknown as string, headers: { 'x-a': 8 as unknown as string } }]);
+    for (const mesh of MESH_NAMES) {
+      const out = getAdapter(mesh).translate(snapshot({ services, httpRouteGroups: [bad], trafficSplits: [split('ab', 'web', [['web-v1', 1]], { matches: ['bad'] })] }), enforce);
+      const r = out.results.find((x) => x.object === 'HTTPRouteGroup shop/bad');
+      expect(r?.status).to.equal('Invalid');
+      expect(r?.messages).to.include.members(['spec.matches[0].pathRegex: must be a string (a regex)', 'spec.matches[0].headers.x-a: must be a string (a regex)']);
+    }
+  });
+});
+
 describe('regexes are compiled once per distinct regex, not per unit', () => {
   it('eight units referencing one HTTPRouteGroup compile each of its regexes once in all (validation and resolve)', () => {
     const path = unique('/api/v[0-9]+/.*');
