@@ -145,8 +145,8 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     cmLog.info('adapter configuration changed', { from: config.mesh, to: r.config.mesh, options: r.config.options });
     config = r.config;
     if (cm && leader) void events.record(cm, { type: 'Normal', reason: 'ConfigLoaded', message: `mesh=${config.mesh}` });
-    if (leader) reconciler.primeClaims(allUnits());
-    enqueueAll();
+    if (leader) void primeThenRun();
+    else enqueueAll();
   };
 
   // ---- conflicts ----
@@ -221,17 +221,38 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   // ---- leadership ----
   let leader = false;
   let stopping = false;
-  const onLeader = (isLeader: boolean): void => {
+  /** The priming in progress, if any: idle() waits for it. */
+  let priming: Promise<void> | undefined;
+  /**
+   * A new leader or a new configuration: pause reconciling, translate every unit (yielding
+   * between units), then reconcile them all. Abandoned when leadership ends, the operator
+   * stops or a newer priming starts (only the newest one starts the queue).
+   */
+  const primeThenRun = (): Promise<void> => {
+    queue.stop();
+    const run = reconciler.primeClaims(allUnits(), () => leader && !stopping).then(
+      (done) => {
+        if (!done) return;
+        queue.start();
+        enqueueAll();
+      },
+      (err: unknown) => void log.error('priming failed', { error: err instanceof Error ? err.message : String(err) }),
+    );
+    const tracked: Promise<void> = run.finally(() => {
+      if (priming === tracked) priming = undefined;
+    });
+    priming = tracked;
+    return tracked;
+  };
+  const onLeader = (isLeader: boolean): Promise<void> | undefined => {
     leader = isLeader;
     metrics.leader.set(isLeader ? 1 : 0);
-    if (isLeader && synced && !stopping) {
-      reconciler.primeClaims(allUnits());
-      queue.start();
-      enqueueAll();
-    } else if (!isLeader) queue.stop();
+    if (isLeader && synced && !stopping) return primeThenRun();
+    if (!isLeader) queue.stop();
+    return undefined;
   };
   const elector = o.leaderElect
-    ? new LeaderElector(client, { namespace: o.namespace, name: o.leaseName ?? 'smi-operator-leader', identity, leaseDurationSeconds: o.leaseDurationSeconds ?? 15, retryPeriodMs: o.leaseRetryMs ?? 2000 }, log, onLeader)
+    ? new LeaderElector(client, { namespace: o.namespace, name: o.leaseName ?? 'smi-operator-leader', identity, leaseDurationSeconds: o.leaseDurationSeconds ?? 15, retryPeriodMs: o.leaseRetryMs ?? 2000 }, log, (v) => void onLeader(v))
     : undefined;
 
   // ---- servers ----
@@ -261,7 +282,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   loadConfig(cache.get('ConfigMap', o.namespace, configMapName));
   log.info('caches synced', { kinds: cache.kinds().length, mesh: config.mesh });
   if (elector) elector.start();
-  else onLeader(true);
+  else await onLeader(true);
 
   return {
     identity,
@@ -272,12 +293,16 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     isLeader: () => leader,
     ready: () => readyDetail().ok,
     config: () => config,
-    idle: () => queue.idle(),
+    async idle() {
+      while (priming) await priming;
+      await queue.idle();
+    },
     reconcileCounts: () => reconciler.counts,
     async stop(opts = {}) {
       stopping = true;
       for (const w of conflictWatches.values()) w.handle?.abort();
       queue.stop();
+      await priming;
       await queue.idle();
       await elector?.stop(opts.releaseLease !== false);
       cache.stop();

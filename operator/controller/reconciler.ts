@@ -3,6 +3,7 @@
 // cache, write (apply / prune), then report status on the unit's SMI objects.
 // Level-triggered: the key says which unit, never what changed.
 
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { buildSnapshot } from '../../adapters/common/snapshot.js';
 import { worseStatus } from '../../adapters/common/status.js';
 import { sourceLabelValue } from '../../adapters/common/meta.js';
@@ -78,6 +79,8 @@ export class Reconciler {
   private readonly routesOfUnit = new Map<string, Set<string>>();
   /** Reconciles per unit since start (what a change cost; asserted by tests and the benchmark). */
   readonly counts = new Map<string, number>();
+  /** Bumped by each primeClaims: an older priming still running gives up. */
+  private primeEpoch = 0;
 
   constructor(private readonly d: ReconcilerDeps) {}
 
@@ -237,15 +240,41 @@ export class Reconciler {
     else this.routesOfUnit.delete(unitKey);
   }
 
-  /** Translate every unit once (no writes) before reconciling: a new leader or a new config starts with complete claims. */
-  primeClaims(units: Iterable<string>): void {
+  /**
+   * Translate every unit once (no writes) before reconciling: a new leader or a new config
+   * starts with complete claims. Yields to the event loop between units, so lease renewal,
+   * probes and webhooks keep running however many units there are; the claims are replaced
+   * in one step at the end. Resolves false, changing nothing, when `wanted()` turns false or
+   * a newer priming starts meanwhile.
+   */
+  async primeClaims(units: Iterable<string>, wanted: () => boolean = () => true): Promise<boolean> {
+    const epoch = ++this.primeEpoch;
+    const current = (): boolean => epoch === this.primeEpoch && wanted();
+    const cfg = this.d.config();
+    const adapter = this.d.adapter(cfg.mesh);
+    const primed = new Map<string, { objects: KubeObject[]; results: ObjectResult[] }>();
+    for (const u of [...units]) {
+      await yieldToEventLoop();
+      if (!current()) return false;
+      const unit = parseUnit(u);
+      if (!unit) continue;
+      try {
+        primed.set(u, this.translate(unit, this.gather(unit).inputs, adapter, cfg));
+      } catch (err) {
+        // The unit's own reconcile reports the failure on its objects; the others still prime.
+        this.d.log.warn('translation failed while priming', { unit: u, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    if (!current()) return false;
     this.claims.clear();
     this.claimants.clear();
     this.routeResults.clear();
     this.routesOfUnit.clear();
-    const cfg = this.d.config();
-    const adapter = this.d.adapter(cfg.mesh);
-    for (const u of units) this.ensureClaims(u, adapter, cfg);
+    for (const [u, t] of primed) {
+      this.setClaims(u, t.objects);
+      this.recordRouteResults(u, t.results);
+    }
+    return true;
   }
 
   /** True (once) when a watch event on a managed object is just the echo of our own write. */
