@@ -25,6 +25,19 @@ export const MAX_REGEX_BYTES = 1024;
  */
 export const MAX_PROGRAM_PER_GROUP = 32_768;
 
+/**
+ * CPU time all the regexes of one HTTPRouteGroup may take to compile, in milliseconds of
+ * this thread's CPU (process.threadCpuUsage), each pattern's cost measured once, at its
+ * first compile, and remembered with it. The limits above are deterministic but do not
+ * bound parsing: re2js takes ~40 ms for one 1 KB class of repeated `\pL`, ~180 ms for one
+ * of case-folded `\x{100}-\x{10FFFF}` ranges, both a handful of instructions, so a group
+ * of 1,400 of them (still under the API server's 1.5 MiB) would take minutes. Ordinary
+ * groups take a few milliseconds (BENCHMARKS.md, "Hostile input"); one that passes this
+ * is refused at the regex that crosses it, so an object costs at most this plus its
+ * costliest regex, and the same verdict on every retry (a remembered cost still counts).
+ */
+export const MAX_COMPILE_MS_PER_GROUP = 500;
+
 /** Distinct patterns remembered; each is at most MAX_REGEX_BYTES, so this holds at most 4 MiB of keys. */
 const CACHE_ENTRIES = 4096;
 
@@ -33,15 +46,24 @@ export interface Re2Compiled {
   error?: string;
   /** Program size when valid. */
   programSize: number;
+  /** CPU milliseconds this thread spent on the first compile (parse included). */
+  cpuMs: number;
 }
 
 const compiled = new Lru<string, Re2Compiled>(CACHE_ENTRIES);
 
+const cpuMsSince = (start: NodeJS.CpuUsage): number => {
+  const d = process.threadCpuUsage(start);
+  return (d.user + d.system) / 1000;
+};
+
 function compile(pattern: string): Re2Compiled {
+  const start = process.threadCpuUsage();
   try {
-    return { programSize: RE2JS.compile(pattern).programSize() };
+    const programSize = RE2JS.compile(pattern).programSize();
+    return { programSize, cpuMs: cpuMsSince(start) };
   } catch (e) {
-    return { error: (e as Error).message.replace(/^error parsing regexp: /, ''), programSize: 0 };
+    return { error: (e as Error).message.replace(/^error parsing regexp: /, ''), programSize: 0, cpuMs: cpuMsSince(start) };
   }
 }
 
