@@ -22,6 +22,7 @@ import { EventRecorder, Writer } from './writer.js';
 import { LeaderElector } from './leader/lease.js';
 import { createLogger, type Logger } from '../log/log.js';
 import { OperatorMetrics } from './metrics.js';
+import { Offload } from './offload/offload.js';
 
 export interface OperatorOptions {
   kubeConfig: KubeCredentials;
@@ -45,6 +46,11 @@ export interface OperatorOptions {
   logger?: Logger;
   logLevel?: string;
   adapter?: (mesh: MeshName) => MeshAdapter;
+  /**
+   * Compile new regexes and translate large units in a worker thread (default: true). Off
+   * with a custom `adapter`, which cannot cross to the worker.
+   */
+  offload?: boolean;
   /** Register process-wide default metrics (the CLI does; in-process tests do not). */
   defaultMetrics?: boolean;
 }
@@ -180,8 +186,10 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     });
   };
 
+  const offload = o.offload !== false && !o.adapter ? new Offload() : undefined;
   const reconciler = new Reconciler({
     watchConflict,
+    ...(offload ? { offload } : {}),
     cache,
     index,
     writer,
@@ -306,6 +314,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
       await queue.idle();
       await elector?.stop(opts.releaseLease !== false);
       cache.stop();
+      await offload?.close();
       await Promise.all(servers.map((s) => s.close()));
       log.info('stopped');
     },

@@ -88,3 +88,53 @@ export function compileRe2(pattern: string): Re2Compiled {
 export function re2Error(pattern: string): string | undefined {
   return regexLengthProblem(pattern) ?? compileRe2(pattern).error;
 }
+
+/** Whether a pattern's compile result is remembered (a peek: the LRU order is left alone). */
+export function isCompiled(pattern: string): boolean {
+  return compiled.has(pattern);
+}
+
+/** The remembered results for these patterns, to hand to another thread. */
+export function compiledResults(patterns: Iterable<string>): Array<[string, Re2Compiled]> {
+  const out: Array<[string, Re2Compiled]> = [];
+  for (const p of patterns) {
+    const c = compiled.peek(p);
+    if (c) out.push([p, c]);
+  }
+  return out;
+}
+
+/**
+ * Remember results another thread computed (the operator compiles a new route group's
+ * regexes in a worker, off its event loop); later validations here then cost a lookup.
+ */
+export function rememberCompiled(entries: Iterable<[string, Re2Compiled]>): void {
+  for (const [p, c] of entries) if (!compiled.has(p)) compiled.set(p, c);
+}
+
+/**
+ * Every regex validating this object could compile: the non-empty pathRegex and header
+ * values of an HTTPRouteGroup in any served layout (`spec.matches` or v1alpha1/2 `matches`;
+ * headers as a map or a list of maps), at most MAX_REGEX_BYTES long. Reads defensively:
+ * anything else yields nothing, never a throw.
+ */
+export function routeGroupRegexes(obj: unknown): string[] {
+  const o = obj as { kind?: unknown; spec?: { matches?: unknown }; matches?: unknown } | null;
+  if (!o || typeof o !== 'object' || o.kind !== 'HTTPRouteGroup') return [];
+  const matches = Array.isArray(o.spec?.matches) ? o.spec.matches : Array.isArray(o.matches) ? o.matches : [];
+  const out: string[] = [];
+  const add = (v: unknown): void => {
+    if (typeof v === 'string' && v !== '' && v.length <= MAX_REGEX_BYTES && regexBytes(v) <= MAX_REGEX_BYTES) out.push(v);
+  };
+  const headerMap = (h: unknown): void => {
+    if (h && typeof h === 'object' && !Array.isArray(h)) for (const v of Object.values(h)) add(v);
+  };
+  for (const m of matches as unknown[]) {
+    if (!m || typeof m !== 'object') continue;
+    const { pathRegex, headers } = m as { pathRegex?: unknown; headers?: unknown };
+    add(pathRegex);
+    if (Array.isArray(headers)) headers.forEach(headerMap);
+    else headerMap(headers);
+  }
+  return out;
+}

@@ -16,6 +16,7 @@ import type { Logger } from '../../log/log.js';
 import type { OperatorMetrics } from '../metrics.js';
 import type { EventRecorder, Writer } from '../writer.js';
 import type { MeshConfig } from '../config/mesh-config.js';
+import { isLarge, type Offload } from '../offload/offload.js';
 import { computeStatus, REASONS, transitionEvent, type ConditionSpec, type DesiredConditions } from './conditions.js';
 import { canonicalJson, decorate, isManaged, nativeKey } from './labels.js';
 import { mergeShared } from './shared.js';
@@ -37,6 +38,8 @@ export interface ReconcilerDeps {
   enqueue(unit: string, afterMs?: number): void;
   /** An object we may not overwrite blocks this unit: notice its deletion before the periodic re-check, if possible. */
   watchConflict?(unit: string, blocking: KubeObject): void;
+  /** Compiles new regexes and translates large units off the event loop; without it, everything runs inline. */
+  offload?: Offload;
   now?: () => Date;
 }
 
@@ -171,9 +174,16 @@ export class Reconciler {
     return { members, inputs };
   }
 
-  /** The adapter's objects and results for a unit; no writes. */
-  private translate(unit: Unit, inputs: KubeObject[], adapter: MeshAdapter, cfg: MeshConfig): { objects: KubeObject[]; results: ObjectResult[] } {
+  /**
+   * The adapter's objects and results for a unit; no writes. With an offload, a unit with
+   * large SMI inputs is translated in the worker, and a new route group's regexes are
+   * compiled there first: the event loop only ever does the cheap rest.
+   */
+  private async translate(unit: Unit, inputs: KubeObject[], adapter: MeshAdapter, cfg: MeshConfig): Promise<{ objects: KubeObject[]; results: ObjectResult[] }> {
     if (unit.type === 'route' || inputs.length === 0) return { objects: [], results: [] };
+    const off = this.d.offload;
+    if (off && isLarge(inputs)) return off.translate(cfg.mesh, cfg.options, inputs);
+    await off?.warm(inputs);
     const { snapshot } = buildSnapshot(inputs);
     return adapter.translate(snapshot, cfg.options);
   }
@@ -204,12 +214,13 @@ export class Reconciler {
   }
 
   /** Claims of units not translated yet by this process, so shared objects are merged and owned as before a restart. */
-  private ensureClaims(other: string, adapter: MeshAdapter, cfg: MeshConfig): void {
+  private async ensureClaims(other: string, adapter: MeshAdapter, cfg: MeshConfig): Promise<void> {
     if (this.claims.has(other)) return;
     const u = parseUnit(other);
     if (!u) return;
     const { inputs } = this.gather(u);
-    const t = this.translate(u, inputs, adapter, cfg);
+    const t = await this.translate(u, inputs, adapter, cfg);
+    if (this.claims.has(other)) return; // translated meanwhile, by its own reconcile or a priming
     this.setClaims(other, t.objects);
     this.recordRouteResults(other, t.results);
   }
@@ -259,7 +270,7 @@ export class Reconciler {
       const unit = parseUnit(u);
       if (!unit) continue;
       try {
-        primed.set(u, this.translate(unit, this.gather(unit).inputs, adapter, cfg));
+        primed.set(u, await this.translate(unit, this.gather(unit).inputs, adapter, cfg));
       } catch (err) {
         // The unit's own reconcile reports the failure on its objects; the others still prime.
         this.d.log.warn('translation failed while priming', { unit: u, error: err instanceof Error ? err.message : String(err) });
@@ -328,22 +339,29 @@ export class Reconciler {
   private async reconcileUnit(unitKey: string, unit: Unit, log: Logger): Promise<{ requeueAfterMs?: number } | void> {
     const cfg = this.d.config();
     const adapter = this.d.adapter(cfg.mesh);
+    const epoch = this.primeEpoch;
     const { members, inputs } = this.gather(unit);
     let translated: { objects: KubeObject[]; results: ObjectResult[] };
     try {
-      translated = this.translate(unit, inputs, adapter, cfg);
+      // A route unit validates its route group here: its regexes are compiled off the loop first.
+      if (unit.type === 'route') await this.d.offload?.warm(members);
+      translated = await this.translate(unit, inputs, adapter, cfg);
     } catch (err) {
       // An adapter bug must not take the operator down: report it on the unit's objects and retry with backoff.
       const msg = `the ${cfg.mesh} adapter failed: ${err instanceof Error ? err.message : String(err)}`;
       await this.writeStatuses(unit, members, [], [], new Map(), cfg, log, msg);
       throw new ReconcileError(unitKey, msg);
     }
+    // Claims recorded under another configuration or priming are not this translation's to change.
+    const stale = (): boolean => epoch !== this.primeEpoch || cfg !== this.d.config();
+    if (stale()) return { requeueAfterMs: 0 };
     const { objects, results } = translated;
-    this.recordRouteResults(unitKey, results);
     for (const o of objects) {
       const other = this.observedNative(nativeKey(o))?.metadata.annotations?.['smi-operator.io/unit'];
-      if (other && other !== unitKey) this.ensureClaims(other, adapter, cfg);
+      if (other && other !== unitKey) await this.ensureClaims(other, adapter, cfg);
     }
+    if (stale()) return { requeueAfterMs: 0 };
+    this.recordRouteResults(unitKey, results);
     for (const u of this.setClaims(unitKey, objects)) this.d.enqueue(u);
     const desired = this.desiredFor(unitKey);
     const actions = plan({
