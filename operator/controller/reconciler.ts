@@ -343,8 +343,12 @@ export class Reconciler {
     const { members, inputs } = this.gather(unit);
     let translated: { objects: KubeObject[]; results: ObjectResult[] };
     try {
-      // A route unit validates its route group here: its regexes are compiled off the loop first.
-      if (unit.type === 'route') await this.d.offload?.warm(members);
+      if (unit.type === 'route' && this.d.offload) {
+        // A route unit validates its route group here: compiled off the loop first, and
+        // validated (cached per resourceVersion) before anything else can evict the results.
+        await this.d.offload.warm(members);
+        for (const m of members) this.validate(m);
+      }
       translated = await this.translate(unit, inputs, adapter, cfg);
     } catch (err) {
       // An adapter bug must not take the operator down: report it on the unit's objects and retry with backoff.

@@ -20,6 +20,13 @@ import type { Reply, Request } from './protocol.js';
  */
 export const OFFLOAD_MIN_BYTES = 256 * 1024;
 
+/**
+ * Regexes from which a unit is translated in the worker. Inline, they must all be in the
+ * compile cache at once (4,096 patterns), so that the worker's results, remembered just
+ * before, are what validation here finds: nothing is compiled on the event loop.
+ */
+export const OFFLOAD_MIN_REGEXES = 1024;
+
 const SMI_GROUP = /\.smi-spec\.io\//;
 const sizes = new Lru<string, number>(16_384);
 
@@ -36,8 +43,13 @@ export function objectBytes(o: KubeObject): number {
 /** Whether a unit with these inputs is translated in the worker. */
 export function isLarge(inputs: readonly KubeObject[]): boolean {
   let bytes = 0;
-  for (const o of inputs) if (SMI_GROUP.test(o.apiVersion)) bytes += objectBytes(o);
-  return bytes >= OFFLOAD_MIN_BYTES;
+  let regexes = 0;
+  for (const o of inputs) {
+    if (!SMI_GROUP.test(o.apiVersion)) continue;
+    bytes += objectBytes(o);
+    regexes += routeGroupRegexes(o).length;
+  }
+  return bytes >= OFFLOAD_MIN_BYTES || regexes >= OFFLOAD_MIN_REGEXES;
 }
 
 /** Route groups among `objects` with a regex this thread has not compiled yet. */
