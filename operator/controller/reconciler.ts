@@ -116,7 +116,9 @@ export class Reconciler {
     const k = inputKey(o.kind, o.metadata.namespace ?? 'default', o.metadata.name);
     const c = this.validated.get(k);
     if (c && c.rv === o.metadata.resourceVersion && c.rv !== undefined) return c;
+    const start = process.threadCpuUsage();
     const { hub, problems } = validateSmiObject(o);
+    this.observeCpu('validate', start);
     const v: Validated = { rv: o.metadata.resourceVersion, problems };
     if (hub) v.hub = hub;
     this.validated.set(k, v);
@@ -182,10 +184,23 @@ export class Reconciler {
   private async translate(unit: Unit, inputs: KubeObject[], adapter: MeshAdapter, cfg: MeshConfig): Promise<{ objects: KubeObject[]; results: ObjectResult[] }> {
     if (unit.type === 'route' || inputs.length === 0) return { objects: [], results: [] };
     const off = this.d.offload;
-    if (off && isLarge(inputs)) return off.translate(cfg.mesh, cfg.options, inputs);
+    if (off && isLarge(inputs)) {
+      this.d.metrics.offloaded.inc();
+      return off.translate(cfg.mesh, cfg.options, inputs);
+    }
     await off?.warm(inputs);
-    const { snapshot } = buildSnapshot(inputs);
-    return adapter.translate(snapshot, cfg.options);
+    const start = process.threadCpuUsage();
+    try {
+      return adapter.translate(buildSnapshot(inputs).snapshot, cfg.options);
+    } finally {
+      this.observeCpu('translate', start);
+    }
+  }
+
+  /** What a synchronous step cost the event loop (this thread's CPU). */
+  private observeCpu(step: 'validate' | 'translate', start: NodeJS.CpuUsage): void {
+    const d = process.threadCpuUsage(start);
+    this.d.metrics.loopCpu.observe({ step }, (d.user + d.system) / 1e6);
   }
 
   /**

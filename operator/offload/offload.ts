@@ -33,11 +33,12 @@ const sizes = new Lru<string, number>(16_384);
 /** `kind|namespace|name`: one entry per object, whatever version it is served at. */
 export const objectKey = (o: KubeObject): string => `${o.kind}|${o.metadata.namespace ?? ''}|${o.metadata.name}`;
 
+const versionKey = (o: KubeObject): string => `${objectKey(o)}@${o.metadata.resourceVersion ?? ''}`;
+
 /** JSON length of an object, computed once per resourceVersion. */
 export function objectBytes(o: KubeObject): number {
-  const rv = o.metadata.resourceVersion;
   const size = (): number => JSON.stringify(o).length;
-  return rv === undefined ? size() : sizes.getOrCompute(`${objectKey(o)}@${rv}`, size);
+  return o.metadata.resourceVersion === undefined ? size() : sizes.getOrCompute(versionKey(o), size);
 }
 
 /** Whether a unit with these inputs is translated in the worker. */
@@ -83,18 +84,24 @@ export class Offload {
   /** Keys an in-flight translation needs: never dropped under it. */
   private readonly pinned = new Map<string, number>();
   private closed = false;
+  private readonly warmed = new Lru<string, true>(4096);
   /** Workers started so far. */
   started = 0;
 
   constructor(private readonly opts: OffloadOptions = {}) {}
 
-  /** Compiles, in the worker, the regexes validating these objects would compile here, and remembers the results here. */
+  /**
+   * Compiles, in the worker, the regexes validating these objects would compile here, and
+   * remembers the results here. Once per object version: a group refused at its CPU budget
+   * keeps regexes that are never compiled, and asking again would not change that.
+   */
   async warm(objects: readonly KubeObject[]): Promise<void> {
-    const todo = needsCompile(objects);
+    const todo = needsCompile(objects).filter((o) => !this.warmed.has(versionKey(o)));
     if (todo.length === 0) return;
     this.busy++;
     try {
       rememberCompiled((await this.call(this.ensure(), { type: 'warm', objects: todo })).compiled);
+      for (const o of todo) if (o.metadata.resourceVersion !== undefined) this.warmed.set(versionKey(o), true);
     } finally {
       this.done();
     }
