@@ -26,6 +26,8 @@ describe('faults: the event loop under a flood of heavy objects (issue 18.7)', f
   let ns: string;
   let op: RunningOperator | undefined;
   let webhook: InProcessWebhook | undefined;
+  /** Stops the lease watch and the prober even when the test fails midway. */
+  const cleanups: Array<() => unknown> = [];
 
   before(async () => {
     k = new TestKube();
@@ -34,6 +36,7 @@ describe('faults: the event loop under a flood of heavy objects (issue 18.7)', f
   });
 
   after(async () => {
+    for (const c of cleanups.splice(0)) await c();
     await op?.stop();
     await webhook?.close();
   });
@@ -48,6 +51,7 @@ describe('faults: the event loop under a flood of heavy objects (issue 18.7)', f
     await eventually('leadership', async () => op!.isLeader(), 60_000);
     const lease = watchLease(k.client, ns, 'smi-operator-leader');
     const prober = startProber(`http://127.0.0.1:${op.healthPort}/healthz`, 250);
+    cleanups.push(() => lease.stop(), () => prober.stop());
     await eventually('a renewal seen by the watch', async () => lease.seen.length > 0, 30_000);
     const from = Date.now();
 

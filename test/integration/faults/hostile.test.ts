@@ -44,6 +44,8 @@ describe('faults: the hostile input corpus against the webhook and the operator 
   let ns: string;
   let op: RunningOperator | undefined;
   let webhook: InProcessWebhook | undefined;
+  /** Stops the lease watch and the prober even when the test fails midway. */
+  const cleanups: Array<() => unknown> = [];
 
   before(async () => {
     k = new TestKube();
@@ -51,6 +53,7 @@ describe('faults: the hostile input corpus against the webhook and the operator 
   });
 
   after(async () => {
+    for (const c of cleanups.splice(0)) await c();
     await op?.stop();
     await webhook?.close();
   });
@@ -72,6 +75,7 @@ describe('faults: the hostile input corpus against the webhook and the operator 
 
     const lease = watchLease(k.client, ns, 'smi-operator-leader');
     const prober = startProber(`http://127.0.0.1:${op.healthPort}/healthz`, 250);
+    cleanups.push(() => lease.stop(), () => prober.stop());
     await eventually('a renewal seen by the watch', async () => lease.seen.length > 0, 30_000);
     const from = Date.now();
 
