@@ -9,6 +9,7 @@ import { SnapshotIndex } from './lookup.js';
 import type { ResolvedModel } from './model.js';
 import { routePorts } from './routes.js';
 import { resolveSplits } from './split.js';
+import { resolvePolicies } from './policy.js';
 import { namespaceOf, ResultBook } from './status.js';
 
 export { largestRemainder } from './percent.js';
@@ -29,6 +30,7 @@ export function resolve(snapshot: Snapshot, options: MeshOptions): ResolvedModel
     ...snapshot.httpRouteGroups,
     ...snapshot.tcpRoutes,
     ...snapshot.udpRoutes,
+    ...(snapshot.policies ?? []),
   ];
   for (const o of all) book.add(o);
 
@@ -42,5 +44,6 @@ export function resolve(snapshot: Snapshot, options: MeshOptions): ResolvedModel
 
   const splits = resolveSplits(snapshot.trafficSplits, idx, book);
   const destinations = resolveDestinations(snapshot.trafficTargets, idx, book, { accessMode: options.accessMode, legacyPort });
-  return { splits, destinations, results: book.results() };
+  const policies = resolvePolicies(snapshot.policies ?? [], idx, book);
+  return { splits, destinations, policies, results: book.results() };
 }
