@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import yaml from 'js-yaml';
 import { convert } from '../schemas/conversion.js';
-import { KIND_TABLE } from '../schemas/versions.js';
+import { isSmiGroup, KIND_TABLE } from '../schemas/versions.js';
 import type { KubeObject } from '../schemas/hub.js';
 import { APISERVICE, CERT_DIR, METRICS_SERVICE, NAMESPACE, OPERATOR, SERVICE_ACCOUNT, SMI_CRDS, VALIDATING_WEBHOOK } from './names.js';
 
@@ -106,7 +106,7 @@ function examples(root: string): KubeObject[] {
   const dir = join(root, 'config/samples');
   const samples = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().flatMap((f) => docs(readFileSync(join(dir, f), 'utf8')));
   const byKind = new Map<string, KubeObject>();
-  for (const s of [...samples, UDP_EXAMPLE]) if (String(s.apiVersion ?? "").includes("smi-spec.io") && !byKind.has(s.kind)) byKind.set(s.kind, s);
+  for (const s of [...samples, UDP_EXAMPLE]) if (isSmiGroup(s.apiVersion) && !byKind.has(s.kind)) byKind.set(s.kind, s);
   const out: KubeObject[] = [];
   for (const info of KIND_TABLE) {
     const hub = byKind.get(info.kind);
