@@ -41,6 +41,13 @@ const DESCRIPTIONS: Record<string, string> = {
   HTTPRouteGroup: 'Named HTTP request matches (path regex, methods, headers) referenced by TrafficTargets and TrafficSplits.',
   TCPRoute: 'TCP traffic to a destination, optionally restricted to ports, referenced by TrafficTargets.',
   UDPRoute: 'UDP traffic to a destination, optionally restricted to ports, referenced by TrafficTargets.',
+  TimeoutPolicy: 'Request, per-try, idle and connect timeouts for a Service, optionally only for HTTPRouteGroup matches.',
+  RetryPolicy: 'Retries (attempts, per-try timeout, failure classes, back-off) of requests to a Service.',
+  CircuitBreakerPolicy: 'Connection limits and outlier detection for the endpoints of a Service.',
+  FaultInjectionPolicy: 'Delays and HTTP errors injected into a share of the requests to a Service.',
+  MirrorPolicy: 'A share of the requests to a Service copied to another Service (responses discarded).',
+  RateLimitPolicy: 'A local (per pod) request rate limit for a Service.',
+  TracingPolicy: 'Tracing sampling percentage and provider for a Service or a whole namespace.',
 };
 
 const UDP_EXAMPLE: KubeObject = { apiVersion: 'specs.smi-spec.io/v1alpha4', kind: 'UDPRoute', metadata: { name: 'dns' }, spec: { matches: { name: 'dns', ports: [53] } } } as KubeObject;

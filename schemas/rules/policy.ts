@@ -11,13 +11,13 @@ export function policyRules(p: PolicyObject, unreadable: (path: string) => boole
   const out: Found = [];
   if (unreadable('spec')) return out;
   const spec = p.spec as unknown as Record<string, unknown>;
-  const ns = p.metadata.namespace ?? 'default';
+  const ns = p.metadata?.namespace ?? 'default';
   const t = p.spec.targetRef;
-  if (!unreadable('spec.targetRef') && t) {
+  if (!unreadable('spec.targetRef') && !unreadable('spec.targetRef.name') && !unreadable('spec.targetRef.kind') && t) {
     if (t.kind === 'Service') {
       const why = nameProblem('DNS-1035 label', t.name);
       if (why) out.push({ path: 'spec.targetRef.name', message: why });
-    } else if (t.kind === 'Namespace' && t.name !== ns) {
+    } else if (t.kind === 'Namespace' && !unreadable('metadata.namespace') && t.name !== ns) {
       out.push({ path: 'spec.targetRef.name', message: `a Namespace target must be the policy's own namespace ${ns}, got ${t.name}` });
     }
   }
@@ -57,8 +57,8 @@ export function policyRules(p: PolicyObject, unreadable: (path: string) => boole
     default:
       break;
   }
-  (p.spec.matches ?? []).forEach((m, i) => {
-    const why = unreadable(`spec.matches[${i}]`) ? undefined : nameProblem('DNS-1123 subdomain', m?.name);
+  (!unreadable('spec.matches') && Array.isArray(p.spec.matches) ? p.spec.matches : []).forEach((m, i) => {
+    const why = unreadable(`spec.matches[${i}]`) || unreadable(`spec.matches[${i}].name`) ? undefined : nameProblem('DNS-1123 subdomain', m?.name);
     if (why) out.push({ path: `spec.matches[${i}].name`, message: why });
   });
   return out;
