@@ -8,7 +8,6 @@
 import { objectRef, type KubeObject } from '../../schemas/hub.js';
 import { durationMs, goDuration } from '../../schemas/duration.js';
 import type { ResolvedModel, ResolvedPolicy } from '../common/model.js';
-import { nativeName } from '../common/meta.js';
 import type { ResultStatus, ServiceInfo } from '../types.js';
 import type { ServiceDefaultsBook } from './defaults.js';
 import { httpMatch, isEmptyMatch } from './match.js';
@@ -125,9 +124,9 @@ function renderRouter(ps: ResolvedPolicy[], svc: ServiceInfo, name: string, mode
     }
   } else {
     defaults.setProtocol(svc.namespace, name, 'http', sources[0] as KubeObject);
-    sink.emit('ServiceRouter', nativeName(name), svc.namespace, name, { routes: all }, sources);
+    sink.emit('ServiceRouter', name, svc.namespace, name, { routes: all }, sources);
   }
-  for (const p of governed.keys()) note(p, `governs ${governed.get(p)?.length} route(s) of ServiceRouter ${svc.namespace}/${nativeName(name)}`);
+  for (const p of governed.keys()) note(p, `governs ${governed.get(p)?.length} route(s) of ServiceRouter ${svc.namespace}/${name}`);
 }
 
 function applyRoute(d: Record<string, unknown>, p: ResolvedPolicy, retried: boolean, note: (p: ResolvedPolicy, m: string, s?: ResultStatus) => void): void {
@@ -164,7 +163,7 @@ function renderResolver(ps: ResolvedPolicy[], svc: ServiceInfo, name: string, si
     (existing.object.spec as Record<string, unknown>).connectTimeout = goDuration(connect);
     addSources(existing.sources, timeout.policy);
   } else {
-    sink.emit('ServiceResolver', nativeName(name), svc.namespace, name, { connectTimeout: goDuration(connect) }, [timeout.policy]);
+    sink.emit('ServiceResolver', name, svc.namespace, name, { connectTimeout: goDuration(connect) }, [timeout.policy]);
   }
-  sink.note(timeout.policy, `spec.connect: applied as ServiceResolver ${svc.namespace}/${nativeName(name)} connectTimeout`);
+  sink.note(timeout.policy, `spec.connect: applied as ServiceResolver ${svc.namespace}/${name} connectTimeout`);
 }
