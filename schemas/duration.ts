@@ -20,3 +20,14 @@ export function secondsText(ms: number): string {
 export function goDuration(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
+
+/**
+ * Milliseconds of a duration as a mesh writes it back: protobuf Duration JSON (`0.5s`, Istio), Go
+ * `time.Duration` text (`1m30s`, `250ms`, Linkerd and Consul) or a Gateway API duration. Undefined otherwise.
+ */
+export function meshDurationMs(text: string): number | undefined {
+  if (!/^([0-9]+(\.[0-9]+)?(h|m|s|ms))+$/.test(text)) return undefined;
+  let total = 0;
+  for (const m of text.matchAll(/([0-9]+(?:\.[0-9]+)?)(h|ms|m|s)/g)) total += Number(m[1]) * (UNIT_MS[m[2] as string] as number);
+  return Math.round(total);
+}
