@@ -6,7 +6,7 @@ import { cond, destination, ENFORCE, model, resolvedSplit, rule, service, src, t
 
 const tt = ttObject('web-access', 'uid-tt');
 const rich = model({
-  splits: [resolvedSplit(service('web', [80]), [[service('web-v2', [80]), 1, 100]], [cond('ab/api', { pathRegex: '^/api' })], tsObject('canary'))],
+  splits: [resolvedSplit(service('web', [80]), [[service('web-v2', [80]), 1]], [cond('ab/api', { pathRegex: '^/api' })], tsObject('canary'))],
   destinations: [destination('web', { targets: [tt], rules: [rule(tt, [src('front')]), rule(tt, [src('ops')], { http: [cond('g/admin', { pathRegex: '^/admin' })] })] })],
 });
 const key = (o: KubeObject) => [o.apiVersion, o.kind, o.metadata.namespace ?? '', o.metadata.name];
