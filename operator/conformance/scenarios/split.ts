@@ -80,6 +80,7 @@ export const splitScenarios: Scenario[] = [
     id: 'split-self-reference',
     spec: 'traffic-split',
     versions: ['split.smi-spec.io/v1alpha1'],
+    needsConversion: true,
     title: 'Argo Rollouts\' default split: the stable Service is the root and a backend; its share goes to its own endpoints',
     origin: 'extension: issue 11 item 12 (argoproj/argo-rollouts rollout/trafficrouting/smi, trafficRouting: smi: {})',
     app: (ns) => splitApp(ns),
