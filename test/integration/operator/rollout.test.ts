@@ -7,7 +7,7 @@
 // Between steps the test waits on the operator's observed state (status.observedGeneration
 // of the written generation, Ready), then reads the native object: no sleeps.
 //
-// What each client writes (docs/adapters/README.md cites the sources):
+// What each client writes (docs/rollout-controllers.md cites the sources):
 // - Argo Rollouts, `trafficRouting: smi: {}`: split.smi-spec.io/v1alpha1, weights as
 //   Quantities, backends [canary, stable], root = the stable Service (self-referential).
 // - Flagger: split.smi-spec.io/v1alpha3, integer weights, backends [canary, primary],
