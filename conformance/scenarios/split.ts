@@ -1,7 +1,7 @@
 // traffic-split scenarios. learn-layer5 sent 50 requests and compared counts
 // (B > C); at the config level the share each backend gets is computed exactly.
 
-import type { KubeObject } from '../../../schemas/hub.js';
+import type { KubeObject } from '../../schemas/hub.js';
 import type { NsMap, Scenario, SplitAssertion } from '../types.js';
 import { SPECS_V, SPLIT_V, httpRouteGroup, splitApp, trafficSplit } from './app.js';
 import { req } from './access.js';

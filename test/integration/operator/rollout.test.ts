@@ -15,8 +15,8 @@
 // A ConfigMap stands in for the Rollout / Canary custom resource as the controller owner.
 
 import { expect } from 'chai';
-import { resourcePath } from '../../../operator/kube/client.js';
-import { serveConversion, type ServedConversion } from '../../../operator/conformance/conversion.js';
+import { resourcePath } from '../../../kube/client.js';
+import { serveConversion, type ServedConversion } from '../../../conformance/conversion.js';
 import type { RunningOperator } from '../../../operator/manager.js';
 import { MESH_NAMES, SOURCE_LABEL, type MeshName } from '../../../adapters/types.js';
 import type { KubeObject } from '../../../schemas/hub.js';
