@@ -103,6 +103,6 @@ describe('istio renderer', () => {
   });
 
   it('capabilities: every entry is exact, approximated: how, or unsupported: why', () => {
-    for (const [k, v] of Object.entries(capabilities)) expect(v, k).to.match(/^(exact|approximated: .+|unsupported: .+)$/);
+    for (const [k, v] of Object.entries(capabilities)) expect(v, k).to.match(/^(exact|exact: .+|approximated: .+|unsupported: .+)$/);
   });
 });
