@@ -1,22 +1,24 @@
 // TrafficTarget destinations -> ServiceIntentions (accessMode enforce).
 //
-// Consul authorises by service name: a destination ServiceAccount becomes the Consul
-// services of the Kubernetes Services that select its pods, a source ServiceAccount the
-// Consul service of the same name (consul-k8s with ACLs requires the two to be equal).
+// Consul authorises by service name, and consul-k8s registers a pod under the name of
+// the Kubernetes Service that selects it. Both ends of a TrafficTarget are therefore
+// resolved the same way: a ServiceAccount becomes the Consul services of the Services
+// (in its namespace) that select its pods. A ServiceAccount no Service selects has no
+// Consul name and is left out (a source is then denied; a destination gets nothing).
 // Each source gets an L4 allow or L7 allow permissions ending in a deny-everything
 // permission (unmatched requests would otherwise fall to the cluster's ACL default
 // policy); a wildcard `*` deny source (lower precedence than any named source) makes
 // the destination deny-by-default whatever that policy is.
 
 import type { KubeObject } from '../../schemas/hub.js';
-import type { AccessRule, ResolvedDestination } from '../common/model.js';
+import type { AccessRule, IdentityService, ResolvedDestination, SourceIdentity } from '../common/model.js';
 import { nativeName } from '../common/meta.js';
+import { podPortOf, tcpPorts } from '../common/ports.js';
 import type { ServiceInfo } from '../types.js';
 import type { ServiceDefaultsBook } from './defaults.js';
 import { ANY_PATH, httpMatch, isEmptyMatch, type ConsulHttpMatch } from './match.js';
 import { consulServiceName } from './names.js';
-import { isName } from '../../schemas/names.js';
-import { declaredProtocol, L7_PROTOCOLS, type ConsulProtocol } from './protocol.js';
+import { declaredProtocol, l7Blocker, l7Protocol, type ConsulProtocol } from './protocol.js';
 import type { RenderSink } from './sink.js';
 
 export const DENY_ALL_DESCRIPTION = 'smi-operator: SMI access is deny-by-default; only the sources above are allowed';
@@ -26,56 +28,94 @@ interface SourceGrant {
   l4: boolean;
   /** L7 allow matches (OR), in rule order, without duplicates. */
   http: ConsulHttpMatch[];
-  /** Kubernetes namespaces whose ServiceAccount of this name the grant came from. */
-  namespaces: Set<string>;
 }
 
-/** The Consul services the destination's pods are registered as (consul-k8s: the Service name). */
+/** The Consul services the destination's pods are registered as (consul-k8s: the name of the Service selecting them). */
 export function destinationServices(dest: ResolvedDestination): string[] {
-  const names = dest.services.map(consulServiceName);
-  return names.length > 0 ? [...new Set(names)].sort() : [dest.serviceAccount];
+  return [...new Set(dest.services.map(consulServiceName))].sort();
 }
 
-/** How a rule's port list meets one Consul service: intentions can only say all ports or none. */
-function portFit(rule: AccessRule, service: ServiceInfo | undefined): 'all' | 'none' | 'some' {
-  if (rule.ports.length === 0) return 'all';
-  if (!service || service.ports.length === 0) return 'some';
-  const allowed = new Set(rule.ports);
-  // SMI does not say whether a port is the Service's or the pod's: either counts.
-  const hit = service.ports.filter((p) => allowed.has(p.port) || (typeof p.targetPort === 'number' && allowed.has(p.targetPort)));
-  return hit.length === service.ports.length ? 'all' : hit.length === 0 ? 'none' : 'some';
+type PortFit = { fit: 'all' | 'none' } | { fit: 'some'; why: string };
+
+/**
+ * How a rule's ports (destination pod ports, adapters/common/ports.ts) meet one Consul
+ * service: an intention authorises a source on every port of the service, so a rule can
+ * only be rendered when it covers all of the Service's pod ports (or none: then it says
+ * nothing about this service).
+ */
+function portFit(rule: AccessRule, service: ServiceInfo): PortFit {
+  if (rule.ports.length === 0) return { fit: 'all' };
+  const tcp = tcpPorts(service.ports);
+  if (tcp.length === 0) return { fit: 'some', why: `cannot be checked against Consul service ${consulServiceName(service)}, whose Service ${service.name} has no TCP port` };
+  const named = [...new Set(tcp.map(podPortOf).filter((p): p is string => typeof p === 'string'))];
+  if (named.length > 0) {
+    return { fit: 'some', why: `cannot be checked against Consul service ${consulServiceName(service)}: Service ${service.name} targets the named container port(s) ${named.map((n) => JSON.stringify(n)).join(', ')}, whose numbers are not known without the pod spec` };
+  }
+  const pods = [...new Set(tcp.map(podPortOf) as number[])].sort((a, b) => a - b);
+  const hit = pods.filter((p) => rule.ports.includes(p));
+  if (hit.length === pods.length) return { fit: 'all' };
+  if (hit.length === 0) return { fit: 'none' };
+  return { fit: 'some', why: `cover only some of the pod ports of Consul service ${consulServiceName(service)} (${pods.join(', ')})` };
 }
 
-function portList(service: ServiceInfo): string {
-  return service.ports.length > 0 ? service.ports.map((p) => p.port).join(', ') : 'none';
-}
+const saKey = (namespace: string, serviceAccount: string): string => `${namespace}/${serviceAccount}`;
 
-/** Why L7 permissions cannot be enforced on this Service, or undefined when they can. */
-function l7Blocker(service: ServiceInfo | undefined): string | undefined {
-  const p = service ? declaredProtocol(service) : undefined;
-  return p !== undefined && (p === 'udp' || !L7_PROTOCOLS.has(p)) ? `Service ${service?.name} is declared ${p}` : undefined;
-}
-
-/** The grants for one destination Consul service; `service` is undefined when no Service selects the pods. */
-function collectGrants(dest: ResolvedDestination, name: string, service: ServiceInfo | undefined, sink: RenderSink): { grants: Map<string, SourceGrant>; needsL7: boolean } {
-  const grants = new Map<string, SourceGrant>();
-  const blocker = l7Blocker(service);
-  for (const rule of dest.rules) {
-    const fit = portFit(rule, service);
-    if (fit === 'none') continue; // the rule is about other ports: it grants nothing on this service
-    if (fit === 'some') {
-      const why = service
-        ? `cover only part of Consul service ${name} (ports: ${portList(service)})`
-        : `cannot be checked against Consul service ${name}, whose ports are unknown (no Service)`;
+/**
+ * The Consul services a rule may name for one source. A Service that also selects pods
+ * of a ServiceAccount the rule does not allow is left out: its Consul name would admit
+ * those pods too.
+ */
+function sourceServices(rule: AccessRule, src: SourceIdentity, sink: RenderSink): string[] {
+  const who = `source ServiceAccount ${saKey(src.namespace, src.serviceAccount)}`;
+  const candidates: IdentityService[] = src.services ?? [];
+  if (candidates.length === 0) {
+    sink.note(
+      rule.target,
+      `${rule.path}: ${who}: no Service selects its pods, so they have no Consul service name (consul-k8s registers pods only under the Service that selects them); it is not allowed`,
+    );
+    return [];
+  }
+  const allowed = new Set(rule.sources.map((s) => saKey(s.namespace, s.serviceAccount)));
+  const out: string[] = [];
+  for (const c of candidates) {
+    const others = c.serviceAccounts.filter((sa) => !allowed.has(saKey(c.service.namespace, sa)));
+    if (others.length > 0) {
       sink.note(
         rule.target,
-        `${rule.path}: ports ${rule.ports.join(', ')} ${why}, and intentions authorise a source for every port of a service; the rule is not rendered for ${name}, so its sources are denied there`,
+        `${rule.path}: ${who}: Service ${c.service.namespace}/${c.service.name} also selects pods of ServiceAccount(s) ${others.join(', ')}, which this rule does not allow, and Consul cannot tell them apart; Consul service ${consulServiceName(c.service)} is not allowed`,
+        'Unsupported',
+      );
+      continue;
+    }
+    const name = consulServiceName(c.service);
+    if (name !== src.serviceAccount) {
+      sink.note(
+        rule.target,
+        `${rule.path}: ${who} is matched as Consul service ${name} (Service ${c.service.namespace}/${c.service.name}); consul-k8s with ACLs enabled refuses to register its pods unless the ServiceAccount is named ${name}`,
+      );
+    }
+    out.push(name);
+  }
+  return out;
+}
+
+/** The grants for one destination Consul service (`service`: the Kubernetes Service registered as it). */
+function collectGrants(dest: ResolvedDestination, name: string, service: ServiceInfo, sink: RenderSink): { grants: Map<string, SourceGrant>; needsL7: boolean } {
+  const grants = new Map<string, SourceGrant>();
+  const blocker = l7Blocker(declaredProtocol(service));
+  for (const rule of dest.rules) {
+    const fit = portFit(rule, service);
+    if (fit.fit === 'none') continue; // the rule is about other ports: it grants nothing on this service
+    if (fit.fit === 'some') {
+      sink.note(
+        rule.target,
+        `${rule.path}: ports ${rule.ports.join(', ')} ${fit.why}, and intentions authorise a source on every port of a service; the rule is not rendered for ${name}, so its sources are denied there`,
         'Unsupported',
       );
       continue;
     }
     if (rule.http && blocker) {
-      sink.note(rule.target, `${rule.path}: HTTP rules need an HTTP-based Consul protocol, but ${blocker}; the rule is not rendered for ${name}, so its sources are denied there`, 'Unsupported');
+      sink.note(rule.target, `${rule.path}: HTTP rules need an HTTP-based Consul protocol (http, http2, grpc), but ${blocker}; the rule is not rendered for ${name}, so its sources are denied there`, 'Unsupported');
       continue;
     }
     const matches = rule.http?.map((c) => {
@@ -83,20 +123,16 @@ function collectGrants(dest: ResolvedDestination, name: string, service: Service
       return isEmptyMatch(m) ? { pathRegex: ANY_PATH } : m;
     });
     for (const src of rule.sources) {
-      // `*` (or any non-name) would be Consul's wildcard or nobody: the source is left out (denied), never widened.
-      if (!isName('DNS-1123 subdomain', src.serviceAccount)) {
-        sink.note(rule.target, `${rule.path}: source ServiceAccount ${JSON.stringify(src.serviceAccount)} is not a Kubernetes name; it is not rendered, so it is denied`, 'Invalid');
-        continue;
+      for (const consulName of sourceServices(rule, src, sink)) {
+        const g = grants.get(consulName) ?? { l4: false, http: [] };
+        grants.set(consulName, g);
+        if (!matches) g.l4 = true;
+        for (const m of matches ?? []) if (!g.http.some((x) => JSON.stringify(x) === JSON.stringify(m))) g.http.push(m);
       }
-      const g = grants.get(src.serviceAccount) ?? { l4: false, http: [], namespaces: new Set<string>() };
-      grants.set(src.serviceAccount, g);
-      g.namespaces.add(src.namespace);
-      if (!matches) g.l4 = true;
-      for (const m of matches ?? []) if (!g.http.some((x) => JSON.stringify(x) === JSON.stringify(m))) g.http.push(m);
-      if (src.namespace !== dest.namespace) {
+      if (src.namespace !== dest.namespace && (src.services ?? []).length > 0) {
         sink.note(
           rule.target,
-          `${rule.path}: source ServiceAccount ${src.namespace}/${src.serviceAccount} is matched as Consul service ${src.serviceAccount}; without Consul Enterprise namespaces Consul cannot tell it from a service of that name in another Kubernetes namespace`,
+          `${rule.path}: source ServiceAccount ${saKey(src.namespace, src.serviceAccount)} is matched by Consul service name only; without Consul Enterprise namespaces Consul cannot tell it from a service of that name in another Kubernetes namespace`,
         );
       }
     }
@@ -119,15 +155,16 @@ function sourcesSpec(grants: Map<string, SourceGrant>): Array<Record<string, unk
   return sources;
 }
 
-function warnIdentity(dest: ResolvedDestination, sink: RenderSink): void {
+/** Reports a destination whose pods have no or a surprising Consul name; true when it can be rendered at all. */
+function checkIdentity(dest: ResolvedDestination, sink: RenderSink): boolean {
   const first = dest.targets[0];
-  if (!first) return;
+  if (!first) return false;
   if (dest.services.length === 0) {
     sink.note(
       first,
-      `spec.destination: no Service selects the pods of ServiceAccount ${dest.namespace}/${dest.serviceAccount}; intentions are written for Consul service ${dest.serviceAccount} (consul-k8s registers pods under their Service's name and, with ACLs, requires it to equal the ServiceAccount name)`,
+      `spec.destination: no Service selects the pods of ServiceAccount ${dest.namespace}/${dest.serviceAccount}, so they have no Consul service name (consul-k8s registers pods only under the Service that selects them); no ServiceIntentions are written for it`,
     );
-    return;
+    return false;
   }
   for (const s of dest.services) {
     if (consulServiceName(s) !== dest.serviceAccount) {
@@ -137,14 +174,14 @@ function warnIdentity(dest: ResolvedDestination, sink: RenderSink): void {
       );
     }
   }
+  return true;
 }
 
 export function renderIntentions(destinations: ResolvedDestination[], defaults: ServiceDefaultsBook, sink: RenderSink): void {
   const taken = new Map<string, KubeObject>();
   for (const dest of destinations) {
     const first = dest.targets[0];
-    if (!first) continue;
-    warnIdentity(dest, sink);
+    if (!first || !checkIdentity(dest, sink)) continue;
     for (const service of destinationServices(dest)) {
       const key = `${dest.namespace}/${service}`;
       const owner = taken.get(key);
@@ -158,11 +195,10 @@ export function renderIntentions(destinations: ResolvedDestination[], defaults: 
         continue;
       }
       taken.set(key, first);
-      const declared = dest.services.find((s) => consulServiceName(s) === service);
+      const declared = dest.services.find((s) => consulServiceName(s) === service) as ServiceInfo;
       const { grants, needsL7 } = collectGrants(dest, service, declared, sink);
       if (needsL7) {
-        const p = declared ? declaredProtocol(declared) : undefined;
-        const protocol: ConsulProtocol = defaults.protocol(dest.namespace, service) ?? (p && p !== 'udp' ? p : 'http');
+        const protocol: ConsulProtocol = defaults.protocol(dest.namespace, service) ?? l7Protocol(declaredProtocol(declared));
         for (const t of dest.targets) defaults.setProtocol(dest.namespace, service, protocol, t);
       }
       sink.emit('ServiceIntentions', nativeName(service), dest.namespace, service, { destination: { name: service }, sources: sourcesSpec(grants) }, dest.targets);

@@ -15,7 +15,7 @@ import { managedMetadata, nativeName } from '../common/meta.js';
 import { destinationSelector } from '../common/selector.js';
 import { AUTHORIZATION_POLICY, GATEWAY_GROUP, HTTPROUTE, MESH_TLS_AUTHENTICATION, POLICY_GROUP, ROUTE_LIMITS, SERVER } from './kinds.js';
 import { conditionMatches, MATCH_ALL, type HTTPRouteMatch } from './matches.js';
-import { podPorts, podPortsForServicePort, type PodPort } from './ports.js';
+import { podPorts, podPortsForRulePort, type PodPort } from './ports.js';
 
 /** Sources with the TrafficTargets that granted them (for ownerReferences). */
 class Grant {
@@ -55,8 +55,8 @@ function plan(d: ResolvedDestination, ports: PodPort[], note: (t: TrafficTarget,
     if (rule.ports.length > 0) {
       targets = [];
       for (const sp of rule.ports) {
-        const hit = podPortsForServicePort(ports, sp);
-        if (hit.length === 0) note(rule.target, `${rule.path}: port ${sp} is not a TCP port of any Service selecting the pods of ServiceAccount ${d.serviceAccount}, so Linkerd has no Server to authorize it on; nothing is allowed on it`);
+        const hit = podPortsForRulePort(ports, sp);
+        if (hit.length === 0) note(rule.target, `${rule.path}: pod port ${sp} is not a port a TCP Service port selecting the pods of ServiceAccount ${d.serviceAccount} targets by number, so Linkerd has no Server to authorize it on; nothing is allowed on it`);
         for (const h of hit) if (!targets.includes(h)) targets.push(h);
       }
     }
@@ -72,7 +72,7 @@ function plan(d: ResolvedDestination, ports: PodPort[], note: (t: TrafficTarget,
     }
     for (const t of targets) {
       if (t.kind !== 'http') {
-        note(rule.target, `${rule.path}: pod port ${portLabel(t.port)} is reached through a Service port that declares a non-HTTP appProtocol, so HTTP rules cannot apply there; nothing is allowed on it by this rule`);
+        note(rule.target, `${rule.path}: pod port ${portLabel(t.port)} is reached through a Service port that declares a non-HTTP appProtocol or port name, so HTTP rules cannot apply there; nothing is allowed on it by this rule`);
         continue;
       }
       const conditions = planOf.get(t)!.conditions;

@@ -1,23 +1,23 @@
 // Which Service ports carry traffic Linkerd can route or authorize, and which pod
 // (container) port a Service port lands on: a Server's `port` must name a port of
-// the pod spec, while SMI TCPRoute ports are the ports of the k8s Service.
+// the pod spec, and SMI rule ports are pod ports too (adapters/common/ports.ts).
 
+import { podPortOf } from '../common/ports.js';
+import { HTTP_PROTOCOLS, portProtocol } from '../common/protocol.js';
 import type { ServiceInfo, ServicePort } from '../types.js';
-
-/** appProtocol values Linkerd sees as HTTP (after protocol detection). Unset means "detect". */
-const HTTP_APP_PROTOCOLS = new Set(['http', 'http2', 'h2c', 'grpc', 'kubernetes.io/h2c', 'kubernetes.io/ws']);
 
 export type PortKind = 'http' | 'opaque' | 'not-proxied';
 
 /**
- * `not-proxied`: UDP/SCTP, which the Linkerd proxy does not carry. `opaque`: an appProtocol
- * that is not HTTP (tcp, https, mysql, linkerd.io/opaque...), so HTTP rules never apply.
- * `http`: HTTP declared, or nothing declared (Linkerd detects the protocol).
+ * From the shared protocol selection (adapters/common/protocol.ts). `not-proxied`: UDP/SCTP,
+ * which the Linkerd proxy does not carry. `opaque`: declared as something other than HTTP
+ * (appProtocol tcp, https, mysql, linkerd.io/opaque..., or a name such as `tcp-db`), so HTTP
+ * rules never apply. `http`: HTTP declared, or nothing declared (Linkerd detects the protocol).
  */
 export function portKind(p: ServicePort): PortKind {
-  if (p.protocol !== undefined && p.protocol !== 'TCP') return 'not-proxied';
-  if (p.appProtocol === undefined || p.appProtocol === '') return 'http';
-  return HTTP_APP_PROTOCOLS.has(p.appProtocol.toLowerCase()) ? 'http' : 'opaque';
+  const protocol = portProtocol(p);
+  if (protocol === 'udp' || protocol === 'sctp') return 'not-proxied';
+  return protocol === 'unknown' || HTTP_PROTOCOLS.has(protocol) ? 'http' : 'opaque';
 }
 
 /** A destination pod port and the Service ports that reach it. */
@@ -29,7 +29,6 @@ export interface PodPort {
   kind: PortKind;
 }
 
-const podPortOf = (p: ServicePort): number | string => p.targetPort ?? p.port;
 const keyOf = (p: number | string): string => (typeof p === 'number' ? `n:${String(p).padStart(5, '0')}` : `s:${p}`);
 
 /** Distinct pod ports reached through TCP Service ports, numbers first (ascending), then names. */
@@ -49,7 +48,7 @@ export function podPorts(services: readonly ServiceInfo[]): PodPort[] {
   return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
 }
 
-/** Pod ports a rule's Service port number reaches (empty when no Service has that port). */
-export function podPortsForServicePort(all: readonly PodPort[], servicePort: number): PodPort[] {
-  return all.filter((pp) => pp.servicePorts.some((s) => s.port.port === servicePort));
+/** The pod port a rule port names (a rule port is a pod port); empty when no Service reaches a pod port of that number. */
+export function podPortsForRulePort(all: readonly PodPort[], rulePort: number): PodPort[] {
+  return all.filter((pp) => pp.port === rulePort);
 }
