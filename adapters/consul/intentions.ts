@@ -155,6 +155,30 @@ function sourcesSpec(grants: Map<string, SourceGrant>): Array<Record<string, unk
   return sources;
 }
 
+/**
+ * A rule port that is no pod port of any of the destination's Services grants nothing
+ * anywhere; say so (a Service port number is a common mistake: rule ports are pod ports).
+ */
+function noteForeignPorts(dest: ResolvedDestination, sink: RenderSink): void {
+  const pods = new Set<number>();
+  let named = false;
+  for (const s of dest.services) {
+    for (const p of tcpPorts(s.ports)) {
+      const pod = podPortOf(p);
+      if (typeof pod === 'number') pods.add(pod);
+      else named = true;
+    }
+  }
+  if (named) return; // such rules are reported per service: their ports cannot be checked
+  const known = [...pods].sort((a, b) => a - b).join(', ') || 'none';
+  for (const rule of dest.rules) {
+    const missing = rule.ports.filter((p) => !pods.has(p));
+    if (missing.length === 0) continue;
+    const what = missing.length === 1 ? `port ${missing[0]} is not a pod port` : `ports ${missing.join(', ')} are not pod ports`;
+    sink.note(rule.target, `${rule.path}: ${what} of any Service selecting the pods of ServiceAccount ${dest.namespace}/${dest.serviceAccount} (rule ports are pod ports: ${known}); nothing is allowed on ${missing.length === 1 ? 'it' : 'them'}`);
+  }
+}
+
 /** Reports a destination whose pods have no or a surprising Consul name; true when it can be rendered at all. */
 function checkIdentity(dest: ResolvedDestination, sink: RenderSink): boolean {
   const first = dest.targets[0];
@@ -182,6 +206,7 @@ export function renderIntentions(destinations: ResolvedDestination[], defaults: 
   for (const dest of destinations) {
     const first = dest.targets[0];
     if (!first || !checkIdentity(dest, sink)) continue;
+    noteForeignPorts(dest, sink);
     for (const service of destinationServices(dest)) {
       const key = `${dest.namespace}/${service}`;
       const owner = taken.get(key);

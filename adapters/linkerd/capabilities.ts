@@ -29,7 +29,7 @@ export const capabilities: CapabilityTable & Readonly<Record<string, Capability>
   'TrafficTarget TCPRoute (all ports)':
     'approximated: one Server per destination pod port reached through a Service; pod ports no Service exposes are not governed by a Server',
   'TrafficTarget port restrictions':
-    'approximated: each listed Service port is mapped to the pod port it targets, where Linkerd enforces; when several Service ports target one pod port, allowing one allows them all',
+    'approximated: rule ports are pod ports, authorized on the Server of that pod port; a pod port no Service targets by number has no Server, so a rule port there allows nothing (noted)',
   'TrafficTarget UDPRoute': 'unsupported: the Linkerd proxy carries no UDP traffic',
   'accessMode enforce (default deny)':
     'approximated: Servers with accessPolicy deny on every pod port exposed through a Service; other ports keep the cluster default inbound policy',
