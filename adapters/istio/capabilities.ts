@@ -23,7 +23,7 @@ export const capabilities: CapabilityTable & Readonly<Record<string, Capability>
   'TrafficTarget HTTP rules':
     'approximated: one ALLOW rule per match, HTTP-only so raw TCP is never admitted; paths and header values follow HTTPRouteGroup pathRegex/headers above',
   'TrafficTarget TCPRoute (all ports)': 'exact',
-  'TrafficTarget port restrictions': 'exact: rule ports are pod ports, which is what AuthorizationPolicy `ports` match (the port the workload receives on)',
+  'TrafficTarget port restrictions': 'exact',
   'TrafficTarget UDPRoute': 'unsupported: Istio does not proxy UDP, so UDP cannot be authorized by identity (the rule allows nothing)',
   'accessMode enforce (default deny)': 'exact',
   'accessMode permissive': 'exact',
