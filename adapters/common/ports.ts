@@ -7,13 +7,17 @@
 // ports differently. A Service port number matches nothing unless the pods listen on it.
 
 import type { ServicePort } from '../types.js';
+import { portProtocol } from './protocol.js';
 
 /** The pod port a Service port delivers to: its targetPort (a number, or a container port's name), else its port. */
 export function podPortOf(p: ServicePort): number | string {
   return p.targetPort ?? p.port;
 }
 
-/** TCP Service ports (the ones mesh proxies carry; UDP and SCTP are not proxied by any of them). */
-export function tcpPorts(ports: readonly ServicePort[]): ServicePort[] {
-  return ports.filter((p) => (p.protocol ?? 'TCP') === 'TCP');
+/** The Service ports mesh proxies carry: not UDP or SCTP, by transport or by declared protocol (adapters/common/protocol.ts). */
+export function proxiedPorts(ports: readonly ServicePort[]): ServicePort[] {
+  return ports.filter((p) => {
+    const protocol = portProtocol(p);
+    return protocol !== 'udp' && protocol !== 'sctp';
+  });
 }

@@ -13,7 +13,7 @@
 import type { KubeObject } from '../../schemas/hub.js';
 import type { AccessRule, IdentityService, ResolvedDestination, SourceIdentity } from '../common/model.js';
 import { nativeName } from '../common/meta.js';
-import { podPortOf, tcpPorts } from '../common/ports.js';
+import { podPortOf, proxiedPorts } from '../common/ports.js';
 import type { ServiceInfo } from '../types.js';
 import type { ServiceDefaultsBook } from './defaults.js';
 import { ANY_PATH, httpMatch, isEmptyMatch, type ConsulHttpMatch } from './match.js';
@@ -45,8 +45,8 @@ type PortFit = { fit: 'all' | 'none' } | { fit: 'some'; why: string };
  */
 function portFit(rule: AccessRule, service: ServiceInfo): PortFit {
   if (rule.ports.length === 0) return { fit: 'all' };
-  const tcp = tcpPorts(service.ports);
-  if (tcp.length === 0) return { fit: 'some', why: `cannot be checked against Consul service ${consulServiceName(service)}, whose Service ${service.name} has no TCP port` };
+  const tcp = proxiedPorts(service.ports);
+  if (tcp.length === 0) return { fit: 'some', why: `cannot be checked against Consul service ${consulServiceName(service)}, whose Service ${service.name} has no TCP port the mesh carries` };
   const named = [...new Set(tcp.map(podPortOf).filter((p): p is string => typeof p === 'string'))];
   if (named.length > 0) {
     return { fit: 'some', why: `cannot be checked against Consul service ${consulServiceName(service)}: Service ${service.name} targets the named container port(s) ${named.map((n) => JSON.stringify(n)).join(', ')}, whose numbers are not known without the pod spec` };
@@ -163,7 +163,7 @@ function noteForeignPorts(dest: ResolvedDestination, sink: RenderSink): void {
   const pods = new Set<number>();
   let named = false;
   for (const s of dest.services) {
-    for (const p of tcpPorts(s.ports)) {
+    for (const p of proxiedPorts(s.ports)) {
       const pod = podPortOf(p);
       if (typeof pod === 'number') pods.add(pod);
       else named = true;

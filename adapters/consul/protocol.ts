@@ -4,6 +4,7 @@
 // rejects a chain whose services disagree ("inconsistent protocols"). The protocol of
 // each port comes from the shared selection (adapters/common/protocol.ts).
 
+import { proxiedPorts } from '../common/ports.js';
 import { portProtocol, protocolSource, type PortProtocol } from '../common/protocol.js';
 import type { ServiceInfo } from '../types.js';
 
@@ -42,11 +43,9 @@ export type DeclaredProtocol =
   /** TCP ports declare different Consul protocols, and a service has only one. */
   | { kind: 'mixed'; why: string };
 
-const isTcp = (p: ServiceInfo['ports'][number]): boolean => (p.protocol ?? 'TCP') === 'TCP';
-
 /** The one Consul protocol a Service's TCP ports declare. */
 export function declaredProtocol(service: ServiceInfo): DeclaredProtocol {
-  const tcp = service.ports.filter(isTcp);
+  const tcp = proxiedPorts(service.ports);
   if (tcp.length === 0 && service.ports.length > 0) return { kind: 'not-tcp', why: `Service ${service.name} has only UDP/SCTP ports` };
   const declared = tcp.flatMap((p) => {
     const protocol = CONSUL[portProtocol(p)];

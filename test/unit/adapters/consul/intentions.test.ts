@@ -102,6 +102,21 @@ describe('consul: TrafficTarget (accessMode enforce)', () => {
     expect(out.notes.filter((n) => n.status === 'Unsupported')).to.deep.equal([]);
   });
 
+  it('makes a destination whose port is named `grpc` gRPC for its HTTP rules, never HTTP/1.1', () => {
+    const grpc = svc('api', { ports: [{ name: 'grpc', port: 9000 }] });
+    const dest = destination('api', [tt], [grpc], [rule(tt, 0, [src('web')], { http: [cond('rg/a', { pathRegex: '^/pkg.Svc/' })] })]);
+    const out = render(model([], [dest]), options());
+    expect(spec(find(out.objects, 'ServiceDefaults', 'api'))).to.deep.equal({ protocol: 'grpc' });
+  });
+
+  it('drops HTTP rules on a Service declared as TCP by its port name (Unsupported), never making it http', () => {
+    const pg = svc('api', { ports: [{ name: 'tcp-pg', port: 5432 }] });
+    const out = render(model([], [destination('api', [tt], [pg], [rule(tt, 0, [src('web')], { http: [cond('rg/a', { pathRegex: '^/a' })] })])]), options());
+    expect(out.objects.map((o) => o.kind)).to.deep.equal(['ServiceIntentions']);
+    expect(out.notes[0]).to.include({ status: 'Unsupported' });
+    expect(out.notes[0]?.message).to.match(/but Service api is declared tcp \(port 5432, name tcp-pg\)/);
+  });
+
   it('drops HTTP rules on a Service declared as TCP (Unsupported)', () => {
     const tcp = svc('api', { ports: [{ port: 80, appProtocol: 'tcp' }] });
     const dest = destination('api', [tt], [tcp], [rule(tt, 0, [src('web')], { http: [cond('rg/a', { pathRegex: '^/a' })] })]);
