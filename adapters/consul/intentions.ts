@@ -5,12 +5,13 @@
 // resolved the same way: a ServiceAccount becomes the Consul services of the Services
 // (in its namespace) that select its pods. A ServiceAccount no Service selects has no
 // Consul name and is left out (a source is then denied; a destination gets nothing).
+// Pods of several governed ServiceAccounts behind one Service share its intentions, so a
+// source is allowed there only as far as all of their TrafficTargets allow it.
 // Each source gets an L4 allow or L7 allow permissions ending in a deny-everything
 // permission (unmatched requests would otherwise fall to the cluster's ACL default
 // policy); a wildcard `*` deny source (lower precedence than any named source) makes
 // the destination deny-by-default whatever that policy is.
 
-import type { KubeObject } from '../../schemas/hub.js';
 import type { AccessRule, IdentityService, ResolvedDestination, SourceIdentity } from '../common/model.js';
 import { nativeName } from '../common/meta.js';
 import { podPortOf, proxiedPorts } from '../common/ports.js';
@@ -100,7 +101,7 @@ function sourceServices(rule: AccessRule, src: SourceIdentity, sink: RenderSink)
 }
 
 /** The grants for one destination Consul service (`service`: the Kubernetes Service registered as it). */
-function collectGrants(dest: ResolvedDestination, name: string, service: ServiceInfo, sink: RenderSink): { grants: Map<string, SourceGrant>; needsL7: boolean } {
+function collectGrants(dest: ResolvedDestination, name: string, service: ServiceInfo, sink: RenderSink): { grants: Map<string, SourceGrant> } {
   const grants = new Map<string, SourceGrant>();
   const blocker = l7Blocker(declaredProtocol(service));
   for (const rule of dest.rules) {
@@ -137,7 +138,7 @@ function collectGrants(dest: ResolvedDestination, name: string, service: Service
       }
     }
   }
-  return { grants, needsL7: [...grants.values()].some((g) => !g.l4 && g.http.length > 0) };
+  return { grants };
 }
 
 function sourcesSpec(grants: Map<string, SourceGrant>): Array<Record<string, unknown>> {
@@ -201,32 +202,71 @@ function checkIdentity(dest: ResolvedDestination, sink: RenderSink): boolean {
   return true;
 }
 
-export function renderIntentions(destinations: ResolvedDestination[], defaults: ServiceDefaultsBook, sink: RenderSink): void {
-  const taken = new Map<string, KubeObject>();
-  for (const dest of destinations) {
-    const first = dest.targets[0];
-    if (!first || !checkIdentity(dest, sink)) continue;
-    noteForeignPorts(dest, sink);
-    for (const service of destinationServices(dest)) {
-      const key = `${dest.namespace}/${service}`;
-      const owner = taken.get(key);
-      if (owner) {
-        // One ServiceIntentions per Consul service: pods of two ServiceAccounts behind one Service share it.
-        sink.note(
-          first,
-          `spec.destination: Consul service ${service} already gets its intentions from ${owner.kind} ${owner.metadata.name} (another ServiceAccount); Consul has one identity per service, so this destination is not rendered for it`,
-          'Conflict',
-        );
-        continue;
-      }
-      taken.set(key, first);
-      const declared = dest.services.find((s) => consulServiceName(s) === service) as ServiceInfo;
-      const { grants, needsL7 } = collectGrants(dest, service, declared, sink);
-      if (needsL7) {
-        const protocol: ConsulProtocol = defaults.protocol(dest.namespace, service) ?? l7Protocol(declaredProtocol(declared));
-        for (const t of dest.targets) defaults.setProtocol(dest.namespace, service, protocol, t);
-      }
-      sink.emit('ServiceIntentions', nativeName(service), dest.namespace, service, { destination: { name: service }, sources: sourcesSpec(grants) }, dest.targets);
+/**
+ * The grants one Consul service can carry when pods of several governed ServiceAccounts are
+ * registered as it: intentions are per service, so a source is allowed only as far as every
+ * one of those destinations allows it.
+ */
+function intersect(service: string, parts: Array<{ dest: ResolvedDestination; grants: Map<string, SourceGrant> }>, sink: RenderSink): Map<string, SourceGrant> {
+  const first = parts[0];
+  if (!first || parts.length === 1) return first?.grants ?? new Map();
+  const who = parts.map((p) => p.dest.serviceAccount).join(', ');
+  const noteAll = (message: string): void => {
+    for (const p of parts) for (const t of p.dest.targets) sink.note(t, message, 'Unsupported');
+  };
+  const out = new Map<string, SourceGrant>();
+  const names = new Set(parts.flatMap((p) => [...p.grants.keys()]));
+  for (const name of [...names].sort()) {
+    const gs = parts.map((p) => p.grants.get(name));
+    if (gs.some((g) => g === undefined)) {
+      const allowing = parts.filter((p) => p.grants.has(name)).map((p) => p.dest.serviceAccount).join(', ');
+      noteAll(`spec.destination: Consul service ${service} holds pods of ServiceAccounts ${who}; source ${name} is allowed only for ${allowing}, and intentions are per service, so it is not allowed there`);
+      continue;
     }
+    const all = gs as SourceGrant[];
+    if (all.every((g) => g.l4)) {
+      out.set(name, { l4: true, http: [] });
+      continue;
+    }
+    // A whole-service (L4) grant covers every request: the intersection is the L7 grants, when they agree.
+    const l7 = [...new Set(all.filter((g) => !g.l4).map((g) => JSON.stringify(g.http)))];
+    if (l7.length === 1) {
+      out.set(name, { l4: false, http: all.find((g) => !g.l4)?.http ?? [] });
+      continue;
+    }
+    noteAll(`spec.destination: Consul service ${service} holds pods of ServiceAccounts ${who}, whose TrafficTargets allow source ${name} different requests; intentions are per service and cannot express the intersection, so it is not allowed there`);
+  }
+  return out;
+}
+
+export function renderIntentions(destinations: ResolvedDestination[], defaults: ServiceDefaultsBook, sink: RenderSink): void {
+  // Consul service -> the destinations whose pods are registered as it.
+  const byService = new Map<string, { namespace: string; name: string; service: ServiceInfo; dests: ResolvedDestination[] }>();
+  for (const dest of destinations) {
+    if (!checkIdentity(dest, sink)) continue;
+    noteForeignPorts(dest, sink);
+    for (const s of dest.services) {
+      const key = `${dest.namespace}/${consulServiceName(s)}`;
+      const group = byService.get(key) ?? { namespace: dest.namespace, name: consulServiceName(s), service: s, dests: [] };
+      if (!group.dests.includes(dest)) group.dests.push(dest);
+      byService.set(key, group);
+    }
+  }
+  for (const { namespace, name, service, dests } of byService.values()) {
+    if (dests.length > 1) {
+      for (const d of dests) {
+        const first = d.targets[0];
+        if (first) sink.note(first, `spec.destination: Consul service ${name} holds pods of ServiceAccounts ${dests.map((x) => x.serviceAccount).join(', ')}, all governed; Consul has one identity per service, so a source is allowed there only as far as every one of them allows it`);
+      }
+    }
+    const parts = dests.map((dest) => ({ dest, ...collectGrants(dest, name, service, sink) }));
+    const grants = intersect(name, parts, sink);
+    const needsL7 = [...grants.values()].some((g) => !g.l4 && g.http.length > 0);
+    const targets = dests.flatMap((d) => d.targets);
+    if (needsL7) {
+      const protocol: ConsulProtocol = defaults.protocol(namespace, name) ?? l7Protocol(declaredProtocol(service));
+      for (const t of targets) defaults.setProtocol(namespace, name, protocol, t);
+    }
+    sink.emit('ServiceIntentions', nativeName(name), namespace, name, { destination: { name }, sources: sourcesSpec(grants) }, targets);
   }
 }

@@ -194,12 +194,22 @@ describe('consul: TrafficTarget (accessMode enforce)', () => {
     expect(out.notes.map((n) => n.message).join('\n')).to.include('source ServiceAccount other/web is matched by Consul service name only');
   });
 
-  it('reports a Conflict when two ServiceAccounts share one Consul service', () => {
+  it('allows a source on a Consul service shared by two governed ServiceAccounts only as far as both allow it', () => {
     const tt2 = trafficTarget('b', 'api-b');
-    const out = render(model([], [destination('api', [tt], [apiSvc], []), destination('api-b', [tt2], [apiSvc], [])]), options());
-    expect(out.objects).to.have.length(1);
-    expect(out.notes).to.have.length(2); // api-b's name mismatch warning, then the conflict
-    expect(out.notes[1]).to.include({ object: `TrafficTarget ${NS}/b`, status: 'Conflict' });
+    const get = cond('rg/get', { methods: ['GET'] });
+    const a = destination('api', [tt], [apiSvc], [rule(tt, 0, [src('web'), src('ops'), src('cron')]), rule(tt, 1, [src('admin')], { http: [get] })]);
+    const b = destination('api-b', [tt2], [apiSvc], [rule(tt2, 0, [src('web')]), rule(tt2, 1, [src('ops')], { http: [get] }), rule(tt2, 2, [src('admin')], { http: [cond('rg/post', { methods: ['POST'] })] })]);
+    const out = render(model([], [a, b]), options());
+    expect(out.objects.map((o) => `${o.kind}/${o.metadata.name}`)).to.deep.equal(['ServiceDefaults/api', 'ServiceIntentions/api']);
+    const si = spec(find(out.objects, 'ServiceIntentions', 'api'));
+    // web: both allow everything. ops: one allows everything, the other GET only -> GET only.
+    // cron: only api allows it -> denied. admin: GET for one, POST for the other -> not expressible, denied.
+    expect(si.sources.map((x: { name: string }) => x.name)).to.deep.equal(['ops', 'web', '*']);
+    expect(si.sources[0].permissions[0]).to.deep.equal({ action: 'allow', http: { methods: ['GET'] } });
+    expect(find(out.objects, 'ServiceIntentions', 'api').metadata.ownerReferences?.map((o) => o.name)).to.deep.equal(['api-access', 'b']);
+    const unsupported = out.notes.filter((n) => n.status === 'Unsupported').map((n) => n.message);
+    expect(unsupported.some((m) => m.includes('source cron is allowed only for api'))).to.equal(true);
+    expect(unsupported.some((m) => m.includes('allow source admin different requests'))).to.equal(true);
   });
 
   it('owns the ServiceIntentions by every contributing TrafficTarget, oldest first', () => {
