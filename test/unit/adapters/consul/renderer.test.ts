@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { capabilities, render, renderer } from '../../../../adapters/consul/index.js';
 import { PERMISSIVE_MTLS_ENFORCED_NOTE } from '../../../../adapters/consul/mtls.js';
-import { meshCrdDir } from '../../../support/paths.js';
+import { meshCrdDir } from '../../../../dev/controlplane/paths.js';
 import { schemaErrors } from './crd-schema.js';
 import { cond, destination, find, model, NS, options, rule, spec, split, src, svc, trafficTarget } from './fixtures.js';
 
