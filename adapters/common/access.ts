@@ -125,11 +125,21 @@ function servicesOfServiceAccount(ns: string, sa: string, idx: SnapshotIndex): S
     .sort((a, b) => compareStrings(a.name, b.name));
 }
 
+/** Per snapshot: a source named by many TrafficTargets is resolved once. */
+const identityCache = new WeakMap<SnapshotIndex, Map<string, IdentityService[]>>();
+
 function identityServices(ns: string, sa: string, idx: SnapshotIndex): IdentityService[] {
-  return servicesOfServiceAccount(ns, sa, idx).map((service) => ({
+  let cache = identityCache.get(idx);
+  if (!cache) identityCache.set(idx, (cache = new Map()));
+  const key = `${ns}/${sa}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const out = servicesOfServiceAccount(ns, sa, idx).map((service) => ({
     service,
     serviceAccounts: [...new Set(idx.workloadsIn(ns).filter((w) => selects(service, w)).map((w) => w.serviceAccount))].sort(compareStrings),
   }));
+  cache.set(key, out);
+  return out;
 }
 
 function newDestination(ns: string, sa: string, idx: SnapshotIndex): ResolvedDestination {
