@@ -12,13 +12,14 @@
 // policy); a wildcard `*` deny source (lower precedence than any named source) makes
 // the destination deny-by-default whatever that policy is.
 
-import type { AccessRule, IdentityService, ResolvedDestination, SourceIdentity } from '../common/model.js';
+import type { ResolvedDestination } from '../common/model.js';
 import { nativeName } from '../common/meta.js';
-import { podPortOf, proxiedPorts } from '../common/ports.js';
 import type { ServiceInfo } from '../types.js';
 import type { ServiceDefaultsBook } from './defaults.js';
 import { ANY_PATH, httpMatch, isEmptyMatch, type ConsulHttpMatch } from './match.js';
+import { checkIdentity, sourceServices } from './identities.js';
 import { consulServiceName } from './names.js';
+import { noteForeignPorts, portFit } from './ports.js';
 import { declaredProtocol, l7Blocker, l7Protocol, type ConsulProtocol } from './protocol.js';
 import type { RenderSink } from './sink.js';
 
@@ -29,75 +30,6 @@ interface SourceGrant {
   l4: boolean;
   /** L7 allow matches (OR), in rule order, without duplicates. */
   http: ConsulHttpMatch[];
-}
-
-/** The Consul services the destination's pods are registered as (consul-k8s: the name of the Service selecting them). */
-export function destinationServices(dest: ResolvedDestination): string[] {
-  return [...new Set(dest.services.map(consulServiceName))].sort();
-}
-
-type PortFit = { fit: 'all' | 'none' } | { fit: 'some'; why: string };
-
-/**
- * How a rule's ports (destination pod ports, adapters/common/ports.ts) meet one Consul
- * service: an intention authorises a source on every port of the service, so a rule can
- * only be rendered when it covers all of the Service's pod ports (or none: then it says
- * nothing about this service).
- */
-function portFit(rule: AccessRule, service: ServiceInfo): PortFit {
-  if (rule.ports.length === 0) return { fit: 'all' };
-  const tcp = proxiedPorts(service.ports);
-  if (tcp.length === 0) return { fit: 'some', why: `cannot be checked against Consul service ${consulServiceName(service)}, whose Service ${service.name} has no TCP port the mesh carries` };
-  const named = [...new Set(tcp.map(podPortOf).filter((p): p is string => typeof p === 'string'))];
-  if (named.length > 0) {
-    return { fit: 'some', why: `cannot be checked against Consul service ${consulServiceName(service)}: Service ${service.name} targets the named container port(s) ${named.map((n) => JSON.stringify(n)).join(', ')}, whose numbers are not known without the pod spec` };
-  }
-  const pods = [...new Set(tcp.map(podPortOf) as number[])].sort((a, b) => a - b);
-  const hit = pods.filter((p) => rule.ports.includes(p));
-  if (hit.length === pods.length) return { fit: 'all' };
-  if (hit.length === 0) return { fit: 'none' };
-  return { fit: 'some', why: `cover only some of the pod ports of Consul service ${consulServiceName(service)} (${pods.join(', ')})` };
-}
-
-const saKey = (namespace: string, serviceAccount: string): string => `${namespace}/${serviceAccount}`;
-
-/**
- * The Consul services a rule may name for one source. A Service that also selects pods
- * of a ServiceAccount the rule does not allow is left out: its Consul name would admit
- * those pods too.
- */
-function sourceServices(rule: AccessRule, src: SourceIdentity, sink: RenderSink): string[] {
-  const who = `source ServiceAccount ${saKey(src.namespace, src.serviceAccount)}`;
-  const candidates: IdentityService[] = src.services ?? [];
-  if (candidates.length === 0) {
-    sink.note(
-      rule.target,
-      `${rule.path}: ${who}: no Service selects its pods, so they have no Consul service name (consul-k8s registers pods only under the Service that selects them); it is not allowed`,
-    );
-    return [];
-  }
-  const allowed = new Set(rule.sources.map((s) => saKey(s.namespace, s.serviceAccount)));
-  const out: string[] = [];
-  for (const c of candidates) {
-    const others = c.serviceAccounts.filter((sa) => !allowed.has(saKey(c.service.namespace, sa)));
-    if (others.length > 0) {
-      sink.note(
-        rule.target,
-        `${rule.path}: ${who}: Service ${c.service.namespace}/${c.service.name} also selects pods of ServiceAccount(s) ${others.join(', ')}, which this rule does not allow, and Consul cannot tell them apart; Consul service ${consulServiceName(c.service)} is not allowed`,
-        'Unsupported',
-      );
-      continue;
-    }
-    const name = consulServiceName(c.service);
-    if (name !== src.serviceAccount) {
-      sink.note(
-        rule.target,
-        `${rule.path}: ${who} is matched as Consul service ${name} (Service ${c.service.namespace}/${c.service.name}); consul-k8s with ACLs enabled refuses to register its pods unless the ServiceAccount is named ${name}`,
-      );
-    }
-    out.push(name);
-  }
-  return out;
 }
 
 /** The grants for one destination Consul service (`service`: the Kubernetes Service registered as it). */
@@ -133,7 +65,7 @@ function collectGrants(dest: ResolvedDestination, name: string, service: Service
       if (src.namespace !== dest.namespace && (src.services ?? []).length > 0) {
         sink.note(
           rule.target,
-          `${rule.path}: source ServiceAccount ${saKey(src.namespace, src.serviceAccount)} is matched by Consul service name only; without Consul Enterprise namespaces Consul cannot tell it from a service of that name in another Kubernetes namespace`,
+          `${rule.path}: source ServiceAccount ${`${src.namespace}/${src.serviceAccount}`} is matched by Consul service name only; without Consul Enterprise namespaces Consul cannot tell it from a service of that name in another Kubernetes namespace`,
         );
       }
     }
@@ -154,52 +86,6 @@ function sourcesSpec(grants: Map<string, SourceGrant>): Array<Record<string, unk
   });
   sources.push({ name: '*', action: 'deny', description: DENY_ALL_DESCRIPTION });
   return sources;
-}
-
-/**
- * A rule port that is no pod port of any of the destination's Services grants nothing
- * anywhere; say so (a Service port number is a common mistake: rule ports are pod ports).
- */
-function noteForeignPorts(dest: ResolvedDestination, sink: RenderSink): void {
-  const pods = new Set<number>();
-  let named = false;
-  for (const s of dest.services) {
-    for (const p of proxiedPorts(s.ports)) {
-      const pod = podPortOf(p);
-      if (typeof pod === 'number') pods.add(pod);
-      else named = true;
-    }
-  }
-  if (named) return; // such rules are reported per service: their ports cannot be checked
-  const known = [...pods].sort((a, b) => a - b).join(', ') || 'none';
-  for (const rule of dest.rules) {
-    const missing = rule.ports.filter((p) => !pods.has(p));
-    if (missing.length === 0) continue;
-    const what = missing.length === 1 ? `port ${missing[0]} is not a pod port` : `ports ${missing.join(', ')} are not pod ports`;
-    sink.note(rule.target, `${rule.path}: ${what} of any Service selecting the pods of ServiceAccount ${dest.namespace}/${dest.serviceAccount} (rule ports are pod ports: ${known}); nothing is allowed on ${missing.length === 1 ? 'it' : 'them'}`);
-  }
-}
-
-/** Reports a destination whose pods have no or a surprising Consul name; true when it can be rendered at all. */
-function checkIdentity(dest: ResolvedDestination, sink: RenderSink): boolean {
-  const first = dest.targets[0];
-  if (!first) return false;
-  if (dest.services.length === 0) {
-    sink.note(
-      first,
-      `spec.destination: no Service selects the pods of ServiceAccount ${dest.namespace}/${dest.serviceAccount}, so they have no Consul service name (consul-k8s registers pods only under the Service that selects them); no ServiceIntentions are written for it`,
-    );
-    return false;
-  }
-  for (const s of dest.services) {
-    if (consulServiceName(s) !== dest.serviceAccount) {
-      sink.note(
-        first,
-        `spec.destination: Service ${s.namespace}/${s.name} selects pods running as ServiceAccount ${dest.serviceAccount}; Consul knows them as service ${consulServiceName(s)}, and consul-k8s with ACLs enabled refuses to register them unless the ServiceAccount is named ${consulServiceName(s)}`,
-      );
-    }
-  }
-  return true;
 }
 
 /**

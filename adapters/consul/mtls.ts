@@ -8,7 +8,7 @@
 import type { ResolvedDestination } from '../common/model.js';
 import type { AccessMode, MtlsMode } from '../types.js';
 import type { ServiceDefaultsBook } from './defaults.js';
-import { destinationServices } from './intentions.js';
+import { destinationServices } from './identities.js';
 import type { RenderSink } from './sink.js';
 
 export const PERMISSIVE_MTLS_ENFORCED_NOTE =
