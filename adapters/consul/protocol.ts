@@ -4,35 +4,39 @@
 // rejects a chain whose services disagree ("inconsistent protocols"). The protocol of
 // each port comes from the shared selection (adapters/common/protocol.ts).
 
-import { proxiedPorts } from '../common/ports.js';
-import { portProtocol, protocolSource, type PortProtocol } from '../common/protocol.js';
-import type { ServiceInfo } from '../types.js';
+import { proxiedPorts, servicePortProtocol } from '../common/ports.js';
+import type { ProtocolChoice } from '../common/protocol.js';
+import type { ServiceInfo, ServicePort } from '../types.js';
 
 export type ConsulProtocol = 'http' | 'http2' | 'grpc' | 'tcp';
 
 export const L7_PROTOCOLS: ReadonlySet<ConsulProtocol> = new Set(['http', 'http2', 'grpc']);
 
 /**
- * Port protocol -> Consul protocol. gRPC-Web runs over HTTP/1.1, so `http` carries it; TLS
- * and server-first protocols are opaque TCP to Consul. Undefined: nothing declared.
+ * A port's declared protocol -> Consul protocol. TLS and everything non-HTTP is opaque TCP
+ * to Consul, including an appProtocol nobody recognises (it declares something, and it
+ * is not HTTP). Undefined: nothing declared.
  */
-const CONSUL: Readonly<Record<PortProtocol, ConsulProtocol | undefined>> = {
-  http: 'http',
-  'grpc-web': 'http',
-  http2: 'http2',
-  grpc: 'grpc',
-  'http-proxy': 'tcp',
-  https: 'tcp',
-  tls: 'tcp',
-  tcp: 'tcp',
-  mongo: 'tcp',
-  mysql: 'tcp',
-  redis: 'tcp',
-  other: 'tcp',
-  udp: undefined,
-  sctp: undefined,
-  unknown: undefined,
-};
+function consulProtocol(c: ProtocolChoice): ConsulProtocol | undefined {
+  switch (c.protocol) {
+    case 'http':
+    case 'http2':
+    case 'grpc':
+      return c.protocol;
+    case 'tls':
+    case 'tcp':
+      return 'tcp';
+    case undefined:
+      return c.source === 'appProtocol' ? 'tcp' : undefined;
+    default:
+      return undefined; // udp, sctp: not carried (proxiedPorts leaves them out)
+  }
+}
+
+/** How a port declared its protocol, for messages: `appProtocol grpc`, `name grpc`, `port 3306`. */
+function declaredBy(p: ServicePort, c: ProtocolChoice): string {
+  return c.source === 'none' ? `port ${p.port}` : `${c.source} ${c.declared ?? ''}`.trim();
+}
 
 export type DeclaredProtocol =
   | { kind: 'declared'; protocol: ConsulProtocol; why: string }
@@ -48,17 +52,18 @@ export function declaredProtocol(service: ServiceInfo): DeclaredProtocol {
   const tcp = proxiedPorts(service.ports);
   if (tcp.length === 0 && service.ports.length > 0) return { kind: 'not-tcp', why: `Service ${service.name} has only UDP/SCTP ports` };
   const declared = tcp.flatMap((p) => {
-    const protocol = CONSUL[portProtocol(p)];
-    return protocol ? [{ protocol, port: p }] : [];
+    const c = servicePortProtocol(p);
+    const protocol = consulProtocol(c);
+    return protocol ? [{ protocol, port: p, by: declaredBy(p, c) }] : [];
   });
   const first = declared[0];
   if (!first) return { kind: 'undeclared' };
   const other = declared.find((d) => d.protocol !== first.protocol);
   if (other) {
-    const say = (d: typeof first): string => `port ${d.port.port} (${protocolSource(d.port)}) is ${d.protocol}`;
+    const say = (d: typeof first): string => `port ${d.port.port} (${d.by}) is ${d.protocol}`;
     return { kind: 'mixed', why: `Service ${service.name}: ${say(first)} but ${say(other)}, and a Consul service has one protocol` };
   }
-  return { kind: 'declared', protocol: first.protocol, why: `Service ${service.name} is declared ${first.protocol} (port ${first.port.port}, ${protocolSource(first.port)})` };
+  return { kind: 'declared', protocol: first.protocol, why: `Service ${service.name} is declared ${first.protocol} (port ${first.port.port}, ${first.by})` };
 }
 
 /** Why L7 features (routers, splitters, L7 intentions) cannot be used on this Service; undefined when they can. */

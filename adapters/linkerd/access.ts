@@ -72,7 +72,7 @@ function plan(d: ResolvedDestination, ports: PodPort[], note: (t: TrafficTarget,
     }
     for (const t of targets) {
       if (t.kind !== 'http') {
-        note(rule.target, `${rule.path}: pod port ${portLabel(t.port)} is reached through a Service port that declares a non-HTTP appProtocol or port name, so HTTP rules cannot apply there; nothing is allowed on it by this rule`);
+        note(rule.target, `${rule.path}: pod port ${portLabel(t.port)} is reached through a Service port that declares a non-HTTP appProtocol, so HTTP rules cannot apply there; nothing is allowed on it by this rule`);
         continue;
       }
       const conditions = planOf.get(t)!.conditions;

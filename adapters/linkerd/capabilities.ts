@@ -13,7 +13,7 @@ export const capabilities: CapabilityTable & Readonly<Record<string, Capability>
   'TrafficSplit matches over 127 HTTPRoute matches':
     'unsupported: one HTTPRoute holds at most 128 matches (one per method per match, plus the catch-all); the split is not applied',
   'TrafficSplit of TCP/UDP services':
-    'unsupported: Linkerd 2.20 reads TCPRoute only as gateway.networking.k8s.io/v1alpha2, which Gateway API v1.6 (standard channel) no longer serves, and the proxy carries no UDP; ports declared non-HTTP (appProtocol or port name) or UDP are not split',
+    'unsupported: Linkerd 2.20 reads TCPRoute only as gateway.networking.k8s.io/v1alpha2, which Gateway API v1.6 (standard channel) no longer serves, and the proxy carries no UDP; ports with a non-HTTP appProtocol or UDP are not split',
   'TrafficSplit of non-HTTP connections on an HTTP port':
     'approximated: the outbound HTTPRoute applies to the HTTP traffic Linkerd detects; a connection that is not HTTP goes to the root Service unsplit',
   'HTTPRouteGroup pathRegex': 'exact',

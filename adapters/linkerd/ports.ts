@@ -2,22 +2,22 @@
 // (container) port a Service port lands on: a Server's `port` must name a port of
 // the pod spec, and SMI rule ports are pod ports too (adapters/common/ports.ts).
 
-import { podPortOf } from '../common/ports.js';
-import { HTTP_PROTOCOLS, portProtocol } from '../common/protocol.js';
 import type { ServiceInfo, ServicePort } from '../types.js';
+
+/** appProtocol values Linkerd sees as HTTP (after protocol detection). Unset means "detect". */
+const HTTP_APP_PROTOCOLS = new Set(['http', 'http2', 'h2c', 'grpc', 'kubernetes.io/h2c', 'kubernetes.io/ws']);
 
 export type PortKind = 'http' | 'opaque' | 'not-proxied';
 
 /**
- * From the shared protocol selection (adapters/common/protocol.ts). `not-proxied`: UDP/SCTP,
- * which the Linkerd proxy does not carry. `opaque`: declared as something other than HTTP
- * (appProtocol tcp, https, mysql, linkerd.io/opaque..., or a name such as `tcp-db`), so HTTP
- * rules never apply. `http`: HTTP declared, or nothing declared (Linkerd detects the protocol).
+ * `not-proxied`: UDP/SCTP, which the Linkerd proxy does not carry. `opaque`: an appProtocol
+ * that is not HTTP (tcp, https, mysql, linkerd.io/opaque...), so HTTP rules never apply.
+ * `http`: HTTP declared, or nothing declared (Linkerd detects the protocol).
  */
 export function portKind(p: ServicePort): PortKind {
-  const protocol = portProtocol(p);
-  if (protocol === 'udp' || protocol === 'sctp') return 'not-proxied';
-  return protocol === 'unknown' || HTTP_PROTOCOLS.has(protocol) ? 'http' : 'opaque';
+  if (p.protocol !== undefined && p.protocol !== 'TCP') return 'not-proxied';
+  if (p.appProtocol === undefined || p.appProtocol === '') return 'http';
+  return HTTP_APP_PROTOCOLS.has(p.appProtocol.toLowerCase()) ? 'http' : 'opaque';
 }
 
 /** A destination pod port and the Service ports that reach it. */
@@ -29,6 +29,7 @@ export interface PodPort {
   kind: PortKind;
 }
 
+const podPortOf = (p: ServicePort): number | string => p.targetPort ?? p.port;
 const keyOf = (p: number | string): string => (typeof p === 'number' ? `n:${String(p).padStart(5, '0')}` : `s:${p}`);
 
 /** Distinct pod ports reached through TCP Service ports, numbers first (ascending), then names. */

@@ -4,7 +4,6 @@
 // specific match and, on a tie, the earlier rule, and no condition is less specific
 // than the catch-all, so every request a condition matches is split.
 
-import { protocolSource } from '../common/protocol.js';
 import type { KubeObject } from '../../schemas/hub.js';
 import { objectRef } from '../../schemas/hub.js';
 import type { RenderNote, ResolvedSplit } from '../common/model.js';
@@ -57,7 +56,7 @@ function portNote(split: ResolvedSplit, p: ServicePort): string | undefined {
   const at = `spec.service: Service ${split.root.name} port ${p.port}`;
   if (kind === 'not-proxied') return `${at} is ${p.protocol}; the Linkerd proxy carries only TCP, so it is not split`;
   if (kind === 'opaque') {
-    return `${at} declares ${protocolSource(p)}, which Linkerd does not route as HTTP; splitting it would need a TCPRoute, which Linkerd 2.20 reads only as gateway.networking.k8s.io/v1alpha2, a version Gateway API v1.6 (standard channel) no longer serves, so it is not split`;
+    return `${at} declares appProtocol ${p.appProtocol}, which Linkerd does not route as HTTP; splitting it would need a TCPRoute, which Linkerd 2.20 reads only as gateway.networking.k8s.io/v1alpha2, a version Gateway API v1.6 (standard channel) no longer serves, so it is not split`;
   }
   return undefined;
 }

@@ -114,7 +114,7 @@ describe('consul: TrafficTarget (accessMode enforce)', () => {
     const out = render(model([], [destination('api', [tt], [pg], [rule(tt, 0, [src('web')], { http: [cond('rg/a', { pathRegex: '^/a' })] })])]), options());
     expect(out.objects.map((o) => o.kind)).to.deep.equal(['ServiceIntentions']);
     expect(out.notes[0]).to.include({ status: 'Unsupported' });
-    expect(out.notes[0]?.message).to.match(/but Service api is declared tcp \(port 5432, name tcp-pg\)/);
+    expect(out.notes[0]?.message).to.match(/but Service api is declared tcp \(port 5432, name tcp\)/);
   });
 
   it('drops HTTP rules on a Service declared as TCP (Unsupported)', () => {

@@ -153,7 +153,7 @@ describe('consul: TrafficSplit', () => {
     expect(out.objects).to.deep.equal([]);
     expect(out.notes[0]?.status).to.equal('Unsupported');
     expect(out.notes[0]?.message).to.equal(
-      'spec: Service payments: port 80 (appProtocol http) is http but port 9000 (name grpc-admin) is grpc, and a Consul service has one protocol, but Consul splits and routes only HTTP-based traffic (http, http2, grpc); the split is not rendered',
+      'spec: Service payments: port 80 (appProtocol http) is http but port 9000 (name grpc) is grpc, and a Consul service has one protocol, but Consul splits and routes only HTTP-based traffic (http, http2, grpc); the split is not rendered',
     );
   });
 
