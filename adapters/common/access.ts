@@ -146,7 +146,10 @@ function newDestination(ns: string, sa: string, idx: SnapshotIndex): ResolvedDes
   const workloads = [...idx.workloadsOf(ns, sa)].sort(byOwner);
   const services = servicesOfServiceAccount(ns, sa, idx);
   const namespaceWorkloads = [...idx.workloadsIn(ns)].sort(byOwner);
-  return { namespace: ns, serviceAccount: sa, targets: [], workloads, namespaceWorkloads, services, rules: [] };
+  const d: ResolvedDestination = { namespace: ns, serviceAccount: sa, targets: [], workloads, namespaceWorkloads, services, rules: [] };
+  const nsInfo = idx.namespace(ns);
+  if (nsInfo) d.namespaceAnnotations = { ...nsInfo.annotations };
+  return d;
 }
 
 /** One ResolvedDestination per destination ServiceAccount, sorted by namespace then name. */

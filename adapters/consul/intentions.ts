@@ -13,7 +13,6 @@
 // the destination deny-by-default whatever that policy is.
 
 import type { ResolvedDestination } from '../common/model.js';
-import { nativeName } from '../common/meta.js';
 import type { ServiceInfo } from '../types.js';
 import type { ServiceDefaultsBook } from './defaults.js';
 import { ANY_PATH, httpMatch, isEmptyMatch, type ConsulHttpMatch } from './match.js';
@@ -153,6 +152,6 @@ export function renderIntentions(destinations: ResolvedDestination[], defaults: 
       const protocol: ConsulProtocol = defaults.protocol(namespace, name) ?? l7Protocol(declaredProtocol(service));
       for (const t of targets) defaults.setProtocol(namespace, name, protocol, t);
     }
-    sink.emit('ServiceIntentions', nativeName(name), namespace, name, { destination: { name }, sources: sourcesSpec(grants) }, targets);
+    sink.emit('ServiceIntentions', name, namespace, name, { destination: { name }, sources: sourcesSpec(grants) }, targets);
   }
 }
