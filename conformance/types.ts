@@ -74,7 +74,7 @@ export interface MetricsAssertion {
 export type Assertion = AccessAssertion | SplitAssertion | StatusAssertion | MetricsAssertion;
 
 /** The levels an assertion can be observed at. */
-export const levelsOf = (a: Assertion): Array<'config' | 'traffic'> => (a.kind === 'metrics' ? ['traffic'] : ['config', 'traffic']);
+export const levelsOf = (a: Assertion): Array<'config' | 'xds' | 'traffic'> => (a.kind === 'metrics' ? ['traffic'] : ['config', 'xds', 'traffic']);
 
 export interface Step {
   title: string;

@@ -4,7 +4,7 @@
 // type, source IP, source port), most specific first and without backtracking, as
 // FilterChainManagerImpl::findFilterChain does; no match: the default filter chain or close.
 
-import { Refusal, arr, known, num, obj, str, type Json } from './refuse.js';
+import { Refusal, arr, known, num, obj, oneOf, str, type Json } from './refuse.js';
 
 export interface Connection {
   /** The original destination (after iptables redirection / original_dst). */
@@ -49,13 +49,30 @@ export function handOff(listeners: unknown[], entry: Json, c: Connection): Json 
 }
 
 /** What the listener filters learn about the connection (tls_inspector: TLS, SNI, ALPN; http_inspector: HTTP). */
+/** ListenerFilterChainMatchPredicate: when it holds, the listener filter is skipped. */
+function predicate(p: unknown, c: Connection, path: string): boolean {
+  const o = obj(p, path);
+  const kind = oneOf(o, path, ['or_match', 'and_match', 'not_match', 'any_match', 'destination_port_range']);
+  if (kind === 'any_match') return o.any_match === true;
+  if (kind === 'not_match') return !predicate(o.not_match, c, `${path}.not_match`);
+  if (kind === 'destination_port_range') {
+    const r = obj(o.destination_port_range, `${path}.destination_port_range`);
+    known(r, `${path}.destination_port_range`, ['start', 'end']);
+    return c.destinationPort >= num(r.start ?? 0, `${path}.start`) && c.destinationPort < num(r.end ?? 0, `${path}.end`);
+  }
+  const set = obj(o[kind], `${path}.${kind}`);
+  known(set, `${path}.${kind}`, ['rules']);
+  const rs = arr(set.rules, `${path}.${kind}.rules`).map((x, i) => predicate(x, c, `${path}.${kind}.rules[${i}]`));
+  return kind === 'or_match' ? rs.some(Boolean) : rs.every(Boolean);
+}
+
 export function detected(l: Json, c: Connection, path: string): { transport: string; serverName: string; alpn: string[] } {
-  const filters = arr(l.listener_filters, `${path}.listener_filters`).map((f, i) => {
+  const filters = arr(l.listener_filters, `${path}.listener_filters`).flatMap((f, i) => {
     const o = obj(f, `${path}.listener_filters[${i}]`);
-    known(o, `${path}.listener_filters[${i}]`, ['name', 'typed_config'], ['filter_disabled']);
-    if (o.filter_disabled !== undefined) throw new Refusal(`${path}.listener_filters[${i}].filter_disabled`, 'not implemented');
+    known(o, `${path}.listener_filters[${i}]`, ['name', 'typed_config', 'filter_disabled']);
+    if (o.filter_disabled !== undefined && predicate(o.filter_disabled, c, `${path}.listener_filters[${i}].filter_disabled`)) return [];
     const t = String(obj(o.typed_config ?? {}, `${path}.listener_filters[${i}].typed_config`)['@type'] ?? o.name);
-    return t.slice(t.lastIndexOf('/') + 1);
+    return [t.slice(t.lastIndexOf('/') + 1)];
   });
   for (const f of filters) {
     if (!['envoy.extensions.filters.listener.original_dst.v3.OriginalDst', 'envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector', 'envoy.extensions.filters.listener.http_inspector.v3.HttpInspector'].includes(f)) {
