@@ -66,7 +66,7 @@ function downstreamTls(ts: Json, c: Connection, path: string): string | undefine
   known(ts, path, ['name', 'typed_config']);
   const tc = obj(ts.typed_config, `${path}.typed_config`);
   const t = typeOf(tc);
-  if (t === 'envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer') return c.tls ? 'a TLS client on a plaintext filter chain' : undefined;
+  if (t === 'envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer') return undefined;
   if (t !== 'envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext') throw new Refusal(`${path}.typed_config`, `transport socket ${t} not implemented`);
   if (!c.tls) return 'plaintext on a TLS filter chain: the handshake fails';
   known(tc, `${path}.typed_config`, ['common_tls_context', 'require_client_certificate'], ['session_timeout', 'disable_stateless_session_resumption', 'full_scan_certs_on_sni_mismatch', 'ocsp_staple_policy']);
@@ -122,12 +122,11 @@ export function handle(cfg: EnvoyConfig, entry: string, c: Connection, request?:
   const cp = choice.path;
   const cname = String(chain.name ?? cp);
   known(chain, cp, ['filter_chain_match', 'filters', 'transport_socket'], ['name', 'transport_socket_connect_timeout', 'metadata']);
-  const tlsProblem = chain.transport_socket !== undefined ? downstreamTls(obj(chain.transport_socket, `${cp}.transport_socket`), c, `${cp}.transport_socket`) : c.tls ? 'a TLS client on a plaintext filter chain' : undefined;
-  if (tlsProblem) {
-    if (tlsProblem.startsWith('a TLS client')) throw new Refusal(cp, `${tlsProblem}: not implemented`);
-    return { kind: 'closed', reason: `${cname}: ${tlsProblem}`, listener: lname, rbac };
-  }
-  const p = peer(c);
+  // A TLS client on a chain without a TLS transport socket is passed through undecrypted: no client certificate here.
+  const passthrough = c.tls !== undefined && (chain.transport_socket === undefined || String(((chain.transport_socket as Json).typed_config as Json | undefined)?.['@type'] ?? '').endsWith('RawBuffer'));
+  const tlsProblem = chain.transport_socket !== undefined && !passthrough ? downstreamTls(obj(chain.transport_socket, `${cp}.transport_socket`), c, `${cp}.transport_socket`) : undefined;
+  if (tlsProblem) return { kind: 'closed', reason: `${cname}: ${tlsProblem}`, listener: lname, rbac };
+  const p = peer(passthrough ? { ...c, tls: { alpn: c.tls!.alpn, ...(c.tls!.serverName ? { serverName: c.tls!.serverName } : {}) } } : c);
   const filters = arr(chain.filters, `${cp}.filters`);
   for (let i = 0; i < filters.length; i++) {
     const fp = `${cp}.filters[${i}]`;
@@ -149,7 +148,10 @@ export function handle(cfg: EnvoyConfig, entry: string, c: Connection, request?:
       const clusters = kind === 'cluster' ? [{ name: str(tc.cluster, `${fp}.typed_config.cluster`), weight: 1 }] : weighted(tc.weighted_clusters, `${fp}.typed_config.weighted_clusters`);
       return { kind: 'forwarded', listener: lname, chain: cname, clusters, rbac, chainConfig: chain };
     }
-    if (t === HCM) return http(cfg, tc, c, p, request, request?.authority ?? authority, { lname, cname, fp, chain, rbac });
+    if (t === HCM) {
+      if (passthrough) throw new Refusal(fp, 'HTTP on a TLS connection the chain does not terminate: not implemented');
+      return http(cfg, tc, c, p, request, request?.authority ?? authority, { lname, cname, fp, chain, rbac });
+    }
     throw new Refusal(`${fp}`, `network filter ${t} not implemented`);
   }
   throw new Refusal(cp, 'the filter chain ends without a terminal filter');
