@@ -66,6 +66,12 @@ export class XdsLevel {
 
   /** Waits until istiod has seen exactly `natives` (and the Services), then observes each assertion. */
   async observe(sw: ScenarioWorld, natives: KubeObject[], assertions: Assertion[], ns: NsMap): Promise<Observation[]> {
+    const world = await this.world(sw, natives);
+    return assertions.map((a) => observeXds(world, a, ns));
+  }
+
+  /** The Envoy configuration of every pod once istiod has seen exactly `natives` in the scenario's namespaces. */
+  async world(sw: ScenarioWorld, natives: KubeObject[]): Promise<XdsWorld> {
     const kinds = getAdapter('istio').nativeKinds.map((k) => ({ ...splitApiVersion(k.apiVersion), kind: k.kind }));
     const minVersion = await this.istiod.sync({
       kinds,
@@ -78,8 +84,7 @@ export class XdsLevel {
       minVersion,
     );
     const configs = new Map<string, EnvoyConfig>(fetched.map((f) => [`${f.namespace}/${f.pod}`, f]));
-    const world: XdsWorld = { services: sw.services, pods: sw.pods, configs, trustDomain: this.trustDomain, clusterDomain: this.clusterDomain };
-    return assertions.map((a) => observeXds(world, a, ns));
+    return { services: sw.services, pods: sw.pods, configs, trustDomain: this.trustDomain, clusterDomain: this.clusterDomain };
   }
 
   stop(): Promise<void> {

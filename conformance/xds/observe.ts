@@ -116,7 +116,8 @@ function inbound(w: XdsWorld, client: FakePod, o: ReturnType<typeof outbound>, s
   });
 }
 
-function access(w: XdsWorld, from: { ns: string; sa: string }, svc: XdsService, port: ServicePort, request: HttpRequest | undefined, udp: boolean): { verdict: AccessVerdict; why: string } {
+/** May `from` reach Service `svc` on `port` with this request (none: a connection; udp: a datagram)? */
+export function access(w: XdsWorld, from: { ns: string; sa: string }, svc: XdsService, port: ServicePort, request: HttpRequest | undefined, udp: boolean): { verdict: AccessVerdict; why: string } {
   const client = clientPod(w, from.ns, from.sa);
   if (udp) {
     const listens = configOf(w, client).listeners.some((l) => JSON.stringify((l as Json).address ?? {}).includes('"UDP"'));
