@@ -43,10 +43,12 @@ node_modules/.stamp: package.json package-lock.json .tools/.stamp
 
 build: setup
 	tsc -p tsconfig.json
+	node dist/dashboard/build.js
 
 lint: build
 	eslint .
 	tsc -p tsconfig.json --noEmit
+	tsc -p dashboard/ui/tsconfig.json
 
 generate: build
 	node dist/schemas/generate.js
@@ -60,13 +62,14 @@ test: build
 	$(MAKE) --no-print-directory test-oracle
 
 test-unit: build
-	$(MOCHA) 'dist/test/unit/**/*.test.js'
+	$(MOCHA) --timeout 20000 'dist/test/unit/**/*.test.js'
 
 controlplane:
 	@test/controlplane/build.sh
 
 test-integration: build
 	test/support/prometheus/install.sh
+	test/support/chromium/install.sh
 	SMI_CONTROLPLANE_BIN="$(CONTROLPLANE_BIN)" $(MOCHA) --timeout 120000 --require dist/test/support/integration-hooks.js 'dist/test/integration/**/*.test.js'
 
 # The config level of the SMI conformance suite for every mesh (expects 100 %).
