@@ -55,8 +55,10 @@ const toRequest = (r: HttpRequest, authority: string): Request => ({ method: r.m
 /** The client sidecar's decision for a request to Service `svc` port `port` (no request: a connection). */
 function outbound(w: XdsWorld, client: FakePod, svc: XdsService, port: ServicePort, request?: HttpRequest): { out: Outcome; req?: Request; authority: string; conn: Connection } {
   const authority = `${fqdn(w, svc)}:${port.port}`;
-  const speaksHttp = request !== undefined || HTTP_APP_PROTOCOLS.includes(port.appProtocol ?? '') || /^(http|http2|grpc)(-|$)/.test(port.name ?? '');
-  const conn: Connection = { destinationIp: svc.clusterIP, destinationPort: port.port, sourceIp: client.ip, ...(speaksHttp ? { plaintextHttp: 'http/1.1' as const } : {}) };
+  const h2 = ['http2', 'grpc', 'kubernetes.io/h2c'].includes(port.appProtocol ?? '') || /^(http2|grpc)(-|$)/.test(port.name ?? '');
+  const speaksHttp = request !== undefined || h2 || HTTP_APP_PROTOCOLS.includes(port.appProtocol ?? '') || /^http(-|$)/.test(port.name ?? '');
+  // What the application sends: HTTP/2 without TLS (h2c) on gRPC and HTTP/2 ports, else HTTP/1.1.
+  const conn: Connection = { destinationIp: svc.clusterIP, destinationPort: port.port, sourceIp: client.ip, ...(speaksHttp ? { plaintextHttp: h2 ? ('h2c' as const) : ('http/1.1' as const) } : {}) };
   const req = request ? toRequest(request, authority) : undefined;
   return { out: handle(configOf(w, client), 'virtualOutbound', conn, req, authority), ...(req ? { req } : {}), authority, conn };
 }
@@ -74,12 +76,12 @@ function clusterService(w: XdsWorld, cfg: EnvoyConfig, name: string): { svc?: Xd
 }
 
 /** ALPN the client offers upstream: istio.alpn's override for HTTP/1.1 when the request went through an HTTP chain, else the TLS context's. */
-function upstreamAlpn(out: Outcome, tlsAlpn: string[]): string[] {
+function upstreamAlpn(out: Outcome, tlsAlpn: string[], h2: boolean): string[] {
   const hcm = 'hcm' in out ? out.hcm : undefined;
   if (!hcm) return tlsAlpn;
   const f = ((hcm.http_filters as Json[] | undefined) ?? []).find((x) => String((x.typed_config as Json | undefined)?.['@type'] ?? '').endsWith('istio.envoy.config.filter.http.alpn.v2alpha1.FilterConfig'));
   const overrides = ((f?.typed_config as Json | undefined)?.alpn_override as Array<{ upstream_protocol?: string; alpn_override: string[] }> | undefined) ?? [];
-  return overrides.find((o) => o.upstream_protocol === 'HTTP11')?.alpn_override ?? tlsAlpn;
+  return overrides.find((o) => o.upstream_protocol === (h2 ? 'HTTP2' : 'HTTP11'))?.alpn_override ?? tlsAlpn;
 }
 
 function podTargetPort(pod: FakePod, port: ServicePort): number | undefined {
@@ -102,7 +104,7 @@ function inbound(w: XdsWorld, client: FakePod, o: ReturnType<typeof outbound>, s
       destinationPort: target,
       sourceIp: client.ip,
       ...(up.tls
-        ? { tls: { ...(up.sni ? { serverName: up.sni } : {}), alpn: upstreamAlpn(o.out, up.alpn), ...(up.presentsCertificate ? { clientCertificate: { uriSans: [`spiffe://${w.trustDomain}/ns/${client.namespace}/sa/${client.serviceAccount}`] } } : {}) } }
+        ? { tls: { ...(up.sni ? { serverName: up.sni } : {}), alpn: upstreamAlpn(o.out, up.alpn, o.conn.plaintextHttp === 'h2c'), ...(up.presentsCertificate ? { clientCertificate: { uriSans: [`spiffe://${w.trustDomain}/ns/${client.namespace}/sa/${client.serviceAccount}`] } } : {}) } }
         : o.conn.plaintextHttp ? { plaintextHttp: o.conn.plaintextHttp } : {}),
     };
     const r = handle(configOf(w, pod), 'virtualInbound', conn, o.req, o.authority);
@@ -143,6 +145,13 @@ export function access(w: XdsWorld, from: { ns: string; sa: string }, svc: XdsSe
   if (!first) return { verdict: 'deny', why: 'the route has no cluster with a weight' };
   const why = results.map((r) => r.why).join('; ');
   return results.every((r) => r.verdict === first.verdict) ? { verdict: first.verdict, why } : { verdict: 'deny', why: `endpoints disagree: ${why}` };
+}
+
+/** The clusters (and weights) the client sidecar sends this request or connection to; none: 404 or a direct response. */
+export function routeClusters(w: XdsWorld, from: { ns: string; sa: string }, svc: XdsService, port: ServicePort, request?: HttpRequest): Array<{ name: string; weight: number }> {
+  const out = outbound(w, clientPod(w, from.ns, from.sa), svc, port, request).out;
+  if (out.kind === 'closed' || out.kind === 'denied') throw new Error(`client sidecar: ${out.reason}`);
+  return out.kind === 'forwarded' ? out.clusters : [];
 }
 
 function split(w: XdsWorld, from: { ns: string; sa: string }, svc: XdsService, port: ServicePort, request?: HttpRequest): Record<string, number> {

@@ -6,18 +6,10 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { RE2JS } from 're2js';
-import { buildSnapshot } from '../../adapters/common/snapshot.js';
-import { getAdapter } from '../../adapters/index.js';
-import { DEFAULT_MESH_OPTIONS } from '../../adapters/types.js';
-import { SuiteKube } from '../../conformance/kube.js';
 import type { HttpRequest } from '../../conformance/types.js';
-import { XdsLevel, type ScenarioWorld } from '../../conformance/xds/level.js';
-import { access, type XdsWorld } from '../../conformance/xds/observe.js';
-import { istioOracleBinary } from '../../dev/controlplane/binaries.js';
-import { loadKubeconfigFiles } from '../../kube/credentials.js';
-import type { KubeObject } from '../../schemas/hub.js';
-import { sharedCluster } from '../support/cluster.js';
-import { NS, SAS, app, rule, targets, type GenRule } from './smi-gen.js';
+import { access } from '../../conformance/xds/observe.js';
+import { OracleNamespace } from './harness.js';
+import { SAS, rule, targets, type GenRule } from './smi-gen.js';
 
 const RUNS = Number(process.env.SMI_ORACLE_PROPERTY_RUNS ?? 40);
 
@@ -46,58 +38,24 @@ for (const path of ['/', '/api', '/api/v1', '/apix', '/metrics', '/items/12', '/
 
 describe('Istio adapter access through istiod and Envoy (property)', function () {
   this.timeout(600_000);
-  let level: XdsLevel;
-  let kube: SuiteKube;
-  let ns: string;
-  let sw: ScenarioWorld;
-  const applied = new Map<string, KubeObject>();
-  const istio = getAdapter('istio');
-  const rename = (objs: KubeObject[]): KubeObject[] => JSON.parse(JSON.stringify(objs).replaceAll(`"${NS}"`, JSON.stringify(ns)).replaceAll(`.${NS}.svc.`, `.${ns}.svc.`)) as KubeObject[];
-
-  before(async () => {
-    const creds = await loadKubeconfigFiles([sharedCluster().kubeconfigPath]);
-    if (!creds.ok) throw new Error(creds.error);
-    kube = new SuiteKube(creds.value);
-    for (const k of istio.nativeKinds) kube.addPlural(k.kind, k.plural);
-    ns = await kube.createNamespace('oracle-access');
-    const objs = rename(app());
-    for (const o of objs) await kube.apply(o);
-    level = await XdsLevel.start(kube, { binary: istioOracleBinary(), kubeconfigPath: sharedCluster().kubeconfigPath });
-    sw = await level.prepare(objs, [ns]);
-  });
-  after(async () => {
-    await level?.stop();
-    if (ns) await kube.remove('v1', 'Namespace', undefined, ns);
-  });
-
-  /** Makes the API server hold exactly `natives` (what the operator would write), and returns them as stored. */
-  async function write(natives: KubeObject[]): Promise<KubeObject[]> {
-    const key = (o: KubeObject) => `${o.kind}/${o.metadata.name}`;
-    for (const o of natives) await kube.apply(o);
-    for (const [k, o] of applied) if (!natives.some((n) => key(n) === k)) await kube.remove(o.apiVersion, o.kind, ns, o.metadata.name);
-    applied.clear();
-    for (const o of natives) applied.set(key(o), o);
-    const out: KubeObject[] = [];
-    for (const k of istio.nativeKinds) out.push(...(await kube.list(k.apiVersion, k.kind, ns)));
-    return out;
-  }
+  let h: OracleNamespace;
+  before(async () => (h = await OracleNamespace.start('oracle-access')));
+  after(async () => h?.stop());
 
   it(`never allows a request SMI denies (${RUNS} random rule sets, each through istiod)`, async () => {
     let allowed = 0;
     let denied = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(rule, { maxLength: 3 }), async (rules) => {
-        const input = rename([...app(), ...targets('api', rules)]);
-        const natives = istio.translate(buildSnapshot(input).snapshot, DEFAULT_MESH_OPTIONS).objects;
-        const world: XdsWorld = await level.world(sw, await write(natives));
+        const { world } = await h.translateAndObserve(targets('api', rules));
         const api = world.services.find((s) => s.name === 'api')!;
         for (const source of SAS) {
-          const from = { ns, sa: source };
+          const from = { ns: h.ns, sa: source };
           const check = (port: number, req?: HttpRequest) => {
             const v = access(world, from, api, api.ports.find((p) => p.port === port)!, req, false);
             const smi = smiAllows(rules, source, port, req);
             const what = `${source} -> api:${port} ${req ? `${req.method} ${req.path} ${JSON.stringify(req.headers)}` : 'TCP'}: envoy ${v.verdict} (${v.why}); SMI ${smi ? 'allows' : 'denies'}; rules ${JSON.stringify(rules)}`;
-            // Governed destination: the mesh default never applies; an ungoverned one is left to it.
+            // Governed destination: the mesh default never applies.
             if (rules.length > 0) expect(v.verdict, what).not.to.equal('default');
             if (v.verdict === 'allow') expect(smi, what).to.equal(true);
             if (v.verdict === 'allow') allowed++;
