@@ -31,7 +31,7 @@ function wrongTrustDomain(mesh: MeshName): MeshAdapter {
 describe('conformance: xds level (istiod + Envoy configuration) on the local control plane', function () {
   this.timeout(600_000);
 
-  it('istio: every scenario passes at the xds level (declared gaps fail as declared)', async () => {
+  it('istio: every scenario passes at the xds level (declared gaps fail as declared), with the config level\'s verdicts', async () => {
     const results = await runConfigLevel({ kubeConfig: sharedCluster().kubeConfig, mesh: 'istio', timeoutMs: 30_000, level: 'xds', xds: xdsOptions() });
     const report = summarize('istio', 'xds', results);
     const bad = results.filter((r) => r.outcome === 'failed' || r.outcome === 'unexpectedly-passed');
@@ -39,6 +39,13 @@ describe('conformance: xds level (istiod + Envoy configuration) on the local con
     expect(new Set(results.map((r) => r.scenario))).to.have.lengthOf(SCENARIOS.length);
     const declared = SCENARIOS.flatMap((s) => (s.unsupported?.istio?.assertions ?? []).map((a) => `${s.id}/${a}`)).sort();
     expect(results.filter((r) => r.outcome === 'expected-unsupported').map((r) => `${r.scenario}/${r.assertion}`).sort()).to.deep.equal(declared);
+    // The interpreter must say what Envoy does, also where the assertion fails as declared: the same verdict or
+    // shares (the text before the first parenthesis) at both levels. Where they differ, the xds level is right.
+    const config = await runConfigLevel({ kubeConfig: sharedCluster().kubeConfig, mesh: 'istio', timeoutMs: 30_000 });
+    const said = (r: { detail: string }) => r.detail.split(' (')[0]!.split(';')[0]!.trim();
+    const byKey = new Map(config.map((r) => [`${r.scenario}/${r.step}/${r.assertion}`, said(r)]));
+    const differ = results.filter((r) => byKey.get(`${r.scenario}/${r.step}/${r.assertion}`) !== said(r)).map((r) => `${r.scenario}/${r.assertion}: xds ${said(r)}, config ${byKey.get(`${r.scenario}/${r.step}/${r.assertion}`)}`);
+    expect(differ).to.deep.equal([]);
   });
 
   it('fails when the adapter writes principals in the wrong trust domain', async () => {
