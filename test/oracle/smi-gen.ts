@@ -6,7 +6,10 @@ import fc from 'fast-check';
 import type { KubeObject } from '../../schemas/hub.js';
 
 export const NS = 'shop';
-export const SAS = ['web', 'api', 'db'] as const;
+/** ServiceAccounts; a name with dots (a DNS subdomain, legal for ServiceAccounts) shows up in principals. */
+export const SAS = ['web', 'api', 'db', 'ops.team'] as const;
+/** The Service and Deployment of a ServiceAccount (Service names are DNS labels: no dots). */
+export const svcName = (sa: string): string => sa.replaceAll('.', '-');
 export const PORTS = [
   { name: 'http', port: 8080, appProtocol: 'http' },
   { name: 'grpc-api', port: 9090 },
@@ -17,7 +20,7 @@ export const PATH_REGEXES = ['/api', '^/api', '^/api$', '/api/.*', '', '.*', '/(
 export const HEADER_REGEXES = ['true', '^true$', 'v.*', '.*Android.*', '', 'a|b', 'qa.*'];
 export const METHODS = ['GET', 'POST', 'PUT', 'DELETE', '*'];
 
-const labels = (sa: string) => ({ app: sa, 'smi-oracle/role': sa === 'db' ? 'data' : 'front' });
+const labels = (sa: string) => ({ app: svcName(sa), 'smi-oracle/role': sa === 'web' || sa === 'api' ? 'front' : 'data' });
 
 export function app(): KubeObject[] {
   const out: KubeObject[] = [];
@@ -26,10 +29,10 @@ export function app(): KubeObject[] {
     out.push({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name: sa, namespace: NS },
-      spec: { selector: { matchLabels: { app: sa } }, template: { metadata: { labels: labels(sa) }, spec: { serviceAccountName: sa, containers: [{ name: 'app', image: 'app', ports: PORTS.map((p) => ({ name: p.name.slice(0, 15), containerPort: p.port })) }] } } },
+      metadata: { name: svcName(sa), namespace: NS },
+      spec: { selector: { matchLabels: { app: svcName(sa) } }, template: { metadata: { labels: labels(sa) }, spec: { serviceAccountName: sa, containers: [{ name: 'app', image: 'app', ports: PORTS.map((p) => ({ name: p.name.slice(0, 15), containerPort: p.port })) }] } } },
     } as KubeObject);
-    out.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: sa, namespace: NS }, spec: { selector: { app: sa }, ports: PORTS.map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: 'TCP', ...('appProtocol' in p ? { appProtocol: p.appProtocol } : {}) })) } } as KubeObject);
+    out.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: svcName(sa), namespace: NS }, spec: { selector: { app: svcName(sa) }, ports: PORTS.map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: 'TCP', ...('appProtocol' in p ? { appProtocol: p.appProtocol } : {}) })) } } as KubeObject);
   }
   // A root Service for splits, selecting nothing of its own.
   out.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'root', namespace: NS }, spec: { selector: { 'smi-oracle/role': 'front' }, ports: PORTS.map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: 'TCP', ...('appProtocol' in p ? { appProtocol: p.appProtocol } : {}) })) } } as KubeObject);
@@ -90,7 +93,7 @@ export const split: fc.Arbitrary<KubeObject[]> = fc
     matches: fc.option(fc.array(match, { minLength: 1, maxLength: 2 }), { nil: undefined }),
   })
   .map(({ weights, self, matches }) => {
-    const backends = weights.map((w, i) => ({ service: self && i === 0 ? 'root' : SAS[i % SAS.length]!, weight: w }));
+    const backends = weights.map((w, i) => ({ service: self && i === 0 ? 'root' : svcName(SAS[i % SAS.length]!), weight: w }));
     const objs: KubeObject[] = [];
     if (matches) objs.push({ apiVersion: 'specs.smi-spec.io/v1alpha4', kind: 'HTTPRouteGroup', metadata: { name: 'ab', namespace: NS }, spec: { matches: matches.map((m, j) => ({ name: `m${j}`, ...m })) } } as KubeObject);
     objs.push({ apiVersion: 'split.smi-spec.io/v1alpha4', kind: 'TrafficSplit', metadata: { name: 'split', namespace: NS }, spec: { service: 'root', backends, ...(matches ? { matches: [{ kind: 'HTTPRouteGroup', name: 'ab' }] } : {}) } } as KubeObject);
