@@ -23,8 +23,11 @@ export const PLURALS: Record<string, string> = {
   AuthorizationPolicy: 'authorizationpolicies',
   PeerAuthentication: 'peerauthentications',
   ServiceDefaults: 'servicedefaults',
+  ServiceIntentions: 'serviceintentions',
   Event: 'events',
   Lease: 'leases',
+  TimeoutPolicy: 'timeoutpolicies',
+  RetryPolicy: 'retrypolicies',
 };
 
 export const VS = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService' };
