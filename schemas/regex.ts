@@ -50,7 +50,16 @@ export interface Re2Compiled {
   cpuMs: number;
 }
 
-const compiled = new Lru<string, Re2Compiled>(CACHE_ENTRIES);
+let compiled = new Lru<string, Re2Compiled>(CACHE_ENTRIES);
+
+/**
+ * Keep this many patterns instead (emptying the cache). For a thread that translates
+ * whole units of large route groups (the operator's offload worker): a unit whose
+ * groups hold more patterns than the cache would recompile them all on every pass.
+ */
+export function resizeCompileCache(entries: number): void {
+  compiled = new Lru<string, Re2Compiled>(entries);
+}
 
 const cpuMsSince = (start: NodeJS.CpuUsage): number => {
   const d = process.threadCpuUsage(start);

@@ -130,7 +130,6 @@ export class Offload {
         this.remember(key, version, objectBytes(o));
       }
       const r = await this.call(w, { type: 'translate', mesh, options, keys });
-      rememberCompiled(r.compiled);
       if (!r.output) throw new Error('offload worker: no translation in its reply');
       return r.output;
     } finally {

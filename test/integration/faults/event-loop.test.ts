@@ -10,6 +10,7 @@
 import { expect } from 'chai';
 import { DEFAULT_MESH_OPTIONS } from '../../../adapters/types.js';
 import type { RunningOperator } from '../../../operator/manager.js';
+import { Offload } from '../../../operator/offload/offload.js';
 import type { KubeObject } from '../../../schemas/hub.js';
 import { eventually, newNamespace, runOperator, TestKube } from '../operator/helpers.js';
 import { deployment, referenceGroup, service, serviceAccount, split, target } from '../../unit/fuzz/hostile-corpus.js';
@@ -28,6 +29,8 @@ describe('faults: the event loop under a flood of heavy objects (issue 18.7)', f
   let webhook: InProcessWebhook | undefined;
   /** Stops the lease watch and the prober even when the test fails midway. */
   const cleanups: Array<() => unknown> = [];
+  /** The test's own translations, off this (the operator's) event loop. */
+  const translator = new Offload();
 
   before(async () => {
     k = new TestKube();
@@ -37,6 +40,7 @@ describe('faults: the event loop under a flood of heavy objects (issue 18.7)', f
 
   after(async () => {
     for (const c of cleanups.splice(0)) await c();
+    await translator.close();
     await op?.stop();
     await webhook?.close();
   });
@@ -76,7 +80,7 @@ describe('faults: the event loop under a flood of heavy objects (issue 18.7)', f
       'convergence',
       async () => {
         await op!.idle();
-        last = await converged(k, ns, 'istio', options);
+        last = await converged(k, ns, 'istio', options, translator);
         return last === true;
       },
       600_000,

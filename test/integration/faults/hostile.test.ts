@@ -12,6 +12,7 @@ import { buildSnapshot } from '../../../adapters/common/snapshot.js';
 import { getAdapter } from '../../../adapters/index.js';
 import { DEFAULT_MESH_OPTIONS } from '../../../adapters/types.js';
 import type { RunningOperator } from '../../../operator/manager.js';
+import { Offload } from '../../../operator/offload/offload.js';
 import type { KubeObject } from '../../../schemas/hub.js';
 import { eventually, newNamespace, runOperator, TestKube } from '../operator/helpers.js';
 import { cpuMs, GOVERNED, governedWorld, hostileObjects, referenceGroup, target } from '../../unit/fuzz/hostile-corpus.js';
@@ -46,6 +47,8 @@ describe('faults: the hostile input corpus against the webhook and the operator 
   let webhook: InProcessWebhook | undefined;
   /** Stops the lease watch and the prober even when the test fails midway. */
   const cleanups: Array<() => unknown> = [];
+  /** The test's own translations, off this (the operator's) event loop. */
+  const translator = new Offload();
 
   before(async () => {
     k = new TestKube();
@@ -54,6 +57,7 @@ describe('faults: the hostile input corpus against the webhook and the operator 
 
   after(async () => {
     for (const c of cleanups.splice(0)) await c();
+    await translator.close();
     await op?.stop();
     await webhook?.close();
   });
@@ -64,7 +68,7 @@ describe('faults: the hostile input corpus against the webhook and the operator 
     op = await runOperator(ns, { leaderElect: true, leaseDurationSeconds: LEASE_SECONDS, healthPort: 0 });
     const identity = op.identity;
     await eventually('leadership', async () => op!.isLeader(), 60_000);
-    await eventually('the governed world converged', async () => (await converged(k, ns, 'istio', options)) === true, 120_000, 1000);
+    await eventually('the governed world converged', async () => (await converged(k, ns, 'istio', options, translator)) === true, 120_000, 1000);
     const before = await managedIstio(k, ns);
 
     // Budgets from this run: what the operator's largest inline translation and the reference group's admission cost.
@@ -110,7 +114,7 @@ describe('faults: the hostile input corpus against the webhook and the operator 
       'convergence',
       async () => {
         await op!.idle();
-        last = await converged(k, ns, 'istio', options);
+        last = await converged(k, ns, 'istio', options, translator);
         return last === true;
       },
       600_000,

@@ -9,8 +9,6 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { buildSnapshot } from '../../../adapters/common/snapshot.js';
-import { getAdapter } from '../../../adapters/index.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, type MeshName, type MeshOptions } from '../../../adapters/types.js';
 import type { KubeClient, WatchHandle } from '../../../kube/client.js';
 import { Offload } from '../../../operator/offload/offload.js';
@@ -179,8 +177,13 @@ export async function managedIstio(k: TestKube, ns: string): Promise<KubeObject[
   return out;
 }
 
-/** Every SMI object has a status for its current generation, and the managed objects are the adapter's translation of the namespace. */
-export async function converged(k: TestKube, ns: string, mesh: MeshName, options: MeshOptions): Promise<string | true> {
+/**
+ * Every SMI object has a status for its current generation, and the managed objects are
+ * the adapter's translation of the namespace. The translation runs in an offload worker:
+ * this process's event loop is the operator's, and translating heavy objects here would
+ * stall its lease renewal like the operator itself must not.
+ */
+export async function converged(k: TestKube, ns: string, mesh: MeshName, options: MeshOptions, translator: Offload): Promise<string | true> {
   const inputs: KubeObject[] = [];
   for (const t of SMI) {
     for (const o of await k.list(t.apiVersion, t.kind, ns)) {
@@ -191,7 +194,7 @@ export async function converged(k: TestKube, ns: string, mesh: MeshName, options
   }
   for (const t of INPUTS) inputs.push(...(await k.list(t.apiVersion, t.kind, ns)));
   if (mesh !== 'istio') throw new Error('converged() compares Istio objects only');
-  const want = new Map(getAdapter(mesh).translate(buildSnapshot(inputs).snapshot, options).objects.map((o) => [`${o.kind}/${o.metadata.name}`, (o as { spec?: unknown }).spec]));
+  const want = new Map((await translator.translate(mesh, options, inputs)).objects.map((o) => [`${o.kind}/${o.metadata.name}`, (o as { spec?: unknown }).spec]));
   const got = new Map((await managedIstio(k, ns)).map((o) => [`${o.kind}/${o.metadata.name}`, (o as { spec?: unknown }).spec]));
   for (const [key, spec] of want) if (canonicalJson(got.get(key) ?? null) !== canonicalJson(spec ?? null)) return got.has(key) ? `${key} differs from the translation` : `${key} is missing`;
   for (const key of got.keys()) if (!want.has(key)) return `${key} is managed but not in the translation`;
