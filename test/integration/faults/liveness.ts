@@ -192,7 +192,8 @@ export async function converged(k: TestKube, ns: string, mesh: MeshName, options
       inputs.push(o);
     }
   }
-  for (const t of INPUTS) inputs.push(...(await k.list(t.apiVersion, t.kind, ns)));
+  // Items of a built-in list carry no apiVersion/kind.
+  for (const t of INPUTS) inputs.push(...(await k.list(t.apiVersion, t.kind, ns)).map((o) => ({ ...o, apiVersion: t.apiVersion, kind: t.kind })));
   if (mesh !== 'istio') throw new Error('converged() compares Istio objects only');
   const want = new Map((await translator.translate(mesh, options, inputs)).objects.map((o) => [`${o.kind}/${o.metadata.name}`, (o as { spec?: unknown }).spec]));
   const got = new Map((await managedIstio(k, ns)).map((o) => [`${o.kind}/${o.metadata.name}`, (o as { spec?: unknown }).spec]));
