@@ -26,3 +26,15 @@ export function getAdapter(mesh: MeshName): MeshAdapter {
 export function isMeshName(s: string): s is MeshName {
   return (MESH_NAMES as readonly string[]).includes(s);
 }
+
+/** Every native kind any adapter may emit (once per group and kind); all are namespaced. */
+export function allNativeKinds(adapter: (m: MeshName) => MeshAdapter = getAdapter): Array<{ apiVersion: string; kind: string; plural: string; namespaced: true }> {
+  const seen = new Map<string, { apiVersion: string; kind: string; plural: string; namespaced: true }>();
+  for (const m of MESH_NAMES) {
+    for (const k of adapter(m).nativeKinds) {
+      const key = `${k.apiVersion.includes('/') ? k.apiVersion.split('/')[0] : ''}/${k.kind}`;
+      if (!seen.has(key)) seen.set(key, { apiVersion: k.apiVersion, kind: k.kind, plural: k.plural, namespaced: true });
+    }
+  }
+  return [...seen.values()];
+}

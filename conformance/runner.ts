@@ -76,7 +76,6 @@ export async function converged(kube: SuiteKube, namespaces: string[], removed: 
 async function readNatives(kube: SuiteKube, mesh: MeshName, namespaces: string[]): Promise<KubeObject[]> {
   const out: KubeObject[] = [];
   for (const k of getAdapter(mesh).nativeKinds) {
-    kube.addPlural(k.kind, k.plural);
     for (const ns of namespaces) out.push(...(await kube.list(k.apiVersion, k.kind, ns)));
   }
   return out;

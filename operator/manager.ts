@@ -5,11 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { KubeCredentials } from '../kube/credentials.js';
-import { getAdapter } from '../adapters/index.js';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, MESH_NAMES, type MeshAdapter, type MeshName } from '../adapters/types.js';
+import { allNativeKinds, getAdapter } from '../adapters/index.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, type MeshAdapter, type MeshName } from '../adapters/types.js';
 import type { KubeObject } from '../schemas/hub.js';
 import { ClusterCache } from './cache/cache.js';
-import type { ResourceKind } from './cache/informer.js';
 import { DEFAULT_CONFIG, DEFAULT_CONFIG_MAP, DEFAULT_MESH, parseMeshConfig, sameConfig, type MeshConfig } from './config/mesh-config.js';
 import { CONFIG_MAP, SERVICE, SERVICE_ACCOUNT, SMI_RESOURCE_KINDS, WORKLOAD_KINDS, isSmiKind, isWorkloadKind } from './controller/kinds.js';
 import { WorkQueue } from './controller/queue.js';
@@ -17,7 +16,8 @@ import { Reconciler } from './controller/reconciler.js';
 import { DependencyIndex, workloadRef } from './controller/units.js';
 import { isManaged, nativeKey, nativeKindKey } from './controller/labels.js';
 import { startProbeServer, type ProbeServer } from './http/server.js';
-import { HttpKubeClient, resourcePath, type KubeClient, type WatchHandle } from '../kube/client.js';
+import { restMapper } from '../kube/rest-mapper.js';
+import { HttpKubeClient, type KubeClient, type WatchHandle } from '../kube/client.js';
 import { EventRecorder, Writer } from './writer.js';
 import { LeaderElector } from './leader/lease.js';
 import { createLogger, type Logger } from '../log/log.js';
@@ -68,18 +68,6 @@ export interface RunningOperator {
 
 const MAX_CONFLICT_WATCHES = 16;
 
-/** Every native kind any adapter may emit: watched always, so a mesh switch can prune the old mesh's objects. */
-export function allNativeKinds(adapter: (m: MeshName) => MeshAdapter): ResourceKind[] {
-  const seen = new Map<string, ResourceKind>();
-  for (const m of MESH_NAMES) {
-    for (const k of adapter(m).nativeKinds) {
-      const key = nativeKindKey(k.apiVersion, k.kind);
-      if (!seen.has(key)) seen.set(key, { apiVersion: k.apiVersion, kind: k.kind, plural: k.plural, namespaced: true });
-    }
-  }
-  return [...seen.values()];
-}
-
 /** Whether a change can matter to translation (status-only updates of inputs do not). */
 function relevant(kind: string, old: KubeObject | undefined, next: KubeObject | undefined): boolean {
   if (!old || !next) return true;
@@ -103,16 +91,8 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   const watchNs = o.watchNamespace || undefined;
 
   const nativeKinds = allNativeKinds(adapterOf);
-  // REST plurals by apiVersion|Kind (SMI kinds also by Kind alone: status writes use the hub version).
-  const plurals = new Map<string, string>();
-  for (const k of SMI_RESOURCE_KINDS) plurals.set(k.kind, k.plural);
-  for (const m of MESH_NAMES) {
-    for (const k of adapterOf(m).nativeKinds) {
-      plurals.set(`${k.apiVersion}|${k.kind}`, k.plural);
-      plurals.set(nativeKindKey(k.apiVersion, k.kind), k.plural);
-    }
-  }
-  const writer = new Writer(client, { plural: (av, kind) => plurals.get(`${av}|${kind}`) ?? plurals.get(nativeKindKey(av, kind)) ?? plurals.get(kind) }, metrics);
+  const mapper = restMapper(nativeKinds);
+  const writer = new Writer(client, { plural: (av, kind) => mapper.mapping(av, kind)?.plural }, metrics);
   const events = new EventRecorder(client, 'smi-operator', metrics);
 
   const cache = new ClusterCache(client, log, (kind) => metrics.relists.inc({ kind }));
@@ -161,12 +141,12 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
       cur.units.add(unitKey);
       return;
     }
-    const plural = plurals.get(`${o.apiVersion}|${o.kind}`);
-    if (!plural || conflictWatches.size >= MAX_CONFLICT_WATCHES || stopping) return;
+    const collection = mapper.tryPath({ apiVersion: o.apiVersion, kind: o.kind, metadata: { namespace: o.metadata.namespace } });
+    if (!collection || conflictWatches.size >= MAX_CONFLICT_WATCHES || stopping) return;
     const entry: { units: Set<string>; handle?: WatchHandle } = { units: new Set([unitKey]) };
     conflictWatches.set(key, entry);
     const handle = client.watch(
-      resourcePath(o.apiVersion, plural, o.metadata.namespace),
+      collection,
       { fieldSelector: `metadata.name=${o.metadata.name}`, resourceVersion: o.metadata.resourceVersion, timeoutSeconds: 300 },
       (e) => {
         if (e.type === 'BOOKMARK') return;

@@ -1,30 +1,16 @@
 // Helpers for the operator's integration tests: raw REST against the shared
 // real API server, bounded polling, and object builders for a small app.
 
-import { HttpKubeClient, resourcePath } from '../../../kube/client.js';
+import { allNativeKinds } from '../../../adapters/index.js';
+import { HttpKubeClient } from '../../../kube/client.js';
+import { restMapper } from '../../../kube/rest-mapper.js';
 import type { KubeObject } from '../../../schemas/hub.js';
 import { sharedCluster, type TestCluster } from '../../support/cluster.js';
 import { createTestNamespace } from '../../support/cluster.js';
 import { startOperator, type OperatorOptions, type RunningOperator } from '../../../operator/manager.js';
 import { silentLogger } from '../../../log/log.js';
 
-export const PLURALS: Record<string, string> = {
-  Service: 'services',
-  ServiceAccount: 'serviceaccounts',
-  Deployment: 'deployments',
-  ConfigMap: 'configmaps',
-  TrafficSplit: 'trafficsplits',
-  TrafficTarget: 'traffictargets',
-  HTTPRouteGroup: 'httproutegroups',
-  TCPRoute: 'tcproutes',
-  UDPRoute: 'udproutes',
-  VirtualService: 'virtualservices',
-  AuthorizationPolicy: 'authorizationpolicies',
-  PeerAuthentication: 'peerauthentications',
-  ServiceDefaults: 'servicedefaults',
-  Event: 'events',
-  Lease: 'leases',
-};
+const mapper = restMapper(allNativeKinds());
 
 export const VS = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService' };
 export const AP = { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy' };
@@ -36,9 +22,7 @@ export class TestKube {
   }
 
   path(apiVersion: string, kind: string, ns?: string, name?: string, sub?: string): string {
-    const plural = PLURALS[kind];
-    if (!plural) throw new Error(`no plural for ${kind}`);
-    return resourcePath(apiVersion, plural, ns, name, sub);
+    return mapper.path({ apiVersion, kind, metadata: { namespace: ns, name } }, sub);
   }
 
   async apply(o: KubeObject, manager = 'test-user'): Promise<KubeObject> {
