@@ -3,6 +3,7 @@
 // operator has reported status for every SMI object, read back the native
 // objects and ask the mesh interpreter what they mean.
 
+import type { KubeClient } from '../kube/client.js';
 import type { KubeCredentials } from '../kube/credentials.js';
 import { getAdapter } from '../adapters/index.js';
 import type { MeshName } from '../adapters/types.js';
@@ -26,6 +27,8 @@ export interface ConfigRunOptions {
   operatorNamespace?: string;
   /** In-process: the operator's own credentials (default: kubeConfig), e.g. a ServiceAccount bound to config/rbac. */
   operatorKubeConfig?: KubeCredentials;
+  /** In-process: the operator's REST client (default: one built from operatorKubeConfig), e.g. a recording one. */
+  operatorClient?: KubeClient;
   /** In-process: run with leader election (needs the Lease rights). */
   leaderElect?: boolean;
   /**
@@ -154,7 +157,7 @@ export async function runConfigLevel(opts: ConfigRunOptions): Promise<AssertionR
     if (o.operatorNamespace) await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: o.operatorNamespace } });
     const ns = o.operatorNamespace ?? (opNs = await kube.createNamespace(`smic-operator-${o.mesh}`));
     await kube.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: DEFAULT_CONFIG_MAP, namespace: ns }, data: { mesh: o.mesh, trustDomain: o.trustDomain ?? 'cluster.local', clusterDomain: o.clusterDomain ?? 'cluster.local' } } as KubeObject);
-    op = await startOperator({ kubeConfig: o.operatorKubeConfig ?? o.kubeConfig, namespace: ns, leaderElect: o.leaderElect ?? false, leaseRetryMs: 500, logger: silentLogger() });
+    op = await startOperator({ kubeConfig: o.operatorKubeConfig ?? o.kubeConfig, ...(o.operatorClient ? { client: o.operatorClient } : {}), namespace: ns, leaderElect: o.leaderElect ?? false, leaseRetryMs: 500, logger: silentLogger() });
     await until(`operator configured for ${o.mesh} and leading`, 20_000, async () => (op!.config().mesh === o.mesh && op!.isLeader() ? true : undefined));
   } else {
     const cmNs = o.operatorNamespace ?? 'smi-system';

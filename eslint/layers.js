@@ -3,7 +3,8 @@
 // top-level folder it lands in must be one the importer's folder may use.
 // schemas <- adapters <- (operator | metrics-api | release) <- conformance <- cli;
 // kube/ and log/ are the I/O layer under every program; test/, bench/ and dev/
-// are never imported by a program. schemas/ and adapters/ do no I/O.
+// are never imported by a program. schemas/ and adapters/ do no I/O, and no
+// program imports @kubernetes/client-node statically.
 
 import { dirname, relative, resolve, sep } from 'node:path';
 
@@ -45,6 +46,7 @@ export const layersRule = {
     messages: {
       layer: "{{from}}/ may not import {{to}}/ ('{{spec}}'): {{from}}/ may import {{allowed}}",
       io: "{{from}}/ does no I/O: '{{spec}}' belongs in kube/, log/ or a program",
+      heavy: "import @kubernetes/client-node on demand only (await import(), as kube/credentials.ts does): importing it costs ~80 MiB RSS",
     },
   },
   create(context) {
@@ -64,8 +66,15 @@ export const layersRule = {
         context.report({ node, messageId: 'io', data: { from, spec } });
       }
     };
+    const heavy = (n) => {
+      // Type-only imports are erased; dev/ is not shipped; schemas/ and adapters/ get the I/O message.
+      if (from !== 'dev' && !PURE.includes(from) && n.importKind !== 'type' && n.source.value === '@kubernetes/client-node') context.report({ node: n.source, messageId: 'heavy' });
+    };
     return {
-      ImportDeclaration: (n) => check(n.source, n.source.value),
+      ImportDeclaration: (n) => {
+        check(n.source, n.source.value);
+        heavy(n);
+      },
       ExportNamedDeclaration: (n) => n.source && check(n.source, n.source.value),
       ExportAllDeclaration: (n) => check(n.source, n.source.value),
       ImportExpression: (n) => n.source.type === 'Literal' && check(n.source, n.source.value),

@@ -24,7 +24,10 @@ import { createLogger, type Logger } from '../log/log.js';
 import { OperatorMetrics } from './metrics.js';
 
 export interface OperatorOptions {
-  kubeConfig: KubeCredentials;
+  /** Credentials for the operator's own REST client; not needed when `client` is given. */
+  kubeConfig?: KubeCredentials;
+  /** Every API request and watch goes through this client (tests pass a recording or fake one). */
+  client?: KubeClient;
   /** The operator's namespace: ConfigMap and Lease live here. */
   namespace: string;
   /** Only watch this namespace; undefined/empty: all. */
@@ -84,7 +87,8 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   const identity = o.identity ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const log = o.logger ?? createLogger(o.logLevel ?? 'info', { component: 'smi-operator', namespace: o.namespace, identity });
   const metrics = new OperatorMetrics(o.defaultMetrics ?? false);
-  const client: KubeClient = new HttpKubeClient(o.kubeConfig);
+  if (!o.client && !o.kubeConfig) throw new Error('startOperator: give kubeConfig or client');
+  const client: KubeClient = o.client ?? new HttpKubeClient(o.kubeConfig!);
   const adapterOf = o.adapter ?? getAdapter;
   const configMapName = o.configMapName ?? DEFAULT_CONFIG_MAP;
   const defaultMesh = o.defaultMesh ?? DEFAULT_MESH;

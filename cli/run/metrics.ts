@@ -3,7 +3,8 @@
 // metrics API server and its Prometheus client cost memory no other command needs).
 
 import { readFileSync } from 'node:fs';
-import { KubeConfig } from '@kubernetes/client-node';
+import { HttpKubeClient, type KubeClient } from '../../kube/client.js';
+import { loadCredentials } from '../../kube/credentials.js';
 import { MESH_NAMES, type MeshName } from '../../adapters/types.js';
 import { meshOption } from '../commands/metrics.js';
 import { loadFrontProxyConfig } from '../../metrics-api/auth.js';
@@ -19,15 +20,10 @@ import { metricsTable } from '../../metrics-api/table.js';
 import { selfSignedCert } from '../../metrics-api/tls.js';
 import type { TrafficMetrics } from '../../metrics-api/traffic-metrics.js';
 
-function loadKubeConfig(path: string | undefined): KubeConfig | undefined {
-  const kc = new KubeConfig();
-  try {
-    if (path) kc.loadFromFile(path);
-    else kc.loadFromDefault();
-    return kc.getCurrentCluster() ? kc : undefined;
-  } catch {
-    return undefined;
-  }
+/** --kubeconfig, $KUBECONFIG, ~/.kube/config, in-cluster; undefined when none is usable. */
+async function kubeClient(path: string | undefined): Promise<KubeClient | undefined> {
+  const creds = await loadCredentials({ path, homeKubeconfig: true });
+  return creds.ok ? new HttpKubeClient(creds.value) : undefined;
 }
 
 /** Without a cluster, only what needs no Kubernetes object (no selectors, no TrafficSplits) works. */
@@ -70,7 +66,7 @@ export async function runQuery(target: string, f: QueryFlags): Promise<number> {
   const params = new URLSearchParams();
   if (f.window) params.set('window', f.window);
   if (f.selector) params.set('labelSelector', f.selector);
-  const kc = loadKubeConfig(f.kubeconfig);
+  const kc = await kubeClient(f.kubeconfig);
   const handle = createHandler({
     mesh: f.mesh,
     prometheus: httpPrometheus(f.prometheus, Number(f.timeout) * 1000),
@@ -110,7 +106,7 @@ export interface ServeFlags {
 export async function serve(f: ServeFlags): Promise<void> {
   meshOption(f.mesh); // SMI_MESH bypasses commander's parser
   const logger = createLogger();
-  const kc = loadKubeConfig(f.kubeconfig);
+  const kc = await kubeClient(f.kubeconfig);
   if (!kc && f.auth) throw new Error('smictl metrics-api: no usable kubeconfig (in-cluster or --kubeconfig): needed for authentication and SubjectAccessReviews');
   const kube = kc ? kubeAccess(kc) : noCluster();
   let frontProxy;
