@@ -5,6 +5,7 @@ import { RE2JS } from 're2js';
 import type { ServiceInfo, ServicePort, WorkloadInfo } from '../../adapters/types.js';
 import type { KubeObject } from '../../schemas/hub.js';
 import type { AccessVerdict, HttpRequest, SplitAssertion } from '../types.js';
+import { matchesLabels } from '../../adapters/common/label-match.js';
 
 export interface World {
   natives: KubeObject[];
@@ -50,29 +51,11 @@ export function natives(world: World, kind: string, ns: string, group?: string):
     .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
 }
 
-export function selects(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
-  return Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
-}
-
-/** Label selectors of the `{matchLabels, matchExpressions}` form (In/NotIn/Exists/DoesNotExist). */
-export function selectsLabelSelector(sel: unknown, labels: Record<string, string>): boolean {
-  const s = (sel ?? {}) as { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> };
-  if (!selects(s.matchLabels, labels)) return false;
-  return (s.matchExpressions ?? []).every((e) => {
-    const has = e.key in labels;
-    const v = labels[e.key];
-    if (e.operator === 'In') return has && (e.values ?? []).includes(v!);
-    if (e.operator === 'NotIn') return !has || !(e.values ?? []).includes(v!);
-    if (e.operator === 'Exists') return has;
-    if (e.operator === 'DoesNotExist') return !has;
-    return false;
-  });
-}
 
 /** The pods (by their workloads) a Service sends traffic to. */
 export function podsBehind(world: World, svc: ServiceInfo): WorkloadInfo[] {
   if (!svc.selector || Object.keys(svc.selector).length === 0) return [];
-  return world.workloads.filter((w) => w.namespace === svc.namespace && selects(svc.selector, w.podLabels));
+  return world.workloads.filter((w) => w.namespace === svc.namespace && matchesLabels(svc.selector, w.podLabels));
 }
 
 /** The pod port a Service port reaches (a number, or a name when targetPort is named). */

@@ -5,7 +5,8 @@
 
 import type { ServicePort, WorkloadInfo } from '../../adapters/types.js';
 import type { KubeObject } from '../../schemas/hub.js';
-import { addShare, fullMatch, natives, podPort, podsBehind, roundShares, selects, serviceByHost, spec, type AccessQuery, type MeshInterpreter, type SplitQuery, type Verdict, type World } from './common.js';
+import { addShare, fullMatch, natives, podPort, podsBehind, roundShares, serviceByHost, spec, type AccessQuery, type MeshInterpreter, type SplitQuery, type Verdict, type World } from './common.js';
+import { matchesLabels } from '../../adapters/common/label-match.js';
 
 type StringMatch = { exact?: string; prefix?: string; regex?: string };
 
@@ -68,7 +69,7 @@ function ruleMatches(r: Rule, c: Ctx): boolean {
 
 function appliesTo(o: KubeObject, pod: WorkloadInfo): boolean {
   const sel = (spec(o).selector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels;
-  return selects(sel, pod.podLabels);
+  return matchesLabels(sel, pod.podLabels);
 }
 
 function mtlsDisabled(world: World, pod: WorkloadInfo): boolean {

@@ -7,7 +7,8 @@
 
 import type { WorkloadInfo } from '../../adapters/types.js';
 import type { KubeObject } from '../../schemas/hub.js';
-import { addShare, fullMatch, natives, podPort, podsBehind, roundShares, selectsLabelSelector, spec, type AccessQuery, type MeshInterpreter, type Verdict, type World } from './common.js';
+import { addShare, fullMatch, natives, podPort, podsBehind, roundShares, spec, type AccessQuery, type MeshInterpreter, type Verdict, type World } from './common.js';
+import { matchesLabelSelector, type LabelSelector } from '../../adapters/common/label-match.js';
 import type { HttpRequest } from '../types.js';
 
 type PathMatch = { type?: string; value?: string };
@@ -86,8 +87,8 @@ function authorizedBy(world: World, ns: string, target: { group: string; kind: s
 function podVerdict(world: World, pod: WorkloadInfo, q: AccessQuery): Verdict {
   const port = podPort(q.to.port);
   const servers = natives(world, 'Server', pod.namespace, 'policy.linkerd.io').filter((s) => {
-    const sp = spec(s) as { podSelector?: unknown; port?: number | string };
-    return sp.podSelector !== undefined && selectsLabelSelector(sp.podSelector, pod.podLabels) && sp.port === port;
+    const sp = spec(s) as { podSelector?: LabelSelector; port?: number | string };
+    return sp.podSelector !== undefined && matchesLabelSelector(sp.podSelector, pod.podLabels) && sp.port === port;
   });
   const server = servers[0];
   if (!server) return { verdict: 'default', why: `no Server for pod port ${port}` };
