@@ -23,9 +23,7 @@ export function getAdapter(mesh: MeshName): MeshAdapter {
   };
 }
 
-export function isMeshName(s: string): s is MeshName {
-  return (MESH_NAMES as readonly string[]).includes(s);
-}
+export { isMeshName } from './types.js';
 
 /** Every native kind any adapter may emit (once per group and kind); all are namespaced. */
 export function allNativeKinds(adapter: (m: MeshName) => MeshAdapter = getAdapter): Array<{ apiVersion: string; kind: string; plural: string; namespaced: true }> {

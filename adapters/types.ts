@@ -8,6 +8,12 @@ import type { HTTPRouteGroup, KubeObject, TCPRoute, TrafficSplit, TrafficTarget,
 export type MeshName = 'istio' | 'linkerd' | 'consul';
 export const MESH_NAMES: readonly MeshName[] = ['istio', 'linkerd', 'consul'];
 
+export const isMeshName = (s: unknown): s is MeshName => (MESH_NAMES as readonly unknown[]).includes(s);
+
+/** The one mesh-name check: undefined when valid, else why (callers prefix the flag or key). */
+export const meshNameProblem = (s: unknown): string | undefined =>
+  isMeshName(s) ? undefined : `must be one of ${MESH_NAMES.join(', ')}, got ${JSON.stringify(s)}`;
+
 /** A Kubernetes Service port as the adapters need it. */
 export interface ServicePort {
   name?: string;

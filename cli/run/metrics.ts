@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { HttpKubeClient, type KubeClient } from '../../kube/client.js';
 import { loadCredentials } from '../../kube/credentials.js';
-import { MESH_NAMES, type MeshName } from '../../adapters/types.js';
-import { meshOption } from '../commands/metrics.js';
+import { meshNameProblem } from '../../adapters/types.js';
+import type { QueryFlags, ServeFlags } from '../flags.js';
 import { loadFrontProxyConfig } from '../../metrics-api/auth.js';
 import { BASE_PATH } from '../../metrics-api/discovery.js';
 import { fail } from '../../metrics-api/errors.js';
@@ -32,21 +32,10 @@ function noCluster(): KubeAccess {
   return { selectNames: why, getTrafficSplit: why, listTrafficSplits: why, authorize: why, getConfigMap: why };
 }
 
-export interface QueryFlags {
-  namespace?: string;
-  edges?: boolean;
-  mesh: MeshName;
-  prometheus: string;
-  window?: string;
-  selector?: string;
-  output: string;
-  kubeconfig?: string;
-  timeout: string;
-}
-
 export async function runQuery(target: string, f: QueryFlags): Promise<number> {
-  if (!(MESH_NAMES as readonly string[]).includes(f.mesh)) {
-    process.stderr.write(`smictl metrics: unknown mesh "${f.mesh}": one of ${MESH_NAMES.join(', ')}\n`);
+  const meshProblem = meshNameProblem(f.mesh); // SMI_MESH bypasses commander's parser
+  if (meshProblem) {
+    process.stderr.write(`smictl metrics: --mesh ${meshProblem}\n`);
     return 2;
   }
   const [kindText = '', name] = target.split('/', 2);
@@ -91,20 +80,9 @@ export async function runQuery(target: string, f: QueryFlags): Promise<number> {
   return 0;
 }
 
-export interface ServeFlags {
-  mesh: MeshName;
-  prometheus: string;
-  port: string;
-  host: string;
-  tlsCert?: string;
-  tlsKey?: string;
-  kubeconfig?: string;
-  timeout: string;
-  auth: boolean;
-}
-
 export async function serve(f: ServeFlags): Promise<void> {
-  meshOption(f.mesh); // SMI_MESH bypasses commander's parser
+  const meshProblem = meshNameProblem(f.mesh); // SMI_MESH bypasses commander's parser
+  if (meshProblem) throw new Error(`smictl metrics-api: --mesh ${meshProblem}`);
   const logger = createLogger();
   const kc = await kubeClient(f.kubeconfig);
   if (!kc && f.auth) throw new Error('smictl metrics-api: no usable kubeconfig (in-cluster or --kubeconfig): needed for authentication and SubjectAccessReviews');
