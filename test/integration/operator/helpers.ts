@@ -9,6 +9,8 @@ import { sharedCluster, type TestCluster } from '../../support/cluster.js';
 import { createTestNamespace } from '../../support/cluster.js';
 import { startOperator, type OperatorOptions, type RunningOperator } from '../../../operator/manager.js';
 import { silentLogger } from '../../../log/log.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../../adapters/types.js';
+import { isSmiKind } from '../../../operator/controller/kinds.js';
 
 const mapper = restMapper(allNativeKinds());
 
@@ -74,6 +76,41 @@ export async function eventually<T>(what: string, fn: () => Promise<T | undefine
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/**
+ * Waits until the operator has caught up with the API server, a fact rather than a pause: its queue is idle, and its
+ * cache holds every object it writes in `ns` (SMI objects, managed native objects) at the server's current
+ * resourceVersion, with nothing cached that the server no longer has. The watch echo of each of its own writes has
+ * then arrived and been handled, so any follow-up write (a fight) would already be counted or queued.
+ */
+export async function settled(op: RunningOperator, k: TestKube, ns: string, timeoutMs = 30_000): Promise<void> {
+  const managed = (o: KubeObject): boolean => o.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE;
+  await eventually(
+    'the operator caught up with the API server',
+    async () => {
+      await op.idle();
+      for (const key of op.cache.keys()) {
+        const inf = op.cache.informer(key)!;
+        const { apiVersion, kind } = inf.kind;
+        let server: KubeObject[];
+        try {
+          server = await k.list(apiVersion, kind, ns);
+        } catch {
+          continue; // kind not served here (a mesh CRD that is not installed)
+        }
+        const onServer = new Map(server.map((o) => [o.metadata.name, o.metadata.resourceVersion]));
+        const cached = inf.list().filter((o) => o.metadata.namespace === ns);
+        if (cached.some((o) => onServer.get(o.metadata.name) !== o.metadata.resourceVersion)) return false;
+        const written = server.filter((o) => isSmiKind(kind) || managed(o));
+        if (written.some((o) => inf.get(ns, o.metadata.name)?.metadata.resourceVersion !== o.metadata.resourceVersion)) return false;
+      }
+      await op.idle();
+      return true;
+    },
+    timeoutMs,
+    100,
+  );
 }
 
 export async function newNamespace(prefix: string): Promise<string> {
