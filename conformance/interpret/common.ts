@@ -58,6 +58,15 @@ export function podsBehind(world: World, svc: ServiceInfo): WorkloadInfo[] {
   return world.workloads.filter((w) => w.namespace === svc.namespace && matchesLabels(svc.selector, w.podLabels));
 }
 
+/** Access decided per pod (meshes that enforce at the destination's sidecar): every pod behind the Service must agree. */
+export function accessByPods(world: World, q: AccessQuery, podVerdict: (world: World, pod: WorkloadInfo, q: AccessQuery) => Verdict): Verdict {
+  const pods = podsBehind(world, q.to.service);
+  if (pods.length === 0) return { verdict: 'default', why: 'no pods behind the Service' };
+  const vs = pods.map((p) => podVerdict(world, p, q));
+  const first = vs[0]!;
+  return vs.every((v) => v.verdict === first.verdict) ? first : { verdict: 'deny', why: `pods disagree: ${vs.map((v) => v.verdict).join(', ')}` };
+}
+
 /** The pod port a Service port reaches (a number, or a name when targetPort is named). */
 export function podPort(p: ServicePort): number | string {
   return p.targetPort ?? p.port;

@@ -5,7 +5,7 @@
 
 import type { ServicePort, WorkloadInfo } from '../../adapters/types.js';
 import type { KubeObject } from '../../schemas/hub.js';
-import { addShare, fullMatch, natives, podPort, podsBehind, roundShares, serviceByHost, spec, type AccessQuery, type MeshInterpreter, type SplitQuery, type Verdict, type World } from './common.js';
+import { accessByPods, addShare, fullMatch, natives, podPort, roundShares, serviceByHost, spec, type AccessQuery, type MeshInterpreter, type SplitQuery, type Verdict, type World } from './common.js';
 import { matchesLabels } from '../../adapters/common/label-match.js';
 
 type StringMatch = { exact?: string; prefix?: string; regex?: string };
@@ -118,13 +118,7 @@ function httpMatch(m: HttpMatch, q: SplitQuery): boolean {
 type Route = { match?: Array<HttpMatch & { port?: number }>; route?: Array<{ destination: { host: string; port?: { number?: number } }; weight?: number }> };
 
 export const istio: MeshInterpreter = {
-  access(world, q) {
-    const pods = podsBehind(world, q.to.service);
-    if (pods.length === 0) return { verdict: 'default', why: 'no pods behind the Service' };
-    const vs = pods.map((p) => podVerdict(world, p, q));
-    const first = vs[0]!;
-    return vs.every((v) => v.verdict === first.verdict) ? first : { verdict: 'deny', why: `pods disagree: ${vs.map((v) => v.verdict).join(', ')}` };
-  },
+  access: (world, q) => accessByPods(world, q, podVerdict),
   split(world, q) {
     const fqdn = `${q.service.name}.${q.service.namespace}.svc.${world.clusterDomain}`;
     const hostOf = (vs: KubeObject, h: string) => (h.includes('.') ? h : `${h}.${vs.metadata.namespace}.svc.${world.clusterDomain}`);

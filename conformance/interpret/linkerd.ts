@@ -7,7 +7,7 @@
 
 import type { WorkloadInfo } from '../../adapters/types.js';
 import type { KubeObject } from '../../schemas/hub.js';
-import { addShare, natives, podPort, podsBehind, roundShares, spec, type AccessQuery, type MeshInterpreter, type Verdict, type World } from './common.js';
+import { accessByPods, addShare, natives, podPort, roundShares, spec, type AccessQuery, type MeshInterpreter, type Verdict, type World } from './common.js';
 import { matchesLabelSelector, type LabelSelector } from '../../adapters/common/label-match.js';
 import type { HttpRequest } from '../types.js';
 import { pickRule, type RouteMatch } from './linkerd-routes.js';
@@ -73,13 +73,7 @@ function podVerdict(world: World, pod: WorkloadInfo, q: AccessQuery): Verdict {
 }
 
 export const linkerd: MeshInterpreter = {
-  access(world, q) {
-    const pods = podsBehind(world, q.to.service);
-    if (pods.length === 0) return { verdict: 'default', why: 'no pods behind the Service' };
-    const vs = pods.map((p) => podVerdict(world, p, q));
-    const first = vs[0]!;
-    return vs.every((v) => v.verdict === first.verdict) ? first : { verdict: 'deny', why: `pods disagree: ${vs.map((v) => v.verdict).join(', ')}` };
-  },
+  access: (world, q) => accessByPods(world, q, podVerdict),
   split(world, q) {
     const routes = world.natives
       .filter((o) => isRoute(o) && ((spec(o).parentRefs as ParentRef[] | undefined) ?? []).some((p) => (p.kind ?? 'Gateway') === 'Service' && (p.group ?? '') === '' && p.name === q.service.name && (p.namespace ?? o.metadata.namespace) === q.ns && (p.port === undefined || p.port === q.port.port)))

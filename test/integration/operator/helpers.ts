@@ -4,6 +4,7 @@
 import { allNativeKinds } from '../../../adapters/index.js';
 import { HttpKubeClient } from '../../../kube/client.js';
 import { restMapper } from '../../../kube/rest-mapper.js';
+import { until } from '../../../dev/world/kube.js';
 import type { KubeObject } from '../../../schemas/hub.js';
 import { sharedCluster, type TestCluster } from '../../support/cluster.js';
 import { createTestNamespace } from '../../support/cluster.js';
@@ -63,20 +64,7 @@ export class TestKube {
 }
 
 /** Poll until fn returns a value (not undefined/false) or the deadline passes; the last error is in the failure. */
-export async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+export const eventually = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 200): Promise<T> => until(what, fn, timeoutMs, everyMs);
 
 /**
  * Waits until the operator has caught up with the API server, a fact rather than a pause: its queue is idle, and its
