@@ -1,7 +1,7 @@
 // The import direction between the top-level folders (README "Layout"), as an
 // ESLint rule: a relative import is resolved against the importing file and the
 // top-level folder it lands in must be one the importer's folder may use.
-// schemas <- adapters <- (operator | metrics-api | release) <- conformance <- cli;
+// schemas <- adapters <- (operator | metrics-api | release) <- (conformance | dashboard) <- cli;
 // kube/ and log/ are the I/O layer under every program; test/, bench/ and dev/
 // are never imported by a program. schemas/ and adapters/ do no I/O, and no
 // program imports @kubernetes/client-node statically.
@@ -10,7 +10,7 @@ import { dirname, relative, resolve, sep } from 'node:path';
 
 const PURE = ['schemas', 'adapters'];
 const BASE = [...PURE, 'kube', 'log'];
-const PROGRAMS = ['operator', 'metrics-api', 'release', 'conformance', 'cli'];
+const PROGRAMS = ['operator', 'metrics-api', 'release', 'conformance', 'dashboard', 'cli'];
 
 /** Top-level folder -> the top-level folders its modules may import. */
 export const LAYERS = {
@@ -23,6 +23,8 @@ export const LAYERS = {
   release: [...BASE, 'release'],
   // The suite runs the operator in-process and serves its conversion webhook.
   conformance: [...BASE, 'conformance', 'operator', 'release'],
+  // The dashboard reads the operator's units and labels and answers TrafficMetrics in-process.
+  dashboard: [...BASE, 'dashboard', 'operator', 'metrics-api'],
   cli: [...BASE, ...PROGRAMS],
   // The demo and the harness tests and benchmarks share; imported by them, never the reverse.
   dev: [...BASE, ...PROGRAMS, 'dev'],

@@ -19,6 +19,8 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
   contentType?: string;
+  /** Default application/json; e.g. the Table form `application/json;as=Table;g=meta.k8s.io;v=v1`. */
+  accept?: string;
   timeoutMs?: number;
 }
 
@@ -88,6 +90,7 @@ export class HttpKubeClient implements KubeClient {
     const payload = o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
     const headers: Record<string, string> = {};
     if (payload !== undefined) headers['Content-Type'] = o.contentType ?? 'application/json';
+    if (o.accept !== undefined) headers.Accept = o.accept;
     let opts: https.RequestOptions;
     try {
       opts = await this.options(method, path + queryString(o.query), headers);

@@ -46,6 +46,7 @@ export const COMMON_RULES: ReadonlyArray<{ feature: string; rule: string }> = [
   { feature: 'TrafficTarget UDPRoute', rule: 'Unsupported for every mesh: the rule is dropped, never widened into an allow; a destination left without rules stays deny-all under enforce' },
   { feature: 'TrafficTarget legacy destination.port', rule: 'kept by conversion in an annotation; restricts every rule of the target to that port' },
   { feature: 'accessMode permissive', rule: 'destinations are still resolved; each TrafficTarget carries a note; the renderer decides what (not) to emit' },
+  { feature: 'Native object names', rule: 'distinct inputs never share an object key: a name that is not a plain DNS label of readable parts (dots, `--`, a dashed port name, over 63 characters) is cut and suffixed `--<hash of the inputs>`; a key that still collides is Conflict on the SMI objects whose object is left out' },
 ];
 
 const cell = (c: Capability | undefined): string => (c === undefined ? '**missing**' : c.replace(/\|/g, '\\|'));

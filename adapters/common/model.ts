@@ -76,6 +76,8 @@ export interface ResolvedDestination {
   namespaceWorkloads: WorkloadInfo[];
   /** Services that select some of those pods. */
   services: ServiceInfo[];
+  /** Annotations of the destination's Namespace, when the input has the Namespace (files may; the operator does not watch them). */
+  namespaceAnnotations?: Record<string, string>;
   /** OR of all rules. An empty list with enforce mode means deny all. */
   rules: AccessRule[];
 }

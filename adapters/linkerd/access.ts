@@ -13,9 +13,10 @@ import { objectRef } from '../../schemas/hub.js';
 import type { RenderNote, ResolvedDestination, SourceIdentity } from '../common/model.js';
 import { managedMetadata, nativeName } from '../common/meta.js';
 import { destinationSelector } from '../common/selector.js';
-import { AUTHORIZATION_POLICY, GATEWAY_GROUP, HTTPROUTE, MESH_TLS_AUTHENTICATION, POLICY_GROUP, ROUTE_LIMITS, SERVER } from './kinds.js';
+import { ALL_NETWORKS, AUTHORIZATION_POLICY, GATEWAY_GROUP, HTTPROUTE, MESH_TLS_AUTHENTICATION, NETWORK_AUTHENTICATION, POLICY_GROUP, ROUTE_LIMITS, SERVER } from './kinds.js';
 import { conditionMatches, MATCH_ALL, type HTTPRouteMatch } from './matches.js';
-import { podPorts, podPortsForServicePort, type PodPort } from './ports.js';
+import { destinationPorts, podPortsForServicePort, type PodPort } from './ports.js';
+import { httpProbes, type Probe } from './probes.js';
 
 /** Sources with the TrafficTargets that granted them (for ownerReferences). */
 class Grant {
@@ -72,7 +73,7 @@ function plan(d: ResolvedDestination, ports: PodPort[], note: (t: TrafficTarget,
     }
     for (const t of targets) {
       if (t.kind !== 'http') {
-        note(rule.target, `${rule.path}: pod port ${portLabel(t.port)} is reached through a Service port that declares a non-HTTP appProtocol, so HTTP rules cannot apply there; nothing is allowed on it by this rule`);
+        note(rule.target, `${rule.path}: pod port ${portLabel(t.port)} is proxied opaquely (${t.opaqueBecause ?? 'not HTTP'}), so HTTP rules cannot apply there; nothing is allowed on it by this rule`);
         continue;
       }
       const conditions = planOf.get(t)!.conditions;
@@ -138,10 +139,69 @@ function chunk(conds: HTTPRouteMatch[][]): HTTPRouteMatch[][][] {
   return routes;
 }
 
+/** The workloads' HTTP probes that land on this pod port (a named port: where the container calls its port that name). */
+function probesOn(pod: PodPort, d: ResolvedDestination, probes: readonly Probe[]): Probe[] {
+  if (typeof pod.port === 'number') return probes.filter((p) => p.port === pod.port);
+  const name = pod.port;
+  return probes.filter((p) => d.workloads.some((w) => w.owner === p.owner && (w.containers ?? []).some((c) => c.ports.some((cp) => cp.protocol === 'TCP' && cp.name === name && cp.containerPort === p.port))));
+}
+
+/** Characters and sequences the Gateway API allows in an Exact path (HTTPRoute CRD validation rules). */
+const EXACT_PATH = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/;
+const exactPathOk = (p: string): boolean =>
+  p.startsWith('/') && EXACT_PATH.test(p) && !/\/\/|\/\.\/|\/\.\.\/|%2f|#/i.test(p) && !p.endsWith('/..') && !p.endsWith('/.');
+
+/**
+ * The probe route Linkerd recommends once a Server has HTTPRoutes ("Configuring Per-Route
+ * Authorization Policy"): GET on each probe path (an exact match, as Linkerd's own default
+ * probe route), authorized for every network without identity, as the kubelet has none.
+ */
+function probeRoute(e: Emit, d: ResolvedDestination, serverName: string, label: string, paths: string[], noteAll: (m: string, s?: RenderNote['status']) => void): void {
+  const name = nativeName('ttprobe', d.serviceAccount, label);
+  const matches: HTTPRouteMatch[][] = [];
+  for (const path of paths) {
+    if (path.length > ROUTE_LIMITS.pathValue) {
+      noteAll(`spec.destination: the probe path ${JSON.stringify(path.slice(0, 64))}... on pod port ${label} is over ${ROUTE_LIMITS.pathValue} characters, which no HTTPRoute match holds; that probe is denied`, 'Accepted');
+      continue;
+    }
+    // An Exact match the Gateway API forbids (e.g. `//`) is the same request set as a literal full-match regex.
+    const m: HTTPRouteMatch = exactPathOk(path) ? { path: { type: 'Exact', value: path }, method: 'GET' } : { path: { type: 'RegularExpression', value: literalRegex(path) }, method: 'GET' };
+    matches.push([m]);
+  }
+  const routes = chunk(matches);
+  if (routes.length === 0) return;
+  if (routes.length > 1) noteAll(`spec.destination: pod port ${label} has more probe paths than one HTTPRoute holds; only the first ${routes[0]!.flat().length} are kept reachable`, 'Accepted');
+  const first = routes[0]!;
+  e.objects.push({
+    apiVersion: HTTPROUTE.apiVersion,
+    kind: HTTPROUTE.kind,
+    metadata: managedMetadata(name, d.namespace, 'linkerd', d.targets),
+    spec: { parentRefs: [{ group: POLICY_GROUP, kind: SERVER.kind, name: serverName }], rules: first.map((ms) => ({ matches: ms })) },
+  });
+  e.objects.push({
+    apiVersion: NETWORK_AUTHENTICATION.apiVersion,
+    kind: NETWORK_AUTHENTICATION.kind,
+    metadata: managedMetadata(name, d.namespace, 'linkerd', d.targets),
+    spec: { networks: ALL_NETWORKS.map((cidr) => ({ cidr })) },
+  });
+  e.objects.push({
+    apiVersion: AUTHORIZATION_POLICY.apiVersion,
+    kind: AUTHORIZATION_POLICY.kind,
+    metadata: managedMetadata(name, d.namespace, 'linkerd', d.targets),
+    spec: {
+      targetRef: { group: GATEWAY_GROUP, kind: HTTPROUTE.kind, name },
+      requiredAuthenticationRefs: [{ group: POLICY_GROUP, kind: NETWORK_AUTHENTICATION.kind, name }],
+    },
+  });
+}
+
+/** A regex matching exactly `s` (RE2 and Rust regex share this escaping). */
+const literalRegex = (s: string): string => `^${s.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&')}$`;
+
 export function renderDestination(d: ResolvedDestination): { objects: KubeObject[]; notes: RenderNote[] } {
   const notes: RenderNote[] = [];
-  const noteAll = (message: string): void => {
-    for (const t of d.targets) notes.push({ object: objectRef(t), status: 'Unsupported', message });
+  const noteAll = (message: string, status: RenderNote['status'] = 'Unsupported'): void => {
+    for (const t of d.targets) notes.push({ object: objectRef(t), status, message });
   };
   const who = `ServiceAccount ${d.namespace}/${d.serviceAccount}`;
   // Servers select pods by label: the selector covers exactly this ServiceAccount's pods or is refused.
@@ -150,25 +210,39 @@ export function renderDestination(d: ResolvedDestination): { objects: KubeObject
     noteAll(`spec.destination: Linkerd Servers select pods by label, and ${sel.why}; no Linkerd policy is created, so access to it is not enforced`);
     return { objects: [], notes };
   }
-  const ports = podPorts(d.services);
+  const { ports, open } = destinationPorts(d);
+  for (const o of open) noteAll(`spec.destination: ${o} is left on the cluster default inbound policy`);
   if (ports.length === 0) {
-    noteAll(`spec.destination: no Service exposes a TCP port of the pods of ${who}, and a Linkerd Server needs the port; no Linkerd policy is created, so access to it is not enforced`);
+    noteAll(`spec.destination: neither a Service nor a container of the pods of ${who} declares a TCP port, and a Linkerd Server needs the port; no Linkerd policy is created, so access to it is not enforced`);
     return { objects: [], notes };
   }
   const plans = plan(d, ports, (t, message) => notes.push({ object: objectRef(t), message }));
+  const probes = httpProbes(d.workloads);
   const e: Emit = { objects: [], ns: d.namespace, order: d.targets };
   for (const p of plans) {
     const label = portLabel(p.pod.port);
+    const portProbes = probesOn(p.pod, d, probes);
+    // The kubelet has no mesh identity, and Linkerd lets it through a Server only by HTTP path: a TLS probe, or any
+    // probe on an opaque port, would fail under a deny Server and take the pods down. Such a port is left alone.
+    const blind = portProbes.find((x) => x.https || p.pod.kind === 'opaque');
+    if (blind) {
+      const what = blind.https ? 'HTTPS probe (TLS, which the proxy cannot read)' : `probe (the port is proxied opaquely: ${p.pod.opaqueBecause ?? 'not HTTP'})`;
+      noteAll(`spec.destination: pod port ${label}: the kubelet's ${what} ${blind.path} of ${blind.owner} has no mesh identity and cannot be authorized by HTTP path, so a Linkerd Server would fail it; the port is left on the cluster default inbound policy`);
+      continue;
+    }
     const serverName = nativeName('tt', d.serviceAccount, label);
+    const server: Record<string, unknown> = { podSelector: { matchLabels: { ...sel.matchLabels } }, port: p.pod.port, accessPolicy: 'deny' };
+    // A Server's proxyProtocol supersedes the opaque-ports annotation: left out, an opaque port would go through detection.
+    if (p.pod.kind === 'opaque') server.proxyProtocol = 'opaque';
     e.objects.push({
       apiVersion: SERVER.apiVersion,
       kind: SERVER.kind,
       metadata: managedMetadata(serverName, d.namespace, 'linkerd', d.targets),
-      spec: { podSelector: { matchLabels: { ...sel.matchLabels } }, port: p.pod.port, accessPolicy: 'deny' },
+      spec: server,
     });
     const serverRef = { group: POLICY_GROUP, kind: SERVER.kind, name: serverName };
     if (p.whole.sources.size > 0) authorize(e, serverName, serverRef, p.whole);
-    if (p.conditions.size === 0) continue;
+    if (p.conditions.size === 0) continue; // no route: Linkerd authorizes the probes itself
     // Sources allowed every HTTP request (whole-port sources, and HTTP rules whose match
     // constrains nothing) get a catch-all route, and are added to every other route: Linkerd
     // authorizes a request only by the one route it picks.
@@ -202,17 +276,20 @@ export function renderDestination(d: ResolvedDestination): { objects: KubeObject
       });
       authorize(e, name, { group: GATEWAY_GROUP, kind: HTTPROUTE.kind, name }, grant);
     };
+    // Linkerd drops its default probe route once any HTTPRoute is attached to the Server.
+    const plain = [...new Set(portProbes.filter((x) => !x.https).map((x) => x.path))].sort();
+    if (plain.length > 0) probeRoute(e, d, serverName, label, plain, noteAll);
     let i = 0;
     for (const gk of [...groups.keys()].sort()) {
       const g = groups.get(gk)!;
       for (const conds of chunk(g.conds)) {
         i += 1;
-        route(nativeName('tt', d.serviceAccount, label, 'match', String(i)), g.grant, conds.map((matches) => ({ matches })));
+        route(nativeName('ttroute', d.serviceAccount, label, i), g.grant, conds.map((matches) => ({ matches })));
       }
     }
     // Named to sort after the match routes: on a specificity tie Linkerd prefers the older,
     // then the alphabetically first route, and the catch-all must lose such ties.
-    if (rest.sources.size > 0) route(nativeName('tt', d.serviceAccount, label, 'rest'), rest, [{ matches: [{ path: { ...MATCH_ALL.path } }] }]);
+    if (rest.sources.size > 0) route(nativeName('ttrouteall', d.serviceAccount, label), rest, [{ matches: [{ path: { ...MATCH_ALL.path } }] }]);
   }
   return { objects: e.objects, notes };
 }

@@ -13,6 +13,8 @@ export interface KubeRequest {
   body?: unknown;
   /** Default application/json; e.g. application/apply-patch+yaml for server-side apply. */
   contentType?: string;
+  /** Default application/json; e.g. the Table form `application/json;as=Table;g=meta.k8s.io;v=v1`. */
+  accept?: string;
   timeoutMs?: number;
 }
 
@@ -29,7 +31,7 @@ const clients = new WeakMap<KubeCredentials, HttpKubeClient>();
 export async function kubeRequest(kc: KubeCredentials, r: KubeRequest): Promise<KubeResponse> {
   let client = clients.get(kc);
   if (!client) clients.set(kc, (client = new HttpKubeClient(kc)));
-  const res = await client.raw(r.method, r.path, { query: r.query, body: r.body, contentType: r.contentType, timeoutMs: r.timeoutMs });
+  const res = await client.raw(r.method, r.path, { query: r.query, body: r.body, contentType: r.contentType, accept: r.accept, timeoutMs: r.timeoutMs });
   if (!res.ok) throw new Error(`${r.method} ${r.path}: ${res.error.message}`);
   let body: unknown = res.text;
   try {
