@@ -3,7 +3,7 @@
 // converted to the hub; invalid ones are left out and reported as Problems.
 // One pass plus map look-ups: the operator calls this on every change.
 
-import { isSmiGroup } from '../../schemas/versions.js';
+import { isSmiGroup, unservedSmiField } from '../../schemas/versions.js';
 import { validateSmiObject } from '../../schemas/validate.js';
 import type { HTTPRouteGroup, KubeObject, SmiObject, TCPRoute, TrafficSplit, TrafficTarget, UDPRoute } from '../../schemas/hub.js';
 import { objectRef } from '../../schemas/hub.js';
@@ -162,6 +162,11 @@ export function buildSnapshot(objects: readonly KubeObject[]): { snapshot: Snaps
       workloadObjs.set(key, obj);
     } else if (obj.kind === 'Namespace' && obj.apiVersion === 'v1') {
       namespaces.set(obj.metadata.name, { name: obj.metadata.name, annotations: stringMap(raw.metadata?.annotations) });
+    } else {
+      // An SMI kind without a group (`apiVersion: v1alpha1`, as the SMI docs write it) or in a
+      // look-alike group is not translated: say so, or it would vanish without a word.
+      const unserved = unservedSmiField(obj.apiVersion, obj.kind);
+      if (unserved) problems.push(problem(objectRef(obj), unserved.path, `${unserved.message}; the object is not translated`));
     }
   }
 
