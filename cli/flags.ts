@@ -52,7 +52,8 @@ export interface OperatorFlags {
 
 export interface ConformanceFlags {
   mesh: MeshName[];
-  level: 'config' | 'traffic';
+  level: 'config' | 'xds' | 'traffic';
+  istioOracle?: string;
   kubeconfig?: string;
   operator: 'in-process' | 'external';
   operatorNamespace: string;

@@ -7,9 +7,10 @@
 
 import type { WorkloadInfo } from '../../adapters/types.js';
 import type { KubeObject } from '../../schemas/hub.js';
-import { accessByPods, addShare, natives, podPort, roundShares, spec, type AccessQuery, type MeshInterpreter, type Verdict, type World } from './common.js';
+import { accessByPods, addShare, natives, podPort, roundShares, spec, type AccessQuery, type MeshInterpreter, type SplitQuery, type Verdict, type World } from './common.js';
 import { matchesLabelSelector, type LabelSelector } from '../../adapters/common/label-match.js';
-import type { HttpRequest } from '../types.js';
+import type { HttpRequest, RoutePolicy } from '../types.js';
+import { meshDurationMs } from '../../schemas/duration.js';
 import { pickRule, type RouteMatch } from './linkerd-routes.js';
 
 type RouteRule = { matches?: RouteMatch[]; backendRefs?: Array<{ name: string; kind?: string; port?: number; weight?: number }> };
@@ -20,6 +21,13 @@ function pick(routes: KubeObject[], r: HttpRequest): { route: KubeObject; rule: 
   const rules = routes.flatMap((route) => ((spec(route).rules as RouteRule[] | undefined) ?? []).map((rule) => ({ ...rule, route, rule })));
   const hit = pickRule(rules, r);
   return hit && { route: hit.route, rule: hit.rule };
+}
+
+/** HTTPRoutes attached to the queried Service port, in name order. */
+function attachedRoutes(world: World, q: SplitQuery): KubeObject[] {
+  return world.natives
+    .filter((o) => isRoute(o) && ((spec(o).parentRefs as ParentRef[] | undefined) ?? []).some((p) => (p.kind ?? 'Gateway') === 'Service' && (p.group ?? '') === '' && p.name === q.service.name && (p.namespace ?? o.metadata.namespace) === q.ns && (p.port === undefined || p.port === q.port.port)))
+    .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
 }
 
 const isRoute = (o: KubeObject) => o.kind === 'HTTPRoute' && (o.apiVersion.startsWith('gateway.networking.k8s.io/') || o.apiVersion.startsWith('policy.linkerd.io/'));
@@ -74,10 +82,23 @@ function podVerdict(world: World, pod: WorkloadInfo, q: AccessQuery): Verdict {
 
 export const linkerd: MeshInterpreter = {
   access: (world, q) => accessByPods(world, q, podVerdict),
+  policy(world, q) {
+    // Gateway API rule timeouts (backendRequest is per attempt) and the route's retry.linkerd.io annotations.
+    const out: RoutePolicy = {};
+    const hit = pick(attachedRoutes(world, q), q.request!);
+    if (!hit) return out;
+    const t = (hit.rule as { timeouts?: { request?: string; backendRequest?: string } }).timeouts ?? {};
+    const request = t.request ? meshDurationMs(t.request) : undefined;
+    if (request) out.timeoutMs = request;
+    const a = hit.route.metadata.annotations ?? {};
+    const limit = Number(a['retry.linkerd.io/limit'] ?? 0);
+    if (limit > 0 && (a['retry.linkerd.io/http'] || a['retry.linkerd.io/grpc'])) out.retryAttempts = limit;
+    const perTry = a['retry.linkerd.io/timeout'] ? meshDurationMs(a['retry.linkerd.io/timeout']) : t.backendRequest ? meshDurationMs(t.backendRequest) : undefined;
+    if (perTry) out.perTryTimeoutMs = perTry;
+    return out;
+  },
   split(world, q) {
-    const routes = world.natives
-      .filter((o) => isRoute(o) && ((spec(o).parentRefs as ParentRef[] | undefined) ?? []).some((p) => (p.kind ?? 'Gateway') === 'Service' && (p.group ?? '') === '' && p.name === q.service.name && (p.namespace ?? o.metadata.namespace) === q.ns && (p.port === undefined || p.port === q.port.port)))
-      .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+    const routes = attachedRoutes(world, q);
     // The proxy routes only HTTP on HTTPRoutes; other traffic (and a Service without routes) goes to the Service itself.
     if (routes.length === 0 || !q.request) return { [q.service.name]: 100 };
     const hit = pick(routes, q.request);

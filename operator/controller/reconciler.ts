@@ -19,7 +19,7 @@ import { computeStatus, REASONS, transitionEvent, type ConditionSpec, type Desir
 import { canonicalJson, decorate, isManaged, nativeKey } from './labels.js';
 import { mergeShared } from './shared.js';
 import { ownerOf, plan, type PlannedAction } from './plan.js';
-import { inputKey, parseUnit, routeRefs, routeUnit, selects, serviceSelector, type DependencyIndex, type Unit } from './units.js';
+import { inputKey, parseUnit, routeRefs, routeUnit, selects, serviceRefs, serviceSelector, type DependencyIndex, type Unit } from './units.js';
 
 const ROUTE_KINDS = new Set(['HTTPRouteGroup', 'TCPRoute', 'UDPRoute']);
 
@@ -145,7 +145,7 @@ export class Reconciler {
     for (const m of valid) for (const r of routeRefs(m)) add(this.getInput(r));
     if (unit.type === 'split') {
       const names = new Set<string>([unit.name]);
-      for (const m of valid) for (const b of ((m as { spec?: { backends?: Array<{ service?: string }> } }).spec?.backends ?? [])) if (b.service) names.add(b.service);
+      for (const m of valid) for (const n of serviceRefs(m)) if (n) names.add(n);
       for (const n of names) add(cache.get('Service', ns, n));
     } else {
       const sas = new Set<string>([`${ns}/${unit.name}`]);
@@ -163,6 +163,23 @@ export class Reconciler {
       for (const svcName of [...candidates].sort()) {
         const svc = cache.get('Service', ns, svcName);
         if (svc && workloads.some((w) => selects(serviceSelector(svc), w.podLabels))) inputs.push(svc);
+      }
+      // Sources are resolved like the destination (adapters/common/access.ts): the Services in a
+      // source's namespace selecting its pods, and every pod of that namespace (to see whom else
+      // those Services select). Consul names identities by those Services.
+      const sourceNamespaces = new Set<string>();
+      for (const sa of [...sas].sort()) {
+        if (sa === `${ns}/${unit.name}`) continue;
+        const sns = sa.slice(0, sa.indexOf('/'));
+        if (sns !== ns && !sourceNamespaces.has(sns)) {
+          sourceNamespaces.add(sns);
+          for (const k of [...index.workloadsByNs.get(sns)].sort()) add(this.getInput(k));
+        }
+        const own = [...index.workloadsBySA.get(sa)].map((k) => index.workloads.get(k)).filter((w) => !!w);
+        for (const svcName of [...new Set(own.flatMap((w) => index.servicesSelecting(sns, w.podLabels)))].sort()) {
+          const svc = cache.get('Service', sns, svcName);
+          if (svc && own.some((w) => selects(serviceSelector(svc), w.podLabels))) inputs.push(svc);
+        }
       }
     }
     return { members, inputs };

@@ -26,6 +26,12 @@ describe('kube: REST mapper', () => {
     }
   });
 
+  it('maps the policy.smi-operator.io kinds (the integration tests write TimeoutPolicy and RetryPolicy through it)', () => {
+    expect(mapper.path({ apiVersion: 'policy.smi-operator.io/v1alpha1', kind: 'TimeoutPolicy', metadata: { namespace: 'shop', name: 't' } })).to.equal('/apis/policy.smi-operator.io/v1alpha1/namespaces/shop/timeoutpolicies/t');
+    expect(mapper.path({ apiVersion: 'policy.smi-operator.io/v1alpha1', kind: 'RetryPolicy', metadata: { namespace: 'shop' } })).to.equal('/apis/policy.smi-operator.io/v1alpha1/namespaces/shop/retrypolicies');
+    expect(mapper.mapping('policy.smi-operator.io/v1alpha1', 'CircuitBreakerPolicy')).to.include({ plural: 'circuitbreakerpolicies', namespaced: true });
+  });
+
   it('maps every native kind of every adapter to the plural the adapter declares', () => {
     for (const m of MESH_NAMES) {
       for (const k of getAdapter(m).nativeKinds) expect(mapper.mapping(k.apiVersion, k.kind)).to.include({ plural: k.plural, namespaced: true });

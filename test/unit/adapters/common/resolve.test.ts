@@ -15,14 +15,14 @@ function result(model: { results: ObjectResult[] }, ref: string): ObjectResult {
 describe('resolve: TrafficSplit', () => {
   const services = [svc('web'), svc('web-v1'), svc('web-v2'), svc('web-v3')];
 
-  it('turns relative weights into percentages in spec order', () => {
+  it('keeps the relative weights and spec positions, in spec order (each renderer fits them to its mesh)', () => {
     const m = run(snapshot({ services, trafficSplits: [split('ab', 'web', [['web-v1', 1], ['web-v2', 1], ['web-v3', 1]])] }));
     expect(m.splits).to.have.length(1);
     expect(m.splits[0]!.root.name).to.equal('web');
-    expect(m.splits[0]!.backends.map((b) => [b.service.name, b.weight, b.percent])).to.deep.equal([
-      ['web-v1', 1, 34],
-      ['web-v2', 1, 33],
-      ['web-v3', 1, 33],
+    expect(m.splits[0]!.backends.map((b) => [b.service.name, b.weight, b.index])).to.deep.equal([
+      ['web-v1', 1, 0],
+      ['web-v2', 1, 1],
+      ['web-v3', 1, 2],
     ]);
     expect(m.splits[0]!.matches).to.deep.equal([]);
     expect(result(m, 'TrafficSplit shop/ab')).to.include({ status: 'Accepted' });
@@ -31,7 +31,7 @@ describe('resolve: TrafficSplit', () => {
 
   it('leaves zero-weight backends out', () => {
     const m = run(snapshot({ services, trafficSplits: [split('ab', 'web', [['web-v1', 0], ['web-v2', 5]])] }));
-    expect(m.splits[0]!.backends.map((b) => [b.service.name, b.percent])).to.deep.equal([['web-v2', 100]]);
+    expect(m.splits[0]!.backends.map((b) => [b.service.name, b.weight])).to.deep.equal([['web-v2', 5]]);
   });
 
   it('reports all-zero weights as Invalid and renders nothing', () => {
@@ -51,7 +51,7 @@ describe('resolve: TrafficSplit', () => {
 
   it('drops a missing backend Service and routes the rest', () => {
     const m = run(snapshot({ services, trafficSplits: [split('ab', 'web', [['web-v1', 3], ['gone', 1]])] }));
-    expect(m.splits[0]!.backends.map((b) => [b.service.name, b.percent])).to.deep.equal([['web-v1', 100]]);
+    expect(m.splits[0]!.backends.map((b) => [b.service.name, b.weight])).to.deep.equal([['web-v1', 3]]);
     const r = result(m, 'TrafficSplit shop/ab');
     expect(r.status).to.equal('InvalidReference');
     expect(r.messages).to.deep.equal(['spec.backends[1].service: Service shop/gone not found; the backend gets no traffic']);
@@ -69,7 +69,7 @@ describe('resolve: TrafficSplit', () => {
       services: [svc('web', [80, 443]), svc('web-v1', [80, 443]), svc('web-v2', [80])],
       trafficSplits: [split('ab', 'web', [['web-v1', 1], ['web-v2', 1]])],
     }));
-    expect(m.splits[0]!.backends.map((b) => [b.service.name, b.percent])).to.deep.equal([['web-v1', 100]]);
+    expect(m.splits[0]!.backends.map((b) => [b.service.name, b.weight])).to.deep.equal([['web-v1', 1]]);
     const r = result(m, 'TrafficSplit shop/ab');
     expect(r.status).to.equal('InvalidReference');
     expect(r.messages[0]).to.match(/^spec\.backends\[1\]\.service: Service web-v2 has no port 443\/TCP/);
@@ -89,7 +89,18 @@ describe('resolve: TrafficSplit', () => {
 
   it('adds up a Service listed twice', () => {
     const m = run(snapshot({ services, trafficSplits: [split('ab', 'web', [['web-v1', 1], ['web-v2', 2], ['web-v1', 1]])] }));
-    expect(m.splits[0]!.backends.map((b) => [b.service.name, b.weight, b.percent])).to.deep.equal([['web-v1', 2, 50], ['web-v2', 2, 50]]);
+    expect(m.splits[0]!.backends.map((b) => [b.service.name, b.weight, b.index])).to.deep.equal([['web-v1', 2, 0], ['web-v2', 2, 1]]);
+  });
+
+  it('adds up a Service listed twice even when its first entry has weight 0', () => {
+    const m = run(snapshot({ services, trafficSplits: [split('ab', 'web', [['web-v1', 0], ['web-v2', 2], ['web-v1', 1]])] }));
+    expect(m.splits[0]!.backends.map((b) => [b.service.name, b.weight, b.index])).to.deep.equal([['web-v1', 1, 0], ['web-v2', 2, 1]]);
+  });
+
+  it('keeps a backend of weight 1 next to 999 (no rounding in resolve; 999:1 used to leave the canary at 0 %)', () => {
+    const m = run(snapshot({ services, trafficSplits: [split('ab', 'web', [['web-v1', 999], ['web-v2', 1]])] }));
+    expect(m.splits[0]!.backends.map((b) => [b.service.name, b.weight])).to.deep.equal([['web-v1', 999], ['web-v2', 1]]);
+    expect(result(m, 'TrafficSplit shop/ab').messages).to.deep.equal([]);
   });
 
   it('lets the oldest split of a root Service win and names it in the others', () => {
@@ -192,7 +203,7 @@ describe('resolve: TrafficTarget', () => {
     expect(d.workloads.map((w) => w.owner)).to.deep.equal(['Deployment/api']);
     expect(d.services.map((s) => s.name)).to.deep.equal(['api']);
     expect(d.rules).to.have.length(1);
-    expect(d.rules[0]).to.deep.include({ path: 'spec.rules[0]', sources: [{ namespace: 'monitoring', serviceAccount: 'prometheus' }], ports: [] });
+    expect(d.rules[0]).to.deep.include({ path: 'spec.rules[0]', sources: [{ namespace: 'monitoring', serviceAccount: 'prometheus', services: [] }], ports: [] });
     expect(d.rules[0]!.http).to.deep.equal([{ origin: 'api-routes/metrics', pathRegex: '^/metrics', methods: ['GET'], headers: [] }]);
     expect(result(m, 'TrafficTarget shop/tt')).to.deep.include({ status: 'Accepted', messages: [] });
   });
@@ -208,7 +219,25 @@ describe('resolve: TrafficTarget', () => {
   it('takes every match of the group when rules[].matches is omitted; sources default to the target namespace', () => {
     const m = run(snapshot({ services, workloads, httpRouteGroups: [routes], trafficTargets: [target('tt', 'api', [{ kind: 'HTTPRouteGroup', name: 'api-routes' }], [{ name: 'web' }])] }));
     expect(m.destinations[0]!.rules[0]!.http!.map((c) => c.origin)).to.deep.equal(['api-routes/metrics', 'api-routes/everything']);
-    expect(m.destinations[0]!.rules[0]!.sources).to.deep.equal([{ namespace: 'shop', serviceAccount: 'web' }]);
+    expect(m.destinations[0]!.rules[0]!.sources.map((s) => [s.namespace, s.serviceAccount])).to.deep.equal([['shop', 'web']]);
+  });
+
+  it('resolves a source like the destination: the Services of its namespace selecting its pods, with everyone they select', () => {
+    const more = [
+      ...workloads,
+      workload('Deployment/web-canary', 'web', { app: 'web', track: 'canary' }),
+      workload('Deployment/batch', 'batch', { app: 'web', role: 'batch' }),
+      workload('Deployment/web', 'web', { app: 'web' }, 'other'),
+    ];
+    const extra = [svc('web-canary', [80], { selector: { track: 'canary' } }), svc('web', [80], { ns: 'other' }), svc('nobody', [80], { selector: { app: 'nobody' } })];
+    const m = run(snapshot({ services: [...services, ...extra], workloads: more, tcpRoutes: [tcp('all')], trafficTargets: [target('tt', 'api', [{ kind: 'TCPRoute', name: 'all' }], [{ name: 'web' }, { name: 'ghost' }])] }));
+    const [web, ghost] = m.destinations[0]!.rules[0]!.sources;
+    // Service web also selects the batch pods (app=web): the renderer must see that.
+    expect(web!.services!.map((s) => [`${s.service.namespace}/${s.service.name}`, s.serviceAccounts])).to.deep.equal([
+      ['shop/web', ['batch', 'web']],
+      ['shop/web-canary', ['web']],
+    ]);
+    expect(ghost).to.deep.equal({ namespace: 'shop', serviceAccount: 'ghost', services: [] });
   });
 
   it('refuses a destination in another namespace: nothing is resolved for it', () => {
@@ -287,7 +316,7 @@ describe('resolve: TrafficTarget', () => {
 
   it('drops sources of unsupported kinds', () => {
     const m = run(snapshot({ services, workloads, tcpRoutes: [tcp('all')], trafficTargets: [target('tt', 'api', [{ kind: 'TCPRoute', name: 'all' }], [{ name: 'web' }, { name: 'ops', kind: 'Group' }])] }));
-    expect(m.destinations[0]!.rules[0]!.sources).to.deep.equal([{ namespace: 'shop', serviceAccount: 'web' }]);
+    expect(m.destinations[0]!.rules[0]!.sources.map((s) => s.serviceAccount)).to.deep.equal(['web']);
     expect(result(m, 'TrafficTarget shop/tt').status).to.equal('Unsupported');
     expect(result(m, 'TrafficTarget shop/tt').messages[0]).to.match(/^spec\.sources\[1\]\.kind/);
   });

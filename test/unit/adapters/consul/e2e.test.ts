@@ -31,7 +31,7 @@ spec: {selector: {app: web, version: v2}, ports: [{name: http, port: 80}]}
 `;
 
 describe('consul: end to end through translateWith', () => {
-  it('turns relative weights into the resolved percentages (1:2 -> 33/67)', () => {
+  it('turns relative weights into 0.01 % steps (1:2 -> 33.33/66.67)', () => {
     const out = translate(`${services}
 ---
 apiVersion: split.smi-spec.io/v1alpha4
@@ -42,8 +42,8 @@ spec:
   backends: [{service: web-v1, weight: 1}, {service: web-v2, weight: 2}]
 `);
     expect(spec(find(out.objects, 'ServiceSplitter', 'web')).splits).to.deep.equal([
-      { weight: 33, service: 'web-v1' },
-      { weight: 67, service: 'web-v2' },
+      { weight: 33.33, service: 'web-v1' },
+      { weight: 66.67, service: 'web-v2' },
     ]);
     expect(find(out.objects, 'ServiceSplitter', 'web').metadata.ownerReferences?.[0]?.uid).to.equal('u-canary');
     expect(out.results.find((r) => r.object === 'TrafficSplit shop/canary')?.status).to.equal('Accepted');
@@ -101,6 +101,16 @@ apiVersion: v1
 kind: ServiceAccount
 metadata: {name: web, namespace: shop}
 ---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec: {template: {metadata: {labels: {app: web}}, spec: {serviceAccountName: web}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec: {selector: {app: web}, ports: [{name: http, port: 80, targetPort: 8080}]}
+---
 apiVersion: v1
 kind: ServiceAccount
 metadata: {name: ops, namespace: shop}
@@ -140,6 +150,6 @@ spec:
     expect(spec(find(out.objects, 'ServiceDefaults', 'api')).protocol).to.equal('http');
     const ops = out.results.find((r) => r.object === 'TrafficTarget shop/ops-access');
     expect(ops?.status).to.equal('Unsupported');
-    expect(ops?.messages.join('\n')).to.match(/ports 9000 cover only part of Consul service api \(ports: 80, 9000\)/);
+    expect(ops?.messages.join('\n')).to.match(/ports 9000 cover only some of the pod ports of Consul service api \(8080, 9000\)/);
   });
 });
