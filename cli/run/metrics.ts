@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
-import { MESH_NAMES, type MeshName } from '../../adapters/types.js';
+import { METRICS_MESHES, type MetricsMesh } from '../../adapters/types.js';
 import { meshOption } from '../commands/metrics.js';
 import { loadFrontProxyConfig } from '../../metrics-api/auth.js';
 import { BASE_PATH } from '../../metrics-api/discovery.js';
@@ -39,7 +39,7 @@ function noCluster(): KubeAccess {
 export interface QueryFlags {
   namespace?: string;
   edges?: boolean;
-  mesh: MeshName;
+  mesh: MetricsMesh;
   prometheus: string;
   window?: string;
   selector?: string;
@@ -49,8 +49,8 @@ export interface QueryFlags {
 }
 
 export async function runQuery(target: string, f: QueryFlags): Promise<number> {
-  if (!(MESH_NAMES as readonly string[]).includes(f.mesh)) {
-    process.stderr.write(`smictl metrics: unknown mesh "${f.mesh}": one of ${MESH_NAMES.join(', ')}\n`);
+  if (!(METRICS_MESHES as readonly string[]).includes(f.mesh)) {
+    process.stderr.write(`smictl metrics: unknown mesh "${f.mesh}": one of ${METRICS_MESHES.join(', ')}\n`);
     return 2;
   }
   const [kindText = '', name] = target.split('/', 2);
@@ -96,7 +96,7 @@ export async function runQuery(target: string, f: QueryFlags): Promise<number> {
 }
 
 export interface ServeFlags {
-  mesh: MeshName;
+  mesh: MetricsMesh;
   prometheus: string;
   port: string;
   host: string;

@@ -74,6 +74,12 @@ const CARRIER: Record<MeshName, { apiVersion: string; kind: string; plural: stri
     plural: 'httproutes',
     shares: (spec) => relative(spec.rules[0].backendRefs.map((b: { name: string; weight: number }) => [b.name, b.weight])),
   },
+  gamma: {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    plural: 'httproutes',
+    shares: (spec) => relative(spec.rules[0].backendRefs.map((b: { name: string; weight: number }) => [b.name, b.weight])),
+  },
   consul: {
     apiVersion: 'consul.hashicorp.com/v1alpha1',
     kind: 'ServiceSplitter',
@@ -86,6 +92,7 @@ const CARRIER: Record<MeshName, { apiVersion: string; kind: string; plural: stri
 const PRUNED: Record<MeshName, Array<{ apiVersion: string; plural: string }>> = {
   istio: [{ apiVersion: 'networking.istio.io/v1', plural: 'virtualservices' }],
   linkerd: [{ apiVersion: 'gateway.networking.k8s.io/v1', plural: 'httproutes' }],
+  gamma: [{ apiVersion: 'gateway.networking.k8s.io/v1', plural: 'httproutes' }],
   consul: [
     { apiVersion: 'consul.hashicorp.com/v1alpha1', plural: 'servicesplitters' },
     { apiVersion: 'consul.hashicorp.com/v1alpha1', plural: 'servicedefaults' },
