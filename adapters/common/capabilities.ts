@@ -6,7 +6,7 @@
 import type { MeshName } from '../types.js';
 
 /** `exact`, or how it is approximated, or why it is unsupported (and what happens instead). */
-export type Capability = 'exact' | `approximated: ${string}` | `unsupported: ${string}`;
+export type Capability = 'exact' | `exact: ${string}` | `approximated: ${string}` | `unsupported: ${string}`;
 
 /** Every SMI feature a renderer must take a position on, in doc order. */
 export const SMI_FEATURES = [
@@ -32,7 +32,43 @@ export const SMI_FEATURES = [
 
 export type SmiFeature = (typeof SMI_FEATURES)[number];
 
-export type CapabilityTable = Readonly<Record<SmiFeature, Capability>>;
+/** Every field of the policy.smi-operator.io kinds (beyond SMI), in doc order. */
+export const POLICY_FEATURES = [
+  'TimeoutPolicy request',
+  'TimeoutPolicy backendRequest',
+  'TimeoutPolicy idle',
+  'TimeoutPolicy connect',
+  'RetryPolicy attempts',
+  'RetryPolicy perTryTimeout',
+  'RetryPolicy retryOn 5xx',
+  'RetryPolicy retryOn gateway-error',
+  'RetryPolicy retryOn connect-failure',
+  'RetryPolicy retryOn reset',
+  'RetryPolicy statusCodes',
+  'RetryPolicy backoff.baseInterval',
+  'RetryPolicy backoff.maxInterval',
+  'CircuitBreakerPolicy connectionPool.maxConnections',
+  'CircuitBreakerPolicy connectionPool.maxPendingRequests',
+  'CircuitBreakerPolicy connectionPool.maxRequestsPerConnection',
+  'CircuitBreakerPolicy connectionPool.maxConcurrentRequests',
+  'CircuitBreakerPolicy outlierDetection (consecutive5xxErrors, consecutiveGatewayErrors, interval, baseEjectionTime, maxEjectionPercent)',
+  'FaultInjectionPolicy delay (fixedDelay, percentage)',
+  'FaultInjectionPolicy abort (httpStatus, percentage)',
+  'MirrorPolicy backendRef (Service, port)',
+  'MirrorPolicy percentage',
+  'RateLimitPolicy local.requests per unit',
+  'RateLimitPolicy local.burst',
+  'RateLimitPolicy local.responseStatusCode',
+  'TracingPolicy samplingPercentage (Service target)',
+  'TracingPolicy targetRef Namespace',
+  'TracingPolicy provider',
+  'policy matches (narrowed to HTTPRouteGroup matches)',
+  'policy and TrafficSplit on one Service',
+] as const;
+
+export type PolicyFeature = (typeof POLICY_FEATURES)[number];
+
+export type CapabilityTable = Readonly<Record<SmiFeature | PolicyFeature, Capability>>;
 
 /** Rules resolve() applies for every mesh (the renderers never see what these drop). */
 export const COMMON_RULES: ReadonlyArray<{ feature: string; rule: string }> = [
@@ -46,6 +82,7 @@ export const COMMON_RULES: ReadonlyArray<{ feature: string; rule: string }> = [
   { feature: 'TrafficTarget UDPRoute', rule: 'Unsupported for every mesh: the rule is dropped, never widened into an allow; a destination left without rules stays deny-all under enforce' },
   { feature: 'TrafficTarget legacy destination.port', rule: 'kept by conversion in an annotation; restricts every rule of the target to that port' },
   { feature: 'accessMode permissive', rule: 'destinations are still resolved; each TrafficTarget carries a note; the renderer decides what (not) to emit' },
+  { feature: 'Policies (policy.smi-operator.io)', rule: 'one policy per kind and target Service: the oldest wins, the others are Conflict naming it; a missing target or mirror Service (or mirror port) is InvalidReference and nothing is applied; a policy narrowed to HTTPRouteGroup matches whose group or match is missing is not applied at all (never widened to every request); each policy status names the native routes it governs' },
   { feature: 'Native object names', rule: 'distinct inputs never share an object key: a name that is not a plain DNS label of readable parts (dots, `--`, a dashed port name, over 63 characters) is cut and suffixed `--<hash of the inputs>`; a key that still collides is Conflict on the SMI objects whose object is left out' },
 ];
 
@@ -75,9 +112,15 @@ export function capabilitiesDoc(tables: Readonly<Record<MeshName, Partial<Record
     `|---|${meshes.map(() => '---').join('|')}|`,
     ...SMI_FEATURES.map((f) => `| ${f} | ${meshes.map((m) => cell(tables[m][f])).join(' | ')} |`),
     '',
+    '## Policies beyond SMI (policy.smi-operator.io), per field and mesh',
+    '',
+    `| policy field | ${meshes.join(' | ')} |`,
+    `|---|${meshes.map(() => '---').join('|')}|`,
+    ...POLICY_FEATURES.map((f) => `| ${f} | ${meshes.map((m) => cell(tables[m][f])).join(' | ')} |`),
+    '',
   ];
   // Renderers may declare finer, mesh-specific limits beyond the shared feature list.
-  const known = new Set<string>(SMI_FEATURES);
+  const known = new Set<string>([...SMI_FEATURES, ...POLICY_FEATURES]);
   for (const m of meshes) {
     const extra = Object.keys(tables[m]).filter((k) => !known.has(k)).sort();
     if (extra.length === 0) continue;

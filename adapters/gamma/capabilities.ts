@@ -1,7 +1,7 @@
 // What the gamma renderer (Gateway API for mesh traffic, standard channel v1.6) can
 // express, for docs/capabilities.md. Sources: docs/adapters/gamma.md.
 
-import type { Capability, CapabilityTable } from '../common/capabilities.js';
+import { POLICY_FEATURES, type Capability, type CapabilityTable } from '../common/capabilities.js';
 
 const NO_AUTHZ = 'unsupported: Gateway API has no authorization standard (GAMMA covers routing); the TrafficTarget is reported Unsupported and nothing is enforced — use the mesh\'s own adapter, or `smictl migrate --mesh` for its objects';
 const NO_MTLS = 'unsupported: Gateway API has no mTLS setting; the mesh\'s own mTLS configuration applies';
@@ -33,4 +33,6 @@ export const capabilities: CapabilityTable & Readonly<Record<string, Capability>
   'mtlsMode strict': NO_MTLS,
   'mtlsMode permissive': NO_MTLS,
   'mtlsMode disabled': NO_MTLS,
+  // Not rendered yet: reported Unsupported per policy object (adapters/gamma/index.ts).
+  ...(Object.fromEntries(POLICY_FEATURES.map((f) => [f, 'unsupported: not rendered by the gamma adapter yet; the policy is reported Unsupported and nothing is applied'])) as unknown as Record<(typeof POLICY_FEATURES)[number], Capability>),
 };

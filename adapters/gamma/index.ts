@@ -28,6 +28,15 @@ function accessNotes(model: ResolvedModel, options: MeshOptions): RenderNote[] {
   );
 }
 
+/** Resilience policies are not rendered on gamma yet: each one is reported, never dropped silently. */
+function policyNotes(model: ResolvedModel): RenderNote[] {
+  return (model.policies ?? []).map((p) => ({
+    object: objectRef(p.policy),
+    status: 'Unsupported' as const,
+    message: 'the gamma adapter does not render resilience policies yet (Gateway API HTTPRoute timeouts, retries and RequestMirror are candidates); nothing is applied',
+  }));
+}
+
 export function render(model: ResolvedModel, options: MeshOptions): { objects: KubeObject[]; notes: RenderNote[] } {
   const objects: KubeObject[] = [];
   const notes: RenderNote[] = [];
@@ -36,7 +45,7 @@ export function render(model: ResolvedModel, options: MeshOptions): { objects: K
     objects.push(...r.objects);
     notes.push(...r.notes);
   }
-  notes.push(...accessNotes(model, options));
+  notes.push(...accessNotes(model, options), ...policyNotes(model));
   return { objects: objects.sort(compareObjects), notes: notes.map((n, i) => ({ n, i })).sort((a, b) => compareStrings(a.n.object, b.n.object) || a.i - b.i).map(({ n }) => n) };
 }
 

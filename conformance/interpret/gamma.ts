@@ -10,6 +10,10 @@ export const gamma: MeshInterpreter = {
   access() {
     return { verdict: 'default', why: 'Gateway API has no authorization: the mesh default applies' };
   },
+  policy() {
+    // The gamma adapter renders no resilience policy yet.
+    return {};
+  },
   split(world, q) {
     const routes = routesFor(world.natives, q.ns, q.service.name, q.port.port);
     if (routes.length === 0 || !q.request) return { [q.service.name]: 100 };

@@ -1,6 +1,7 @@
 import type { Scenario } from '../types.js';
 import { accessScenarios } from './access.js';
 import { conversionScenarios } from './conversion.js';
+import { policyScenarios } from './policy.js';
 import { splitScenarios } from './split.js';
 
 /** Why access assertions fail on gamma: docs/capabilities.md, adapters/gamma/capabilities.ts. */
@@ -19,4 +20,4 @@ export function withGammaGaps(s: Scenario): Scenario {
   return { ...s, unsupported: { ...s.unsupported, gamma: { assertions: names, reason: GAMMA_ACCESS_GAP } } };
 }
 
-export const SCENARIOS: Scenario[] = [...accessScenarios, ...splitScenarios, ...conversionScenarios].map(withGammaGaps);
+export const SCENARIOS: Scenario[] = [...accessScenarios, ...splitScenarios, ...conversionScenarios, ...policyScenarios].map(withGammaGaps);
