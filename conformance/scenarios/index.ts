@@ -20,7 +20,7 @@ export function withGammaGaps(s: Scenario): Scenario {
     step.assertions.filter((a) => (a.kind === 'access' && a.expect !== 'default') || (a.kind === 'status' && a.object.kind === 'TrafficTarget' && a.expectReason !== 'Unsupported')).map((a) => a.name),
   );
   const policies = s.steps.flatMap((step) =>
-    step.assertions.filter((a) => (a.kind === 'policy' && Object.keys(a.expect).length > 0) || (a.kind === 'status' && a.object.kind.endsWith('Policy') && a.expectReason !== 'Unsupported')).map((a) => a.name),
+    step.assertions.filter((a) => (a.kind === 'policy' && Object.values(a.expect).some((v) => v !== undefined)) || (a.kind === 'status' && a.object.kind.endsWith('Policy') && a.expectReason !== 'Unsupported')).map((a) => a.name),
   );
   if (names.length === 0 && policies.length === 0) return s;
   const reason = [names.length > 0 ? GAMMA_ACCESS_GAP : '', policies.length > 0 ? GAMMA_POLICY_GAP : ''].filter(Boolean).join('; ');
