@@ -1,7 +1,9 @@
 // `smictl conformance`: the SMI conformance suite. `--level config` (any
 // cluster; starts the operator in-process unless --operator external) asserts
-// what the native objects mean; `--level traffic` (a cluster with the mesh)
-// deploys the test app and asserts observed traffic. This file only declares
+// what the native objects mean; `--level xds` (Istio, a cluster without nodes
+// such as the local control plane) runs istiod against it and asserts what the
+// Envoy configuration it generates does; `--level traffic` (a cluster with the
+// mesh) deploys the test app and asserts observed traffic. This file only declares
 // the flags; ../run/conformance.ts is imported when the suite runs.
 
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -9,7 +11,8 @@ import { MESH_NAMES, type MeshName } from '../../adapters/types.js';
 
 export interface ConformanceFlags {
   mesh: MeshName[];
-  level: 'config' | 'traffic';
+  level: 'config' | 'xds' | 'traffic';
+  istioOracle?: string;
   kubeconfig?: string;
   operator: 'in-process' | 'external';
   operatorNamespace: string;
@@ -39,7 +42,8 @@ export function registerConformance(program: Command): void {
     .command('conformance')
     .description('run the SMI conformance suite (access, specs, split) against a cluster')
     .addOption(new Option('--mesh <meshes>', 'comma-separated meshes').default([...MESH_NAMES]).argParser(meshes))
-    .addOption(new Option('--level <level>', 'config: native objects on any cluster; traffic: real requests on a cluster with the mesh').choices(['config', 'traffic']).default('config'))
+    .addOption(new Option('--level <level>', 'config: native objects on any cluster; xds: Istio only, the Envoy configuration istiod generates (a cluster without nodes, e.g. the local control plane); traffic: real requests on a cluster with the mesh').choices(['config', 'xds', 'traffic']).default('config'))
+    .option('--istio-oracle <path>', 'xds level: the istio-oracle binary (test/istio-oracle/build.sh; default $SMI_ISTIO_ORACLE)')
     .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, else in-cluster)')
     .addOption(new Option('--operator <where>', 'in-process: start the operator here; external: use the deployed one').choices(['in-process', 'external']).default('in-process'))
     .option('--operator-namespace <ns>', 'namespace of the external operator and its ConfigMap', 'smi-system')

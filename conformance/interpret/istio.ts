@@ -79,8 +79,9 @@ function mtlsDisabled(world: World, pod: WorkloadInfo): boolean {
 
 function podVerdict(world: World, pod: WorkloadInfo, q: AccessQuery): Verdict {
   if (q.udp) {
-    const governed = natives(world, 'AuthorizationPolicy', pod.namespace, 'security.istio.io').some((p) => appliesTo(p, pod));
-    return governed ? { verdict: 'deny', why: 'Istio does not proxy UDP: no identity to authorize' } : { verdict: 'default', why: 'no AuthorizationPolicy selects the pods' };
+    // Sidecar interception redirects TCP only: datagrams reach the pod with no proxy and no policy (the xds level
+    // finds no UDP listener), whatever AuthorizationPolicy selects the pods.
+    return { verdict: 'default', why: 'Istio does not intercept UDP: datagrams bypass the sidecar, no policy applies' };
   }
   const c: Ctx = { namespace: q.from.ns, port: q.to.port, ...(q.request ? { request: q.request } : {}) };
   if (!mtlsDisabled(world, pod)) c.principal = `${world.trustDomain}/ns/${q.from.ns}/sa/${q.from.sa}`;

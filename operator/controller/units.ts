@@ -6,8 +6,8 @@
 //   *Policy ─spec.targetRef─────▶ split:<ns>/<service> (or split:<ns>/* for a Namespace target)
 //   TrafficTarget ─destination──▶ access:<ns>/<sa>          (all targets of one destination SA)
 //   HTTPRouteGroup/TCPRoute/UDPRoute ─▶ route:<ns>/<Kind>/<name> (its own status) + units of its referrers
-//   Service ─▶ splits naming it (root/backend) + access units whose pods it selects
-//   Deployment/StatefulSet/DaemonSet/Pod ─serviceAccountName─▶ access unit
+//   Service ─▶ splits naming it (root/backend) + access units whose pods it selects, as destination or source
+//   Deployment/StatefulSet/DaemonSet/Pod ─serviceAccountName─▶ access unit (as destination or source)
 //   ServiceAccount ─▶ its access unit + access units of targets naming it as a source
 //   managed native object ─annotation─▶ the unit that applied it
 
@@ -167,6 +167,16 @@ export class DependencyIndex {
     return units;
   }
 
+  /** Access units of the targets naming this ServiceAccount as a source (sources resolve to the Services selecting their pods). */
+  private asSource(ns: string, sa: string): string[] {
+    const out: string[] = [];
+    for (const t of this.targetsBySource.get(nsName(ns, sa))) {
+      const u = this.smiUnit.get(t);
+      if (u) out.push(u);
+    }
+    return out;
+  }
+
   /** Access units that exist: they have targets, or still own objects to prune. */
   private accessIfLive(ns: string, sa: string): string[] {
     const u = accessUnit(ns, sa);
@@ -197,7 +207,7 @@ export class DependencyIndex {
         const wl = this.workloads.get(w);
         if (wl && selects(sel, wl.podLabels)) sas.add(wl.serviceAccount);
       }
-      for (const sa of sas) out.push(...this.accessIfLive(ns, sa));
+      for (const sa of sas) out.push(...this.accessIfLive(ns, sa), ...this.asSource(ns, sa));
       return out;
     }
     if (isWorkloadKind(kind)) {
@@ -212,16 +222,11 @@ export class DependencyIndex {
           if (wl) sas.add(wl.serviceAccount);
         }
       }
-      return [...sas].flatMap((sa) => this.accessIfLive(ns, sa));
+      // Any Service selecting these pods selects only pods sharing a label with them, so the
+      // sources whose Services (and the pods behind them) can change are among the same `sas`.
+      return [...sas].flatMap((sa) => [...this.accessIfLive(ns, sa), ...this.asSource(ns, sa)]);
     }
-    if (kind === 'ServiceAccount') {
-      const out = this.accessIfLive(ns, name);
-      for (const t of this.targetsBySource.get(nsName(ns, name))) {
-        const u = this.smiUnit.get(t);
-        if (u) out.push(u);
-      }
-      return out;
-    }
+    if (kind === 'ServiceAccount') return [...this.accessIfLive(ns, name), ...this.asSource(ns, name)];
     if (isManaged(o)) {
       const u = unitOf(o);
       return u ? [u] : [];

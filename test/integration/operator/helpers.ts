@@ -22,6 +22,7 @@ export const PLURALS: Record<string, string> = {
   AuthorizationPolicy: 'authorizationpolicies',
   PeerAuthentication: 'peerauthentications',
   ServiceDefaults: 'servicedefaults',
+  ServiceIntentions: 'serviceintentions',
   Event: 'events',
   Lease: 'leases',
   TimeoutPolicy: 'timeoutpolicies',

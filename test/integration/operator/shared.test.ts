@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import type { RunningOperator } from '../../../operator/manager.js';
 import type { KubeObject } from '../../../schemas/hub.js';
-import { applyApp, condition, eventually, newNamespace, routeGroup, runOperator, TestKube, trafficSplit, trafficTarget } from './helpers.js';
+import { applyApp, condition, eventually, newNamespace, routeGroup, runOperator, service, TestKube, trafficSplit, trafficTarget } from './helpers.js';
 
 const SD = { apiVersion: 'consul.hashicorp.com/v1alpha1', kind: 'ServiceDefaults' };
 const unitOf = (o: KubeObject | undefined): string | undefined => o?.metadata.annotations?.['smi-operator.io/unit'];
@@ -20,6 +20,8 @@ describe('operator shared native objects (real API server, consul)', function ()
     k = new TestKube();
     ns = await newNamespace('op-shared');
     await applyApp(k, ns);
+    // Consul names a source by the Service selecting its pods: the client needs one to be allowed.
+    await k.apply(service(ns, 'client', { app: 'client' }));
     await k.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'smi-operator-config', namespace: ns }, data: { mesh: 'consul' } } as KubeObject);
     await k.apply(routeGroup(ns, 'pages', [{ name: 'all', pathRegex: '/.*', methods: ['GET'] }]));
     await k.apply(trafficSplit(ns, 'web', 'web', [['web-v1', 80], ['web-v2', 20]]));
