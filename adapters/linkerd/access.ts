@@ -14,13 +14,8 @@ import type { RenderNote, ResolvedDestination, SourceIdentity } from '../common/
 import { managedMetadata, nativeName } from '../common/meta.js';
 import { destinationSelector } from '../common/selector.js';
 import { ALL_NETWORKS, AUTHORIZATION_POLICY, GATEWAY_GROUP, HTTPROUTE, MESH_TLS_AUTHENTICATION, NETWORK_AUTHENTICATION, POLICY_GROUP, ROUTE_LIMITS, SERVER } from './kinds.js';
-<<<<<<< HEAD
 import { conditionMatches, MATCH_ALL, type HTTPRouteMatch } from '../common/gateway/matches.js';
-import { destinationPorts, podPortsForServicePort, type PodPort } from './ports.js';
-=======
-import { conditionMatches, MATCH_ALL, type HTTPRouteMatch } from './matches.js';
 import { destinationPorts, podPortsForRulePort, type PodPort } from './ports.js';
->>>>>>> main
 import { httpProbes, type Probe } from './probes.js';
 
 /** Sources with the TrafficTargets that granted them (for ownerReferences). */
