@@ -2,13 +2,14 @@
 // pipeline around that mesh's renderer (adapters/<mesh>/index.ts `renderer`).
 
 import { renderer as consul } from './consul/index.js';
+import { renderer as gamma } from './gamma/index.js';
 import { renderer as istio } from './istio/index.js';
 import { renderer as linkerd } from './linkerd/index.js';
 import type { MeshRenderer } from './common/model.js';
 import { translateWith } from './translate.js';
 import { MESH_NAMES, type MeshAdapter, type MeshName } from './types.js';
 
-const RENDERERS: Record<MeshName, MeshRenderer> = { istio, linkerd, consul };
+const RENDERERS: Record<MeshName, MeshRenderer> = { istio, linkerd, consul, gamma };
 
 export function getRenderer(mesh: MeshName): MeshRenderer {
   return RENDERERS[mesh];

@@ -3,7 +3,7 @@
 // neither imports the other.
 
 import { InvalidArgumentError } from 'commander';
-import { meshNameProblem, type MeshName } from '../adapters/types.js';
+import { meshNameProblem, METRICS_MESHES, type MeshName, type MetricsMesh } from '../adapters/types.js';
 
 export function port(v: string): number {
   const n = Number(v);
@@ -27,6 +27,12 @@ export function meshName(v: string): MeshName {
   const problem = meshNameProblem(v);
   if (problem) throw new InvalidArgumentError(problem);
   return v as MeshName;
+}
+
+/** A mesh with metrics of its own (gamma has none): --mesh of `metrics` and `metrics-api`. */
+export function metricsMeshName(v: string): MetricsMesh {
+  if (!(METRICS_MESHES as readonly string[]).includes(v)) throw new InvalidArgumentError(`unknown mesh "${v}": one of ${METRICS_MESHES.join(', ')}`);
+  return v as MetricsMesh;
 }
 
 export const meshList = (v: string): MeshName[] => v.split(',').map((s) => meshName(s.trim()));
@@ -69,7 +75,7 @@ export interface ConformanceFlags {
 export interface QueryFlags {
   namespace?: string;
   edges?: boolean;
-  mesh: MeshName;
+  mesh: MetricsMesh;
   prometheus: string;
   window?: string;
   selector?: string;
@@ -79,7 +85,7 @@ export interface QueryFlags {
 }
 
 export interface ServeFlags {
-  mesh: MeshName;
+  mesh: MetricsMesh;
   prometheus: string;
   port: string;
   host: string;

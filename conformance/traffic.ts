@@ -35,6 +35,8 @@ export const INJECTION: Record<MeshName, { nsLabels?: Record<string, string>; po
   istio: { nsLabels: { 'istio-injection': 'enabled' } },
   linkerd: { podAnnotations: { 'linkerd.io/inject': 'enabled' } },
   consul: { podAnnotations: { 'consul.hashicorp.com/connect-inject': 'true', 'consul.hashicorp.com/transparent-proxy': 'true' } },
+  // A GAMMA mesh is injected its own way; the traffic level runs the mesh's own name (istio, linkerd).
+  gamma: {},
 };
 
 export function inject(o: KubeObject, mesh: MeshName): KubeObject {

@@ -14,7 +14,7 @@ import type { RenderNote, ResolvedDestination, SourceIdentity } from '../common/
 import { managedMetadata, nativeName } from '../common/meta.js';
 import { destinationSelector } from '../common/selector.js';
 import { ALL_NETWORKS, AUTHORIZATION_POLICY, GATEWAY_GROUP, HTTPROUTE, MESH_TLS_AUTHENTICATION, NETWORK_AUTHENTICATION, POLICY_GROUP, ROUTE_LIMITS, SERVER } from './kinds.js';
-import { conditionMatches, MATCH_ALL, type HTTPRouteMatch } from './matches.js';
+import { conditionMatches, MATCH_ALL, type HTTPRouteMatch } from '../common/gateway/matches.js';
 import { destinationPorts, podPortsForRulePort, type PodPort } from './ports.js';
 import { httpProbes, type Probe } from './probes.js';
 

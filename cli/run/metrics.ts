@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { HttpKubeClient, type KubeClient } from '../../kube/client.js';
 import { loadCredentials } from '../../kube/credentials.js';
-import { meshNameProblem } from '../../adapters/types.js';
+import { METRICS_MESHES } from '../../adapters/types.js';
 import type { QueryFlags, ServeFlags } from '../flags.js';
 import { loadFrontProxyConfig } from '../../metrics-api/auth.js';
 import { BASE_PATH } from '../../metrics-api/discovery.js';
@@ -33,9 +33,8 @@ function noCluster(): KubeAccess {
 }
 
 export async function runQuery(target: string, f: QueryFlags): Promise<number> {
-  const meshProblem = meshNameProblem(f.mesh); // SMI_MESH bypasses commander's parser
-  if (meshProblem) {
-    process.stderr.write(`smictl metrics: --mesh ${meshProblem}\n`);
+  if (!(METRICS_MESHES as readonly string[]).includes(f.mesh)) { // SMI_MESH bypasses commander's parser
+    process.stderr.write(`smictl metrics: --mesh: unknown mesh "${f.mesh}": one of ${METRICS_MESHES.join(', ')}\n`);
     return 2;
   }
   const [kindText = '', name] = target.split('/', 2);
@@ -81,8 +80,8 @@ export async function runQuery(target: string, f: QueryFlags): Promise<number> {
 }
 
 export async function serve(f: ServeFlags): Promise<void> {
-  const meshProblem = meshNameProblem(f.mesh); // SMI_MESH bypasses commander's parser
-  if (meshProblem) throw new Error(`smictl metrics-api: --mesh ${meshProblem}`);
+  // SMI_MESH bypasses commander's parser
+  if (!(METRICS_MESHES as readonly string[]).includes(f.mesh)) throw new Error(`smictl metrics-api: --mesh: unknown mesh "${f.mesh}": one of ${METRICS_MESHES.join(', ')}`);
   const logger = createLogger();
   const kc = await kubeClient(f.kubeconfig);
   if (!kc && f.auth) throw new Error('smictl metrics-api: no usable kubeconfig (in-cluster or --kubeconfig): needed for authentication and SubjectAccessReviews');

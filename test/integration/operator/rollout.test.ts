@@ -71,6 +71,11 @@ const CARRIER: Record<MeshName, { apiVersion: string; kind: string; shares: (spe
     kind: 'HTTPRoute',
     shares: (spec) => relative(spec.rules[0].backendRefs.map((b: { name: string; weight: number }) => [b.name, b.weight])),
   },
+  gamma: {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    shares: (spec) => relative(spec.rules[0].backendRefs.map((b: { name: string; weight: number }) => [b.name, b.weight])),
+  },
   consul: {
     apiVersion: 'consul.hashicorp.com/v1alpha1',
     kind: 'ServiceSplitter',
@@ -82,6 +87,7 @@ const CARRIER: Record<MeshName, { apiVersion: string; kind: string; shares: (spe
 const PRUNED: Record<MeshName, Array<{ apiVersion: string; kind: string }>> = {
   istio: [{ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService' }],
   linkerd: [{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' }],
+  gamma: [{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' }],
   consul: [
     { apiVersion: 'consul.hashicorp.com/v1alpha1', kind: 'ServiceSplitter' },
     { apiVersion: 'consul.hashicorp.com/v1alpha1', kind: 'ServiceDefaults' },
