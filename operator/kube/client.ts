@@ -83,7 +83,13 @@ export class HttpKubeClient implements KubeClient {
   async request<T = unknown>(method: string, path: string, o: RequestOptions = {}): Promise<KubeResult<T>> {
     const payload = o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
     const headers: Record<string, string> = {};
-    if (payload !== undefined) headers['Content-Type'] = o.contentType ?? 'application/json';
+    if (payload !== undefined) {
+      headers['Content-Type'] = o.contentType ?? 'application/json';
+      // Node frames a DELETE body only when told its length (no chunked encoding by default for
+      // DELETE): without it the server ignores the DeleteOptions (and their uid precondition) and
+      // reads the unread JSON as the start of the next request on the keep-alive socket.
+      headers['Content-Length'] = String(Buffer.byteLength(payload));
+    }
     let opts: https.RequestOptions;
     try {
       opts = await this.options(method, path + queryString(o.query), headers);
