@@ -143,19 +143,39 @@ export class HttpKubeClient implements KubeClient {
             return;
           }
           let buf = '';
+          let failed = false;
+          // Ends this watch with an error; the caller resumes (or relists) from what it has seen.
+          const fail = (error: KubeStatusError): void => {
+            failed = true;
+            resolve({ error });
+            req?.destroy();
+          };
           res.setEncoding('utf8');
           res.on('data', (chunk: string) => {
+            if (failed || aborted) return;
             buf += chunk;
             let nl: number;
             while ((nl = buf.indexOf('\n')) >= 0) {
               const line = buf.slice(0, nl).trim();
               buf = buf.slice(nl + 1);
               if (!line) continue;
+              let event: WatchEvent;
               try {
-                onEvent(JSON.parse(line) as WatchEvent);
-              } catch {
-                /* a torn line cannot happen on a healthy stream; ignore it */
+                event = JSON.parse(line) as WatchEvent;
+              } catch (e) {
+                // Not JSON: the stream is corrupt. Skipping the line would lose an event; end the watch instead.
+                fail({ status: 0, reason: 'InvalidWatchEvent', message: `GET ${path}: undecodable watch event: ${String(e)}: ${line.slice(0, 200)}` });
+                return;
               }
+              // An exception of the consumer (informer, index, queue) is not ours to drop: the watch fails
+              // with it, so the consumer sees the error and can recover (the informer relists).
+              try {
+                onEvent(event);
+              } catch (e) {
+                fail({ status: 0, reason: 'HandlerFailed', message: `GET ${path}: ${event.type} event handler failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` });
+                return;
+              }
+              if (failed || aborted) return; // the handler ended the watch
             }
           });
           res.on('end', () => resolve({}));
