@@ -79,28 +79,28 @@ image:
 
 # bundle/ (committed; a unit test checks it is fresh) and bundle.Dockerfile, from config/ via kubectl kustomize.
 bundle: build
-	node dist/operator/release/bundle.js --image $(IMG)
+	node dist/release/bundle.js --image $(IMG)
 
 bundle-image: bundle
 	docker build -f bundle.Dockerfile -t $(BUNDLE_IMG) .
 
 # SMI conformance, config level, every mesh, on a throwaway local control plane.
-# Against your own cluster: node dist/operator/cli/smictl.js conformance --kubeconfig <file> [--level traffic --mesh <m> --operator external]
+# Against your own cluster: node dist/cli/smictl.js conformance --kubeconfig <file> [--level traffic --mesh <m> --operator external]
 conformance: build
 	SMI_CONTROLPLANE_BIN="$(CONTROLPLANE_BIN)" node dist/test/conformance/local.js $(CONFORMANCE_ARGS)
 
 # ---- local control plane ----
 cluster-up: build
-	SMI_CONTROLPLANE_BIN="$(CONTROLPLANE_BIN)" node dist/test/support/cluster-cli.js up
+	SMI_CONTROLPLANE_BIN="$(CONTROLPLANE_BIN)" node dist/dev/controlplane/cluster-cli.js up
 
 # No rebuild: stopping must work even while the tree does not compile.
 cluster-down:
-	@test -f dist/test/support/cluster-cli.js || $(MAKE) --no-print-directory build
-	node dist/test/support/cluster-cli.js down
+	@test -f dist/dev/controlplane/cluster-cli.js || $(MAKE) --no-print-directory build
+	node dist/dev/controlplane/cluster-cli.js down
 
 # ---- main job ----
 demo: build
-	SMI_CONTROLPLANE_BIN="$(CONTROLPLANE_BIN)" node dist/operator/demo.js $(if $(ONCE),--once,)
+	SMI_CONTROLPLANE_BIN="$(CONTROLPLANE_BIN)" node dist/dev/demo.js $(if $(ONCE),--once,)
 
 # Benchmarks B0-B5 on a dedicated local control plane (BENCHMARKS.md); FULL=1 adds the 10,000-object runs.
 bench: build

@@ -4,8 +4,8 @@
 // at one size, then the best concurrency at every size.
 
 import type { KubeObject } from '../schemas/hub.js';
-import { BenchKube, now } from './lib/kube.js';
-import { apps, expectedNative, SMI_PER_APP } from './lib/workload.js';
+import { BenchKube, now } from '../dev/world/kube.js';
+import { apps, expectedNative, SMI_PER_APP } from '../dev/world/workload.js';
 
 export interface DirectRun {
   objects: number;

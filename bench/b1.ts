@@ -3,9 +3,9 @@
 // idle, then again while other SMI objects churn at a fixed rate.
 
 import type { KubeObject } from '../schemas/hub.js';
-import { now, percentile, pool, sleep } from './lib/kube.js';
-import type { World } from './lib/world.js';
-import { routeGroup, split, target } from './lib/workload.js';
+import { now, percentile, pool, sleep } from '../dev/world/kube.js';
+import type { World } from '../dev/world/world.js';
+import { routeGroup, split, target } from '../dev/world/workload.js';
 
 export interface LatencyStats {
   changes: number;

@@ -3,13 +3,13 @@
 // Ready. Compared with B0 for the same native objects, and with the floor of
 // the whole workload (the SMI writes + native writes + status writes, direct).
 
-import type { TestCluster } from '../test/support/cluster.js';
+import type { TestCluster } from '../dev/controlplane/cluster.js';
 import type { KubeObject } from '../schemas/hub.js';
 import { directApply, type DirectRun } from './b0.js';
-import { BenchKube, now, pool } from './lib/kube.js';
-import { pathOf } from './lib/kube.js';
-import { World } from './lib/world.js';
-import { apps, expectedNative, smiObjects } from './lib/workload.js';
+import { BenchKube, now, pool } from '../dev/world/kube.js';
+import { pathOf } from '../dev/world/kube.js';
+import { World } from '../dev/world/world.js';
+import { apps, expectedNative, smiObjects } from '../dev/world/workload.js';
 
 export interface B2Result {
   smiObjects: number;

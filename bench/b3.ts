@@ -3,9 +3,9 @@
 // (native kinds, SMI status) around three events: re-applying every SMI object
 // unchanged, restarting the operator, and one weight edit.
 
-import { apiserverWrites, diffWrites, OPERATOR_RESOURCES } from './lib/prom.js';
-import type { World } from './lib/world.js';
-import { split } from './lib/workload.js';
+import { apiserverWrites, diffWrites, OPERATOR_RESOURCES } from '../dev/world/prom.js';
+import type { World } from '../dev/world/world.js';
+import { split } from '../dev/world/workload.js';
 
 export interface WriteDelta {
   total: number;

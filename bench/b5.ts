@@ -2,8 +2,8 @@
 // destinations) among N SMI objects. Editing it must cost reconciles in
 // proportion to k, not N: counted from the operator's smi_operator_reconciles_total.
 
-import type { World } from './lib/world.js';
-import { routeGroup, target } from './lib/workload.js';
+import type { World } from '../dev/world/world.js';
+import { routeGroup, target } from '../dev/world/workload.js';
 
 export interface FanoutPoint {
   k: number;

@@ -6,8 +6,8 @@
 //     [--lease-seconds S] [--identity ID] [--concurrency C] [--log-level L]
 
 import { parseArgs } from 'node:util';
-import { loadCredentials } from '../operator/kube/credentials.js';
-import { createLogger, silentLogger } from '../operator/log.js';
+import { loadCredentials } from '../kube/credentials.js';
+import { createLogger, silentLogger } from '../log/log.js';
 import { startOperator } from '../operator/manager.js';
 
 const { values: a } = parseArgs({

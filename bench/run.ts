@@ -8,14 +8,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startCluster } from '../test/support/cluster.js';
+import { startCluster } from '../dev/controlplane/cluster.js';
 import { REPO_ROOT } from '../test/unit/schemas/paths.js';
 import { b0, type B0Result } from './b0.js';
 import { b1, type B1Result } from './b1.js';
 import { b2, type B2Result } from './b2.js';
 import { b3, type B3Result } from './b3.js';
 import { b5, type FanoutPoint } from './b5.js';
-import { BenchKube } from './lib/kube.js';
+import { BenchKube } from '../dev/world/kube.js';
 import { table } from './lib/table.js';
 
 const { values: a } = parseArgs({

@@ -9,7 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 MESH="$(mesh_arg "${1:-}")"
 require_cluster
 need node "Node.js 24: make setup"
-[[ -f "${ROOT}/dist/operator/cli/smictl.js" ]] || die "smictl is not built: run make build"
+[[ -f "${ROOT}/dist/cli/smictl.js" ]] || die "smictl is not built: run make build"
 
 KUBECONFIG_FILE="$(mktemp)"
 trap 'rm -f "${KUBECONFIG_FILE}"' EXIT
@@ -19,7 +19,7 @@ mkdir -p "${KIND_DIR}/results"
 status=0
 for level in config traffic; do
   log "conformance: ${MESH}, ${level} level"
-  node "${ROOT}/dist/operator/cli/smictl.js" conformance --kubeconfig "${KUBECONFIG_FILE}" --mesh "${MESH}" \
+  node "${ROOT}/dist/cli/smictl.js" conformance --kubeconfig "${KUBECONFIG_FILE}" --mesh "${MESH}" \
     --level "${level}" --operator external --operator-namespace smi-system --timeout 120 \
     --json "${KIND_DIR}/results/${MESH}-${level}.json" --junit "${KIND_DIR}/results/${MESH}-${level}.xml" || status=1
 done

@@ -4,7 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { KubeCredentials } from './kube/credentials.js';
+import type { KubeCredentials } from '../kube/credentials.js';
 import { getAdapter } from '../adapters/index.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, MESH_NAMES, type MeshAdapter, type MeshName } from '../adapters/types.js';
 import type { KubeObject } from '../schemas/hub.js';
@@ -17,10 +17,10 @@ import { Reconciler } from './controller/reconciler.js';
 import { DependencyIndex, workloadRef } from './controller/units.js';
 import { isManaged, nativeKey, nativeKindKey } from './controller/labels.js';
 import { startProbeServer, type ProbeServer } from './http/server.js';
-import { HttpKubeClient, resourcePath, type KubeClient, type WatchHandle } from './kube/client.js';
-import { EventRecorder, Writer } from './kube/writer.js';
+import { HttpKubeClient, resourcePath, type KubeClient, type WatchHandle } from '../kube/client.js';
+import { EventRecorder, Writer } from './writer.js';
 import { LeaderElector } from './leader/lease.js';
-import { createLogger, type Logger } from './log.js';
+import { createLogger, type Logger } from '../log/log.js';
 import { OperatorMetrics } from './metrics.js';
 
 export interface OperatorOptions {

@@ -2,8 +2,8 @@
 // change feed (kind, old, new) for the indexes and the queue.
 
 import type { KubeObject } from '../../schemas/hub.js';
-import type { KubeClient } from '../kube/client.js';
-import type { Logger } from '../log.js';
+import type { KubeClient } from '../../kube/client.js';
+import type { Logger } from '../../log/log.js';
 import { Informer, type InformerOptions, type ResourceKind } from './informer.js';
 
 export type ChangeListener = (kind: string, old: KubeObject | undefined, next: KubeObject | undefined) => void;

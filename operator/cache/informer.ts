@@ -4,8 +4,8 @@
 // not served (CRD not installed) counts as synced-and-empty and is re-probed.
 
 import type { KubeObject } from '../../schemas/hub.js';
-import { resourcePath, type KubeClient, type WatchEvent, type WatchHandle } from '../kube/client.js';
-import type { Logger } from '../log.js';
+import { resourcePath, type KubeClient, type WatchEvent, type WatchHandle } from '../../kube/client.js';
+import type { Logger } from '../../log/log.js';
 
 export interface ResourceKind {
   apiVersion: string;

@@ -2,8 +2,8 @@
 // (resourceVersion on update) lets the API server decide who wins; a holder
 // that stops renewing loses the lease once leaseDurationSeconds have passed.
 
-import { resourcePath, type KubeClient } from '../kube/client.js';
-import type { Logger } from '../log.js';
+import { resourcePath, type KubeClient } from '../../kube/client.js';
+import type { Logger } from '../../log/log.js';
 
 export interface LeaseOptions {
   namespace: string;

@@ -1,5 +1,4 @@
 export { startWebhookServer, type WebhookServer, type WebhookServerOptions } from './server.js';
-export { generateWebhookCertificates, serviceDnsNames, DEFAULT_DNS_NAMES, type WebhookCertificates } from './certs.js';
 export { loadCertificatesFromDir, loadCertificatesFromSecretData, type ServingCertificate } from './cert-source.js';
 export { reviewConversion } from './conversion-review.js';
 export { reviewAdmission } from './admission-review.js';

@@ -6,12 +6,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SCENARIOS } from '../../operator/conformance/scenarios/index.js';
-import type { Report } from '../../operator/conformance/report.js';
+import { SCENARIOS } from '../../conformance/scenarios/index.js';
+import type { Report } from '../../conformance/report.js';
 import { sharedCluster } from '../support/cluster.js';
-import { repoRoot } from '../support/paths.js';
+import { repoRoot } from '../../dev/controlplane/paths.js';
 
-const SMICTL = join(repoRoot(), 'dist/operator/cli/smictl.js');
+const SMICTL = join(repoRoot(), 'dist/cli/smictl.js');
 const run = (args: string[]) => spawnSync(process.execPath, [SMICTL, 'conformance', ...args], { encoding: 'utf8', timeout: 60_000 });
 
 function runAsync(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

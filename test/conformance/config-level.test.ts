@@ -4,9 +4,9 @@
 
 import { expect } from 'chai';
 import { MESH_NAMES } from '../../adapters/types.js';
-import { junit, summarize, table } from '../../operator/conformance/report.js';
-import { runConfigLevel } from '../../operator/conformance/runner.js';
-import { SCENARIOS } from '../../operator/conformance/scenarios/index.js';
+import { junit, summarize, table } from '../../conformance/report.js';
+import { runConfigLevel } from '../../conformance/runner.js';
+import { SCENARIOS } from '../../conformance/scenarios/index.js';
 import { sharedCluster } from '../support/cluster.js';
 
 describe('conformance: config level on the local control plane', function () {

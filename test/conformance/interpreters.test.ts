@@ -7,11 +7,11 @@ import { getAdapter } from '../../adapters/index.js';
 import { buildSnapshot } from '../../adapters/common/snapshot.js';
 import { DEFAULT_MESH_OPTIONS, MESH_NAMES, type MeshName } from '../../adapters/types.js';
 import type { KubeObject } from '../../schemas/hub.js';
-import { appModel, observe, outcomeOf } from '../../operator/conformance/evaluate.js';
-import type { World } from '../../operator/conformance/interpret/index.js';
-import { junit, summarize } from '../../operator/conformance/report.js';
-import { SCENARIOS } from '../../operator/conformance/scenarios/index.js';
-import { levelsOf, type AssertionResult, type NsMap, type Scenario } from '../../operator/conformance/types.js';
+import { appModel, observe, outcomeOf } from '../../conformance/evaluate.js';
+import type { World } from '../../conformance/interpret/index.js';
+import { junit, summarize } from '../../conformance/report.js';
+import { SCENARIOS } from '../../conformance/scenarios/index.js';
+import { levelsOf, type AssertionResult, type NsMap, type Scenario } from '../../conformance/types.js';
 
 const ns: NsMap = (l) => `ns-${l}`;
 

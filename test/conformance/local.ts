@@ -7,13 +7,13 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { startCluster } from '../support/cluster.js';
-import { repoRoot } from '../support/paths.js';
+import { repoRoot } from '../../dev/controlplane/paths.js';
 
 const cluster = await startCluster();
 let code = 1;
 try {
   code = await new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, [join(repoRoot(), 'dist/operator/cli/smictl.js'), 'conformance', '--kubeconfig', cluster.kubeconfigPath, '--level', 'config', ...process.argv.slice(2)], { stdio: 'inherit' });
+    const child = spawn(process.execPath, [join(repoRoot(), 'dist/cli/smictl.js'), 'conformance', '--kubeconfig', cluster.kubeconfigPath, '--level', 'config', ...process.argv.slice(2)], { stdio: 'inherit' });
     child.on('exit', (c) => resolve(c ?? 1));
   });
 } finally {

@@ -2,9 +2,9 @@
 // what counts as allowed, denied, split as expected; and how pods get injected.
 
 import { expect } from 'chai';
-import { SCENARIOS } from '../../operator/conformance/scenarios/index.js';
-import { INJECTION, curlArgs, inject, judgeAccess, judgeSplit, quantity } from '../../operator/conformance/traffic.js';
-import { levelsOf } from '../../operator/conformance/types.js';
+import { SCENARIOS } from '../../conformance/scenarios/index.js';
+import { INJECTION, curlArgs, inject, judgeAccess, judgeSplit, quantity } from '../../conformance/traffic.js';
+import { levelsOf } from '../../conformance/types.js';
 import type { KubeObject } from '../../schemas/hub.js';
 
 describe('conformance traffic level: judgement', () => {

@@ -3,7 +3,7 @@
 
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createCa, issueCert } from './pki.js';
+import { createCa, issueCert } from '../../dev/controlplane/pki.js';
 
 export interface LocalHttpsServer {
   port: number;

@@ -12,7 +12,7 @@ import { getRenderer } from '../../../adapters/index.js';
 import { MESH_NAMES } from '../../../adapters/types.js';
 import type { KubeObject } from '../../../schemas/hub.js';
 import { createTestNamespace, sharedCluster } from '../../support/cluster.js';
-import { kubeRequest } from '../../support/kube-request.js';
+import { kubeRequest } from '../../../dev/controlplane/kube-request.js';
 
 const ROOT = resolvePath(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
 const GOLDEN = join(ROOT, 'test/golden');

@@ -6,8 +6,8 @@ import { expect } from 'chai';
 import type { IncomingMessage } from 'node:http';
 import { ApiregistrationV1Api, CoreV1Api, type V1APIService } from '@kubernetes/client-node';
 import { createTestNamespace, sharedCluster } from '../../support/cluster.js';
-import { pollUntil } from '../../support/http.js';
-import { kubeRequest } from '../../support/kube-request.js';
+import { pollUntil } from '../../../dev/controlplane/http.js';
+import { kubeRequest } from '../../../dev/controlplane/kube-request.js';
 import { clientCertVerified, sendJson, startLocalHttpsServer, type LocalHttpsServer } from '../../support/local-https.js';
 
 const GROUP = 'probe.smi-test.io';

@@ -4,9 +4,9 @@
 import { expect } from 'chai';
 import { ApiextensionsV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { createTestNamespace, sharedCluster } from '../../support/cluster.js';
-import { collectCrds } from '../../support/crds.js';
+import { collectCrds } from '../../../dev/controlplane/crds.js';
 import { expectApiError } from '../../support/api-errors.js';
-import { kubeRequest } from '../../support/kube-request.js';
+import { kubeRequest } from '../../../dev/controlplane/kube-request.js';
 
 const virtualService = (name: string, spec: Record<string, unknown>) => ({
   apiVersion: 'networking.istio.io/v1',

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { createTestNamespace, sharedCluster } from '../../support/cluster.js';
 import { apiStatus } from '../../support/api-errors.js';
-import { pollUntil } from '../../support/http.js';
+import { pollUntil } from '../../../dev/controlplane/http.js';
 
 async function gone(p: Promise<unknown>): Promise<true | undefined> {
   try {

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { sharedCluster, startCluster, type TestCluster } from '../../support/cluster.js';
-import { httpGet, pollUntil } from '../../support/http.js';
+import { httpGet, pollUntil } from '../../../dev/controlplane/http.js';
 
 const run = promisify(execFile);
 

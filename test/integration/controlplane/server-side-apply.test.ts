@@ -2,7 +2,7 @@
 
 import { expect } from 'chai';
 import { createTestNamespace, sharedCluster } from '../../support/cluster.js';
-import { serverSideApply } from '../../support/kube-request.js';
+import { serverSideApply } from '../../../dev/controlplane/kube-request.js';
 
 interface ManagedObject {
   data?: Record<string, string>;

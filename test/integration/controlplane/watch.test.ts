@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { CoreV1Api, Watch } from '@kubernetes/client-node';
 import { createTestNamespace, sharedCluster } from '../../support/cluster.js';
-import { pollUntil } from '../../support/http.js';
+import { pollUntil } from '../../../dev/controlplane/http.js';
 
 describe('control plane: watch', () => {
   it('sees ADDED, MODIFIED and DELETED for a ConfigMap', async () => {

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { AdmissionregistrationV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { createTestNamespace, sharedCluster } from '../../support/cluster.js';
 import { expectApiError } from '../../support/api-errors.js';
-import { pollUntil } from '../../support/http.js';
+import { pollUntil } from '../../../dev/controlplane/http.js';
 import { sendJson, startLocalHttpsServer, type LocalHttpsServer } from '../../support/local-https.js';
 
 interface Review {

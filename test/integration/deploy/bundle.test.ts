@@ -7,11 +7,11 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { generateBundle, writeBundle, PACKAGE } from '../../../operator/release/bundle.js';
+import { generateBundle, writeBundle, PACKAGE } from '../../../release/bundle.js';
 import type { KubeObject } from '../../../schemas/hub.js';
 import { createTestNamespace, sharedCluster } from '../../support/cluster.js';
-import { kubeRequest } from '../../support/kube-request.js';
-import { repoRoot } from '../../support/paths.js';
+import { kubeRequest } from '../../../dev/controlplane/kube-request.js';
+import { repoRoot } from '../../../dev/controlplane/paths.js';
 
 const PLURALS: Record<string, string> = { ClusterServiceVersion: 'clusterserviceversions', CustomResourceDefinition: 'customresourcedefinitions', ConfigMap: 'configmaps', ClusterRole: 'clusterroles' };
 

@@ -11,7 +11,7 @@ import yaml from 'js-yaml';
 import { parseMeshConfig } from '../../../operator/config/mesh-config.js';
 import { MESH_NAMES } from '../../../adapters/types.js';
 import { sharedCluster } from '../../support/cluster.js';
-import { repoRoot } from '../../support/paths.js';
+import { repoRoot } from '../../../dev/controlplane/paths.js';
 import { kubectl } from './manifests.js';
 
 const root = repoRoot();

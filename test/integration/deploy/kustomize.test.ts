@@ -7,16 +7,16 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dnsNames } from '../../../operator/release/cert-bootstrap.js';
-import { APISERVICE, CERT_DIR, NAMESPACE, SERVING_SECRET, SMI_CRDS, VALIDATING_WEBHOOK, WEBHOOK_SERVICE } from '../../../operator/release/names.js';
+import { dnsNames } from '../../../release/cert-bootstrap.js';
+import { APISERVICE, CERT_DIR, NAMESPACE, SERVING_SECRET, SMI_CRDS, VALIDATING_WEBHOOK, WEBHOOK_SERVICE } from '../../../release/names.js';
 import type { KubeObject } from '../../../schemas/hub.js';
 import { sharedCluster } from '../../support/cluster.js';
-import { repoRoot } from '../../support/paths.js';
+import { repoRoot } from '../../../dev/controlplane/paths.js';
 import { find, helpFlags, kubectl, kustomize, toYaml } from './manifests.js';
 
 type Container = { name: string; command?: string[]; args?: string[]; volumeMounts?: Array<{ name: string; mountPath: string }>; ports?: Array<{ name: string; containerPort: number }> };
 const podSpec = (d: KubeObject) => (d as unknown as { spec: { template: { spec: { initContainers?: Container[]; containers: Container[]; volumes?: Array<Record<string, unknown>>; serviceAccountName?: string } } } }).spec.template.spec;
-const smictlHelp = (args: string[]) => execFileSync('node', [join(repoRoot(), 'dist/operator/cli/smictl.js'), ...args, '--help'], { encoding: 'utf8' });
+const smictlHelp = (args: string[]) => execFileSync('node', [join(repoRoot(), 'dist/cli/smictl.js'), ...args, '--help'], { encoding: 'utf8' });
 const flagName = (a: string) => a.split('=')[0]!;
 
 function ensureNamespace(name: string): void {
@@ -67,10 +67,10 @@ describe('deploy: kustomize config/default', function () {
     expect(bad.out).to.match(/replicass/);
   });
 
-  it('the operator container runs `node dist/operator/cli/smictl.js operator` with flags smictl operator --help documents', () => {
+  it('the operator container runs `node dist/cli/smictl.js operator` with flags smictl operator --help documents', () => {
     const spec = podSpec(find(objs, 'Deployment', 'smi-operator'));
     const manager = spec.containers.find((c) => c.name === 'manager')!;
-    expect(manager.command).to.deep.equal(['node', 'dist/operator/cli/smictl.js', 'operator']);
+    expect(manager.command).to.deep.equal(['node', 'dist/cli/smictl.js', 'operator']);
     const documented = helpFlags(smictlHelp(['operator']));
     for (const a of manager.args ?? []) expect(documented, `smictl operator ${flagName(a)}`).to.include(flagName(a));
     const arg = (f: string) => (manager.args ?? []).find((a) => a.startsWith(`${f}=`))?.split('=')[1];
@@ -85,7 +85,7 @@ describe('deploy: kustomize config/default', function () {
 
   it('the cert-bootstrap init container uses only flags it has, and writes where the manager reads', () => {
     const init = podSpec(find(objs, 'Deployment', 'smi-operator')).initContainers!.find((c) => c.name === 'cert-bootstrap')!;
-    expect(init.command).to.deep.equal(['node', 'dist/operator/release/cert-bootstrap.js']);
+    expect(init.command).to.deep.equal(['node', 'dist/release/cert-bootstrap.js']);
     const help = execFileSync('node', [join(repoRoot(), init.command![1]!), '--help'], { encoding: 'utf8' });
     for (const a of init.args ?? []) expect(helpFlags(help), flagName(a)).to.include(flagName(a));
     expect(init.args).to.include(`--cert-dir=${CERT_DIR}`);

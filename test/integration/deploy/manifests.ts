@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import type { KubeObject } from '../../../schemas/hub.js';
-import { repoRoot } from '../../support/paths.js';
+import { repoRoot } from '../../../dev/controlplane/paths.js';
 
 export const KUBECTL = process.env.KUBECTL ?? 'kubectl';
 

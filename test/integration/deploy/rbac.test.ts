@@ -10,14 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getAdapter } from '../../../adapters/index.js';
 import { MESH_NAMES } from '../../../adapters/types.js';
-import { HttpKubeClient, type KubeResult, type RequestOptions } from '../../../operator/kube/client.js';
-import { runConfigLevel } from '../../../operator/conformance/runner.js';
-import { bootstrapCertificates } from '../../../operator/release/cert-bootstrap.js';
-import { APISERVICE, NAMESPACE, SERVICE_ACCOUNT, SERVING_SECRET, VALIDATING_WEBHOOK } from '../../../operator/release/names.js';
+import { HttpKubeClient, type KubeResult, type RequestOptions } from '../../../kube/client.js';
+import { runConfigLevel } from '../../../conformance/runner.js';
+import { bootstrapCertificates } from '../../../release/cert-bootstrap.js';
+import { APISERVICE, NAMESPACE, SERVICE_ACCOUNT, SERVING_SECRET, VALIDATING_WEBHOOK } from '../../../release/names.js';
 import type { KubeObject } from '../../../schemas/hub.js';
 import { createTestNamespace, sharedCluster } from '../../support/cluster.js';
-import { generateWebhookCertificates, startWebhookServer } from '../../../operator/webhooks/index.js';
-import { kubeRequest } from '../../support/kube-request.js';
+import { generateWebhookCertificates } from '../../../release/certs.js';
+import { startWebhookServer } from '../../../operator/webhooks/index.js';
+import { kubeRequest } from '../../../dev/controlplane/kube-request.js';
 import { kubectl, kustomize, toYaml } from './manifests.js';
 
 interface Call {

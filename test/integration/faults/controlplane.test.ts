@@ -4,7 +4,7 @@
 
 import { expect } from 'chai';
 import { startCluster, type TestCluster } from '../../support/cluster.js';
-import { routeGroup, split } from '../../../bench/lib/workload.js';
+import { routeGroup, split } from '../../../dev/world/workload.js';
 import { compactEtcd, converge, world, type World } from './support.js';
 
 describe('faults: control plane restarts under a running operator (dedicated cluster)', function () {

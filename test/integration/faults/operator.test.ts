@@ -5,9 +5,9 @@
 
 import { expect } from 'chai';
 import { sharedCluster } from '../../support/cluster.js';
-import { OperatorProc } from '../../../bench/lib/operator-proc.js';
-import { now, sleep } from '../../../bench/lib/kube.js';
-import { split } from '../../../bench/lib/workload.js';
+import { OperatorProc } from '../../../dev/world/operator-proc.js';
+import { now, sleep } from '../../../dev/world/kube.js';
+import { split } from '../../../dev/world/workload.js';
 import { assertEndState, world, type World } from './support.js';
 
 const VS = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService' };

@@ -1,5 +1,5 @@
 // Shared pieces of the fault tests: an operator child process over a small
-// benchmark world (bench/lib), the end-state check, and etcd access for
+// benchmark world (dev/world), the end-state check, and etcd access for
 // compaction (the harness does not expose etcd's URL, so it is read from the
 // etcd process of the cluster's run dir).
 
@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../../adapters/types.js';
 import type { TestCluster } from '../../support/cluster.js';
-import { BenchKube } from '../../../bench/lib/kube.js';
-import { isReady } from '../../../bench/lib/track.js';
-import { NATIVE_KINDS, SMI_KINDS, World } from '../../../bench/lib/world.js';
+import { BenchKube } from '../../../dev/world/kube.js';
+import { isReady } from '../../../dev/world/track.js';
+import { NATIVE_KINDS, SMI_KINDS, World } from '../../../dev/world/world.js';
 
 export { World };
 

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 import { createTestNamespace, sharedCluster } from '../../support/cluster.js';
-import { pollUntil } from '../../support/http.js';
-import { kubeRequest } from '../../support/kube-request.js';
+import { pollUntil } from '../../../dev/controlplane/http.js';
+import { kubeRequest } from '../../../dev/controlplane/kube-request.js';
 
 const CONFIG_DIR = fileURLToPath(new URL('../../../../config/metrics/', import.meta.url));
 

@@ -5,17 +5,17 @@
 
 import { expect } from 'chai';
 import { ApiregistrationV1Api, CoreV1Api, RbacAuthorizationV1Api, type V1APIService } from '@kubernetes/client-node';
-import { createHandler, type ApiRequest } from '../../../operator/metrics-api/handler.js';
-import { kubeAccess } from '../../../operator/metrics-api/kube.js';
-import { loadFrontProxyConfig } from '../../../operator/metrics-api/auth.js';
-import { silentLogger } from '../../../operator/metrics-api/log.js';
-import { httpPrometheus } from '../../../operator/metrics-api/prometheus.js';
-import { createMetricsApiServer, type MetricsApiServer } from '../../../operator/metrics-api/server.js';
-import { selfSignedCert } from '../../../operator/metrics-api/tls.js';
+import { createHandler, type ApiRequest } from '../../../metrics-api/handler.js';
+import { kubeAccess } from '../../../metrics-api/kube.js';
+import { loadFrontProxyConfig } from '../../../metrics-api/auth.js';
+import { silentLogger } from '../../../metrics-api/log.js';
+import { httpPrometheus } from '../../../metrics-api/prometheus.js';
+import { createMetricsApiServer, type MetricsApiServer } from '../../../metrics-api/server.js';
+import { selfSignedCert } from '../../../metrics-api/tls.js';
 import { createTestNamespace, sharedCluster } from '../../support/cluster.js';
-import { httpGet, pollUntil, sleep } from '../../support/http.js';
-import { kubeRequest } from '../../support/kube-request.js';
-import { freePort } from '../../support/ports.js';
+import { httpGet, pollUntil, sleep } from '../../../dev/controlplane/http.js';
+import { kubeRequest } from '../../../dev/controlplane/kube-request.js';
+import { freePort } from '../../../dev/controlplane/ports.js';
 import { startExporter, type TestExporter } from '../../support/prometheus/exporter.js';
 import { startPrometheus, type TestPrometheus } from '../../support/prometheus/prometheus.js';
 import {

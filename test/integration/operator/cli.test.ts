@@ -10,10 +10,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { sharedCluster } from '../../support/cluster.js';
-import { generateWebhookCertificates } from '../../../operator/webhooks/index.js';
+import { generateWebhookCertificates } from '../../../release/certs.js';
 import { applyApp, eventually, newNamespace, TestKube, trafficSplit, VS } from './helpers.js';
 
-const smictl = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'operator', 'cli', 'smictl.js');
+const smictl = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'cli', 'smictl.js');
 
 function freePort(): Promise<number> {
   return new Promise((r) => {

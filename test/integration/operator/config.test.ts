@@ -7,7 +7,7 @@ import { getAdapter } from '../../../adapters/index.js';
 import { MANAGED_BY_LABEL, MESH_LABEL, MESH_NAMES, type MeshName } from '../../../adapters/types.js';
 import type { RunningOperator } from '../../../operator/manager.js';
 import type { KubeObject } from '../../../schemas/hub.js';
-import { resourcePath } from '../../../operator/kube/client.js';
+import { resourcePath } from '../../../kube/client.js';
 import { applyApp, condition, eventually, newNamespace, routeGroup, runOperator, TestKube, tcpRoute, trafficSplit, trafficTarget } from './helpers.js';
 
 async function managed(k: TestKube, ns: string): Promise<KubeObject[]> {

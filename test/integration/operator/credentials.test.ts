@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { HttpKubeClient } from '../../../operator/kube/client.js';
-import { loadCredentials, loadInCluster, type KubeCredentials } from '../../../operator/kube/credentials.js';
+import { HttpKubeClient } from '../../../kube/client.js';
+import { loadCredentials, loadInCluster, type KubeCredentials } from '../../../kube/credentials.js';
 import { sharedCluster } from '../../support/cluster.js';
 import { newNamespace, TestKube } from './helpers.js';
 

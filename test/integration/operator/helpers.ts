@@ -1,12 +1,12 @@
 // Helpers for the operator's integration tests: raw REST against the shared
 // real API server, bounded polling, and object builders for a small app.
 
-import { HttpKubeClient, resourcePath } from '../../../operator/kube/client.js';
+import { HttpKubeClient, resourcePath } from '../../../kube/client.js';
 import type { KubeObject } from '../../../schemas/hub.js';
 import { sharedCluster, type TestCluster } from '../../support/cluster.js';
 import { createTestNamespace } from '../../support/cluster.js';
 import { startOperator, type OperatorOptions, type RunningOperator } from '../../../operator/manager.js';
-import { silentLogger } from '../../../operator/log.js';
+import { silentLogger } from '../../../log/log.js';
 
 export const PLURALS: Record<string, string> = {
   Service: 'services',

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { Informer } from '../../../operator/cache/informer.js';
 import { CONFIG_MAP } from '../../../operator/controller/kinds.js';
-import { silentLogger } from '../../../operator/log.js';
+import { silentLogger } from '../../../log/log.js';
 import type { RunningOperator } from '../../../operator/manager.js';
 import type { KubeObject } from '../../../schemas/hub.js';
 import { sharedCluster } from '../../support/cluster.js';

@@ -4,7 +4,7 @@
 // fixed, the retried reconcile writes it without any other change to the object.
 
 import { expect } from 'chai';
-import { resourcePath } from '../../../operator/kube/client.js';
+import { resourcePath } from '../../../kube/client.js';
 import type { RunningOperator } from '../../../operator/manager.js';
 import { sharedCluster } from '../../support/cluster.js';
 import { condition, eventually, newNamespace, routeGroup, runOperator, TestKube } from './helpers.js';

@@ -4,10 +4,10 @@
 import { expect } from 'chai';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createTestNamespace, sharedCluster } from '../../support/cluster.js';
-import { pollUntil } from '../../support/http.js';
-import { kubeRequest, type KubeResponse } from '../../support/kube-request.js';
+import { pollUntil } from '../../../dev/controlplane/http.js';
+import { kubeRequest, type KubeResponse } from '../../../dev/controlplane/kube-request.js';
 import { DESTINATION_PORT_ANNOTATION, HUB_FIELDS_ANNOTATION, V1ALPHA1_WEIGHTS_ANNOTATION } from '../../../schemas/annotations.js';
-import { generateWebhookCertificates } from '../../../operator/webhooks/certs.js';
+import { generateWebhookCertificates } from '../../../release/certs.js';
 import { startWebhookServer, type WebhookServer } from '../../../operator/webhooks/server.js';
 
 const CONVERTED_CRDS = ['trafficsplits.split.smi-spec.io', 'traffictargets.access.smi-spec.io', 'httproutegroups.specs.smi-spec.io', 'tcproutes.specs.smi-spec.io'];

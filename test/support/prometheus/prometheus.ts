@@ -5,8 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { httpGet, pollUntil } from '../http.js';
-import { freePort } from '../ports.js';
+import { httpGet, pollUntil } from '../../../dev/controlplane/http.js';
+import { freePort } from '../../../dev/controlplane/ports.js';
 
 export interface TestPrometheus {
   url: string;

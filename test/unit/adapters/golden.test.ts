@@ -14,7 +14,7 @@ import { resolve } from '../../../adapters/common/resolve.js';
 import { buildSnapshot } from '../../../adapters/common/snapshot.js';
 import { mergeNotes } from '../../../adapters/translate.js';
 import { MESH_NAMES, type MeshName, type MeshOptions } from '../../../adapters/types.js';
-import { readManifests } from '../../../operator/cli/input.js';
+import { readManifests } from '../../../cli/input.js';
 
 // dist/test/unit/adapters -> repository root
 const ROOT = resolvePath(fileURLToPath(new URL('.', import.meta.url)), '../../../..');

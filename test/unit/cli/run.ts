@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../schemas/paths.js';
 
-export const SMICTL = join(REPO_ROOT, 'dist', 'operator', 'cli', 'smictl.js');
+export const SMICTL = join(REPO_ROOT, 'dist', 'cli', 'smictl.js');
 export const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'schemas');
 
 export interface Run {

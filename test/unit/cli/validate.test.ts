@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readManifests } from '../../../operator/cli/input.js';
+import { readManifests } from '../../../cli/input.js';
 import { FIXTURES, smictl } from './run.js';
 
 const rel = (p: string) => join('test', 'fixtures', 'schemas', p);

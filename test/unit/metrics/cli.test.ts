@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { closedPort } from './closed-port.js';
 
-const SMICTL = fileURLToPath(new URL('../../../operator/cli/smictl.js', import.meta.url));
+const SMICTL = fileURLToPath(new URL('../../../cli/smictl.js', import.meta.url));
 
 function smictl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { authenticate, frontProxyConfigFrom, type FrontProxyConfig } from '../../../operator/metrics-api/auth.js';
-import { fail, ok, type Result } from '../../../operator/metrics-api/errors.js';
-import { createHandler, type ApiRequest } from '../../../operator/metrics-api/handler.js';
-import type { AccessRequest, KubeAccess, UserInfo } from '../../../operator/metrics-api/kube.js';
-import { silentLogger } from '../../../operator/metrics-api/log.js';
-import { httpPrometheus, type PrometheusClient, type Sample } from '../../../operator/metrics-api/prometheus.js';
+import { authenticate, frontProxyConfigFrom, type FrontProxyConfig } from '../../../metrics-api/auth.js';
+import { fail, ok, type Result } from '../../../metrics-api/errors.js';
+import { createHandler, type ApiRequest } from '../../../metrics-api/handler.js';
+import type { AccessRequest, KubeAccess, UserInfo } from '../../../metrics-api/kube.js';
+import { silentLogger } from '../../../metrics-api/log.js';
+import { httpPrometheus, type PrometheusClient, type Sample } from '../../../metrics-api/prometheus.js';
 import { closedPort } from './closed-port.js';
 
 const BASE = '/apis/metrics.smi-spec.io/v1alpha1';

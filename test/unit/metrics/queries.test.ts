@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { MESH_QUERIES, renderQueries } from '../../../operator/metrics-api/queries/index.js';
-import type { Scope } from '../../../operator/metrics-api/queries/types.js';
+import { MESH_QUERIES, renderQueries } from '../../../metrics-api/queries/index.js';
+import type { Scope } from '../../../metrics-api/queries/types.js';
 
 function render(mesh: 'istio' | 'linkerd' | 'consul', scope: Scope, window = 30) {
   const sel = MESH_QUERIES[mesh].select(scope);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { formatQuantity, roundCount } from '../../../operator/metrics-api/quantity.js';
-import { formatWindow, parseWindow } from '../../../operator/metrics-api/window.js';
-import { route } from '../../../operator/metrics-api/routes.js';
+import { formatQuantity, roundCount } from '../../../metrics-api/quantity.js';
+import { formatWindow, parseWindow } from '../../../metrics-api/window.js';
+import { route } from '../../../metrics-api/routes.js';
 
 describe('metrics-api quantities', () => {
   it('writes seconds with the largest suffix that keeps an integer mantissa', () => {

@@ -7,7 +7,7 @@ import type https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { loadCredentials, loadInCluster, loadKubeconfigFiles, type KubeCredentials } from '../../../operator/kube/credentials.js';
+import { loadCredentials, loadInCluster, loadKubeconfigFiles, type KubeCredentials } from '../../../kube/credentials.js';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 

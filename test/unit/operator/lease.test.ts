@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import type { KubeClient, KubeResult, WatchHandle } from '../../../operator/kube/client.js';
+import type { KubeClient, KubeResult, WatchHandle } from '../../../kube/client.js';
 import { LeaderElector } from '../../../operator/leader/lease.js';
-import { silentLogger } from '../../../operator/log.js';
+import { silentLogger } from '../../../log/log.js';
 
 /** Serves the first acquisition (404, then create), then hangs every request like an API server that stopped answering. */
 class HangingClient implements KubeClient {

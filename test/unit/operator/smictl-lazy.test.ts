@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../schemas/paths.js';
 
-const SMICTL = join(REPO_ROOT, 'dist', 'operator', 'cli', 'smictl.js');
+const SMICTL = join(REPO_ROOT, 'dist', 'cli', 'smictl.js');
 
 function loadedModules(args: string[]): { status: number | null; stdout: string; stderr: string; urls: string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'smi-lazy-'));

@@ -8,10 +8,10 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { bundleDockerfile, generateBundle, writeBundle, PACKAGE } from '../../../operator/release/bundle.js';
-import { validateBundle } from '../../../operator/release/bundle-validate.js';
-import { SMI_CRDS } from '../../../operator/release/names.js';
-import { repoRoot } from '../../support/paths.js';
+import { bundleDockerfile, generateBundle, writeBundle, PACKAGE } from '../../../release/bundle.js';
+import { validateBundle } from '../../../release/bundle-validate.js';
+import { SMI_CRDS } from '../../../release/names.js';
+import { repoRoot } from '../../../dev/controlplane/paths.js';
 
 const root = repoRoot();
 const CSV = `manifests/${PACKAGE}.clusterserviceversion.yaml`;

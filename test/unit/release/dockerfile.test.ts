@@ -4,9 +4,9 @@
 
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import yaml from 'js-yaml';
-import { repoRoot } from '../../support/paths.js';
+import { repoRoot } from '../../../dev/controlplane/paths.js';
 
 interface Stage {
   from: string;
@@ -87,15 +87,37 @@ describe('release: Dockerfile', () => {
 
   it('runs the files the Deployments run, and ships `smictl` for the metrics API', () => {
     const cmd = JSON.parse(final.lines.find((l) => l.op === 'CMD')!.args) as string[];
-    expect(cmd).to.deep.equal(['node', 'dist/operator/cli/smictl.js', 'operator']);
+    expect(cmd).to.deep.equal(['node', 'dist/cli/smictl.js', 'operator']);
     const manager = (yaml.loadAll(readFileSync(join(root, 'config/manager/manager.yaml'), 'utf8')) as Array<{ kind: string; spec?: { template: { spec: { initContainers: Array<{ command: string[] }>; containers: Array<{ command: string[] }> } } } }>).find((d) => d.kind === 'Deployment')!;
     for (const c of [...manager.spec!.template.spec.initContainers, ...manager.spec!.template.spec.containers]) {
       expect(c.command[0]).to.equal('node');
       expect(existsSync(join(root, c.command[1]!)), c.command[1]).to.equal(true);
-      expect(c.command[1]).to.match(/^dist\/(operator|adapters|schemas)\//);
+      expect(c.command[1]).to.match(/^dist\/(cli|release)\//);
     }
-    expect(dockerfile).to.match(/ln -s \/app\/dist\/operator\/cli\/smictl\.js \/usr\/local\/bin\/smictl/);
-    expect(readFileSync(join(root, 'dist/operator/cli/smictl.js'), 'utf8')).to.match(/^#!\/usr\/bin\/env node/);
+    expect(dockerfile).to.match(/ln -s \/app\/dist\/cli\/smictl\.js \/usr\/local\/bin\/smictl/);
+    expect(readFileSync(join(root, 'dist/cli/smictl.js'), 'utf8')).to.match(/^#!\/usr\/bin\/env node/);
+  });
+
+  it('ships every module the shipped entry points import, and nothing from test/, bench/ or dev/', () => {
+    // The runtime stage copies whole dist/ folders; walk the real import graph of
+    // the built entry points (static and dynamic imports) from there.
+    const shipped = final.lines
+      .filter((l) => l.op === 'COPY' && l.args.startsWith('--from=build /src/dist/'))
+      .map((l) => l.args.split(/\s+/)[1]!.replace(/^\/src\//, ''));
+    expect(shipped).to.not.include.members(['dist/test', 'dist/bench', 'dist/dev']);
+    const entries = ['dist/cli/smictl.js', 'dist/release/cert-bootstrap.js'];
+    const seen = new Set<string>();
+    const todo = entries.map((e) => join(root, e));
+    while (todo.length > 0) {
+      const file = todo.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      const rel = relative(root, file);
+      expect(shipped.some((d) => rel.startsWith(`${d}/`)), `${rel} is imported by a shipped entry point but not copied into the image`).to.equal(true);
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/(?:from\s+|import\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g)) todo.push(resolve(dirname(file), m[1]!));
+    }
+    expect(seen.size).to.be.greaterThan(50);
   });
 
   it('.dockerignore keeps host builds and tools out of the context', () => {

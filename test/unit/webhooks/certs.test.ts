@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCertificatesFromDir, loadCertificatesFromSecretData } from '../../../operator/webhooks/cert-source.js';
-import { generateWebhookCertificates, type WebhookCertificates } from '../../../operator/webhooks/certs.js';
+import { generateWebhookCertificates, type WebhookCertificates } from '../../../release/certs.js';
 
 describe('webhook certificates', function () {
   this.timeout(20_000);

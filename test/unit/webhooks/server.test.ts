@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { request } from 'node:https';
-import { generateWebhookCertificates, type WebhookCertificates } from '../../../operator/webhooks/certs.js';
+import { generateWebhookCertificates, type WebhookCertificates } from '../../../release/certs.js';
 import { startWebhookServer, type WebhookServer } from '../../../operator/webhooks/server.js';
 
 function call(port: number, ca: string, method: string, path: string, body?: string): Promise<{ status: number; json: Record<string, unknown> }> {

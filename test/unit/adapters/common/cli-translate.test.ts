@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { parseMeshOptions } from '../../../../adapters/common/options.js';
-import { runTranslate } from '../../../../operator/cli/commands/translate.js';
+import { runTranslate } from '../../../../cli/commands/translate.js';
 
 function run(flags: Partial<Parameters<typeof runTranslate>[0]>, stdin = '') {
   let out = '';

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { capabilities, render, renderer } from '../../../../adapters/consul/index.js';
-import { meshCrdDir } from '../../../support/paths.js';
+import { meshCrdDir } from '../../../../dev/controlplane/paths.js';
 import { schemaErrors } from './crd-schema.js';
 import { cond, destination, find, model, NS, options, rule, spec, split, src, svc, trafficTarget } from './fixtures.js';
 

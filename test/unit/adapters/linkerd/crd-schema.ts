@@ -6,7 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import type { KubeObject } from '../../../../schemas/hub.js';
-import { meshCrdDir } from '../../../support/paths.js';
+import { meshCrdDir } from '../../../../dev/controlplane/paths.js';
 
 interface Schema {
   type?: string;

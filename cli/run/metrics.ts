@@ -1,0 +1,132 @@
+// `smictl metrics` and `smictl metrics-api`, the part that runs: loaded by
+// commands/metrics.ts only when one of them is invoked (client-node, the
+// metrics API server and its Prometheus client cost memory no other command needs).
+
+import { readFileSync } from 'node:fs';
+import { KubeConfig } from '@kubernetes/client-node';
+import { MESH_NAMES, type MeshName } from '../../adapters/types.js';
+import { meshOption } from '../commands/metrics.js';
+import { loadFrontProxyConfig } from '../../metrics-api/auth.js';
+import { BASE_PATH } from '../../metrics-api/discovery.js';
+import { fail } from '../../metrics-api/errors.js';
+import { createHandler } from '../../metrics-api/handler.js';
+import { kindByAlias } from '../../metrics-api/kinds.js';
+import { kubeAccess, type KubeAccess } from '../../metrics-api/kube.js';
+import { createLogger, silentLogger } from '../../metrics-api/log.js';
+import { httpPrometheus } from '../../metrics-api/prometheus.js';
+import { createMetricsApiServer } from '../../metrics-api/server.js';
+import { metricsTable } from '../../metrics-api/table.js';
+import { selfSignedCert } from '../../metrics-api/tls.js';
+import type { TrafficMetrics } from '../../metrics-api/traffic-metrics.js';
+
+function loadKubeConfig(path: string | undefined): KubeConfig | undefined {
+  const kc = new KubeConfig();
+  try {
+    if (path) kc.loadFromFile(path);
+    else kc.loadFromDefault();
+    return kc.getCurrentCluster() ? kc : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Without a cluster, only what needs no Kubernetes object (no selectors, no TrafficSplits) works. */
+function noCluster(): KubeAccess {
+  const why = () => Promise.resolve(fail('ServiceUnavailable', 'no usable kubeconfig: label selectors and trafficsplits need the Kubernetes API'));
+  return { selectNames: why, getTrafficSplit: why, listTrafficSplits: why, authorize: why, getConfigMap: why };
+}
+
+export interface QueryFlags {
+  namespace?: string;
+  edges?: boolean;
+  mesh: MeshName;
+  prometheus: string;
+  window?: string;
+  selector?: string;
+  output: string;
+  kubeconfig?: string;
+  timeout: string;
+}
+
+export async function runQuery(target: string, f: QueryFlags): Promise<number> {
+  if (!(MESH_NAMES as readonly string[]).includes(f.mesh)) {
+    process.stderr.write(`smictl metrics: unknown mesh "${f.mesh}": one of ${MESH_NAMES.join(', ')}\n`);
+    return 2;
+  }
+  const [kindText = '', name] = target.split('/', 2);
+  const kind = kindByAlias(kindText);
+  if (!kind) {
+    process.stderr.write(`smictl metrics: unknown kind "${kindText}" (namespaces, pods, deployments, statefulsets, daemonsets, services, trafficsplits)\n`);
+    return 2;
+  }
+  if (f.edges && !name) {
+    process.stderr.write('smictl metrics: --edges needs one resource: <kind>/<name>\n');
+    return 2;
+  }
+  const ns = f.namespace ?? 'default';
+  const path = !kind.namespaced
+    ? `${BASE_PATH}/namespaces${name ? `/${encodeURIComponent(name)}` : ''}`
+    : `${BASE_PATH}/namespaces/${encodeURIComponent(ns)}/${kind.plural}${name ? `/${encodeURIComponent(name)}` : ''}`;
+  const params = new URLSearchParams();
+  if (f.window) params.set('window', f.window);
+  if (f.selector) params.set('labelSelector', f.selector);
+  const kc = loadKubeConfig(f.kubeconfig);
+  const handle = createHandler({
+    mesh: f.mesh,
+    prometheus: httpPrometheus(f.prometheus, Number(f.timeout) * 1000),
+    kube: kc ? kubeAccess(kc) : noCluster(),
+    frontProxy: undefined,
+    logger: silentLogger(),
+  });
+  const url = `${path}${f.edges ? '/edges' : ''}${params.size ? `?${params}` : ''}`;
+  const r = await handle({ method: 'GET', url, headers: {}, peer: { verified: false } });
+  if (r.status !== 200) {
+    const s = r.body as { reason?: string; message?: string };
+    process.stderr.write(`smictl metrics: ${s.reason ?? r.status}: ${s.message ?? JSON.stringify(r.body)}\n`);
+    return 1;
+  }
+  if (f.output === 'json') {
+    process.stdout.write(`${JSON.stringify(r.body, null, 2)}\n`);
+    return 0;
+  }
+  const body = r.body as TrafficMetrics | { items: TrafficMetrics[] };
+  const items = 'items' in body ? body.items : [body];
+  process.stdout.write(items.length ? metricsTable(items) : 'no traffic in the window\n');
+  return 0;
+}
+
+export interface ServeFlags {
+  mesh: MeshName;
+  prometheus: string;
+  port: string;
+  host: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  kubeconfig?: string;
+  timeout: string;
+  auth: boolean;
+}
+
+export async function serve(f: ServeFlags): Promise<void> {
+  meshOption(f.mesh); // SMI_MESH bypasses commander's parser
+  const logger = createLogger();
+  const kc = loadKubeConfig(f.kubeconfig);
+  if (!kc && f.auth) throw new Error('smictl metrics-api: no usable kubeconfig (in-cluster or --kubeconfig): needed for authentication and SubjectAccessReviews');
+  const kube = kc ? kubeAccess(kc) : noCluster();
+  let frontProxy;
+  if (f.auth) {
+    const cfg = await loadFrontProxyConfig(kube);
+    if (!cfg.ok) throw new Error(`smictl metrics-api: ${cfg.error.message}`);
+    frontProxy = cfg.value;
+  }
+  const tls = f.tlsCert && f.tlsKey ? { certPem: readFileSync(f.tlsCert, 'utf8'), keyPem: readFileSync(f.tlsKey, 'utf8') } : selfSignedCert(['localhost', '127.0.0.1']);
+  const server = createMetricsApiServer({ mesh: f.mesh, prometheus: httpPrometheus(f.prometheus, Number(f.timeout) * 1000), kube, frontProxy, logger, tls });
+  await server.listen(Number(f.port), f.host);
+  const stop = (): void => {
+    logger.info('shutting down');
+    void server.close().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+

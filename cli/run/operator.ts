@@ -1,0 +1,64 @@
+// `smictl operator`, the part that runs: loaded by commands/operator.ts only when
+// the subcommand is invoked, so other subcommands do not pay for it.
+
+import { loadCredentials } from '../../kube/credentials.js';
+import { createLogger } from '../../log/log.js';
+import { startOperator, type RunningOperator } from '../../operator/manager.js';
+import type { WebhookServer } from '../../operator/webhooks/index.js';
+import type { OperatorFlags } from '../commands/operator.js';
+
+export async function runOperator(f: OperatorFlags): Promise<void> {
+  const log = createLogger(f.logLevel, { component: 'smi-operator', namespace: f.namespace });
+  const creds = await loadCredentials({ path: f.kubeconfig });
+  if (!creds.ok) {
+    log.error('operator failed to start', { error: creds.error });
+    process.exit(1);
+  }
+  let webhook: WebhookServer | undefined;
+  if (f.webhookPort > 0) {
+    if (!f.webhookCertDir) {
+      process.stderr.write('smictl operator: --webhook-port needs --webhook-cert-dir (tls.crt, tls.key)\n');
+      process.exit(2);
+    }
+    // Only with the webhook: its validators are not needed by the controller.
+    const { loadCertificatesFromDir, startWebhookServer } = await import('../../operator/webhooks/index.js');
+    const certs = loadCertificatesFromDir(f.webhookCertDir);
+    if (!certs.ok) {
+      process.stderr.write(`smictl operator: ${certs.error}\n`);
+      process.exit(2);
+    }
+    webhook = await startWebhookServer({ port: f.webhookPort, cert: certs.value.cert, key: certs.value.key });
+    log.info('webhook server listening', { port: webhook.port });
+  }
+  let running: RunningOperator;
+  try {
+    running = await startOperator({
+      kubeConfig: creds.value,
+      namespace: f.namespace,
+      watchNamespace: f.watchNamespace,
+      configMapName: f.configMap,
+      defaultMesh: f.mesh,
+      concurrency: f.concurrency,
+      leaderElect: f.leaderElect,
+      leaseName: f.leaseName,
+      leaseDurationSeconds: f.leaseDuration,
+      healthPort: f.healthPort,
+      metricsPort: f.metricsPort,
+      logger: log,
+      defaultMetrics: true,
+    });
+  } catch (err) {
+    log.error('operator failed to start', { error: err instanceof Error ? err.message : String(err) });
+    await webhook?.close();
+    process.exit(1);
+  }
+  log.info('operator running', { healthPort: running.healthPort, metricsPort: running.metricsPort, mesh: running.config().mesh });
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  log.info('shutting down');
+  await running.stop();
+  await webhook?.close();
+  process.exit(0);
+}

@@ -1,0 +1,147 @@
+// Istio semantics, read from VirtualService, AuthorizationPolicy and
+// PeerAuthentication as Envoy enforces them: DENY policies first, then if any
+// ALLOW policy selects the workload the request must match one of its rules;
+// the first matching VirtualService http/tcp route decides where traffic goes.
+
+import type { ServicePort, WorkloadInfo } from '../../adapters/types.js';
+import type { KubeObject } from '../../schemas/hub.js';
+import { addShare, fullMatch, natives, podPort, podsBehind, roundShares, selects, serviceByHost, spec, type AccessQuery, type MeshInterpreter, type SplitQuery, type Verdict, type World } from './common.js';
+
+type StringMatch = { exact?: string; prefix?: string; regex?: string };
+
+/** Istio's authorization string match: exact, `prefix*`, `*suffix`, `*`. */
+function glob(pattern: string, value: string): boolean {
+  if (pattern === '*') return true;
+  if (pattern.endsWith('*')) return value.startsWith(pattern.slice(0, -1));
+  if (pattern.startsWith('*')) return value.endsWith(pattern.slice(1));
+  return pattern === value;
+}
+
+const anyGlob = (patterns: string[] | undefined, value: string | undefined): boolean | undefined =>
+  patterns === undefined ? undefined : value !== undefined && patterns.some((p) => glob(p, value));
+
+interface Ctx {
+  principal?: string;
+  namespace: string;
+  port: ServicePort;
+  request?: AccessQuery['request'];
+}
+
+function sourceMatches(src: Record<string, string[] | undefined>, c: Ctx): boolean {
+  const checks = [anyGlob(src.principals, c.principal), anyGlob(src.namespaces, c.principal ? c.namespace : undefined)];
+  const negs = [anyGlob(src.notPrincipals, c.principal), anyGlob(src.notNamespaces, c.namespace)];
+  return checks.every((x) => x !== false) && negs.every((x) => x !== true);
+}
+
+function operationMatches(op: Record<string, string[] | undefined>, c: Ctx): boolean {
+  const http = op.methods || op.paths || op.notMethods || op.notPaths || op.hosts;
+  // HTTP-only fields never match a TCP connection.
+  if (http && !c.request) return false;
+  const port = String(podPort(c.port));
+  const checks = [anyGlob(op.ports, port), anyGlob(op.methods, c.request?.method), anyGlob(op.paths, c.request?.path)];
+  const negs = [anyGlob(op.notPorts, port), anyGlob(op.notMethods, c.request?.method), anyGlob(op.notPaths, c.request?.path)];
+  return checks.every((x) => x !== false) && negs.every((x) => x !== true);
+}
+
+function conditionMatches(w: { key: string; values?: string[]; notValues?: string[] }, c: Ctx): boolean {
+  let value: string | undefined;
+  const header = /^request\.headers\[(.+)\]$/.exec(w.key);
+  if (header) {
+    if (!c.request) return false;
+    value = c.request.headers?.[header[1]!.toLowerCase()];
+  } else if (w.key === 'source.principal') value = c.principal;
+  else if (w.key === 'source.namespace') value = c.namespace;
+  else if (w.key === 'destination.port') value = String(podPort(c.port));
+  else return false; // a key this interpreter does not know: never widen
+  if (w.values && anyGlob(w.values, value) !== true) return false;
+  if (w.notValues && anyGlob(w.notValues, value) === true) return false;
+  return true;
+}
+
+type Rule = { from?: Array<{ source?: Record<string, string[]> }>; to?: Array<{ operation?: Record<string, string[]> }>; when?: Array<{ key: string; values?: string[]; notValues?: string[] }> };
+
+function ruleMatches(r: Rule, c: Ctx): boolean {
+  if (r.from && !r.from.some((f) => sourceMatches(f.source ?? {}, c))) return false;
+  if (r.to && !r.to.some((t) => operationMatches(t.operation ?? {}, c))) return false;
+  return (r.when ?? []).every((w) => conditionMatches(w, c));
+}
+
+function appliesTo(o: KubeObject, pod: WorkloadInfo): boolean {
+  const sel = (spec(o).selector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels;
+  return selects(sel, pod.podLabels);
+}
+
+function mtlsDisabled(world: World, pod: WorkloadInfo): boolean {
+  return natives(world, 'PeerAuthentication', pod.namespace).some((p) => appliesTo(p, pod) && (spec(p).mtls as { mode?: string } | undefined)?.mode === 'DISABLE');
+}
+
+function podVerdict(world: World, pod: WorkloadInfo, q: AccessQuery): Verdict {
+  if (q.udp) {
+    const governed = natives(world, 'AuthorizationPolicy', pod.namespace, 'security.istio.io').some((p) => appliesTo(p, pod));
+    return governed ? { verdict: 'deny', why: 'Istio does not proxy UDP: no identity to authorize' } : { verdict: 'default', why: 'no AuthorizationPolicy selects the pods' };
+  }
+  const c: Ctx = { namespace: q.from.ns, port: q.to.port, ...(q.request ? { request: q.request } : {}) };
+  if (!mtlsDisabled(world, pod)) c.principal = `${world.trustDomain}/ns/${q.from.ns}/sa/${q.from.sa}`;
+  const policies = natives(world, 'AuthorizationPolicy', pod.namespace, 'security.istio.io').filter((p) => appliesTo(p, pod));
+  const action = (p: KubeObject) => (spec(p).action as string | undefined) ?? 'ALLOW';
+  const rules = (p: KubeObject) => (spec(p).rules as Rule[] | undefined) ?? [];
+  const deny = policies.find((p) => action(p) === 'DENY' && rules(p).some((r) => ruleMatches(r, c)));
+  if (deny) return { verdict: 'deny', why: `DENY AuthorizationPolicy ${deny.metadata.name} matches` };
+  const allows = policies.filter((p) => action(p) === 'ALLOW');
+  if (allows.length === 0) return { verdict: 'default', why: 'no ALLOW AuthorizationPolicy selects the pods' };
+  const hit = allows.find((p) => rules(p).some((r) => ruleMatches(r, c)));
+  return hit ? { verdict: 'allow', why: `AuthorizationPolicy ${hit.metadata.name} allows` } : { verdict: 'deny', why: `no rule of ${allows.map((p) => p.metadata.name).join(', ')} matches` };
+}
+
+function stringMatch(m: StringMatch | undefined, v: string | undefined): boolean {
+  if (!m) return true;
+  if (v === undefined) return false;
+  if (m.exact !== undefined) return v === m.exact;
+  if (m.prefix !== undefined) return v.startsWith(m.prefix);
+  if (m.regex !== undefined) return fullMatch(m.regex, v);
+  return true;
+}
+
+type HttpMatch = { uri?: StringMatch; method?: StringMatch; headers?: Record<string, StringMatch>; withoutHeaders?: Record<string, StringMatch>; port?: number; sourceNamespace?: string };
+
+function httpMatch(m: HttpMatch, q: SplitQuery): boolean {
+  const r = q.request!;
+  if (m.port !== undefined && m.port !== q.port.port) return false;
+  if (m.sourceNamespace !== undefined && m.sourceNamespace !== q.from?.ns) return false;
+  if (!stringMatch(m.uri, r.path) || !stringMatch(m.method, r.method)) return false;
+  for (const [h, sm] of Object.entries(m.headers ?? {})) if (!stringMatch(sm, r.headers?.[h.toLowerCase()])) return false;
+  for (const [h, sm] of Object.entries(m.withoutHeaders ?? {})) if (r.headers?.[h.toLowerCase()] !== undefined && stringMatch(sm, r.headers[h.toLowerCase()])) return false;
+  return true;
+}
+
+type Route = { match?: Array<HttpMatch & { port?: number }>; route?: Array<{ destination: { host: string; port?: { number?: number } }; weight?: number }> };
+
+export const istio: MeshInterpreter = {
+  access(world, q) {
+    const pods = podsBehind(world, q.to.service);
+    if (pods.length === 0) return { verdict: 'default', why: 'no pods behind the Service' };
+    const vs = pods.map((p) => podVerdict(world, p, q));
+    const first = vs[0]!;
+    return vs.every((v) => v.verdict === first.verdict) ? first : { verdict: 'deny', why: `pods disagree: ${vs.map((v) => v.verdict).join(', ')}` };
+  },
+  split(world, q) {
+    const fqdn = `${q.service.name}.${q.service.namespace}.svc.${world.clusterDomain}`;
+    const hostOf = (vs: KubeObject, h: string) => (h.includes('.') ? h : `${h}.${vs.metadata.namespace}.svc.${world.clusterDomain}`);
+    const vss = world.natives
+      .filter((o) => o.kind === 'VirtualService' && ((spec(o).hosts as string[] | undefined) ?? []).some((h) => hostOf(o, h) === fqdn || h === fqdn))
+      .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+    const vs = vss[0];
+    if (!vs) return { [q.service.name]: 100 };
+    const routes = ((q.request ? spec(vs).http : spec(vs).tcp) as Route[] | undefined) ?? [];
+    const route = routes.find((r) => !r.match || r.match.length === 0 || r.match.some((m) => (q.request ? httpMatch(m, q) : m.port === undefined || m.port === q.port.port)));
+    if (!route) return q.request ? {} : { [q.service.name]: 100 }; // no HTTP route: Envoy answers 404
+    const dests = route.route ?? [];
+    const acc: Record<string, number> = {};
+    for (const d of dests) {
+      const w = d.weight ?? (dests.length === 1 ? 100 : 0);
+      const svc = serviceByHost(world, d.destination.host, vs.metadata.namespace!);
+      addShare(acc, svc ? svc.name : d.destination.host, w);
+    }
+    return roundShares(acc);
+  },
+};

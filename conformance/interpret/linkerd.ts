@@ -1,0 +1,134 @@
+// Linkerd semantics: inbound, a Server (podSelector + pod port) governs a port;
+// a request is authorized by the AuthorizationPolicies of the one HTTPRoute the
+// proxy picks (most specific match; none matches: 404), or of the Server when
+// no route is attached; otherwise the Server's accessPolicy decides. Outbound,
+// the most specific rule of the HTTPRoutes attached to the Service port splits
+// by backendRef weight.
+
+import type { WorkloadInfo } from '../../adapters/types.js';
+import type { KubeObject } from '../../schemas/hub.js';
+import { addShare, fullMatch, natives, podPort, podsBehind, roundShares, selectsLabelSelector, spec, type AccessQuery, type MeshInterpreter, type Verdict, type World } from './common.js';
+import type { HttpRequest } from '../types.js';
+
+type PathMatch = { type?: string; value?: string };
+type RouteMatch = { path?: PathMatch; method?: string; headers?: Array<{ type?: string; name: string; value: string }> };
+type RouteRule = { matches?: RouteMatch[]; backendRefs?: Array<{ name: string; kind?: string; port?: number; weight?: number }> };
+type ParentRef = { group?: string; kind?: string; name: string; port?: number; namespace?: string };
+
+/** Specificity [path kind (Exact 3, Regex 2, Prefix 1), path length, method, header count]; undefined: no match. */
+function score(m: RouteMatch, r: HttpRequest): number[] | undefined {
+  const p = m.path ?? { type: 'PathPrefix', value: '/' };
+  const value = p.value ?? '/';
+  let kind: number;
+  if (p.type === 'Exact') {
+    if (r.path !== value) return undefined;
+    kind = 3;
+  } else if (p.type === 'RegularExpression') {
+    if (!fullMatch(value, r.path)) return undefined;
+    kind = 2;
+  } else {
+    const prefix = value.replace(/\/+$/, '');
+    if (!(prefix === '' || r.path === prefix || r.path.startsWith(`${prefix}/`))) return undefined;
+    kind = 1;
+  }
+  if (m.method !== undefined && m.method !== r.method) return undefined;
+  for (const h of m.headers ?? []) {
+    const v = r.headers?.[h.name.toLowerCase()];
+    if (v === undefined) return undefined;
+    if (h.type === 'RegularExpression' ? !fullMatch(h.value, v) : v !== h.value) return undefined;
+  }
+  return [kind, kind === 2 ? r.path.length : value.length, m.method ? 1 : 0, (m.headers ?? []).length];
+}
+
+const better = (a: number[], b: number[]): boolean => {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! > b[i]!;
+  return false;
+};
+
+/** The route and rule the proxy picks among `routes` (name order stands in for age on ties). */
+function pick(routes: KubeObject[], r: HttpRequest): { route: KubeObject; rule: RouteRule } | undefined {
+  let best: { route: KubeObject; rule: RouteRule; s: number[] } | undefined;
+  for (const route of routes) {
+    for (const rule of (spec(route).rules as RouteRule[] | undefined) ?? []) {
+      for (const m of rule.matches?.length ? rule.matches : [{}]) {
+        const s = score(m, r);
+        if (s && (!best || better(s, best.s))) best = { route, rule, s };
+      }
+    }
+  }
+  return best;
+}
+
+const isRoute = (o: KubeObject) => o.kind === 'HTTPRoute' && (o.apiVersion.startsWith('gateway.networking.k8s.io/') || o.apiVersion.startsWith('policy.linkerd.io/'));
+
+function authenticated(world: World, ns: string, ref: { kind?: string; name: string; namespace?: string }, from: AccessQuery['from']): boolean {
+  if (ref.kind === 'ServiceAccount') return ref.name === from.sa && (ref.namespace ?? ns) === from.ns;
+  if (ref.kind !== 'MeshTLSAuthentication') return false; // NetworkAuthentication: not an identity; never widen
+  const mtls = natives(world, 'MeshTLSAuthentication', ref.namespace ?? ns).find((o) => o.metadata.name === ref.name);
+  if (!mtls) return false;
+  const s = spec(mtls) as { identityRefs?: Array<{ kind: string; name: string; namespace?: string }>; identities?: string[] };
+  const id = `${from.sa}.${from.ns}.serviceaccount.identity.linkerd.${world.trustDomain}`;
+  if ((s.identities ?? []).some((i) => i === '*' || i === id)) return true;
+  return (s.identityRefs ?? []).some((r) =>
+    r.kind === 'ServiceAccount' ? r.name === from.sa && (r.namespace ?? mtls.metadata.namespace) === from.ns : r.kind === 'Namespace' ? r.name === from.ns : false,
+  );
+}
+
+function authorizedBy(world: World, ns: string, target: { group: string; kind: string; name: string }, from: AccessQuery['from']): KubeObject | undefined {
+  return natives(world, 'AuthorizationPolicy', ns, 'policy.linkerd.io').find((ap) => {
+    const s = spec(ap) as { targetRef?: { group?: string; kind: string; name: string }; requiredAuthenticationRefs?: Array<{ kind?: string; name: string; namespace?: string }> };
+    if (s.targetRef?.kind !== target.kind || s.targetRef.name !== target.name || (s.targetRef.group ?? '') !== target.group) return false;
+    const refs = s.requiredAuthenticationRefs ?? [];
+    return refs.length > 0 && refs.every((r) => authenticated(world, ns, r, from));
+  });
+}
+
+function podVerdict(world: World, pod: WorkloadInfo, q: AccessQuery): Verdict {
+  const port = podPort(q.to.port);
+  const servers = natives(world, 'Server', pod.namespace, 'policy.linkerd.io').filter((s) => {
+    const sp = spec(s) as { podSelector?: unknown; port?: number | string };
+    return sp.podSelector !== undefined && selectsLabelSelector(sp.podSelector, pod.podLabels) && sp.port === port;
+  });
+  const server = servers[0];
+  if (!server) return { verdict: 'default', why: `no Server for pod port ${port}` };
+  if (q.udp) return { verdict: 'default', why: 'the Linkerd proxy carries no UDP: the datagram bypasses policy' };
+  const deny = (why: string): Verdict => {
+    const policy = (spec(server).accessPolicy as string | undefined) ?? 'deny';
+    return policy === 'deny' ? { verdict: 'deny', why } : { verdict: 'allow', why: `${why}; Server accessPolicy ${policy}` };
+  };
+  const routes = world.natives.filter(
+    (o) => isRoute(o) && o.metadata.namespace === pod.namespace && ((spec(o).parentRefs as ParentRef[] | undefined) ?? []).some((p) => p.kind === 'Server' && p.name === server.metadata.name),
+  ).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  if (q.request && routes.length > 0) {
+    const hit = pick(routes, q.request);
+    if (!hit) return { verdict: 'deny', why: `no HTTPRoute of Server ${server.metadata.name} matches (404)` };
+    const ap = authorizedBy(world, pod.namespace, { group: hit.route.apiVersion.split('/')[0]!, kind: 'HTTPRoute', name: hit.route.metadata.name }, q.from);
+    return ap ? { verdict: 'allow', why: `route ${hit.route.metadata.name}, AuthorizationPolicy ${ap.metadata.name}` } : deny(`route ${hit.route.metadata.name} authorizes no matching identity`);
+  }
+  const ap = authorizedBy(world, pod.namespace, { group: 'policy.linkerd.io', kind: 'Server', name: server.metadata.name }, q.from);
+  return ap ? { verdict: 'allow', why: `Server ${server.metadata.name}, AuthorizationPolicy ${ap.metadata.name}` } : deny(`Server ${server.metadata.name} authorizes no matching identity`);
+}
+
+export const linkerd: MeshInterpreter = {
+  access(world, q) {
+    const pods = podsBehind(world, q.to.service);
+    if (pods.length === 0) return { verdict: 'default', why: 'no pods behind the Service' };
+    const vs = pods.map((p) => podVerdict(world, p, q));
+    const first = vs[0]!;
+    return vs.every((v) => v.verdict === first.verdict) ? first : { verdict: 'deny', why: `pods disagree: ${vs.map((v) => v.verdict).join(', ')}` };
+  },
+  split(world, q) {
+    const routes = world.natives
+      .filter((o) => isRoute(o) && ((spec(o).parentRefs as ParentRef[] | undefined) ?? []).some((p) => (p.kind ?? 'Gateway') === 'Service' && (p.group ?? '') === '' && p.name === q.service.name && (p.namespace ?? o.metadata.namespace) === q.ns && (p.port === undefined || p.port === q.port.port)))
+      .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+    // The proxy routes only HTTP on HTTPRoutes; other traffic (and a Service without routes) goes to the Service itself.
+    if (routes.length === 0 || !q.request) return { [q.service.name]: 100 };
+    const hit = pick(routes, q.request);
+    if (!hit) return {}; // attached routes, none matches: 404
+    const refs = hit.rule.backendRefs ?? [];
+    const total = refs.reduce((n, b) => n + (b.weight ?? 1), 0);
+    const acc: Record<string, number> = {};
+    for (const b of refs) addShare(acc, b.name, total === 0 ? 0 : ((b.weight ?? 1) * 100) / total);
+    return roundShares(acc);
+  },
+};

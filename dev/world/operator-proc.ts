@@ -1,0 +1,133 @@
+// Runs bench/operator-main.js (the operator for benchmarks and fault tests) as a
+// child process: start, scrape its /metrics,
+// read its RSS/CPU from /proc, stop gracefully or kill -9.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseProm, sum, type Sample } from './prom.js';
+
+const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'operator-main.js');
+
+export interface OperatorProcOptions {
+  kubeconfigPath: string;
+  namespace: string;
+  leaderElect?: boolean;
+  leaseSeconds?: number;
+  leaseRetryMs?: number;
+  identity?: string;
+  concurrency?: number;
+  /** Where the child's stderr goes (operator logs); default: discarded. */
+  logLevel?: string;
+  /** Resolve start() before the caches are synced (a standby still prints once synced). */
+  startTimeoutMs?: number;
+}
+
+const CLK_TCK = 100; // Linux USER_HZ
+/** NODE_OPTIONS of the manager container in config/manager/manager.yaml. */
+export const DEPLOYMENT_NODE_FLAGS = '--max-semi-space-size=1';
+
+// Children die with us, even when a test or benchmark fails half-way.
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of live) c.kill('SIGKILL');
+});
+
+export class OperatorProc {
+  private child: ChildProcess | undefined;
+  port = 0;
+  pid = 0;
+  identity = '';
+  exited: Promise<number | null> = Promise.resolve(null);
+  stderr = '';
+
+  constructor(private readonly o: OperatorProcOptions) {}
+
+  async start(): Promise<this> {
+    const args = [MAIN, '--kubeconfig', this.o.kubeconfigPath, '--namespace', this.o.namespace, '--concurrency', String(this.o.concurrency ?? 8), '--log-level', this.o.logLevel ?? (process.env.SMI_BENCH_VERBOSE ? 'info' : 'silent')];
+    if (this.o.leaderElect) args.push('--leader-elect', '--lease-seconds', String(this.o.leaseSeconds ?? 15), '--lease-retry-ms', String(this.o.leaseRetryMs ?? 2000));
+    if (this.o.identity) args.push('--identity', this.o.identity);
+    // V8 flags for the operator child: by default what config/manager sets (NODE_OPTIONS),
+    // so B4 measures the deployed heap sizing; SMI_BENCH_NODE_FLAGS overrides ('' for V8's defaults).
+    const nodeFlags = (process.env.SMI_BENCH_NODE_FLAGS ?? DEPLOYMENT_NODE_FLAGS).split(/\s+/).filter(Boolean);
+    const child = spawn(process.execPath, ['--expose-gc', ...nodeFlags, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    live.add(child);
+    this.exited = new Promise((r) => child.once('exit', (code) => (live.delete(child), r(code))));
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (d: string) => {
+      this.stderr = (this.stderr + d).slice(-20_000);
+      if (process.env.SMI_BENCH_VERBOSE) process.stderr.write(d);
+    });
+    const line = await new Promise<string>((resolve, reject) => {
+      let buf = '';
+      const t = setTimeout(() => reject(new Error(`operator did not start within ${this.o.startTimeoutMs ?? 120_000} ms; stderr: ${this.stderr.slice(-2000)}`)), this.o.startTimeoutMs ?? 120_000);
+      child.stdout!.setEncoding('utf8');
+      child.stdout!.on('data', (d: string) => {
+        buf += d;
+        const nl = buf.indexOf('\n');
+        if (nl >= 0) {
+          clearTimeout(t);
+          resolve(buf.slice(0, nl));
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(t);
+        reject(new Error(`operator exited with ${code} before ready; stderr: ${this.stderr.slice(-2000)}`));
+      });
+    });
+    const info = JSON.parse(line) as { port: number; pid: number; identity: string };
+    this.port = info.port;
+    this.pid = info.pid;
+    this.identity = info.identity;
+    return this;
+  }
+
+  get running(): boolean {
+    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  async metrics(): Promise<Sample[]> {
+    const r = await fetch(`http://127.0.0.1:${this.port}/metrics`);
+    return parseProm(await r.text());
+  }
+
+  async metric(name: string, pred?: (l: Record<string, string>) => boolean): Promise<number> {
+    return sum(await this.metrics(), name, pred);
+  }
+
+  /** Resident set (current and peak) and CPU seconds (user+system) of the child, from /proc. */
+  usage(): { rssBytes: number; peakRssBytes: number; cpuSeconds: number } {
+    const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+    const kb = (k: string): number => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+    // Fields 14/15 (utime/stime) after the parenthesised command name.
+    const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const cpu = (Number(f[11]) + Number(f[12])) / CLK_TCK;
+    return { rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM'), cpuSeconds: cpu };
+  }
+
+  /** Usage after a full GC in the child: what the operator really retains (RSS shrinks only as far as V8 returns pages). */
+  async usageAfterGc(): Promise<{ rssBytes: number; heapUsedBytes: number }> {
+    process.kill(this.pid, 'SIGUSR2');
+    await new Promise((r) => setTimeout(r, 1500));
+    return { rssBytes: this.usage().rssBytes, heapUsedBytes: await this.metric('nodejs_heap_size_used_bytes') };
+  }
+
+  /** Graceful stop (SIGTERM: releases the lease). */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.child!.kill('SIGTERM');
+    const t = setTimeout(() => this.child?.kill('SIGKILL'), 15_000);
+    await this.exited;
+    clearTimeout(t);
+  }
+
+  /** kill -9: no cleanup, the lease is not released. */
+  async kill(): Promise<void> {
+    if (!this.running) return;
+    this.child!.kill('SIGKILL');
+    await this.exited;
+  }
+}

@@ -1,0 +1,125 @@
+// A benchmark "world": one namespace with N SMI objects' worth of apps, their
+// context applied, an operator child process watching it, and trackers on the
+// translated objects and the SMI statuses.
+
+import type { TestCluster } from '../controlplane/cluster.js';
+import type { KubeObject } from '../../schemas/hub.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../adapters/types.js';
+import { canonicalJson } from '../../operator/controller/labels.js';
+import { BenchKube, sleep } from './kube.js';
+import { OperatorProc } from './operator-proc.js';
+import { Tracker, isReady } from './track.js';
+import { app, apps, expectedNative, shared, smiObjects, type App } from './workload.js';
+
+export const SMI_KINDS = [
+  { apiVersion: 'split.smi-spec.io/v1alpha4', kind: 'TrafficSplit' },
+  { apiVersion: 'access.smi-spec.io/v1alpha3', kind: 'TrafficTarget' },
+  { apiVersion: 'specs.smi-spec.io/v1alpha4', kind: 'HTTPRouteGroup' },
+];
+export const NATIVE_KINDS = [
+  { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService' },
+  { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy' },
+  { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication' },
+];
+
+export class World {
+  apps: App[] = [];
+  expected: KubeObject[] = [];
+  op: OperatorProc | undefined;
+  native = new Map<string, Tracker>();
+  smi = new Map<string, Tracker>();
+
+  constructor(
+    readonly k: BenchKube,
+    readonly cluster: TestCluster,
+    readonly ns: string,
+    readonly concurrency: number,
+  ) {}
+
+  static async create(k: BenchKube, cluster: TestCluster, nSmi: number, concurrency: number): Promise<World> {
+    const w = new World(k, cluster, await k.createNamespace(`bench-${nSmi}`), concurrency);
+    w.apps = apps(w.ns, nSmi);
+    w.expected = expectedNative(w.ns, w.apps);
+    await k.applyAll([...shared(w.ns), ...w.apps.flatMap((a) => a.context)], concurrency);
+    return w;
+  }
+
+  get smiObjects(): KubeObject[] {
+    return smiObjects(this.apps);
+  }
+
+  async startOperator(logLevel?: string): Promise<OperatorProc> {
+    this.op = await new OperatorProc({ kubeconfigPath: this.cluster.kubeconfigPath, namespace: this.ns, concurrency: 8, ...(logLevel ? { logLevel } : {}) }).start();
+    return this.op;
+  }
+
+  async track(): Promise<void> {
+    for (const t of NATIVE_KINDS) this.native.set(t.kind, await new Tracker(this.k.client, t.apiVersion, t.kind, this.ns, `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`).start());
+    for (const t of SMI_KINDS) this.smi.set(t.kind, await new Tracker(this.k.client, t.apiVersion, t.kind, this.ns).start());
+  }
+
+  /** The expected object is there with the expected spec (the operator adds ownerReferences with uids, so no hash compare). */
+  private matches(e: KubeObject): boolean {
+    const o = this.native.get(e.kind)?.objects.get(e.metadata.name);
+    return !!o && canonicalJson((o as { spec?: unknown }).spec) === canonicalJson((e as { spec?: unknown }).spec);
+  }
+
+  nativeComplete(expected = this.expected): boolean {
+    return expected.every((e) => this.matches(e));
+  }
+
+  allReady(): boolean {
+    for (const t of this.smi.values()) for (const o of t.objects.values()) if (!isReady(o)) return false;
+    return true;
+  }
+
+  /** Resolves (performance.now()) when every translated object is right and every SMI object is Ready. */
+  async converged(timeoutMs: number, expected = this.expected): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const at = performance.now();
+      if (this.nativeComplete(expected) && this.allReady() && [...this.smi.values()].reduce((a, t) => a + t.objects.size, 0) >= this.smiObjects.length) return at;
+      if (Date.now() > deadline) {
+        const missing = expected.filter((e) => !this.matches(e)).length;
+        const notReady = [...this.smi.values()].flatMap((t) => [...t.objects.values()]).filter((o) => !isReady(o)).length;
+        throw new Error(`not converged after ${timeoutMs} ms: ${missing} native objects missing/stale, ${notReady} SMI objects not Ready`);
+      }
+      await Promise.race([...this.native.values(), ...this.smi.values()].map((t) => t.changed()));
+    }
+  }
+
+  /** Waits until the operator has done nothing (reconciles and writes) for quietMs. */
+  async settle(quietMs = 3000, timeoutMs = 180_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const sample = async (): Promise<string> => {
+      const m = await this.op!.metrics();
+      const s = (n: string): number => m.filter((x) => x.name === n).reduce((a, x) => a + x.value, 0);
+      return `${s('smi_operator_reconciles_total')}/${s('smi_operator_writes_total')}/${s('smi_operator_queue_depth')}`;
+    };
+    let last = await sample();
+    let since = Date.now();
+    while (Date.now() < deadline) {
+      await sleep(500);
+      const cur = await sample();
+      if (cur !== last) {
+        last = cur;
+        since = Date.now();
+      } else if (Date.now() - since >= quietMs) return;
+    }
+    throw new Error(`operator did not settle within ${timeoutMs} ms`);
+  }
+
+  /** After SMI edits: what the operator must now have written. */
+  refreshExpected(): void {
+    this.expected = expectedNative(this.ns, this.apps);
+  }
+
+  appByIndex(i: number): App {
+    return this.apps[i] ?? app(this.ns, i);
+  }
+
+  async stop(): Promise<void> {
+    for (const t of [...this.native.values(), ...this.smi.values()]) t.stop();
+    await this.op?.stop();
+  }
+}
