@@ -3,8 +3,8 @@
 // dropped and the unread JSON poisons the keep-alive socket for the next request.
 
 import { expect } from 'chai';
-import { HttpKubeClient, resourcePath } from '../../../operator/kube/client.js';
-import { Writer } from '../../../operator/kube/writer.js';
+import { HttpKubeClient, resourcePath } from '../../../kube/client.js';
+import { Writer } from '../../../operator/writer.js';
 import { OperatorMetrics } from '../../../operator/metrics.js';
 import type { KubeObject } from '../../../schemas/hub.js';
 import { sharedCluster } from '../../support/cluster.js';

@@ -7,8 +7,8 @@ import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import winston from 'winston';
 import { Informer } from '../../../operator/cache/informer.js';
-import { HttpKubeClient, type WatchEvent } from '../../../operator/kube/client.js';
-import { StaticCredentials } from '../../../operator/kube/credentials.js';
+import { HttpKubeClient, type WatchEvent } from '../../../kube/client.js';
+import { StaticCredentials } from '../../../kube/credentials.js';
 import type { KubeObject } from '../../../schemas/hub.js';
 import { startLocalHttpsServer, type LocalHttpsServer } from '../../support/local-https.js';
 
