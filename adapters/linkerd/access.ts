@@ -12,7 +12,7 @@ import type { KubeObject, TrafficTarget } from '../../schemas/hub.js';
 import { objectRef } from '../../schemas/hub.js';
 import type { RenderNote, ResolvedDestination, SourceIdentity } from '../common/model.js';
 import { managedMetadata, nativeName } from '../common/meta.js';
-import { destinationSelector } from '../common/selector.js';
+import { coveringSelectors, destinationSelector, formatLabels } from '../common/selector.js';
 import { AUTHORIZATION_POLICY, GATEWAY_GROUP, HTTPROUTE, MESH_TLS_AUTHENTICATION, POLICY_GROUP, ROUTE_LIMITS, SERVER } from './kinds.js';
 import { conditionMatches, MATCH_ALL, type HTTPRouteMatch } from './matches.js';
 import { podPorts, podPortsForServicePort, type PodPort } from './ports.js';
@@ -138,34 +138,16 @@ function chunk(conds: HTTPRouteMatch[][]): HTTPRouteMatch[][][] {
   return routes;
 }
 
-export function renderDestination(d: ResolvedDestination): { objects: KubeObject[]; notes: RenderNote[] } {
-  const notes: RenderNote[] = [];
-  const noteAll = (message: string): void => {
-    for (const t of d.targets) notes.push({ object: objectRef(t), status: 'Unsupported', message });
-  };
+/** The exact policy of a destination on pods selected by `matchLabels` (only this ServiceAccount's); `suffix` tells the names of several selectors apart. */
+function renderSelected(d: ResolvedDestination, matchLabels: Record<string, string>, ports: PodPort[], suffix: string[], notes: RenderNote[]): KubeObject[] {
   const who = `ServiceAccount ${d.namespace}/${d.serviceAccount}`;
-  // Servers select pods by label: the selector covers exactly this ServiceAccount's pods or is refused.
-  const sel = destinationSelector(d);
-  if (!sel.ok) {
-    noteAll(`spec.destination: Linkerd Servers select pods by label, and ${sel.why}; no Linkerd policy is created, so access to it is not enforced`);
-    return { objects: [], notes };
-  }
-  const ports = podPorts(d.services);
-  if (ports.length === 0) {
-    noteAll(`spec.destination: no Service exposes a TCP port of the pods of ${who}, and a Linkerd Server needs the port; no Linkerd policy is created, so access to it is not enforced`);
-    return { objects: [], notes };
-  }
+  // Equal notes of several selectors are merged into one message per object.
   const plans = plan(d, ports, (t, message) => notes.push({ object: objectRef(t), message }));
   const e: Emit = { objects: [], ns: d.namespace, order: d.targets };
   for (const p of plans) {
     const label = portLabel(p.pod.port);
-    const serverName = nativeName('tt', d.serviceAccount, label);
-    e.objects.push({
-      apiVersion: SERVER.apiVersion,
-      kind: SERVER.kind,
-      metadata: managedMetadata(serverName, d.namespace, 'linkerd', d.targets),
-      spec: { podSelector: { matchLabels: { ...sel.matchLabels } }, port: p.pod.port, accessPolicy: 'deny' },
-    });
+    const serverName = nativeName('tt', d.serviceAccount, label, ...suffix);
+    e.objects.push(closedServer(d, serverName, matchLabels, p.pod.port));
     const serverRef = { group: POLICY_GROUP, kind: SERVER.kind, name: serverName };
     if (p.whole.sources.size > 0) authorize(e, serverName, serverRef, p.whole);
     if (p.conditions.size === 0) continue;
@@ -207,12 +189,68 @@ export function renderDestination(d: ResolvedDestination): { objects: KubeObject
       const g = groups.get(gk)!;
       for (const conds of chunk(g.conds)) {
         i += 1;
-        route(nativeName('tt', d.serviceAccount, label, 'match', String(i)), g.grant, conds.map((matches) => ({ matches })));
+        route(nativeName('tt', d.serviceAccount, label, ...suffix, 'match', String(i)), g.grant, conds.map((matches) => ({ matches })));
       }
     }
     // Named to sort after the match routes: on a specificity tie Linkerd prefers the older,
     // then the alphabetically first route, and the catch-all must lose such ties.
-    if (rest.sources.size > 0) route(nativeName('tt', d.serviceAccount, label, 'rest'), rest, [{ matches: [{ path: { ...MATCH_ALL.path } }] }]);
+    if (rest.sources.size > 0) route(nativeName('tt', d.serviceAccount, label, ...suffix, 'rest'), rest, [{ matches: [{ path: { ...MATCH_ALL.path } }] }]);
   }
-  return { objects: e.objects, notes };
+  return e.objects;
+}
+
+/** A Server with `accessPolicy: deny`: with no authorization on it, Linkerd denies all traffic to the port. */
+function closedServer(d: ResolvedDestination, name: string, matchLabels: Record<string, string>, port: number | string): KubeObject {
+  return {
+    apiVersion: SERVER.apiVersion,
+    kind: SERVER.kind,
+    metadata: managedMetadata(name, d.namespace, 'linkerd', d.targets),
+    spec: { podSelector: { matchLabels: { ...matchLabels } }, port, accessPolicy: 'deny' },
+  };
+}
+
+export function renderDestination(d: ResolvedDestination): { objects: KubeObject[]; notes: RenderNote[] } {
+  const notes: RenderNote[] = [];
+  const noteAll = (message: string, status?: RenderNote['status']): void => {
+    for (const t of d.targets) notes.push(status ? { object: objectRef(t), status, message } : { object: objectRef(t), message });
+  };
+  const who = `ServiceAccount ${d.namespace}/${d.serviceAccount}`;
+  // Servers select pods by label: one selector that covers exactly this ServiceAccount's pods.
+  const sel = destinationSelector(d);
+  if (!sel.ok && sel.reason === 'no-workloads') {
+    noteAll(`spec.destination: Linkerd Servers select pods by label, and ${sel.why}; no Linkerd policy is created, so access to it is not enforced`, 'Unsupported');
+    return { objects: [], notes };
+  }
+  const ports = podPorts(d.services);
+  if (ports.length === 0) {
+    noteAll(`spec.destination: no Service exposes a TCP port of the pods of ${who}, and a Linkerd Server needs the port; no Linkerd policy is created, so access to it is not enforced`, 'Unsupported');
+    return { objects: [], notes };
+  }
+  if (sel.ok) return { objects: renderSelected(d, sel.matchLabels, ports, [], notes), notes };
+  // The pods exist but no one selector fits them (a look-alike pod of another ServiceAccount, or
+  // no shared label). Emitting nothing would leave them open: each workload's own labels carry the
+  // exact policy where they select only this ServiceAccount's pods, and close the ports otherwise
+  // (a deny Server without authorization). Where a closed Server also selects a look-alike's port
+  // that its own Server selects, Linkerd uses one of the two (policy-controller
+  // `reindex_servers`: "Port already matched by another server"); either is narrower than or equal
+  // to that identity's policy. The first set keeps the single selector's object names, so the
+  // switch is an update, never a gap.
+  const { selectors, uncovered } = coveringSelectors(d);
+  const objects: KubeObject[] = [];
+  selectors.forEach((c, i) => {
+    const suffix = i === 0 ? [] : ['sel', String(i + 1)];
+    if (c.conflicts.length === 0) objects.push(...renderSelected(d, c.matchLabels, ports, suffix, notes));
+    else for (const p of ports) objects.push(closedServer(d, nativeName('tt', d.serviceAccount, portLabel(p.port), ...suffix), c.matchLabels, p.port));
+  });
+  const exact = selectors.filter((c) => c.conflicts.length === 0).map((c) => formatLabels(c.matchLabels));
+  const closed = selectors.filter((c) => c.conflicts.length > 0);
+  let message = `spec.destination: Linkerd Servers select pods by label, and ${sel.why}`;
+  if (exact.length > 0) message += `; the policy is applied to each workload's pods by their own labels (${exact.join('; ')})`;
+  if (closed.length > 0) {
+    const also = closed.map((c) => `${formatLabels(c.matchLabels)} (also ${c.conflicts.map((w) => `${w.owner} of ServiceAccount ${w.serviceAccount}`).join(', ')})`).join('; ');
+    message += `; pods labelled ${also} cannot be told apart, so they are closed instead: Servers that deny all traffic on pod ports ${ports.map((p) => portLabel(p.port)).join(', ')} (fail-closed, until they can be selected exactly)`;
+  }
+  if (uncovered.length > 0) message += `; ${uncovered.map((w) => w.owner).join(', ')} carry no stable label to select them by: not governed`;
+  noteAll(message, closed.length > 0 || uncovered.length > 0 ? 'Unsupported' : undefined);
+  return { objects, notes };
 }
