@@ -3,7 +3,7 @@
 // ports, references, merging); each mesh's renderer only turns it into native objects.
 
 import type { KubeObject, TrafficSplit, TrafficTarget } from '../../schemas/hub.js';
-import type { MeshName, MeshOptions, ObjectResult, ResultStatus, ServiceInfo, ServicePort, WorkloadInfo } from '../types.js';
+import type { ClosedForm, MeshName, MeshOptions, ObjectResult, ResultStatus, ServiceInfo, ServicePort, WorkloadInfo } from '../types.js';
 
 /** One HTTP match of an HTTPRouteGroup, normalised. Fields inside are ANDed. */
 export interface HttpCondition {
@@ -104,6 +104,8 @@ export interface MeshRenderer {
   readonly mesh: MeshName;
   readonly nativeKinds: ReadonlyArray<{ apiVersion: string; kind: string; plural: string }>;
   render(model: ResolvedModel, options: MeshOptions): RenderOutput;
+  /** What replaces an object of this renderer the API server refused (adapters/types.ts ClosedForm). */
+  closedForm(o: KubeObject): ClosedForm;
 }
 
 export type { ServicePort };

@@ -11,6 +11,7 @@ import { NATIVE_KINDS } from './kinds.js';
 import { renderMtls } from './mtls.js';
 import { RenderSink } from './sink.js';
 import { renderSplits } from './split.js';
+import { closedForm } from './closed.js';
 
 export const PERMISSIVE_ACCESS_NOTE =
   'accessMode permissive: SMI access is not enforced, no ServiceIntentions are emitted (Consul then applies its ACL default policy and any intentions of your own)';
@@ -34,6 +35,7 @@ export const renderer: MeshRenderer = {
   mesh: 'consul',
   nativeKinds: NATIVE_KINDS,
   render,
+  closedForm,
 };
 
 export { capabilities } from './capabilities.js';

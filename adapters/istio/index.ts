@@ -11,6 +11,7 @@ import { denyAllPolicy, renderAuthorizationPolicy } from './authorization.js';
 import { NATIVE_KINDS } from './kinds.js';
 import { renderPeerAuthentication } from './peerauthentication.js';
 import { renderSplit } from './virtualservice.js';
+import { closedForm } from './closed.js';
 
 /** The exact objects of a destination on pods selected by `matchLabels` (only this ServiceAccount's). */
 function renderExact(d: ResolvedDestination, matchLabels: Record<string, string>, options: MeshOptions, suffix: string[], notes: RenderNote[]): KubeObject[] {
@@ -108,4 +109,5 @@ export const renderer: MeshRenderer = {
   mesh: 'istio',
   nativeKinds: NATIVE_KINDS,
   render,
+  closedForm,
 };

@@ -16,7 +16,7 @@ import type { OperatorMetrics } from '../metrics.js';
 import type { EventRecorder, Writer } from '../writer.js';
 import type { MeshConfig } from '../config/mesh-config.js';
 import { computeStatus, REASONS, transitionEvent, type ConditionSpec, type DesiredConditions } from './conditions.js';
-import { canonicalJson, decorate, isManaged, nativeKey } from './labels.js';
+import { canonicalJson, decorate, HASH_ANNOTATION, isManaged, nativeKey } from './labels.js';
 import { mergeShared } from './shared.js';
 import { ownerOf, plan, type PlannedAction } from './plan.js';
 import { inputKey, parseUnit, routeRefs, routeUnit, selects, serviceSelector, type DependencyIndex, type Unit } from './units.js';
@@ -325,11 +325,19 @@ export class Reconciler {
       claimants: (k) => [...(this.claimants.get(k) ?? [])],
     });
 
+    // An access unit with a member we cannot read (invalid, e.g. an edit the webhook did not see)
+    // keeps what it applied last instead of pruning it: removing an access object opens the
+    // destination, and the member's intent is unknown. Updates still apply (they only narrow).
+    const unreadable = unit.type === 'access' ? members.filter((m) => !m.metadata.deletionTimestamp && !this.validate(m).hub) : [];
     const outcomes = new Map<string, WriteOutcome>();
     let requeueAfterMs: number | undefined;
     const failures: string[] = [];
     for (const a of actions) {
-      const r = await this.execute(a, log, unitKey);
+      if (a.op === 'prune' && unreadable.length > 0) {
+        log.warn('not pruning while a TrafficTarget of the destination is invalid (fail-closed)', { object: `${a.obj.kind} ${a.obj.metadata.namespace}/${a.obj.metadata.name}`, invalid: unreadable.map((m) => m.metadata.name) });
+        continue;
+      }
+      const r = await this.execute(a, log, unitKey, adapter);
       if (a.op === 'apply' || a.op === 'skip' || a.op === 'defer') outcomes.set(a.key, r.outcome);
       if (r.requeueAfterMs !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, r.requeueAfterMs);
       if (!r.outcome.ok && r.outcome.reason === 'ApplyFailed') failures.push(r.outcome.message);
@@ -341,7 +349,7 @@ export class Reconciler {
     return requeueAfterMs !== undefined ? { requeueAfterMs } : undefined;
   }
 
-  private async execute(a: PlannedAction, log: Logger, unitKey: string): Promise<{ outcome: WriteOutcome; requeueAfterMs?: number }> {
+  private async execute(a: PlannedAction, log: Logger, unitKey: string, adapter: MeshAdapter): Promise<{ outcome: WriteOutcome; requeueAfterMs?: number }> {
     const { writer, metrics } = this.d;
     const ref = `${a.obj.kind} ${a.obj.metadata.namespace ?? ''}/${a.obj.metadata.name}`;
     const olog = log.child({ object: ref, namespace: a.obj.metadata.namespace, name: a.obj.metadata.name });
@@ -397,7 +405,8 @@ export class Reconciler {
             // The server rejects the object itself (schema, strict field validation): retrying
             // soon cannot help. Reported in the status and re-checked slowly (the CRD may be fixed).
             olog.warn('apply rejected by the API server', { error: r.error.message, status: r.error.status });
-            return { outcome: { ok: false, reason: 'Rejected', message }, requeueAfterMs: RETRY_REJECTED_MS };
+            const closed = await this.closeRejected(a, adapter, olog);
+            return { outcome: { ok: false, reason: 'Rejected', message: closed ? `${message}; ${closed}` : message }, requeueAfterMs: RETRY_REJECTED_MS };
           }
           return { outcome: { ok: false, reason: 'ApplyFailed', message } };
         }
@@ -406,6 +415,33 @@ export class Reconciler {
         return { outcome: { ok: true } };
       }
     }
+  }
+
+  /**
+   * A refused apply leaves the previous object in force, which may admit more than the new
+   * translation does. Write the adapter's fail-closed form in its place (an object that admits
+   * nothing, or the object's removal where that narrows access). Returns what was done, for the status.
+   */
+  private async closeRejected(a: Extract<PlannedAction, { op: 'apply' }>, adapter: MeshAdapter, log: Logger): Promise<string | undefined> {
+    const form = adapter.closedForm?.(a.obj);
+    if (!form) return undefined;
+    const { writer } = this.d;
+    if ('remove' in form) {
+      const seen = this.observedNative(a.key);
+      if (!seen || !isManaged(seen)) return undefined;
+      const r = await writer.delete(seen);
+      if (!r.ok) return `could not remove the previous ${a.obj.kind} either (fail-closed): ${r.error.message}`;
+      if (seen.metadata.uid) this.echoes.set(a.key, `deleted:${seen.metadata.uid}`);
+      log.warn('removed the previous object instead (fail-closed)');
+      return `the previous ${a.obj.kind} was removed instead, so it admits nothing (fail-closed)`;
+    }
+    // Marked as not what the unit wants: the next reconcile tries the real object again.
+    const obj = { ...form.apply, metadata: { ...form.apply.metadata, annotations: { ...form.apply.metadata.annotations, [HASH_ANNOTATION]: 'fail-closed' } } };
+    const r = await writer.apply(obj, true);
+    if (!r.ok) return `its fail-closed form was refused too: ${r.error.message}`;
+    if (r.body?.metadata?.resourceVersion) this.echoes.set(a.key, r.body.metadata.resourceVersion);
+    log.warn('applied the fail-closed form instead');
+    return `the narrowest form of the ${a.obj.kind} was applied in its place (fail-closed)`;
   }
 
   private fighting(key: string): boolean {

@@ -12,6 +12,7 @@ export const PLURALS: Record<string, string> = {
   Service: 'services',
   ServiceAccount: 'serviceaccounts',
   Deployment: 'deployments',
+  Pod: 'pods',
   ConfigMap: 'configmaps',
   TrafficSplit: 'trafficsplits',
   TrafficTarget: 'traffictargets',

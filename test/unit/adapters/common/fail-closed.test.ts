@@ -9,6 +9,8 @@ import fc from 'fast-check';
 import type { AccessRule, ResolvedDestination, ResolvedModel } from '../../../../adapters/common/model.js';
 import { renderer as istio } from '../../../../adapters/istio/index.js';
 import { renderer as linkerd } from '../../../../adapters/linkerd/index.js';
+import { renderer as consul } from '../../../../adapters/consul/index.js';
+import { specErrors } from '../istio/crd-schema.js';
 import type { MeshOptions, WorkloadInfo } from '../../../../adapters/types.js';
 import type { KubeObject } from '../../../../schemas/hub.js';
 import { destination, OPTIONS, rule, service, ttObject, wl } from '../istio/model.js';
@@ -115,5 +117,35 @@ describe('fail closed: destinations that cannot be selected exactly', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  describe('closedForm: what replaces an object the API server refused', () => {
+    const obj = (apiVersion: string, kind: string, spec: unknown): KubeObject => ({ apiVersion, kind, metadata: { name: 'x', namespace: 'shop', labels: { a: 'b' } }, spec }) as KubeObject;
+
+    it('istio: AuthorizationPolicy allows nothing on the same pods, PeerAuthentication is STRICT, VirtualService has none', () => {
+      const ap = obj('security.istio.io/v1', 'AuthorizationPolicy', { selector: { matchLabels: { app: 'api' } }, action: 'ALLOW', rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }] }] });
+      const form = istio.closedForm(ap);
+      expect(form).to.deep.equal({ apply: { ...ap, spec: { selector: { matchLabels: { app: 'api' } }, action: 'ALLOW' } } });
+      if (form && 'apply' in form) expect(specErrors(form.apply)).to.deep.equal([]);
+      const pa = obj('security.istio.io/v1', 'PeerAuthentication', { selector: { matchLabels: { app: 'api' } }, mtls: { mode: 'PERMISSIVE' } });
+      expect(istio.closedForm(pa)).to.deep.equal({ apply: { ...pa, spec: { selector: { matchLabels: { app: 'api' } }, mtls: { mode: 'STRICT' } } } });
+      expect(istio.closedForm(obj('networking.istio.io/v1', 'VirtualService', {}))).to.equal(undefined);
+    });
+
+    it('linkerd: authorizations and inbound routes are removed; Servers and split routes have none', () => {
+      expect(linkerd.closedForm(obj('policy.linkerd.io/v1alpha1', 'AuthorizationPolicy', {}))).to.deep.equal({ remove: true });
+      expect(linkerd.closedForm(obj('policy.linkerd.io/v1alpha1', 'MeshTLSAuthentication', {}))).to.deep.equal({ remove: true });
+      expect(linkerd.closedForm(obj('gateway.networking.k8s.io/v1', 'HTTPRoute', { parentRefs: [{ group: 'policy.linkerd.io', kind: 'Server', name: 's' }] }))).to.deep.equal({ remove: true });
+      expect(linkerd.closedForm(obj('gateway.networking.k8s.io/v1', 'HTTPRoute', { parentRefs: [{ group: 'core', kind: 'Service', name: 'web' }] }))).to.equal(undefined);
+      expect(linkerd.closedForm(obj('policy.linkerd.io/v1beta3', 'Server', {}))).to.equal(undefined);
+    });
+
+    it('consul: ServiceIntentions keep only the wildcard deny; other kinds have none', () => {
+      const si = obj('consul.hashicorp.com/v1alpha1', 'ServiceIntentions', { destination: { name: 'api' }, sources: [{ name: 'web', action: 'allow' }, { name: '*', action: 'deny' }] });
+      const form = consul.closedForm(si);
+      expect(form && 'apply' in form ? form.apply.spec : undefined).to.deep.include({ destination: { name: 'api' } });
+      expect(form && 'apply' in form ? (form.apply.spec as { sources: Array<{ name: string; action: string }> }).sources.map((x) => [x.name, x.action]) : undefined).to.deep.equal([['*', 'deny']]);
+      expect(consul.closedForm(obj('consul.hashicorp.com/v1alpha1', 'ServiceRouter', {}))).to.equal(undefined);
+    });
   });
 });
