@@ -1,14 +1,15 @@
 # smi-operator image: `make image` (docker build -t smi-operator:0.1.0 .).
 # One image for the operator (`node dist/cli/smictl.js operator`), the
-# cert-bootstrap init container and the metrics API (`smictl metrics-api`).
+# cert-bootstrap init container, the metrics API (`smictl metrics-api`) and the
+# optional in-cluster dashboard (`smictl dashboard`, config/dashboard/).
 
-# ---- build: the same commands as `make build` (npm ci, tsc -p tsconfig.json) ----
+# ---- build: the same commands as `make build` (npm ci, tsc -p tsconfig.json, the dashboard page) ----
 FROM node:24-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 COPY . .
-RUN npx tsc -p tsconfig.json && chmod 0755 dist/cli/smictl.js
+RUN npx tsc -p tsconfig.json && node dist/dashboard/build.js && chmod 0755 dist/cli/smictl.js
 
 # ---- production dependencies only ----
 FROM node:24-slim AS deps
@@ -33,6 +34,7 @@ COPY --from=build /src/dist/metrics-api ./dist/metrics-api
 COPY --from=build /src/dist/conformance ./dist/conformance
 COPY --from=build /src/dist/release ./dist/release
 COPY --from=build /src/dist/cli ./dist/cli
+COPY --from=build /src/dist/dashboard ./dist/dashboard
 RUN ln -s /app/dist/cli/smictl.js /usr/local/bin/smictl
 # The `node` user of the base image, by number so runAsNonRoot can verify it.
 USER 1000:1000

@@ -40,10 +40,12 @@ node_modules/.stamp: package.json package-lock.json .tools/.stamp
 
 build: setup
 	tsc -p tsconfig.json
+	node dist/dashboard/build.js
 
 lint: build
 	eslint .
 	tsc -p tsconfig.json --noEmit
+	tsc -p dashboard/ui/tsconfig.json
 
 generate: build
 	node dist/schemas/generate.js
@@ -63,6 +65,7 @@ controlplane:
 
 test-integration: build
 	test/support/prometheus/install.sh
+	test/support/chromium/install.sh
 	SMI_CONTROLPLANE_BIN="$(CONTROLPLANE_BIN)" $(MOCHA) --timeout 120000 --require dist/test/support/integration-hooks.js 'dist/test/integration/**/*.test.js'
 
 # The config level of the SMI conformance suite for every mesh (expects 100 %).

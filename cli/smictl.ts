@@ -9,10 +9,11 @@ import { registerTranslate } from './commands/translate.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerConformance } from './commands/conformance.js';
 import { registerOperator } from './commands/operator.js';
+import { registerDashboard } from './commands/dashboard.js';
 
 export function buildProgram(): Command {
   const program = new Command('smictl')
-    .description('Service Mesh Interface tools: validate, convert and translate SMI manifests; run the operator; query traffic metrics')
+    .description('Service Mesh Interface tools: validate, convert and translate SMI manifests; run the operator; query traffic metrics; a dashboard')
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride((err) => {
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerMetrics(program);
   registerConformance(program);
   registerOperator(program);
+  registerDashboard(program);
   return program;
 }
 

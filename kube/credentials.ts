@@ -24,6 +24,8 @@ const TOKEN_REFRESH_MS = 60_000;
 export interface LoadOptions {
   /** --kubeconfig; else $KUBECONFIG (a ':'-separated list, merged first-wins); else in-cluster. */
   path?: string;
+  /** --context: use this context instead of the kubeconfig's current-context. */
+  context?: string;
   env?: NodeJS.ProcessEnv;
   /** In-cluster: where token and ca.crt live (tests point it at a temp dir). */
   serviceAccountDir?: string;
@@ -178,9 +180,10 @@ export async function loadKubeconfigFiles(files: string[], o: LoadOptions = {}):
     if (err) return err;
   }
   const where = `kubeconfig ${files.join(':')}`;
-  if (!m.currentContext) return fail(`${where}: current-context is not set`);
-  const ctx = m.contexts.get(m.currentContext);
-  if (!ctx) return fail(`${where}: current-context "${m.currentContext}" is not in contexts`);
+  const contextName = o.context ?? m.currentContext;
+  if (!contextName) return fail(`${where}: current-context is not set`);
+  const ctx = m.contexts.get(contextName);
+  if (!ctx) return fail(o.context ? `${where}: context "${o.context}" is not in contexts` : `${where}: current-context "${contextName}" is not in contexts`);
   const clusterName = str(ctx.body, 'cluster');
   if (!clusterName) return fail(`${where}: context "${ctx.name}": cluster is missing`);
   const cluster = m.clusters.get(clusterName);
@@ -193,7 +196,7 @@ export async function loadKubeconfigFiles(files: string[], o: LoadOptions = {}):
   if (userName && !user) return fail(`${where}: context "${ctx.name}": user "${userName}" is not in users`);
   if (user) {
     const other = needsClientNode(user.body);
-    if (other) return clientNodeFallback(files, m.currentContext);
+    if (other) return clientNodeFallback(files, contextName);
   }
 
   const ca = material(cluster, 'cluster', 'certificate-authority');
@@ -228,6 +231,7 @@ export async function loadKubeconfigFiles(files: string[], o: LoadOptions = {}):
 /** The pod's ServiceAccount: token (re-read as it rotates), ca.crt, and the API server from the Service env vars. */
 export function loadInCluster(o: LoadOptions = {}): CredentialsResult {
   const env = o.env ?? process.env;
+  if (o.context) return fail(`--context "${o.context}" needs a kubeconfig (--kubeconfig or $KUBECONFIG)`);
   const host = env.KUBERNETES_SERVICE_HOST;
   const port = env.KUBERNETES_SERVICE_PORT;
   if (!host || !port) return fail('no kubeconfig (--kubeconfig, $KUBECONFIG) and not in a cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set');

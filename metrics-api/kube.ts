@@ -4,7 +4,7 @@
 
 import { request, type RequestOptions } from 'node:https';
 import { request as httpRequest } from 'node:http';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeCredentials } from '../kube/credentials.js';
 import { errorText, fail, ok, type Result } from './errors.js';
 import type { KindInfo } from './kinds.js';
 import type { SplitRef } from './traffic-metrics.js';
@@ -38,7 +38,7 @@ interface Raw {
   body: unknown;
 }
 
-async function call(kc: KubeConfig, method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 10_000): Promise<Result<Raw>> {
+async function call(kc: KubeCredentials, method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 10_000): Promise<Result<Raw>> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) return fail('InternalError', 'kubeconfig has no current cluster');
   const url = new URL(path, cluster.server);
@@ -109,7 +109,8 @@ const toSplit = (o: SplitObject): SplitRef => ({
   backends: (o.spec?.backends ?? []).map((b) => ({ service: b.service ?? '', weight: b.weight ?? 0 })),
 });
 
-export function kubeAccess(kc: KubeConfig): KubeAccess {
+/** `kc`: the project's credentials loader or a client-node KubeConfig (same shape). */
+export function kubeAccess(kc: KubeCredentials): KubeAccess {
   return {
     async selectNames(kind, namespace, labelSelector) {
       const path = `${collectionPath(kind.plural, namespace)}?labelSelector=${encodeURIComponent(labelSelector)}`;

@@ -5,6 +5,7 @@
 
 import type { SmiKind } from './hub.js';
 import { jsonSchemaFor } from './json-schema.js';
+import { printerColumns } from './printer-columns.js';
 import type { Schema } from './source/common.js';
 import { VERSION_SCHEMAS } from './source/index.js';
 import { kindInfo, type KindInfo } from './versions.js';
@@ -43,10 +44,7 @@ function versionEntry(info: KindInfo, version: string): Schema {
   const openAPIV3Schema = structuralise(full);
   // The API server owns metadata validation; only `type: object` is allowed at the root.
   (openAPIV3Schema.properties as Record<string, Schema>).metadata = { type: 'object' };
-  const columns = [
-    ...(VERSION_SCHEMAS[info.kind][version]!.printerColumns ?? []),
-    { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', description: 'Time since creation.' },
-  ];
+  const columns = printerColumns(info.kind, VERSION_SCHEMAS[info.kind][version]!);
   return {
     name: version,
     served: true,

@@ -12,6 +12,8 @@ export interface KubeRequest {
   body?: unknown;
   /** Default application/json; e.g. application/apply-patch+yaml for server-side apply. */
   contentType?: string;
+  /** Default application/json; e.g. the Table form `application/json;as=Table;g=meta.k8s.io;v=v1`. */
+  accept?: string;
   timeoutMs?: number;
 }
 
@@ -30,7 +32,7 @@ export async function kubeRequest(kc: KubeConfig, r: KubeRequest): Promise<KubeR
   const opts: RequestOptions = {
     method: r.method,
     headers: {
-      Accept: 'application/json',
+      Accept: r.accept ?? 'application/json',
       ...(payload !== undefined ? { 'Content-Type': r.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}),
     },
     timeout: r.timeoutMs ?? 30_000,

@@ -29,19 +29,15 @@ function rules(kinds: string[]): Schema {
 const sources = arr('Subjects allowed to reach the destination.', subject('A source subject.', false));
 const OLD_KINDS = ['HTTPRouteGroup', 'TCPRoute'];
 
-const COLUMNS = [{ name: 'Destination', type: 'string', jsonPath: '.spec.destination.name', description: 'The destination ServiceAccount.' }];
-
 export const TRAFFIC_TARGET: Record<string, VersionSchema> = {
   // v1alpha1 has no spec wrapper and calls the rules `specs`.
   v1alpha1: {
     properties: { destination: subject('The destination of this traffic target.', true), specs: rules(OLD_KINDS), sources },
     required: ['destination'],
-    printerColumns: [{ ...COLUMNS[0]!, jsonPath: '.destination.name' }],
   },
   v1alpha2: {
     properties: { spec: obj('Desired access.', { destination: subject('The destination of this traffic target.', true), rules: rules(OLD_KINDS), sources }, ['destination']) },
     required: ['spec'],
-    printerColumns: COLUMNS,
   },
   v1alpha3: {
     properties: {
@@ -55,6 +51,5 @@ export const TRAFFIC_TARGET: Record<string, VersionSchema> = {
       ),
     },
     required: ['spec'],
-    printerColumns: COLUMNS,
   },
 };

@@ -8,8 +8,6 @@ export type Schema = { [key: string]: unknown };
 export interface VersionSchema {
   properties: Record<string, Schema>;
   required: string[];
-  /** Columns `kubectl get` prints for this version. */
-  printerColumns?: Array<{ name: string; type: string; jsonPath: string; description: string }>;
 }
 
 export const str = (description: string, extra: Schema = {}): Schema => ({ type: 'string', description, ...extra });

@@ -25,12 +25,9 @@ export const HTTP_ROUTE_GROUP: Record<string, VersionSchema> = {
   v1alpha4: { properties: { spec: obj('HTTP routes.', { matches: httpMatches(true) }, ['matches']) }, required: ['spec'] },
 };
 
-const PORTS_COLUMN = [{ name: 'Ports', type: 'string', jsonPath: '.spec.matches.ports', description: 'Matched ports (empty: all).' }];
-
 const l4 = (what: string): VersionSchema => ({
   properties: { spec: obj(`${what} traffic on ports.`, { matches: portMatch }) },
   required: ['spec'],
-  printerColumns: PORTS_COLUMN,
 });
 
 export const TCP_ROUTE: Record<string, VersionSchema> = {

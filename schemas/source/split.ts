@@ -1,8 +1,6 @@
 // split.smi-spec.io TrafficSplit, v1alpha1..v1alpha4 (facts from SPEC.md §1).
 import { arr, obj, QUANTITY, str, type Schema, type VersionSchema } from './common.js';
 
-const SERVICE_COLUMN = [{ name: 'Service', type: 'string', jsonPath: '.spec.service', description: 'The apex service of this split.' }];
-
 function spec(weight: Schema, withMatches: boolean): VersionSchema {
   const props: Record<string, Schema> = {
     service: str('The apex (root) service clients address.'),
@@ -24,7 +22,6 @@ function spec(weight: Schema, withMatches: boolean): VersionSchema {
   return {
     properties: { spec: obj('Desired traffic split.', props, ['service', 'backends']) },
     required: ['spec'],
-    printerColumns: SERVICE_COLUMN,
   };
 }
 

@@ -98,6 +98,24 @@ describe('kube credentials loader', () => {
     expect((await optsOf(r.value)).headers.Authorization).to.equal('Bearer from-a');
   });
 
+  it('--context picks another context than current-context, and a missing one is named', async () => {
+    const text = yaml.dump({
+      'current-context': 'a',
+      clusters: [{ name: 'ca', cluster: { server: 'https://a:1' } }, { name: 'cb', cluster: { server: 'https://b:2' } }],
+      contexts: [{ name: 'a', context: { cluster: 'ca', user: 'ua' } }, { name: 'b', context: { cluster: 'cb', user: 'ub' } }],
+      users: [{ name: 'ua', user: { token: 'ta' } }, { name: 'ub', user: { token: 'tb' } }],
+    });
+    const path = file('contexts', text);
+    const r = await loadCredentials({ path, context: 'b', env: {} });
+    if (!r.ok) throw new Error(r.error);
+    expect(r.value.getCurrentCluster()?.server).to.equal('https://b:2');
+    expect((await optsOf(r.value)).headers.Authorization).to.equal('Bearer tb');
+    const missing = await loadCredentials({ path, context: 'c', env: {} });
+    expect(missing.ok ? '' : missing.error).to.contain('context "c" is not in contexts');
+    const inCluster = await loadCredentials({ context: 'b', env: {} });
+    expect(inCluster.ok ? '' : inCluster.error).to.contain('--context "b" needs a kubeconfig');
+  });
+
   it('errors name what is missing or wrong', async () => {
     expect(await error(config({ server: 'https://h:1' }, undefined, { 'current-context': '' }))).to.contain('current-context is not set');
     expect(await error(config({ server: 'https://h:1' }, undefined, { 'current-context': 'gone' }))).to.contain('current-context "gone" is not in contexts');
