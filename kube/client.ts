@@ -20,6 +20,8 @@ export interface RequestOptions {
   body?: unknown;
   contentType?: string;
   timeoutMs?: number;
+  /** Aborts the request (fencing: the term it was made under ended); an aborted signal sends nothing. */
+  signal?: AbortSignal;
 }
 
 export interface WatchEvent {
@@ -96,6 +98,9 @@ export class HttpKubeClient implements KubeClient {
     } catch (e) {
       return { ok: false, error: { status: 0, reason: 'ClientConfig', message: String(e) } };
     }
+    const aborted = (): KubeResult<T> => ({ ok: false, error: { status: 0, reason: 'Aborted', message: `${method} ${path}: aborted: ${String(o.signal?.reason ?? '')}` } });
+    if (o.signal?.aborted) return aborted();
+    if (o.signal) opts.signal = o.signal;
     return new Promise((resolve) => {
       const req = https.request(opts, (res) => {
         const chunks: Buffer[] = [];
@@ -116,7 +121,7 @@ export class HttpKubeClient implements KubeClient {
         res.on('error', (e) => resolve({ ok: false, error: { status: 0, reason: 'Network', message: String(e) } }));
       });
       req.setTimeout(o.timeoutMs ?? 30_000, () => req.destroy(new Error('request timed out')));
-      req.on('error', (e) => resolve({ ok: false, error: { status: 0, reason: 'Network', message: `${method} ${path}: ${String(e)}` } }));
+      req.on('error', (e) => resolve(o.signal?.aborted ? aborted() : { ok: false, error: { status: 0, reason: 'Network', message: `${method} ${path}: ${String(e)}` } }));
       if (payload !== undefined) req.write(payload);
       req.end();
     });

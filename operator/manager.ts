@@ -19,12 +19,15 @@ import { isManaged, nativeKey, nativeKindKey } from './controller/labels.js';
 import { startProbeServer, type ProbeServer } from './http/server.js';
 import { HttpKubeClient, resourcePath, type KubeClient, type WatchHandle } from '../kube/client.js';
 import { EventRecorder, Writer } from './writer.js';
+import { Fence } from './leader/fence.js';
 import { LeaderElector } from './leader/lease.js';
 import { createLogger, type Logger } from '../log/log.js';
 import { OperatorMetrics } from './metrics.js';
 
 export interface OperatorOptions {
   kubeConfig: KubeCredentials;
+  /** The client to talk to the API server with; default: an HttpKubeClient on kubeConfig (tests inject recording or stalling ones). */
+  client?: KubeClient;
   /** The operator's namespace: ConfigMap and Lease live here. */
   namespace: string;
   /** Only watch this namespace; undefined/empty: all. */
@@ -96,7 +99,9 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   const identity = o.identity ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const log = o.logger ?? createLogger(o.logLevel ?? 'info', { component: 'smi-operator', namespace: o.namespace, identity });
   const metrics = new OperatorMetrics(o.defaultMetrics ?? false);
-  const client: KubeClient = new HttpKubeClient(o.kubeConfig);
+  const client: KubeClient = o.client ?? new HttpKubeClient(o.kubeConfig);
+  // Every write is fenced on the current leadership term and, with election, on the lease's renew deadline.
+  const fence = new Fence(() => elector?.holds() ?? true);
   const adapterOf = o.adapter ?? getAdapter;
   const configMapName = o.configMapName ?? DEFAULT_CONFIG_MAP;
   const defaultMesh = o.defaultMesh ?? DEFAULT_MESH;
@@ -112,8 +117,8 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
       plurals.set(nativeKindKey(k.apiVersion, k.kind), k.plural);
     }
   }
-  const writer = new Writer(client, { plural: (av, kind) => plurals.get(`${av}|${kind}`) ?? plurals.get(nativeKindKey(av, kind)) ?? plurals.get(kind) }, metrics);
-  const events = new EventRecorder(client, 'smi-operator', metrics);
+  const writer = new Writer(client, { plural: (av, kind) => plurals.get(`${av}|${kind}`) ?? plurals.get(nativeKindKey(av, kind)) ?? plurals.get(kind) }, metrics, fence);
+  const events = new EventRecorder(client, 'smi-operator', metrics, fence);
 
   const cache = new ClusterCache(client, log, (kind) => metrics.relists.inc({ kind }));
   for (const k of [...SMI_RESOURCE_KINDS, SERVICE, SERVICE_ACCOUNT, ...WORKLOAD_KINDS]) cache.watch(k, { namespace: watchNs });
@@ -137,14 +142,16 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     if (!r.ok) {
       metrics.configReloads.inc({ result: 'invalid' });
       cmLog.error('invalid adapter ConfigMap; keeping the last good configuration', { errors: r.errors, mesh: config.mesh });
-      if (cm && leader) void events.record(cm, { type: 'Warning', reason: 'InvalidConfig', message: `${r.errors.join('; ')}; keeping mesh=${config.mesh}` });
+      const term = fence.current();
+      if (cm && term) void events.record(cm, { type: 'Warning', reason: 'InvalidConfig', message: `${r.errors.join('; ')}; keeping mesh=${config.mesh}` }, term);
       return;
     }
     metrics.configReloads.inc({ result: 'ok' });
     if (sameConfig(r.config, config)) return;
     cmLog.info('adapter configuration changed', { from: config.mesh, to: r.config.mesh, options: r.config.options });
     config = r.config;
-    if (cm && leader) void events.record(cm, { type: 'Normal', reason: 'ConfigLoaded', message: `mesh=${config.mesh}` });
+    const term = fence.current();
+    if (cm && term) void events.record(cm, { type: 'Normal', reason: 'ConfigLoaded', message: `mesh=${config.mesh}` }, term);
     if (leader) reconciler.primeClaims(allUnits());
     enqueueAll();
   };
@@ -180,7 +187,8 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     });
   };
 
-  const reconciler = new Reconciler({
+  const reconciler: Reconciler = new Reconciler({
+    fence,
     watchConflict,
     cache,
     index,
@@ -224,6 +232,9 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   const onLeader = (isLeader: boolean): void => {
     leader = isLeader;
     metrics.leader.set(isLeader ? 1 : 0);
+    // Before anything else: a new term for new work; the end of the term fences the work in flight.
+    if (isLeader) fence.begin();
+    else fence.end('lost leadership');
     if (isLeader && synced && !stopping) {
       reconciler.primeClaims(allUnits());
       queue.start();

@@ -13,7 +13,8 @@ import type { KubeObject, SmiObject, SmiStatus } from '../../schemas/hub.js';
 import type { ClusterCache } from '../cache/cache.js';
 import type { Logger } from '../../log/log.js';
 import type { OperatorMetrics } from '../metrics.js';
-import type { EventRecorder, Writer } from '../writer.js';
+import { isFenced, type EventRecorder, type Writer } from '../writer.js';
+import type { Fence, Term } from '../leader/fence.js';
 import type { MeshConfig } from '../config/mesh-config.js';
 import { computeStatus, REASONS, transitionEvent, type ConditionSpec, type DesiredConditions } from './conditions.js';
 import { canonicalJson, decorate, HASH_ANNOTATION, isManaged, nativeKey } from './labels.js';
@@ -28,6 +29,8 @@ export interface ReconcilerDeps {
   index: DependencyIndex;
   writer: Writer;
   events: EventRecorder;
+  /** Leadership: a reconcile runs under the current term and stops writing when it ends. */
+  fence: Fence;
   metrics: OperatorMetrics;
   log: Logger;
   config(): MeshConfig;
@@ -42,6 +45,16 @@ export interface ReconcilerDeps {
 /** Outcome of writing one desired object. */
 /** Rejected: the API server refused the object itself (400/422); reported like ApplyFailed but not retried with backoff. */
 type WriteOutcome = { ok: true } | { ok: false; reason: 'Conflict' | 'ApplyFailed' | 'Rejected'; message: string };
+
+/** The term a reconcile ran under ended: it stopped writing. Not a failure to count or retry. */
+export class FencedError extends Error {
+  constructor(
+    readonly unit: string,
+    reason: string,
+  ) {
+    super(`${unit}: stopped: ${reason}`);
+  }
+}
 
 /** A failed reconcile: the queue retries with backoff. */
 export class ReconcileError extends Error {
@@ -88,13 +101,22 @@ export class Reconciler {
       return;
     }
     const log = this.d.log.child({ unit: unitKey, namespace: unit.namespace, name: unit.name });
+    const term = this.d.fence.current();
+    if (!term) {
+      log.debug('not reconciling: not the leader');
+      return;
+    }
     this.counts.set(unitKey, (this.counts.get(unitKey) ?? 0) + 1);
     const stop = this.d.metrics.duration.startTimer({ unit: unit.type });
     try {
-      const r = await this.reconcileUnit(unitKey, unit, log);
+      const r = await this.reconcileUnit(unitKey, unit, log, term);
       this.d.metrics.reconciles.inc({ unit: unit.type, result: r?.requeueAfterMs !== undefined ? 'requeue' : 'success' });
       return r;
     } catch (err) {
+      if (err instanceof FencedError) {
+        log.info('reconcile stopped before its next write', { reason: err.message });
+        return;
+      }
       this.d.metrics.reconciles.inc({ unit: unit.type, result: 'error' });
       this.d.metrics.errors.inc({ unit: unit.type });
       log.warn('reconcile failed', { error: err instanceof Error ? err.message : String(err) });
@@ -296,7 +318,7 @@ export class Reconciler {
 
   // ---- the reconcile ----
 
-  private async reconcileUnit(unitKey: string, unit: Unit, log: Logger): Promise<{ requeueAfterMs?: number } | void> {
+  private async reconcileUnit(unitKey: string, unit: Unit, log: Logger, term: Term): Promise<{ requeueAfterMs?: number } | void> {
     const cfg = this.d.config();
     const adapter = this.d.adapter(cfg.mesh);
     const { members, inputs } = this.gather(unit);
@@ -306,7 +328,7 @@ export class Reconciler {
     } catch (err) {
       // An adapter bug must not take the operator down: report it on the unit's objects and retry with backoff.
       const msg = `the ${cfg.mesh} adapter failed: ${err instanceof Error ? err.message : String(err)}`;
-      await this.writeStatuses(unit, members, [], [], new Map(), cfg, log, msg);
+      await this.writeStatuses(unitKey, unit, members, [], [], new Map(), cfg, log, term, msg);
       throw new ReconcileError(unitKey, msg);
     }
     const { objects, results } = translated;
@@ -337,19 +359,22 @@ export class Reconciler {
         log.warn('not pruning while a TrafficTarget of the destination is invalid (fail-closed)', { object: `${a.obj.kind} ${a.obj.metadata.namespace}/${a.obj.metadata.name}`, invalid: unreadable.map((m) => m.metadata.name) });
         continue;
       }
-      const r = await this.execute(a, log, unitKey, adapter);
+      const r = await this.execute(a, log, unitKey, adapter, term);
       if (a.op === 'apply' || a.op === 'skip' || a.op === 'defer') outcomes.set(a.key, r.outcome);
       if (r.requeueAfterMs !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, r.requeueAfterMs);
       if (!r.outcome.ok && r.outcome.reason === 'ApplyFailed') failures.push(r.outcome.message);
     }
 
     // A status that could not be written is work left undone: retried with backoff like a failed apply.
-    failures.push(...(await this.writeStatuses(unit, members, desired, results, outcomes, cfg, log)));
+    failures.push(...(await this.writeStatuses(unitKey, unit, members, desired, results, outcomes, cfg, log, term)));
     if (failures.length > 0) throw new ReconcileError(unitKey, failures.join('; '));
     return requeueAfterMs !== undefined ? { requeueAfterMs } : undefined;
   }
 
-  private async execute(a: PlannedAction, log: Logger, unitKey: string, adapter: MeshAdapter): Promise<{ outcome: WriteOutcome; requeueAfterMs?: number }> {
+  private async execute(a: PlannedAction, log: Logger, unitKey: string, adapter: MeshAdapter, term: Term): Promise<{ outcome: WriteOutcome; requeueAfterMs?: number }> {
+    const stopIfFenced = (r: Parameters<typeof isFenced>[0]): void => {
+      if (isFenced(r)) throw new FencedError(unitKey, r.ok ? '' : r.error.message);
+    };
     const { writer, metrics } = this.d;
     const ref = `${a.obj.kind} ${a.obj.metadata.namespace ?? ''}/${a.obj.metadata.name}`;
     const olog = log.child({ object: ref, namespace: a.obj.metadata.namespace, name: a.obj.metadata.name });
@@ -364,7 +389,8 @@ export class Reconciler {
         this.d.enqueue(a.to);
         return { outcome: { ok: true } };
       case 'prune': {
-        const r = await writer.delete(a.obj);
+        const r = await writer.delete(a.obj, term);
+        stopIfFenced(r);
         if (!r.ok) return { outcome: { ok: false, reason: 'ApplyFailed', message: `delete ${ref}: ${r.error.message}` } };
         if (a.obj.metadata.uid) this.echoes.set(a.key, `deleted:${a.obj.metadata.uid}`);
         olog.info('pruned object no longer desired');
@@ -393,7 +419,8 @@ export class Reconciler {
           olog.warn('object keeps drifting from what we apply; backing off', { windowMs: FIGHT_WINDOW_MS });
           return { outcome: { ok: true }, requeueAfterMs: FIGHT_WINDOW_MS };
         }
-        const r = await writer.apply(a.obj, force);
+        const r = await writer.apply(a.obj, force, term);
+        stopIfFenced(r);
         if (!r.ok) {
           if (r.error.status === 409) {
             metrics.conflicts.inc();
@@ -405,7 +432,7 @@ export class Reconciler {
             // The server rejects the object itself (schema, strict field validation): retrying
             // soon cannot help. Reported in the status and re-checked slowly (the CRD may be fixed).
             olog.warn('apply rejected by the API server', { error: r.error.message, status: r.error.status });
-            const closed = await this.closeRejected(a, adapter, olog);
+            const closed = await this.closeRejected(a, adapter, olog, term, stopIfFenced);
             return { outcome: { ok: false, reason: 'Rejected', message: closed ? `${message}; ${closed}` : message }, requeueAfterMs: RETRY_REJECTED_MS };
           }
           return { outcome: { ok: false, reason: 'ApplyFailed', message } };
@@ -422,14 +449,15 @@ export class Reconciler {
    * translation does. Write the adapter's fail-closed form in its place (an object that admits
    * nothing, or the object's removal where that narrows access). Returns what was done, for the status.
    */
-  private async closeRejected(a: Extract<PlannedAction, { op: 'apply' }>, adapter: MeshAdapter, log: Logger): Promise<string | undefined> {
+  private async closeRejected(a: Extract<PlannedAction, { op: 'apply' }>, adapter: MeshAdapter, log: Logger, term: Term, stopIfFenced: (r: Parameters<typeof isFenced>[0]) => void): Promise<string | undefined> {
     const form = adapter.closedForm?.(a.obj);
     if (!form) return undefined;
     const { writer } = this.d;
     if ('remove' in form) {
       const seen = this.observedNative(a.key);
       if (!seen || !isManaged(seen)) return undefined;
-      const r = await writer.delete(seen);
+      const r = await writer.delete(seen, term);
+      stopIfFenced(r);
       if (!r.ok) return `could not remove the previous ${a.obj.kind} either (fail-closed): ${r.error.message}`;
       if (seen.metadata.uid) this.echoes.set(a.key, `deleted:${seen.metadata.uid}`);
       log.warn('removed the previous object instead (fail-closed)');
@@ -437,7 +465,8 @@ export class Reconciler {
     }
     // Marked as not what the unit wants: the next reconcile tries the real object again.
     const obj = { ...form.apply, metadata: { ...form.apply.metadata, annotations: { ...form.apply.metadata.annotations, [HASH_ANNOTATION]: 'fail-closed' } } };
-    const r = await writer.apply(obj, true);
+    const r = await writer.apply(obj, true, term);
+    stopIfFenced(r);
     if (!r.ok) return `its fail-closed form was refused too: ${r.error.message}`;
     if (r.body?.metadata?.resourceVersion) this.echoes.set(a.key, r.body.metadata.resourceVersion);
     log.warn('applied the fail-closed form instead');
@@ -510,7 +539,7 @@ export class Reconciler {
   }
 
   /** Writes the members' statuses that changed; returns the writes that failed (a vanished object is no failure). */
-  private async writeStatuses(unit: Unit, members: KubeObject[], desired: KubeObject[], results: ObjectResult[], outcomes: Map<string, WriteOutcome>, cfg: MeshConfig, log: Logger, failure?: string): Promise<string[]> {
+  private async writeStatuses(unitKey: string, unit: Unit, members: KubeObject[], desired: KubeObject[], results: ObjectResult[], outcomes: Map<string, WriteOutcome>, cfg: MeshConfig, log: Logger, term: Term, failure?: string): Promise<string[]> {
     const failed: string[] = [];
     const now = (this.d.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
     for (const m of members) {
@@ -519,7 +548,8 @@ export class Reconciler {
       const current = (m as { status?: SmiStatus }).status;
       const change = computeStatus(current, m.metadata.generation, want, now);
       if (!change) continue;
-      const r = await this.d.writer.patchStatus(m, change.status);
+      const r = await this.d.writer.patchStatus(m, change.status, term);
+      if (isFenced(r)) throw new FencedError(unitKey, r.ok ? '' : r.error.message);
       const mlog = log.child({ object: `${m.kind} ${m.metadata.namespace}/${m.metadata.name}`, namespace: m.metadata.namespace, name: m.metadata.name });
       if (!r.ok) {
         if (r.error.status !== 404) {
@@ -530,7 +560,7 @@ export class Reconciler {
       }
       for (const t of change.transitions) mlog.info('condition changed', { condition: t.type, status: t.status, reason: t.reason, detail: t.message });
       const event = transitionEvent(change);
-      if (event) await this.d.events.record(m, event);
+      if (event) await this.d.events.record(m, event, term);
     }
     return failed;
   }

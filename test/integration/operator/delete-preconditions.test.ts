@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { HttpKubeClient, resourcePath } from '../../../kube/client.js';
 import { Writer } from '../../../operator/writer.js';
+import { Fence } from '../../../operator/leader/fence.js';
 import { OperatorMetrics } from '../../../operator/metrics.js';
 import type { KubeObject } from '../../../schemas/hub.js';
 import { sharedCluster } from '../../support/cluster.js';
@@ -42,13 +43,15 @@ describe('kube client: DELETE with DeleteOptions (real API server)', function ()
     await k.delete('v1', 'ConfigMap', ns, 'replaced');
     const second = await configMap('replaced');
     expect(second.metadata.uid).to.not.equal(first.metadata.uid);
-    const writer = new Writer(new HttpKubeClient(sharedCluster().kubeConfig), { plural: () => 'configmaps' }, new OperatorMetrics(false));
-    const r = await writer.delete(first);
+    const fence = new Fence();
+    const term = fence.begin();
+    const writer = new Writer(new HttpKubeClient(sharedCluster().kubeConfig), { plural: () => 'configmaps' }, new OperatorMetrics(false), fence);
+    const r = await writer.delete(first, term);
     expect(r.ok, 'a precondition failure is "already gone" to the Writer').to.equal(true);
     const still = await k.get('v1', 'ConfigMap', ns, 'replaced');
     expect(still?.metadata.uid, 'the object that replaced ours survives').to.equal(second.metadata.uid);
     // And a delete with the right uid removes it.
-    expect((await writer.delete(second)).ok).to.equal(true);
+    expect((await writer.delete(second, term)).ok).to.equal(true);
     expect(await k.get('v1', 'ConfigMap', ns, 'replaced')).to.equal(undefined);
   });
 });
