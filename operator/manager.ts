@@ -11,10 +11,11 @@ import type { KubeObject } from '../schemas/hub.js';
 import { ClusterCache } from './cache/cache.js';
 import type { ResourceKind } from './cache/informer.js';
 import { DEFAULT_CONFIG, DEFAULT_CONFIG_MAP, DEFAULT_MESH, parseMeshConfig, sameConfig, type MeshConfig } from './config/mesh-config.js';
-import { CONFIG_MAP, SERVICE, SERVICE_ACCOUNT, SMI_RESOURCE_KINDS, WORKLOAD_KINDS, isSmiKind, isWorkloadKind } from './controller/kinds.js';
+import { CONFIG_MAP, SERVICE, SERVICE_ACCOUNT, SMI_RESOURCE_KINDS, WORKLOAD_KINDS, isSmiKind } from './controller/kinds.js';
 import { WorkQueue } from './controller/queue.js';
 import { Reconciler } from './controller/reconciler.js';
-import { DependencyIndex, workloadRef } from './controller/units.js';
+import { DependencyIndex } from './controller/units.js';
+import { relevant } from './controller/predicates.js';
 import { isManaged, nativeKey, nativeKindKey } from './controller/labels.js';
 import { startProbeServer, type ProbeServer } from './http/server.js';
 import { HttpKubeClient, resourcePath, type KubeClient, type WatchHandle } from '../kube/client.js';
@@ -81,18 +82,6 @@ export function allNativeKinds(adapter: (m: MeshName) => MeshAdapter): ResourceK
     }
   }
   return [...seen.values()];
-}
-
-/** Whether a change can matter to translation (status-only updates of inputs do not). */
-function relevant(kind: string, old: KubeObject | undefined, next: KubeObject | undefined): boolean {
-  if (!old || !next) return true;
-  if (isSmiKind(kind)) {
-    return old.metadata.generation !== next.metadata.generation || !!old.metadata.deletionTimestamp !== !!next.metadata.deletionTimestamp || JSON.stringify(old.metadata.labels) !== JSON.stringify(next.metadata.labels);
-  }
-  if (isWorkloadKind(kind)) return JSON.stringify(workloadRef(old)) !== JSON.stringify(workloadRef(next));
-  if (kind === 'Service') return JSON.stringify((old as { spec?: unknown }).spec) !== JSON.stringify((next as { spec?: unknown }).spec);
-  if (kind === 'ServiceAccount') return false;
-  return old.metadata.resourceVersion !== next.metadata.resourceVersion;
 }
 
 export async function startOperator(o: OperatorOptions): Promise<RunningOperator> {
