@@ -58,7 +58,7 @@ test: build
 	$(MAKE) --no-print-directory test-conformance
 
 test-unit: build
-	$(MOCHA) 'dist/test/unit/**/*.test.js'
+	$(MOCHA) --timeout 20000 'dist/test/unit/**/*.test.js'
 
 controlplane:
 	@test/controlplane/build.sh

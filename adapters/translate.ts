@@ -52,10 +52,56 @@ export function dropUnnamed(objects: readonly KubeObject[], snapshot: Snapshot):
   return { objects: kept, notes };
 }
 
+const nativeKey = (o: KubeObject): string => `${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ''}|${o.metadata.name}`;
+
+const sameObject = (a: KubeObject, b: KubeObject): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Last defence against a shared native key (names are unique by construction, see
+ * common/names.ts; only a hash collision is left). Identical copies are one object.
+ * Of different objects with one key the first is kept and the SMI objects behind the
+ * others (source label and ownerReferences) are reported Conflict: never one written
+ * silently over another.
+ */
+export function dropCollisions(objects: readonly KubeObject[], snapshot: Snapshot): { objects: KubeObject[]; notes: RenderNote[] } {
+  const byKey = new Map<string, KubeObject[]>();
+  for (const o of objects) {
+    const list = byKey.get(nativeKey(o));
+    if (list) list.push(o);
+    else byKey.set(nativeKey(o), [o]);
+  }
+  const smi = [...snapshot.trafficSplits, ...snapshot.trafficTargets, ...snapshot.httpRouteGroups, ...snapshot.tcpRoutes, ...snapshot.udpRoutes];
+  const bySource = new Map(smi.map((o) => [`${namespaceOf(o)}|${sourceLabelValue(o)}`, objectRef(o)]));
+  const sourcesOf = (o: KubeObject): string[] => {
+    const ns = o.metadata.namespace ?? 'default';
+    const refs = new Set<string>();
+    const labelled = bySource.get(`${ns}|${o.metadata.labels?.[SOURCE_LABEL]}`);
+    if (labelled) refs.add(labelled);
+    for (const r of o.metadata.ownerReferences ?? []) refs.add(`${r.kind} ${ns}/${r.name}`);
+    return [...refs].sort();
+  };
+  const kept: KubeObject[] = [];
+  const notes: RenderNote[] = [];
+  for (const list of byKey.values()) {
+    const [first, ...rest] = list.filter((o, i) => list.findIndex((x) => sameObject(x, o)) === i);
+    kept.push(first!);
+    const winners = new Set(sourcesOf(first!));
+    const what = `${first!.kind} ${first!.metadata.namespace ?? ''}/${first!.metadata.name}`;
+    for (const o of rest) {
+      for (const object of sourcesOf(o)) {
+        if (winners.has(object)) continue;
+        notes.push({ object, status: 'Conflict', message: `${what}: the name derived from this object is already taken by the one derived from ${[...winners].join(', ') || 'another input'}; it is not emitted` });
+      }
+    }
+  }
+  return { objects: kept, notes };
+}
+
 export function translateWith(renderer: MeshRenderer, snapshot: Snapshot, options: MeshOptions): TranslationOutput {
   const model = resolve(snapshot, options);
   const rendered = renderer.render(model, options);
   const named = dropUnnamed(rendered.objects, snapshot);
-  const { results } = mergeNotes(model.results, [...rendered.notes, ...named.notes]);
-  return { objects: named.objects.sort(compareObjects), results };
+  const unique = dropCollisions(named.objects, snapshot);
+  const { results } = mergeNotes(model.results, [...rendered.notes, ...named.notes, ...unique.notes]);
+  return { objects: unique.objects.sort(compareObjects), results };
 }

@@ -24,6 +24,28 @@ export interface ServiceInfo {
   selector?: Record<string, string>;
 }
 
+/** A port a container declares. */
+export interface ContainerPortInfo {
+  name?: string;
+  containerPort: number;
+  protocol: 'TCP' | 'UDP' | 'SCTP';
+}
+
+/** An httpGet liveness, readiness or startup probe, as the pod template writes it. */
+export interface HttpProbeInfo {
+  /** Container port number, or the name of a port of the same container. */
+  port: number | string;
+  /** As written (may carry a query); absent: the kubelet requests `/`. */
+  path?: string;
+  scheme: 'HTTP' | 'HTTPS';
+}
+
+export interface ContainerInfo {
+  name: string;
+  ports: ContainerPortInfo[];
+  httpProbes: HttpProbeInfo[];
+}
+
 /** Pods run as a ServiceAccount: which labels they carry (from Deployments, StatefulSets, DaemonSets, Pods). */
 export interface WorkloadInfo {
   namespace: string;
@@ -31,6 +53,16 @@ export interface WorkloadInfo {
   owner: string;
   serviceAccount: string;
   podLabels: Record<string, string>;
+  /** The pod's containers (init containers excluded); absent when the pod spec was not read. */
+  containers?: ContainerInfo[];
+  /** The pod's annotations (the template's for a controller). */
+  podAnnotations?: Record<string, string>;
+}
+
+/** A Namespace, when the input has it: some mesh settings are namespace annotations. */
+export interface NamespaceInfo {
+  name: string;
+  annotations: Record<string, string>;
 }
 
 export interface ServiceAccountInfo {
@@ -48,6 +80,8 @@ export interface Snapshot {
   services: ServiceInfo[];
   serviceAccounts: ServiceAccountInfo[];
   workloads: WorkloadInfo[];
+  /** Namespaces present in the input (the operator does not watch them; files may carry them). */
+  namespaces?: NamespaceInfo[];
 }
 
 export type AccessMode = 'enforce' | 'permissive';

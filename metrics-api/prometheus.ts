@@ -2,6 +2,7 @@
 // a slow or dead Prometheus becomes a 504/503 Status instead of a hung request.
 
 import { errorText, fail, ok, type Result } from './errors.js';
+import { trimTrailingSlashes } from './routes.js';
 
 export interface Sample {
   labels: Record<string, string>;
@@ -21,7 +22,7 @@ interface ApiResponse {
 }
 
 export function httpPrometheus(baseUrl: string, timeoutMs = 5_000): PrometheusClient {
-  const base = baseUrl.replace(/\/+$/, '');
+  const base = trimTrailingSlashes(baseUrl);
   return {
     async query(promql, time) {
       const url = `${base}/api/v1/query`;

@@ -12,8 +12,15 @@ export type Route =
 
 const seg = (s: string): string => decodeURIComponent(s);
 
+/** `s` without trailing slashes. A loop, not `/\/+$/`: that RegExp is quadratic on a run of slashes not at the end. */
+export function trimTrailingSlashes(s: string): string {
+  let end = s.length;
+  while (end > 0 && s[end - 1] === '/') end--;
+  return s.slice(0, end);
+}
+
 export function route(pathname: string): Result<Route> {
-  const path = pathname.replace(/\/+$/, '') || '/';
+  const path = trimTrailingSlashes(pathname) || '/';
   if (path === '/healthz' || path === '/readyz' || path === '/livez') return ok({ type: 'health' });
   if (path === '/apis') return ok({ type: 'discovery', doc: 'groupList' });
   if (path === `/apis/${GROUP}`) return ok({ type: 'discovery', doc: 'group' });

@@ -3,6 +3,7 @@
 
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import * as addFormatsModule from 'ajv-formats';
+import { RE2JS } from 're2js';
 import type { KubeObject, SmiKind } from './hub.js';
 import { jsonSchemaFor } from './json-schema.js';
 import { problem, type Problem } from './problem.js';
@@ -11,7 +12,21 @@ import { refOf } from './object-ref.js';
 // ajv-formats is CommonJS; its default export sits one level down under nodenext.
 const addFormats = addFormatsModule.default as unknown as (a: Ajv2020) => Ajv2020;
 
-const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
+/**
+ * Schema `pattern`s run on user input, so they run on RE2 (linear time), as the API server
+ * runs them (Go regexp), not on JS backtracking RegExps. `code` is only used by ajv's
+ * standalone code generation, which this project does not use.
+ */
+export const re2RegExp = Object.assign(
+  (pattern: string) => {
+    const re = RE2JS.compile(pattern);
+    // ajv keys compiled patterns by toString(): it must differ per pattern.
+    return { test: (s: string) => re.matcher(s).find(), toString: () => `re2:${pattern}` };
+  },
+  { code: 're2js' },
+);
+
+const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, code: { regExp: re2RegExp } });
 addFormats(ajv);
 for (const k of ['x-kubernetes-int-or-string', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-list-type', 'x-kubernetes-list-map-keys']) {
   ajv.addKeyword(k);
@@ -65,7 +80,7 @@ function anyOfMessage(path: string): string {
 
 // Errors about a value, not the shape: conversion and semantic rules can still
 // read the object safely, so validation goes on and reports those problems too.
-const VALUE_KEYWORDS = new Set(['additionalProperties', 'enum', 'const', 'pattern', 'minimum', 'maximum', 'minLength', 'maxLength', 'format']);
+const VALUE_KEYWORDS = new Set(['additionalProperties', 'enum', 'const', 'pattern', 'minimum', 'maximum', 'minLength', 'maxLength', 'maxItems', 'format']);
 
 /** A part of the object that cannot be read: a wrong type, or a required field that is missing. */
 export interface Unreadable {

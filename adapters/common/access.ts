@@ -123,7 +123,10 @@ function newDestination(ns: string, sa: string, idx: SnapshotIndex): ResolvedDes
     .filter((s) => workloads.some((w) => selects(s, w)))
     .sort((a, b) => compareStrings(a.name, b.name));
   const namespaceWorkloads = [...idx.workloadsIn(ns)].sort(byOwner);
-  return { namespace: ns, serviceAccount: sa, targets: [], workloads, namespaceWorkloads, services, rules: [] };
+  const d: ResolvedDestination = { namespace: ns, serviceAccount: sa, targets: [], workloads, namespaceWorkloads, services, rules: [] };
+  const nsInfo = idx.namespace(ns);
+  if (nsInfo) d.namespaceAnnotations = { ...nsInfo.annotations };
+  return d;
 }
 
 /** One ResolvedDestination per destination ServiceAccount, sorted by namespace then name. */

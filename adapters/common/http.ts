@@ -1,8 +1,9 @@
 // HTTPRouteGroup -> normalised HttpConditions, validated once per group. Both
 // TrafficSplit `matches` and TrafficTarget HTTP rules use the result.
 
-import { RE2JS } from 're2js';
 import type { HTTPRouteGroup } from '../../schemas/hub.js';
+import { within } from '../../schemas/conversion.js';
+import { matchRegexRules } from '../../schemas/rules/http-match.js';
 import type { HttpCondition } from './model.js';
 import { compareStrings } from './status.js';
 
@@ -14,16 +15,6 @@ export interface ResolvedRouteGroup {
   conditions: Map<string, HttpCondition>;
   /** `field: message` lines; any makes the group Invalid. */
   errors: string[];
-}
-
-/** The error text of an RE2 syntax error, or undefined when `re` compiles. */
-export function re2Error(re: string): string | undefined {
-  try {
-    RE2JS.compile(re);
-    return undefined;
-  } catch (e) {
-    return (e as Error).message;
-  }
 }
 
 /**
@@ -40,6 +31,11 @@ export function resolveRouteGroup(group: HTTPRouteGroup): ResolvedRouteGroup {
   const errors: string[] = [];
   const matches = Array.isArray(group.spec?.matches) ? group.spec.matches : [];
   if (matches.length === 0) errors.push('spec.matches: has no matches, so it can match no request');
+  // The regex and header rules admission applies (and their compiled-regex cache): the
+  // operator also reads objects stored before a rule existed or with the webhook off.
+  const regexFound = matchRegexRules(matches, 'spec.matches');
+  errors.push(...regexFound.map((f) => `${f.path}: ${f.message}`));
+  const bad = regexFound.map((f) => f.path);
   matches.forEach((m, i) => {
     const at = `spec.matches[${i}]`;
     const before = errors.length;
@@ -49,11 +45,7 @@ export function resolveRouteGroup(group: HTTPRouteGroup): ResolvedRouteGroup {
     }
     if (conditions.has(m.name)) errors.push(`${at}.name: duplicate match name "${m.name}" (names are the key rules refer to)`);
     const cond: HttpCondition = { origin: `${group.metadata.name}/${m.name}`, headers: [] };
-    if (m.pathRegex !== undefined && m.pathRegex !== '') {
-      const err = re2Error(m.pathRegex);
-      if (err) errors.push(`${at}.pathRegex: invalid RE2 regular expression ${JSON.stringify(m.pathRegex)}: ${err}`);
-      else cond.pathRegex = anchorStart(m.pathRegex);
-    }
+    if (m.pathRegex !== undefined && m.pathRegex !== '' && !within(`${at}.pathRegex`, bad)) cond.pathRegex = anchorStart(m.pathRegex);
     const methods = Array.isArray(m.methods) ? m.methods.map((x) => String(x).toUpperCase()) : [];
     methods.forEach((x, j) => {
       if (x !== '*' && !METHODS.has(x)) errors.push(`${at}.methods[${j}]: unknown HTTP method ${JSON.stringify(x)}`);
@@ -61,12 +53,11 @@ export function resolveRouteGroup(group: HTTPRouteGroup): ResolvedRouteGroup {
     // `*` anywhere means any method; so does an absent or empty list.
     if (methods.length > 0 && !methods.includes('*')) cond.methods = [...new Set(methods)].sort(compareStrings);
     for (const [name, regex] of Object.entries(m.headers ?? {})) {
-      const err = re2Error(String(regex));
-      if (err) errors.push(`${at}.headers.${name}: invalid RE2 regular expression ${JSON.stringify(regex)}: ${err}`);
-      else cond.headers.push({ name: name.toLowerCase(), regex: String(regex) });
+      if (!within(`${at}.headers.${name}`, bad)) cond.headers.push({ name: name.toLowerCase(), regex: String(regex) });
     }
     cond.headers.sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.regex, b.regex));
-    if (errors.length === before && !conditions.has(m.name)) conditions.set(m.name, cond);
+    const clean = errors.length === before && !bad.some((p) => within(p, [at]));
+    if (clean && !conditions.has(m.name)) conditions.set(m.name, cond);
   });
   return { group, conditions, errors };
 }

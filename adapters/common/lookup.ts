@@ -2,7 +2,7 @@
 // (the operator resolves its whole cache on every change).
 
 import type { HTTPRouteGroup, KubeObject, TCPRoute, UDPRoute } from '../../schemas/hub.js';
-import type { ServiceInfo, Snapshot, WorkloadInfo } from '../types.js';
+import type { NamespaceInfo, ServiceInfo, Snapshot, WorkloadInfo } from '../types.js';
 import { resolveRouteGroup, type ResolvedRouteGroup } from './http.js';
 import { namespaceOf } from './status.js';
 
@@ -36,6 +36,7 @@ export class SnapshotIndex {
   private readonly tcpRoutes: Map<string, TCPRoute>;
   private readonly udpRoutes: Map<string, UDPRoute>;
   private readonly resolvedGroups = new Map<string, ResolvedRouteGroup>();
+  private readonly namespaces: Map<string, NamespaceInfo>;
 
   constructor(snapshot: Snapshot) {
     this.services = byKey(snapshot.services, (s) => s.namespace, (s) => s.name);
@@ -45,6 +46,11 @@ export class SnapshotIndex {
     this.routeGroups = byKey(snapshot.httpRouteGroups, objNs, objName);
     this.tcpRoutes = byKey(snapshot.tcpRoutes, objNs, objName);
     this.udpRoutes = byKey(snapshot.udpRoutes, objNs, objName);
+    this.namespaces = new Map((snapshot.namespaces ?? []).map((n) => [n.name, n]));
+  }
+
+  namespace(name: string): NamespaceInfo | undefined {
+    return this.namespaces.get(name);
   }
 
   service(ns: string, name: string): ServiceInfo | undefined {

@@ -1,28 +1,12 @@
-// Metadata every emitted object carries: deterministic name, the SMI object's
+// Metadata every emitted object carries: the SMI object's
 // namespace, managed-by/source/mesh labels, and ownerReferences to its SMI sources.
 
-import { createHash } from 'node:crypto';
 import type { KubeObject, ObjectMeta, OwnerReference } from '../../schemas/hub.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, MESH_LABEL, SOURCE_LABEL, type MeshName } from '../types.js';
+import { shortHash } from './names.js';
 import { compareStrings } from './status.js';
 
-const MAX_NAME = 63; // DNS-1123 label: the strictest name rule among the native kinds
-
-function shortHash(s: string): string {
-  return createHash('sha256').update(s).digest('hex').slice(0, 8);
-}
-
-/** DNS-1123 label from parts; over-long names are cut and suffixed with a hash of the full name. */
-export function nativeName(...parts: string[]): string {
-  const full = parts
-    .join('-')
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/-+/g, '-')
-    .replace(/^-|-$/g, '');
-  if (full.length <= MAX_NAME) return full;
-  return `${full.slice(0, MAX_NAME - 9).replace(/-$/, '')}-${shortHash(full)}`;
-}
+export { nativeName } from './names.js';
 
 /** Label value (<= 63 chars, alphanumeric at both ends) naming an SMI object: `<kind>.<name>`. */
 export function sourceLabelValue(obj: KubeObject): string {

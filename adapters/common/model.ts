@@ -19,6 +19,11 @@ export interface HttpCondition {
   /**
    * Header name (lower-case) -> RE2 regex, sorted by name; the regex must match the WHOLE header
    * value (as OSM/Envoy do; the upstream examples write `.*Android.*`). Empty: no header condition.
+   * Guaranteed by resolve() (schemas/rules/http-match.ts), so renderers need not re-check: each
+   * name appears once (names are case-insensitive; two regexes on one header are Invalid, as
+   * Istio and Linkerd could keep only one), and no regex is empty (Invalid: Istio and Consul
+   * reject one). Every regex here and pathRegex as written is valid RE2 of at most
+   * MAX_REGEX_BYTES (schemas/regex.ts); a renderer that lengthens one checks its mesh's limit.
    */
   headers: Array<{ name: string; regex: string }>;
 }
@@ -76,6 +81,8 @@ export interface ResolvedDestination {
   namespaceWorkloads: WorkloadInfo[];
   /** Services that select some of those pods. */
   services: ServiceInfo[];
+  /** Annotations of the destination's Namespace, when the input has the Namespace (files may; the operator does not watch them). */
+  namespaceAnnotations?: Record<string, string>;
   /** OR of all rules. An empty list with enforce mode means deny all. */
   rules: AccessRule[];
 }

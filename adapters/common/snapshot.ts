@@ -3,13 +3,13 @@
 // converted to the hub; invalid ones are left out and reported as Problems.
 // One pass plus map look-ups: the operator calls this on every change.
 
-import { isSmiGroup } from '../../schemas/versions.js';
+import { isSmiGroup, unservedSmiField } from '../../schemas/versions.js';
 import { validateSmiObject } from '../../schemas/validate.js';
 import type { HTTPRouteGroup, KubeObject, SmiObject, TCPRoute, TrafficSplit, TrafficTarget, UDPRoute } from '../../schemas/hub.js';
 import { objectRef } from '../../schemas/hub.js';
 import { problem, type Problem } from '../../schemas/problem.js';
 import { nameProblem, type NameRule } from '../../schemas/names.js';
-import type { ServiceInfo, ServicePort, Snapshot, WorkloadInfo } from '../types.js';
+import type { ContainerInfo, ContainerPortInfo, HttpProbeInfo, NamespaceInfo, ServiceInfo, ServicePort, Snapshot, WorkloadInfo } from '../types.js';
 import { compareStrings, namespaceOf } from './status.js';
 
 const POD_CONTROLLERS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
@@ -51,14 +51,53 @@ function serviceInfo(obj: KubeObject, problems: Problem[]): ServiceInfo {
   return info;
 }
 
-/** The identity and labels of the pods an object runs (a Pod, or a controller's template). */
+const isPort = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 65535;
+
+function containerPorts(c: Rec): ContainerPortInfo[] {
+  const raw = Array.isArray(c.ports) ? c.ports : [];
+  return raw.flatMap((p: unknown): ContainerPortInfo[] => {
+    const r = rec(p);
+    if (!isPort(r.containerPort)) return [];
+    const port: ContainerPortInfo = { containerPort: r.containerPort, protocol: typeof r.protocol === 'string' && PROTOCOLS.has(r.protocol) ? (r.protocol as ContainerPortInfo['protocol']) : 'TCP' };
+    if (str(r.name)) port.name = r.name as string;
+    return [port];
+  });
+}
+
+function httpProbes(c: Rec): HttpProbeInfo[] {
+  return ['livenessProbe', 'readinessProbe', 'startupProbe'].flatMap((k): HttpProbeInfo[] => {
+    const get = rec(rec(c[k]).httpGet);
+    const port = get.port;
+    if (!isPort(port) && !str(port)) return [];
+    const probe: HttpProbeInfo = { port: port as number | string, scheme: get.scheme === 'HTTPS' ? 'HTTPS' : 'HTTP' };
+    if (typeof get.path === 'string') probe.path = get.path;
+    return [probe];
+  });
+}
+
+function containers(podSpec: Rec): ContainerInfo[] {
+  const raw = Array.isArray(podSpec.containers) ? podSpec.containers : [];
+  return raw.map((c: unknown, i) => {
+    const r = rec(c);
+    return { name: str(r.name) ?? `#${i}`, ports: containerPorts(r), httpProbes: httpProbes(r) };
+  });
+}
+
+/** The identity, labels, annotations and containers of the pods an object runs (a Pod, or a controller's template). */
 function workloadInfo(obj: KubeObject): WorkloadInfo {
   const isPod = obj.kind === 'Pod';
   const podSpec = isPod ? rec(obj.spec) : rec(rec(rec(obj.spec).template).spec);
-  const labels = isPod ? stringMap(obj.metadata.labels) : stringMap(rec(rec(rec(obj.spec).template).metadata).labels);
+  const podMeta = isPod ? rec(obj.metadata) : rec(rec(rec(obj.spec).template).metadata);
   // `serviceAccount` is the deprecated alias the API server still honours.
   const sa = str(podSpec.serviceAccountName) ?? str(podSpec.serviceAccount) ?? 'default';
-  return { namespace: namespaceOf(obj), owner: `${obj.kind}/${obj.metadata.name}`, serviceAccount: sa, podLabels: labels };
+  return {
+    namespace: namespaceOf(obj),
+    owner: `${obj.kind}/${obj.metadata.name}`,
+    serviceAccount: sa,
+    podLabels: stringMap(podMeta.labels),
+    containers: containers(podSpec),
+    podAnnotations: stringMap(podMeta.annotations),
+  };
 }
 
 const isWorkloadKind = (o: KubeObject): boolean =>
@@ -96,6 +135,7 @@ export function buildSnapshot(objects: readonly KubeObject[]): { snapshot: Snaps
   const services = new Map<string, ServiceInfo>();
   const accounts = new Map<string, { namespace: string; name: string }>();
   const workloadObjs = new Map<string, KubeObject>();
+  const namespaces = new Map<string, NamespaceInfo>();
 
   for (const raw of objects) {
     const obj: KubeObject = { ...raw, metadata: { ...rec(raw.metadata), namespace: namespaceOf(raw) } as KubeObject['metadata'] };
@@ -120,6 +160,13 @@ export function buildSnapshot(objects: readonly KubeObject[]): { snapshot: Snaps
       if (bad.length === 0) accounts.set(key, { namespace: namespaceOf(obj), name: obj.metadata.name });
     } else if (isWorkloadKind(obj)) {
       workloadObjs.set(key, obj);
+    } else if (obj.kind === 'Namespace' && obj.apiVersion === 'v1') {
+      namespaces.set(obj.metadata.name, { name: obj.metadata.name, annotations: stringMap(raw.metadata?.annotations) });
+    } else {
+      // An SMI kind without a group (`apiVersion: v1alpha1`, as the SMI docs write it) or in a
+      // look-alike group is not translated: say so, or it would vanish without a word.
+      const unserved = unservedSmiField(obj.apiVersion, obj.kind);
+      if (unserved) problems.push(problem(objectRef(obj), unserved.path, `${unserved.message}; the object is not translated`));
     }
   }
 
@@ -137,5 +184,6 @@ export function buildSnapshot(objects: readonly KubeObject[]): { snapshot: Snaps
     serviceAccounts: [...accounts.values()].sort(byNsName),
     workloads: workloads.sort(byNsName),
   };
+  if (namespaces.size > 0) snapshot.namespaces = [...namespaces.values()].sort((a, b) => compareStrings(a.name, b.name));
   return { snapshot, problems };
 }

@@ -2,7 +2,6 @@
 // (one config entry per service name), emitted only for services that need one.
 
 import type { KubeObject } from '../../schemas/hub.js';
-import { nativeName } from '../common/meta.js';
 import type { ConsulProtocol } from './protocol.js';
 import { addSources, type RenderSink } from './sink.js';
 
@@ -55,7 +54,7 @@ export class ServiceDefaultsBook {
       const spec: Record<string, unknown> = {};
       if (w.protocol !== undefined) spec.protocol = w.protocol;
       if (w.mutualTLSMode !== undefined) spec.mutualTLSMode = w.mutualTLSMode;
-      sink.emit('ServiceDefaults', nativeName(w.name), w.namespace, w.name, spec, w.sources);
+      sink.emit('ServiceDefaults', w.name, w.namespace, w.name, spec, w.sources);
     }
   }
 }

@@ -10,7 +10,6 @@
 
 import type { KubeObject } from '../../schemas/hub.js';
 import type { AccessRule, ResolvedDestination } from '../common/model.js';
-import { nativeName } from '../common/meta.js';
 import type { ServiceInfo } from '../types.js';
 import type { ServiceDefaultsBook } from './defaults.js';
 import { ANY_PATH, httpMatch, isEmptyMatch, type ConsulHttpMatch } from './match.js';
@@ -165,7 +164,7 @@ export function renderIntentions(destinations: ResolvedDestination[], defaults: 
         const protocol: ConsulProtocol = defaults.protocol(dest.namespace, service) ?? (p && p !== 'udp' ? p : 'http');
         for (const t of dest.targets) defaults.setProtocol(dest.namespace, service, protocol, t);
       }
-      sink.emit('ServiceIntentions', nativeName(service), dest.namespace, service, { destination: { name: service }, sources: sourcesSpec(grants) }, dest.targets);
+      sink.emit('ServiceIntentions', service, dest.namespace, service, { destination: { name: service }, sources: sourcesSpec(grants) }, dest.targets);
     }
   }
 }

@@ -3,7 +3,7 @@
 // service it configures: so the names below are not free choices.
 
 import type { ServiceInfo } from '../types.js';
-import { nativeName } from '../common/meta.js';
+import { pairName } from '../common/names.js';
 
 /** The Consul service a Kubernetes Service is registered as (connect-inject default). */
 export function consulServiceName(service: Pick<ServiceInfo, 'name'>): string {
@@ -16,5 +16,5 @@ export function consulServiceName(service: Pick<ServiceInfo, 'name'>): string {
  * It has no instances; only the discovery chain knows it.
  */
 export function virtualServiceName(root: Pick<ServiceInfo, 'name'>, splitName: string): string {
-  return nativeName(root.name, 'smi', splitName);
+  return pairName(root.name, 'smi', splitName);
 }

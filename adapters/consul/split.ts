@@ -8,7 +8,6 @@
 
 import type { KubeObject } from '../../schemas/hub.js';
 import type { ResolvedSplit } from '../common/model.js';
-import { nativeName } from '../common/meta.js';
 import type { ServiceDefaultsBook } from './defaults.js';
 import { httpMatch, isEmptyMatch } from './match.js';
 import { consulServiceName, virtualServiceName } from './names.js';
@@ -106,7 +105,7 @@ export function renderSplits(splits: ResolvedSplit[], defaults: ServiceDefaultsB
         }
         return entry;
       });
-      sink.emit('ServiceSplitter', nativeName(p.splitter), ns, p.splitter, { splits: entries }, [p.split.split]);
+      sink.emit('ServiceSplitter', p.splitter, ns, p.splitter, { splits: entries }, [p.split.split]);
     }
     const routed = group.filter((p) => p.routed);
     const first = routed[0];
@@ -121,10 +120,10 @@ export function renderSplits(splits: ResolvedSplit[], defaults: ServiceDefaultsB
         return route;
       }),
     );
-    sink.emit('ServiceRouter', nativeName(root), first.split.namespace, root, { routes }, routed.map((p) => p.split.split));
+    sink.emit('ServiceRouter', root, first.split.namespace, root, { routes }, routed.map((p) => p.split.split));
   }
 
   for (const r of resolvers.values()) {
-    sink.emit('ServiceResolver', nativeName(r.name), r.namespace, r.name, { subsets: { [DIRECT_SUBSET]: {} } }, r.sources);
+    sink.emit('ServiceResolver', r.name, r.namespace, r.name, { subsets: { [DIRECT_SUBSET]: {} } }, r.sources);
   }
 }

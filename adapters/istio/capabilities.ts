@@ -34,4 +34,6 @@ export const capabilities: CapabilityTable & Readonly<Record<string, Capability>
   'TrafficTarget with mTLS permissive':
     'approximated: plaintext clients carry no principal, so the ALLOW policy denies them (narrower)',
   'TrafficTarget with mTLS disabled': 'unsupported: without mTLS there is no source principal, so everything is denied',
+  'TrafficSplit match whose rewritten path regex passes 1024 bytes':
+    'unsupported: istiod rejects a regex over 1024 bytes; that condition is left out of the VirtualService (its requests stay on the root Service) and reported',
 };

@@ -14,10 +14,18 @@ import { renderSplit } from './virtualservice.js';
 import { closedForm } from './closed.js';
 
 /** The exact objects of a destination on pods selected by `matchLabels` (only this ServiceAccount's). */
-function renderExact(d: ResolvedDestination, matchLabels: Record<string, string>, options: MeshOptions, suffix: string[], notes: RenderNote[]): KubeObject[] {
-  const objects: KubeObject[] = [renderPeerAuthentication(d, matchLabels, options.mtlsMode, nativeName('smi-mtls', d.serviceAccount, ...suffix))];
+/**
+ * Object names for one selector: the plain shapes for the single (or first) selector, the `…by`
+ * shapes with the selector's index for the others (names.ts: one fixed token count per shape).
+ */
+const names = (sa: string, sel: number | undefined): { mtls: string; access: string } =>
+  sel === undefined ? { mtls: nativeName('smi-mtls', sa), access: nativeName('smi-access', sa) } : { mtls: nativeName('smi-mtlsby', sa, sel), access: nativeName('smi-accessby', sa, sel) };
+
+function renderExact(d: ResolvedDestination, matchLabels: Record<string, string>, options: MeshOptions, sel: number | undefined, notes: RenderNote[]): KubeObject[] {
+  const n = names(d.serviceAccount, sel);
+  const objects: KubeObject[] = [renderPeerAuthentication(d, matchLabels, options.mtlsMode, n.mtls)];
   if (options.accessMode === 'permissive') return objects;
-  const ap = renderAuthorizationPolicy(d, matchLabels, options, nativeName('smi-access', d.serviceAccount, ...suffix));
+  const ap = renderAuthorizationPolicy(d, matchLabels, options, n.access);
   objects.push(ap.policy);
   notes.push(...ap.notes); // equal notes of several selectors are merged into one message
   return objects;
@@ -29,10 +37,11 @@ function renderExact(d: ResolvedDestination, matchLabels: Record<string, string>
  * on every pod they land on; ALLOW policies add up, so an empty one adds nothing to another
  * identity's own policy.
  */
-function renderClosed(d: ResolvedDestination, matchLabels: Record<string, string>, options: MeshOptions, suffix: string[]): KubeObject[] {
+function renderClosed(d: ResolvedDestination, matchLabels: Record<string, string>, options: MeshOptions, sel: number | undefined): KubeObject[] {
+  const n = names(d.serviceAccount, sel);
   const objects: KubeObject[] = [];
-  if (options.mtlsMode === 'strict') objects.push(renderPeerAuthentication(d, matchLabels, 'strict', nativeName('smi-mtls', d.serviceAccount, ...suffix)));
-  if (options.accessMode === 'enforce') objects.push(denyAllPolicy(d, matchLabels, nativeName('smi-access', d.serviceAccount, ...suffix)));
+  if (options.mtlsMode === 'strict') objects.push(renderPeerAuthentication(d, matchLabels, 'strict', n.mtls));
+  if (options.accessMode === 'enforce') objects.push(denyAllPolicy(d, matchLabels, n.access));
   return objects;
 }
 
@@ -52,7 +61,7 @@ function renderDestination(d: ResolvedDestination, options: MeshOptions): Render
   // Istio selects pods by label: one selector that covers exactly this ServiceAccount's pods.
   const sel = destinationSelector(d);
   if (sel.ok) {
-    const objects = renderExact(d, sel.matchLabels, options, [], notes);
+    const objects = renderExact(d, sel.matchLabels, options, undefined, notes);
     permissive();
     mtlsDisabled();
     return { objects, notes };
@@ -68,8 +77,8 @@ function renderDestination(d: ResolvedDestination, options: MeshOptions): Render
   const { selectors, uncovered } = coveringSelectors(d);
   const objects: KubeObject[] = [];
   selectors.forEach((c, i) => {
-    const suffix = i === 0 ? [] : [String(i + 1)];
-    objects.push(...(c.conflicts.length === 0 ? renderExact(d, c.matchLabels, options, suffix, notes) : renderClosed(d, c.matchLabels, options, suffix)));
+    const index = i === 0 ? undefined : i + 1;
+    objects.push(...(c.conflicts.length === 0 ? renderExact(d, c.matchLabels, options, index, notes) : renderClosed(d, c.matchLabels, options, index)));
   });
   const exact = selectors.filter((c) => c.conflicts.length === 0).map((c) => formatLabels(c.matchLabels));
   const closed = selectors.filter((c) => c.conflicts.length > 0);

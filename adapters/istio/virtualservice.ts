@@ -11,6 +11,7 @@ import type { MeshOptions } from '../types.js';
 import { serviceFqdn, VIRTUAL_SERVICE } from './kinds.js';
 import { classifyPort } from './protocol.js';
 import { prefixFullMatch } from '../common/regex.js';
+import { regexBytes } from '../../schemas/regex.js';
 
 type StringMatch = { exact: string } | { regex: string };
 
@@ -41,6 +42,25 @@ export function httpMatchRequest(c: HttpCondition): HttpMatchRequest {
   return m;
 }
 
+/**
+ * Istio's longest regex, in UTF-8 bytes (pkg/config/validation validateStringRegexp:
+ * `len(re) > 1024` is "regex is too large"; an empty regex is rejected too). Admission
+ * bounds SMI regexes to the same size, but rewriting can lengthen them (`(?:R).*`).
+ */
+export const ISTIO_MAX_REGEX_BYTES = 1024;
+
+/** Why istiod would reject a regex of this match request, or undefined. */
+export function matchRequestProblem(m: HttpMatchRequest): string | undefined {
+  const regexes: Array<[string, StringMatch | undefined]> = [['uri', m.uri], ['method', m.method], ...Object.entries(m.headers ?? {}).map(([n, v]): [string, StringMatch] => [`header ${n}`, v])];
+  for (const [what, sm] of regexes) {
+    if (!sm || !('regex' in sm)) continue;
+    if (sm.regex === '') return `the ${what} regex would be empty, which Istio rejects`;
+    const bytes = regexBytes(sm.regex);
+    if (bytes > ISTIO_MAX_REGEX_BYTES) return `the ${what} regex would be ${bytes} bytes, over the ${ISTIO_MAX_REGEX_BYTES} Istio accepts`;
+  }
+  return undefined;
+}
+
 export interface SplitRender {
   objects: KubeObject[];
   notes: RenderNote[];
@@ -67,7 +87,19 @@ export function renderSplit(s: ResolvedSplit, options: MeshOptions): SplitRender
   }
 
   const spec: Record<string, unknown> = { hosts: [rootHost] };
-  const matchAll = s.matches.length === 0 || s.matches.some((c) => Object.keys(httpMatchRequest(c)).length === 0);
+  // A condition istiod would reject is left out, so its requests stay on the root Service (narrower).
+  const requests = s.matches.flatMap((c) => {
+    const m = httpMatchRequest(c);
+    const why = matchRequestProblem(m);
+    if (!why) return [{ c, m }];
+    note(`spec.matches: ${c.origin} is not split: ${why}`, 'Unsupported');
+    return [];
+  });
+  const matchAll = s.matches.length === 0 || requests.some(({ m }) => Object.keys(m).length === 0);
+  if (s.matches.length > 0 && requests.length === 0) {
+    note(`spec.matches: no match of the split can be expressed for Istio, so nothing is split`, 'Unsupported');
+    return { objects: [], notes };
+  }
   if (s.matches.length > 0) {
     // Only HTTP requests can match an HTTPRouteGroup; TCP and TLS traffic stays on the root Service.
     if (!http) {
@@ -78,10 +110,10 @@ export function renderSplit(s: ResolvedSplit, options: MeshOptions): SplitRender
       spec.http = [{ name: 'smi-split', route: weighted }];
     } else {
       const seen = new Map<string, number>();
-      const routes: unknown[] = s.matches.map((c) => {
+      const routes: unknown[] = requests.map(({ c, m }) => {
         const n = (seen.get(c.origin) ?? 0) + 1;
         seen.set(c.origin, n);
-        return { name: n === 1 ? c.origin : `${c.origin}#${n}`, match: [httpMatchRequest(c)], route: weighted };
+        return { name: n === 1 ? c.origin : `${c.origin}#${n}`, match: [m], route: weighted };
       });
       routes.push({ name: 'smi-default', route: [{ destination: { host: rootHost } }] });
       spec.http = routes;

@@ -13,9 +13,10 @@ import { objectRef } from '../../schemas/hub.js';
 import type { RenderNote, ResolvedDestination, SourceIdentity } from '../common/model.js';
 import { managedMetadata, nativeName } from '../common/meta.js';
 import { coveringSelectors, destinationSelector, formatLabels } from '../common/selector.js';
-import { AUTHORIZATION_POLICY, GATEWAY_GROUP, HTTPROUTE, MESH_TLS_AUTHENTICATION, POLICY_GROUP, ROUTE_LIMITS, SERVER } from './kinds.js';
+import { ALL_NETWORKS, AUTHORIZATION_POLICY, GATEWAY_GROUP, HTTPROUTE, MESH_TLS_AUTHENTICATION, NETWORK_AUTHENTICATION, POLICY_GROUP, ROUTE_LIMITS, SERVER } from './kinds.js';
 import { conditionMatches, MATCH_ALL, type HTTPRouteMatch } from './matches.js';
-import { podPorts, podPortsForServicePort, type PodPort } from './ports.js';
+import { destinationPorts, podPortsForServicePort, type PodPort } from './ports.js';
+import { httpProbes, type Probe } from './probes.js';
 
 /** Sources with the TrafficTargets that granted them (for ownerReferences). */
 class Grant {
@@ -72,7 +73,7 @@ function plan(d: ResolvedDestination, ports: PodPort[], note: (t: TrafficTarget,
     }
     for (const t of targets) {
       if (t.kind !== 'http') {
-        note(rule.target, `${rule.path}: pod port ${portLabel(t.port)} is reached through a Service port that declares a non-HTTP appProtocol, so HTTP rules cannot apply there; nothing is allowed on it by this rule`);
+        note(rule.target, `${rule.path}: pod port ${portLabel(t.port)} is proxied opaquely (${t.opaqueBecause ?? 'not HTTP'}), so HTTP rules cannot apply there; nothing is allowed on it by this rule`);
         continue;
       }
       const conditions = planOf.get(t)!.conditions;
@@ -138,19 +139,170 @@ function chunk(conds: HTTPRouteMatch[][]): HTTPRouteMatch[][][] {
   return routes;
 }
 
-/** The exact policy of a destination on pods selected by `matchLabels` (only this ServiceAccount's); `suffix` tells the names of several selectors apart. */
-function renderSelected(d: ResolvedDestination, matchLabels: Record<string, string>, ports: PodPort[], suffix: string[], notes: RenderNote[]): KubeObject[] {
+/** The workloads' HTTP probes that land on this pod port (a named port: where the container calls its port that name). */
+function probesOn(pod: PodPort, d: ResolvedDestination, probes: readonly Probe[]): Probe[] {
+  if (typeof pod.port === 'number') return probes.filter((p) => p.port === pod.port);
+  const name = pod.port;
+  return probes.filter((p) => d.workloads.some((w) => w.owner === p.owner && (w.containers ?? []).some((c) => c.ports.some((cp) => cp.protocol === 'TCP' && cp.name === name && cp.containerPort === p.port))));
+}
+
+/** Characters and sequences the Gateway API allows in an Exact path (HTTPRoute CRD validation rules). */
+const EXACT_PATH = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/;
+const exactPathOk = (p: string): boolean =>
+  p.startsWith('/') && EXACT_PATH.test(p) && !/\/\/|\/\.\/|\/\.\.\/|%2f|#/i.test(p) && !p.endsWith('/..') && !p.endsWith('/.');
+
+/**
+ * The probe route Linkerd recommends once a Server has HTTPRoutes ("Configuring Per-Route
+ * Authorization Policy"): GET on each probe path (an exact match, as Linkerd's own default
+ * probe route), authorized for every network without identity, as the kubelet has none.
+ */
+function probeRoute(e: Emit, d: ResolvedDestination, serverName: string, label: string, name: string, paths: string[], noteAll: (m: string, s?: RenderNote['status']) => void): void {
+  const matches: HTTPRouteMatch[][] = [];
+  for (const path of paths) {
+    if (path.length > ROUTE_LIMITS.pathValue) {
+      noteAll(`spec.destination: the probe path ${JSON.stringify(path.slice(0, 64))}... on pod port ${label} is over ${ROUTE_LIMITS.pathValue} characters, which no HTTPRoute match holds; that probe is denied`, 'Accepted');
+      continue;
+    }
+    // An Exact match the Gateway API forbids (e.g. `//`) is the same request set as a literal full-match regex.
+    const m: HTTPRouteMatch = exactPathOk(path) ? { path: { type: 'Exact', value: path }, method: 'GET' } : { path: { type: 'RegularExpression', value: literalRegex(path) }, method: 'GET' };
+    matches.push([m]);
+  }
+  const routes = chunk(matches);
+  if (routes.length === 0) return;
+  if (routes.length > 1) noteAll(`spec.destination: pod port ${label} has more probe paths than one HTTPRoute holds; only the first ${routes[0]!.flat().length} are kept reachable`, 'Accepted');
+  const first = routes[0]!;
+  e.objects.push({
+    apiVersion: HTTPROUTE.apiVersion,
+    kind: HTTPROUTE.kind,
+    metadata: managedMetadata(name, d.namespace, 'linkerd', d.targets),
+    spec: { parentRefs: [{ group: POLICY_GROUP, kind: SERVER.kind, name: serverName }], rules: first.map((ms) => ({ matches: ms })) },
+  });
+  e.objects.push({
+    apiVersion: NETWORK_AUTHENTICATION.apiVersion,
+    kind: NETWORK_AUTHENTICATION.kind,
+    metadata: managedMetadata(name, d.namespace, 'linkerd', d.targets),
+    spec: { networks: ALL_NETWORKS.map((cidr) => ({ cidr })) },
+  });
+  e.objects.push({
+    apiVersion: AUTHORIZATION_POLICY.apiVersion,
+    kind: AUTHORIZATION_POLICY.kind,
+    metadata: managedMetadata(name, d.namespace, 'linkerd', d.targets),
+    spec: {
+      targetRef: { group: GATEWAY_GROUP, kind: HTTPROUTE.kind, name },
+      requiredAuthenticationRefs: [{ group: POLICY_GROUP, kind: NETWORK_AUTHENTICATION.kind, name }],
+    },
+  });
+}
+
+/** A regex matching exactly `s` (RE2 and Rust regex share this escaping). */
+const literalRegex = (s: string): string => `^${s.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&')}$`;
+
+/** Names of one selector's objects: the single selector's plain shapes, or `…by` shapes with the selector's index. */
+interface Names {
+  server(label: string): string;
+  probe(label: string): string;
+  route(label: string, i: number): string;
+  routeAll(label: string): string;
+}
+
+const namesFor = (sa: string, sel: number | undefined): Names =>
+  sel === undefined
+    ? { server: (l) => nativeName('tt', sa, l), probe: (l) => nativeName('ttprobe', sa, l), route: (l, i) => nativeName('ttroute', sa, l, i), routeAll: (l) => nativeName('ttrouteall', sa, l) }
+    : {
+        server: (l) => nativeName('ttby', sa, l, sel),
+        probe: (l) => nativeName('ttprobeby', sa, l, sel),
+        route: (l, i) => nativeName('ttrouteby', sa, l, sel, i),
+        routeAll: (l) => nativeName('ttrouteallby', sa, l, sel),
+      };
+
+interface Target {
+  matchLabels: Record<string, string>;
+  names: Names;
+  /** The labels also select another identity's pods: only closed Servers (deny, no authorization) may go there. */
+  closed: boolean;
+}
+
+export function renderDestination(d: ResolvedDestination): { objects: KubeObject[]; notes: RenderNote[] } {
+  const notes: RenderNote[] = [];
+  const noteAll = (message: string, status: RenderNote['status'] = 'Unsupported'): void => {
+    for (const t of d.targets) notes.push({ object: objectRef(t), status, message });
+  };
+  const who = `ServiceAccount ${d.namespace}/${d.serviceAccount}`;
+  // Servers select pods by label: one selector that covers exactly this ServiceAccount's pods.
+  const sel = destinationSelector(d);
+  if (!sel.ok && sel.reason === 'no-workloads') {
+    noteAll(`spec.destination: Linkerd Servers select pods by label, and ${sel.why}; no Linkerd policy is created, so access to it is not enforced`);
+    return { objects: [], notes };
+  }
+  const { ports, open } = destinationPorts(d);
+  for (const o of open) noteAll(`spec.destination: ${o} is left on the cluster default inbound policy`);
+  if (ports.length === 0) {
+    noteAll(`spec.destination: neither a Service nor a container of the pods of ${who} declares a TCP port, and a Linkerd Server needs the port; no Linkerd policy is created, so access to it is not enforced`);
+    return { objects: [], notes };
+  }
+  let targets: Target[];
+  if (sel.ok) targets = [{ matchLabels: sel.matchLabels, names: namesFor(d.serviceAccount, undefined), closed: false }];
+  else {
+    // The pods exist but no one selector fits them (a look-alike pod of another ServiceAccount, or
+    // no shared label). Creating nothing would leave them on the default inbound policy, i.e. open:
+    // each workload's own labels carry the exact policy where they select only this ServiceAccount's
+    // pods, and close the ports otherwise (a deny Server without authorization). Where a closed
+    // Server and the other identity's own Server select one pod port, Linkerd uses one of them
+    // (policy-controller `Pod::reindex_servers`: "Port already matched by another server"); either
+    // is narrower than or equal to that identity's policy. The first set keeps the single
+    // selector's names, so the switch is an update of the same Servers, never a prune.
+    const { selectors, uncovered } = coveringSelectors(d);
+    targets = selectors.map((c, i) => ({ matchLabels: c.matchLabels, names: namesFor(d.serviceAccount, i === 0 ? undefined : i + 1), closed: c.conflicts.length > 0 }));
+    const exact = selectors.filter((c) => c.conflicts.length === 0).map((c) => formatLabels(c.matchLabels));
+    const closed = selectors.filter((c) => c.conflicts.length > 0);
+    let message = `spec.destination: Linkerd Servers select pods by label, and ${sel.why}`;
+    if (exact.length > 0) message += `; the policy is applied to each workload's pods by their own labels (${exact.join('; ')})`;
+    if (closed.length > 0) {
+      const also = closed.map((c) => `${formatLabels(c.matchLabels)} (also ${c.conflicts.map((w) => `${w.owner} of ServiceAccount ${w.serviceAccount}`).join(', ')})`).join('; ');
+      message += `; pods labelled ${also} cannot be told apart, so they are closed instead: Servers that deny all traffic on their pod ports (fail-closed, until they can be selected exactly)`;
+    }
+    if (uncovered.length > 0) message += `; ${uncovered.map((w) => w.owner).join(', ')} carry no stable label to select them by: not governed`;
+    if (closed.length > 0 || uncovered.length > 0) noteAll(message);
+    else for (const t of d.targets) notes.push({ object: objectRef(t), message });
+  }
+  const objects: KubeObject[] = [];
+  for (const t of targets) objects.push(...renderSelected(d, t, ports, notes, noteAll));
+  return { objects, notes };
+}
+
+/** The policy of a destination on the pods `t` selects: exact, or only the closed Servers. */
+function renderSelected(d: ResolvedDestination, t: Target, ports: PodPort[], notes: RenderNote[], noteAll: (message: string, status?: RenderNote['status']) => void): KubeObject[] {
   const who = `ServiceAccount ${d.namespace}/${d.serviceAccount}`;
   // Equal notes of several selectors are merged into one message per object.
-  const plans = plan(d, ports, (t, message) => notes.push({ object: objectRef(t), message }));
+  const plans = plan(d, ports, (target, message) => notes.push({ object: objectRef(target), message }));
+  const probes = httpProbes(d.workloads);
   const e: Emit = { objects: [], ns: d.namespace, order: d.targets };
   for (const p of plans) {
     const label = portLabel(p.pod.port);
-    const serverName = nativeName('tt', d.serviceAccount, label, ...suffix);
-    e.objects.push(closedServer(d, serverName, matchLabels, p.pod.port));
+    const portProbes = probesOn(p.pod, d, probes);
+    // The kubelet has no mesh identity, and Linkerd lets it through a Server only by HTTP path: a TLS probe, or any
+    // probe on an opaque port, would fail under a deny Server and take the pods down. Such a port is left alone.
+    const blind = portProbes.find((x) => x.https || p.pod.kind === 'opaque');
+    if (blind) {
+      const what = blind.https ? 'HTTPS probe (TLS, which the proxy cannot read)' : `probe (the port is proxied opaquely: ${p.pod.opaqueBecause ?? 'not HTTP'})`;
+      noteAll(`spec.destination: pod port ${label}: the kubelet's ${what} ${blind.path} of ${blind.owner} has no mesh identity and cannot be authorized by HTTP path, so a Linkerd Server would fail it; the port is left on the cluster default inbound policy`);
+      continue;
+    }
+    const serverName = t.names.server(label);
+    const server: Record<string, unknown> = { podSelector: { matchLabels: { ...t.matchLabels } }, port: p.pod.port, accessPolicy: 'deny' };
+    // A Server's proxyProtocol supersedes the opaque-ports annotation: left out, an opaque port would go through detection.
+    if (p.pod.kind === 'opaque') server.proxyProtocol = 'opaque';
+    e.objects.push({
+      apiVersion: SERVER.apiVersion,
+      kind: SERVER.kind,
+      metadata: managedMetadata(serverName, d.namespace, 'linkerd', d.targets),
+      spec: server,
+    });
+    // Closed: no authorization and no route, so Linkerd denies all but its own probe route.
+    if (t.closed) continue;
     const serverRef = { group: POLICY_GROUP, kind: SERVER.kind, name: serverName };
     if (p.whole.sources.size > 0) authorize(e, serverName, serverRef, p.whole);
-    if (p.conditions.size === 0) continue;
+    if (p.conditions.size === 0) continue; // no route: Linkerd authorizes the probes itself
     // Sources allowed every HTTP request (whole-port sources, and HTTP rules whose match
     // constrains nothing) get a catch-all route, and are added to every other route: Linkerd
     // authorizes a request only by the one route it picks.
@@ -184,73 +336,20 @@ function renderSelected(d: ResolvedDestination, matchLabels: Record<string, stri
       });
       authorize(e, name, { group: GATEWAY_GROUP, kind: HTTPROUTE.kind, name }, grant);
     };
+    // Linkerd drops its default probe route once any HTTPRoute is attached to the Server.
+    const plain = [...new Set(portProbes.filter((x) => !x.https).map((x) => x.path))].sort();
+    if (plain.length > 0) probeRoute(e, d, serverName, label, t.names.probe(label), plain, noteAll);
     let i = 0;
     for (const gk of [...groups.keys()].sort()) {
       const g = groups.get(gk)!;
       for (const conds of chunk(g.conds)) {
         i += 1;
-        route(nativeName('tt', d.serviceAccount, label, ...suffix, 'match', String(i)), g.grant, conds.map((matches) => ({ matches })));
+        route(t.names.route(label, i), g.grant, conds.map((matches) => ({ matches })));
       }
     }
     // Named to sort after the match routes: on a specificity tie Linkerd prefers the older,
     // then the alphabetically first route, and the catch-all must lose such ties.
-    if (rest.sources.size > 0) route(nativeName('tt', d.serviceAccount, label, ...suffix, 'rest'), rest, [{ matches: [{ path: { ...MATCH_ALL.path } }] }]);
+    if (rest.sources.size > 0) route(t.names.routeAll(label), rest, [{ matches: [{ path: { ...MATCH_ALL.path } }] }]);
   }
   return e.objects;
-}
-
-/** A Server with `accessPolicy: deny`: with no authorization on it, Linkerd denies all traffic to the port. */
-function closedServer(d: ResolvedDestination, name: string, matchLabels: Record<string, string>, port: number | string): KubeObject {
-  return {
-    apiVersion: SERVER.apiVersion,
-    kind: SERVER.kind,
-    metadata: managedMetadata(name, d.namespace, 'linkerd', d.targets),
-    spec: { podSelector: { matchLabels: { ...matchLabels } }, port, accessPolicy: 'deny' },
-  };
-}
-
-export function renderDestination(d: ResolvedDestination): { objects: KubeObject[]; notes: RenderNote[] } {
-  const notes: RenderNote[] = [];
-  const noteAll = (message: string, status?: RenderNote['status']): void => {
-    for (const t of d.targets) notes.push(status ? { object: objectRef(t), status, message } : { object: objectRef(t), message });
-  };
-  const who = `ServiceAccount ${d.namespace}/${d.serviceAccount}`;
-  // Servers select pods by label: one selector that covers exactly this ServiceAccount's pods.
-  const sel = destinationSelector(d);
-  if (!sel.ok && sel.reason === 'no-workloads') {
-    noteAll(`spec.destination: Linkerd Servers select pods by label, and ${sel.why}; no Linkerd policy is created, so access to it is not enforced`, 'Unsupported');
-    return { objects: [], notes };
-  }
-  const ports = podPorts(d.services);
-  if (ports.length === 0) {
-    noteAll(`spec.destination: no Service exposes a TCP port of the pods of ${who}, and a Linkerd Server needs the port; no Linkerd policy is created, so access to it is not enforced`, 'Unsupported');
-    return { objects: [], notes };
-  }
-  if (sel.ok) return { objects: renderSelected(d, sel.matchLabels, ports, [], notes), notes };
-  // The pods exist but no one selector fits them (a look-alike pod of another ServiceAccount, or
-  // no shared label). Emitting nothing would leave them open: each workload's own labels carry the
-  // exact policy where they select only this ServiceAccount's pods, and close the ports otherwise
-  // (a deny Server without authorization). Where a closed Server also selects a look-alike's port
-  // that its own Server selects, Linkerd uses one of the two (policy-controller
-  // `reindex_servers`: "Port already matched by another server"); either is narrower than or equal
-  // to that identity's policy. The first set keeps the single selector's object names, so the
-  // switch is an update, never a gap.
-  const { selectors, uncovered } = coveringSelectors(d);
-  const objects: KubeObject[] = [];
-  selectors.forEach((c, i) => {
-    const suffix = i === 0 ? [] : ['sel', String(i + 1)];
-    if (c.conflicts.length === 0) objects.push(...renderSelected(d, c.matchLabels, ports, suffix, notes));
-    else for (const p of ports) objects.push(closedServer(d, nativeName('tt', d.serviceAccount, portLabel(p.port), ...suffix), c.matchLabels, p.port));
-  });
-  const exact = selectors.filter((c) => c.conflicts.length === 0).map((c) => formatLabels(c.matchLabels));
-  const closed = selectors.filter((c) => c.conflicts.length > 0);
-  let message = `spec.destination: Linkerd Servers select pods by label, and ${sel.why}`;
-  if (exact.length > 0) message += `; the policy is applied to each workload's pods by their own labels (${exact.join('; ')})`;
-  if (closed.length > 0) {
-    const also = closed.map((c) => `${formatLabels(c.matchLabels)} (also ${c.conflicts.map((w) => `${w.owner} of ServiceAccount ${w.serviceAccount}`).join(', ')})`).join('; ');
-    message += `; pods labelled ${also} cannot be told apart, so they are closed instead: Servers that deny all traffic on pod ports ${ports.map((p) => portLabel(p.port)).join(', ')} (fail-closed, until they can be selected exactly)`;
-  }
-  if (uncovered.length > 0) message += `; ${uncovered.map((w) => w.owner).join(', ')} carry no stable label to select them by: not governed`;
-  noteAll(message, closed.length > 0 || uncovered.length > 0 ? 'Unsupported' : undefined);
-  return { objects, notes };
 }

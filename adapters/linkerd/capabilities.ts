@@ -27,12 +27,16 @@ export const capabilities: CapabilityTable & Readonly<Record<string, Capability>
   'TrafficTarget HTTP rules':
     'approximated: inbound HTTPRoutes per source set; a request matching overlapping matches of different source sets is allowed for one set only (narrower, never wider)',
   'TrafficTarget TCPRoute (all ports)':
-    'approximated: one Server per destination pod port reached through a Service; pod ports no Service exposes are not governed by a Server',
+    'approximated: one Server per destination pod port: every TCP port the workloads declare and every port reached through a Service; a port a container listens on without declaring it keeps the cluster default inbound policy',
   'TrafficTarget port restrictions':
     'approximated: each listed Service port is mapped to the pod port it targets, where Linkerd enforces; when several Service ports target one pod port, allowing one allows them all',
   'TrafficTarget UDPRoute': 'unsupported: the Linkerd proxy carries no UDP traffic',
   'accessMode enforce (default deny)':
-    'approximated: Servers with accessPolicy deny on every pod port exposed through a Service; other ports keep the cluster default inbound policy',
+    'approximated: Servers with accessPolicy deny on every declared container port and every pod port reached through a Service; undeclared ports keep the cluster default inbound policy, and a declared port that would need a second Server for one pod port is reported by number',
+  'Kubelet HTTP probes on ports with HTTP rules':
+    "approximated: Linkerd drops its own probe authorization once an HTTPRoute is attached, so a probe route (GET, exact probe paths of the pod template, named probe ports resolved per container) is authorized for every network without identity, as Linkerd's default does; a port probed over HTTPS or opaquely cannot be authorized by path, so it gets no Server and is reported by number",
+  'Opaque (server-speaks-first) ports':
+    "approximated: Servers set proxyProtocol opaque from a non-HTTP appProtocol, the workload's config.linkerd.io/opaque-ports (pod template, or its Namespace when the input has it), a tcp/tls/mysql/redis/mongo port name, or Linkerd's default list (25, 587, 3306, 4444, 5432, 6379, 9300, 11211); a cluster-specific default list is not known, and HTTP rules allow nothing on opaque ports",
   'accessMode permissive': 'exact',
   'mtlsMode strict': 'exact',
   'mtlsMode permissive':

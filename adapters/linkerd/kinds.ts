@@ -8,8 +8,12 @@ export const HTTPROUTE = { apiVersion: `${GATEWAY_GROUP}/v1`, kind: 'HTTPRoute',
 export const SERVER = { apiVersion: `${POLICY_GROUP}/v1beta3`, kind: 'Server', plural: 'servers' } as const;
 export const AUTHORIZATION_POLICY = { apiVersion: `${POLICY_GROUP}/v1alpha1`, kind: 'AuthorizationPolicy', plural: 'authorizationpolicies' } as const;
 export const MESH_TLS_AUTHENTICATION = { apiVersion: `${POLICY_GROUP}/v1alpha1`, kind: 'MeshTLSAuthentication', plural: 'meshtlsauthentications' } as const;
+export const NETWORK_AUTHENTICATION = { apiVersion: `${POLICY_GROUP}/v1alpha1`, kind: 'NetworkAuthentication', plural: 'networkauthentications' } as const;
 
-export const LINKERD_KINDS = [HTTPROUTE, SERVER, AUTHORIZATION_POLICY, MESH_TLS_AUTHENTICATION] as const;
+export const LINKERD_KINDS = [HTTPROUTE, SERVER, AUTHORIZATION_POLICY, MESH_TLS_AUTHENTICATION, NETWORK_AUTHENTICATION] as const;
+
+/** Every IPv4 and IPv6 address: the kubelet's probes come from the node, with no mesh identity. */
+export const ALL_NETWORKS = ['0.0.0.0/0', '::/0'] as const;
 
 /** Limits of the Gateway API v1 HTTPRoute schema (maxItems and the CEL rule on the total). */
 export const ROUTE_LIMITS = { rules: 16, matchesPerRule: 64, matchesPerRoute: 128, pathValue: 1024, headerValue: 4096 } as const;

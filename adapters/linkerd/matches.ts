@@ -6,7 +6,7 @@ import type { HttpCondition } from '../common/model.js';
 import { headerRegexValue, pathRegexValue } from './regex.js';
 
 export interface HTTPRouteMatch {
-  path: { type: 'PathPrefix' | 'RegularExpression'; value: string };
+  path: { type: 'Exact' | 'PathPrefix' | 'RegularExpression'; value: string };
   method?: string;
   headers?: Array<{ type: 'RegularExpression'; name: string; value: string }>;
 }

@@ -15,10 +15,15 @@ import { ROUTE_LIMITS } from './kinds.js';
 
 export type RegexValue = { ok: true; value: string } | { ok: false; why: string };
 
-function dialectProblem(re: string): string | undefined {
-  // Count preceding backslashes so an escaped backslash (`\\Q`) is not flagged.
-  const m = /(?:^|[^\\])(?:\\\\)*\\([QC])/.exec(re);
-  return m ? `\\${m[1]} is RE2-only syntax that Linkerd's regex engine rejects` : undefined;
+/** The first RE2-only escape (`\Q`, `\C`) in `re`, walking escapes from the start (linear; `\\Q` is a backslash, then Q). */
+export function dialectProblem(re: string): string | undefined {
+  for (let i = 0; i + 1 < re.length; i++) {
+    if (re[i] !== '\\') continue;
+    const n = re[i + 1];
+    if (n === 'Q' || n === 'C') return `\\${n} is RE2-only syntax that Linkerd's regex engine rejects`;
+    i++;
+  }
+  return undefined;
 }
 
 function checked(value: string, source: string, limit: number): RegexValue {

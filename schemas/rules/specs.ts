@@ -1,7 +1,7 @@
 // Single-object semantic rules for HTTPRouteGroup (hub form). TCPRoute/UDPRoute
 // ports are fully covered by the structural schema (1..65535).
 import type { HTTPRouteGroup } from '../hub.js';
-import { re2Error } from '../regex.js';
+import { matchRegexRules } from './http-match.js';
 
 type Found = Array<{ path: string; message: string }>;
 
@@ -18,15 +18,9 @@ export function routeGroupRules(hrg: HTTPRouteGroup, version: string, unreadable
       if (seen !== undefined) out.push({ path: `${at}.name`, message: `duplicate match name ${m.name} (also ${prefix}[${seen}])` });
       else firstIndex.set(m.name, i);
     }
-    if (m.pathRegex !== undefined && !unreadable(`${at}.pathRegex`)) {
-      const err = re2Error(m.pathRegex);
-      if (err) out.push({ path: `${at}.pathRegex`, message: `not a valid RE2 regex: ${err}` });
-    }
-    if (unreadable(`${at}.headers`)) return;
-    for (const [name, regex] of Object.entries(m.headers ?? {})) {
-      const err = re2Error(regex);
-      if (err) out.push({ path: `${at}.headers.${name}`, message: `not a valid RE2 regex: ${err}` });
-    }
   });
-  return out;
+  out.push(...matchRegexRules(hrg.spec.matches, prefix, unreadable));
+  // Match by match, as written (a stable sort keeps each match's problems in rule order).
+  const matchIndex = (path: string): number => (path.startsWith(`${prefix}[`) ? parseInt(path.slice(prefix.length + 1), 10) : -1);
+  return out.sort((a, b) => matchIndex(a.path) - matchIndex(b.path));
 }

@@ -1,14 +1,19 @@
 // specs.smi-spec.io HTTPRouteGroup v1alpha1..4, TCPRoute v1alpha1..4, UDPRoute v1alpha4 (SPEC.md §3).
+import { MAX_REGEX_BYTES } from '../regex.js';
+import { MAX_MATCHES } from '../rules/http-match.js';
 import { arr, HEADERS, HTTP_METHODS, obj, PORT, str, type Schema, type VersionSchema } from './common.js';
 
+// Size limits keep the work per object bounded (the API server rejects an oversized object
+// before any webhook sees it); the rules (rules/http-match.ts) say why each number, and
+// check what a structural schema cannot (bytes, opaque headers, the compiled size).
 function httpMatches(withHeaders: boolean): Schema {
   const props: Record<string, Schema> = {
     name: str('Name of the match, referenced by TrafficTarget rules.'),
-    pathRegex: str('RE2 regex on the URI path, anchored at the start.'),
-    methods: arr('HTTP methods; * means all.', { type: 'string', enum: HTTP_METHODS }),
+    pathRegex: str('RE2 regex on the URI path, anchored at the start.', { maxLength: MAX_REGEX_BYTES }),
+    methods: { ...arr('HTTP methods; * means all.', { type: 'string', enum: HTTP_METHODS }), maxItems: HTTP_METHODS.length },
   };
   if (withHeaders) props.headers = HEADERS;
-  return arr('HTTP request matches, ORed.', obj('One HTTP match; its fields are ANDed.', props, ['name']));
+  return { ...arr('HTTP request matches, ORed.', obj('One HTTP match; its fields are ANDed.', props, ['name'])), maxItems: MAX_MATCHES };
 }
 
 const portMatch = obj(

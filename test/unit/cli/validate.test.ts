@@ -100,6 +100,12 @@ describe('smictl validate', function () {
     expect(help.stdout).to.include('except kustomization files');
   });
 
+  it('rejects an HTTPRouteGroup with the group-less apiVersion the SMI docs write (v1alpha1), naming the fix', () => {
+    const r = smictl(['validate', '-f', '-'], 'apiVersion: v1alpha1\nkind: HTTPRouteGroup\nmetadata: {name: the-routes, namespace: x}\nmatches: [{name: metrics, pathRegex: /metrics}]\n');
+    expect(r.status).to.equal(1);
+    expect(r.stdout).to.include('<stdin>: HTTPRouteGroup x/the-routes: apiVersion: apiVersion v1alpha1 has no API group; HTTPRouteGroup is served as specs.smi-spec.io/v1alpha1');
+  });
+
   it('names the object and the field at fault for the common mistakes', () => {
     const doc = (apiVersion: string, kind: string, body: string) => `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata: {name: m, namespace: x}\n${body}\n`;
     const input = [

@@ -12,6 +12,9 @@ import { formatProblem, type Problem } from '../../../schemas/problem.js';
 import { validateReferences, validateSmiObject } from '../../../schemas/validate.js';
 import { apiVersionsOf, servedKind } from '../../../schemas/versions.js';
 import { validObject } from '../schemas/arbitraries.js';
+import { RE2JS } from 're2js';
+import { quantitiesToWeights } from '../../../schemas/quantity.js';
+import { MAX_REGEX_BYTES, regexBytes } from '../../../schemas/regex.js';
 import { corpusObject, garbageObject, mutated, SERVED_API_VERSIONS } from './generators.js';
 
 const RUNS = Number(process.env.SMI_FUZZ_RUNS ?? 400);
@@ -122,6 +125,52 @@ describe('fuzz: validation and conversion', function () {
           const back = toHub(down.object!);
           expect(back.problems.map(formatProblem), `${obj.apiVersion} -> ${to} -> hub`).to.deep.equal([]);
           expect(back.hub, `${obj.apiVersion} -> ${to} -> hub`).to.deep.equal(hub);
+        }
+      }),
+      params,
+    );
+  });
+
+  it('hostile regexes and quantities: never a throw, and the work per object stays bounded (counted, not timed)', () => {
+    // Huge, deeply repeated and pathological fragments (the issue 18 corpus), up to ~100 KB.
+    const fragment = fc.constantFrom('x\\Q', '\\E', '\\', '(', ')', '(?:', '[[:', '[:a', ':]', ']', 'a{1000}', '.*', '|', 'é', '$', 'a');
+    const hostile = fc.tuple(fc.array(fragment, { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 25_000 })).map(([parts, k]) => parts.join('').repeat(k));
+    const regex = fc.oneof(hostile, fc.string({ maxLength: 40 }));
+    const group = fc.array(fc.record({ pathRegex: regex, headers: fc.dictionary(fc.constantFrom('x-a', 'X-A', 'x-b', 'user-agent'), regex, { maxKeys: 3 }) }), { minLength: 1, maxLength: 6 });
+    // The schema's own patterns compile once, with the validator: not per object.
+    validateSmiObject({ apiVersion: 'specs.smi-spec.io/v1alpha4', kind: 'HTTPRouteGroup', metadata: { name: 'warm', namespace: 'n' }, spec: { matches: [{ name: 'a' }] } });
+    fc.assert(
+      fc.property(group, (matches) => {
+        const obj: KubeObject = { apiVersion: 'specs.smi-spec.io/v1alpha4', kind: 'HTTPRouteGroup', metadata: { name: 'g', namespace: 'n' }, spec: { matches: matches.map((m, i) => ({ name: `m${i}`, ...m })) } };
+        const compiled: string[] = [];
+        const original = RE2JS.compile.bind(RE2JS);
+        RE2JS.compile = ((p: string, ...rest: unknown[]) => {
+          compiled.push(p);
+          return (original as (...a: unknown[]) => RE2JS)(p, ...rest);
+        }) as typeof RE2JS.compile;
+        let r: ReturnType<typeof validateSmiObject>;
+        try {
+          r = validateSmiObject(obj);
+        } finally {
+          RE2JS.compile = original;
+        }
+        if (!r.hub) checkProblems(r.problems, obj);
+        const regexes = matches.reduce((n, m) => n + 1 + Object.keys(m.headers).length, 0);
+        // Each regex at most once, and nothing over the length limit ever reaches the compiler.
+        expect(compiled.length).to.be.at.most(regexes);
+        for (const p of compiled) expect(regexBytes(p)).to.be.at.most(MAX_REGEX_BYTES);
+      }),
+      { numRuns: Math.min(RUNS, 100) },
+    );
+    const quantity = fc.oneof(
+      fc.tuple(fc.constantFrom('', '-', '+'), fc.stringMatching(/^[0-9]{1,40}$/), fc.constantFrom('e', 'E', 'e-', 'e+'), fc.stringMatching(/^[0-9]{1,400}$/)).map((p) => p.join('')),
+      fc.constantFrom('1e999999999', '1e-999999999', '0e999999999', `${'9'.repeat(100_000)}`, `0.${'0'.repeat(100_000)}1`, '9Ei', '1n'),
+    );
+    fc.assert(
+      fc.property(fc.array(quantity, { minLength: 1, maxLength: 4 }), (qs) => {
+        for (const w of quantitiesToWeights(qs)) {
+          if ('weight' in w) expect(Number.isSafeInteger(w.weight)).to.equal(true);
+          else expect(w.error).to.be.a('string');
         }
       }),
       params,

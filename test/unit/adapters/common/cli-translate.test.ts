@@ -60,6 +60,21 @@ describe('smictl translate', () => {
     expect(r.err).to.contain('accessMode: must be one of enforce, permissive');
   });
 
+  it('exits 1 and says why for an SMI kind without an API group (apiVersion: v1alpha1, as the SMI docs write it)', () => {
+    const groupless = `
+apiVersion: v1alpha1
+kind: HTTPRouteGroup
+metadata: {name: the-routes, namespace: shop}
+matches: [{name: metrics, pathRegex: /metrics, methods: [GET]}]
+`;
+    const r = run({}, `${groupless}---${split}${services}`);
+    expect(r.code).to.equal(1);
+    expect(r.err).to.contain('HTTPRouteGroup shop/the-routes: Invalid: apiVersion: apiVersion v1alpha1 has no API group; HTTPRouteGroup is served as specs.smi-spec.io/v1alpha1');
+    expect(r.err).to.contain('the object is not translated');
+    // The rest of the input is still translated.
+    expect(r.err).to.match(/^TrafficSplit shop\/ab: Accepted/m);
+  });
+
   it('prints the same bytes for the same input', () => {
     expect(run({}, `${services}${split}`).out).to.equal(run({}, `${services}${split}`).out);
   });

@@ -74,7 +74,7 @@ describe('fail closed: destinations that cannot be selected exactly', () => {
     const aps = out.objects.filter((o) => o.kind === 'AuthorizationPolicy');
     expect(aps.map((o) => [o.metadata.name, labelsOf(o)])).to.deep.equal([
       ['smi-access-api', { app: 'api' }],
-      ['smi-access-api-2', { app: 'api-db' }],
+      ['smi-accessby-api-2', { app: 'api-db' }],
     ]);
     expect(aps[0]!.spec).to.deep.equal({ ...(aps[1]!.spec as object), selector: { matchLabels: { app: 'api' } } });
     expect(aps.every(grants)).to.equal(true);

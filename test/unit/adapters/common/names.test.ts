@@ -39,12 +39,12 @@ describe('adapters given names that bypassed validation', () => {
     workloads: [workload('Deployment/api', 'api', { app: 'api' }, 'payments')],
   });
 
-  it('consul: a destination `*` gives no ServiceIntentions (not on the wildcard, not named "") and the TrafficTarget is Invalid', () => {
+  it('consul: a destination `*` gives no ServiceIntentions (not on the wildcard) and the TrafficTarget is Invalid', () => {
     const out = getAdapter('consul').translate(wildcard, DEFAULT_MESH_OPTIONS);
     expect(out.objects.filter((o) => o.kind === 'ServiceIntentions')).to.deep.equal([]);
     const r = out.results.find((x) => x.object === 'TrafficTarget payments/t');
     expect(r?.status).to.equal('Invalid');
-    expect(r?.messages.join('\n')).to.include('ServiceIntentions for Consul service "*" would be named "", which is not a Kubernetes name; it is not emitted');
+    expect(r?.messages.join('\n')).to.include('ServiceIntentions for Consul service "*" would be named "*", which is not a Kubernetes name; it is not emitted');
   });
 
   it('consul: a source `*` is left out (denied), never an allowed wildcard', () => {

@@ -159,7 +159,7 @@ describe('resolve: TrafficSplit', () => {
     }));
     expect(m.splits).to.deep.equal([]);
     expect(result(m, 'HTTPRouteGroup shop/bad').status).to.equal('Invalid');
-    expect(result(m, 'HTTPRouteGroup shop/bad').messages[0]).to.match(/^spec\.matches\[0\]\.headers\.x-user: invalid RE2/);
+    expect(result(m, 'HTTPRouteGroup shop/bad').messages[0]).to.match(/^spec\.matches\[0\]\.headers\.x-user: not a valid RE2 regex/);
     expect(result(m, 'TrafficSplit shop/ab').status).to.equal('InvalidReference');
   });
 

@@ -30,9 +30,9 @@ describe('buildSnapshot', () => {
     const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'shop', labels: { app: 'p' } }, spec: { serviceAccountName: 'psa' } };
     const { snapshot } = buildSnapshot([deployment('web', 'web-sa'), deployment('api'), pod]);
     expect(snapshot.workloads).to.deep.equal([
-      { namespace: 'shop', owner: 'Deployment/api', serviceAccount: 'default', podLabels: { app: 'api' } },
-      { namespace: 'shop', owner: 'Deployment/web', serviceAccount: 'web-sa', podLabels: { app: 'web' } },
-      { namespace: 'shop', owner: 'Pod/p', serviceAccount: 'psa', podLabels: { app: 'p' } },
+      { namespace: 'shop', owner: 'Deployment/api', serviceAccount: 'default', podLabels: { app: 'api' }, containers: [], podAnnotations: {} },
+      { namespace: 'shop', owner: 'Deployment/web', serviceAccount: 'web-sa', podLabels: { app: 'web' }, containers: [], podAnnotations: {} },
+      { namespace: 'shop', owner: 'Pod/p', serviceAccount: 'psa', podLabels: { app: 'p' }, containers: [], podAnnotations: {} },
     ]);
   });
 
@@ -96,7 +96,7 @@ describe('buildSnapshot', () => {
     ] as unknown as KubeObject[];
     const { snapshot, problems } = buildSnapshot(odd);
     expect(snapshot.services).to.deep.equal([{ namespace: 'default', name: 's', ports: [] }]);
-    expect(snapshot.workloads).to.deep.equal([{ namespace: 'default', owner: 'Deployment/d', serviceAccount: 'default', podLabels: {} }]);
+    expect(snapshot.workloads).to.deep.equal([{ namespace: 'default', owner: 'Deployment/d', serviceAccount: 'default', podLabels: {}, containers: [], podAnnotations: {} }]);
     expect(problems.map(formatProblem)).to.deep.equal(['Service default/<unnamed>: metadata.name: is required']);
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { httpMatchRequest, renderSplit } from '../../../../adapters/istio/virtualservice.js';
+import { httpMatchRequest, matchRequestProblem, renderSplit } from '../../../../adapters/istio/virtualservice.js';
 import { MANAGED_BY_LABEL, MESH_LABEL, SOURCE_LABEL } from '../../../../adapters/types.js';
 import { cond, OPTIONS, resolvedSplit, service, tsObject } from './model.js';
 
@@ -62,6 +62,25 @@ describe('istio VirtualService: splits', () => {
     const { objects } = renderSplit(resolvedSplit(web, [[v1, 100]], [cond('g/m', { methods: ['GET'] }), cond('g/m', { methods: ['PUT'] })]), OPTIONS);
     const names = (objects[0]!.spec as { http: Array<{ name: string }> }).http.map((r) => r.name);
     expect(names).to.deep.equal(['g/m', 'g/m#2', 'smi-default']);
+  });
+
+  it('leaves out (and reports) a condition whose rewritten regex is over Istio\'s 1024 bytes; the others are split', () => {
+    // 1,020 bytes as written (admission allows up to 1,024); a top-level `|` makes the full-match form `(?:R).*`.
+    const long = `^/a|/${'b'.repeat(1015)}`;
+    expect(Buffer.byteLength(long)).to.equal(1020);
+    const { objects, notes } = renderSplit(resolvedSplit(web, [[v1, 50], [v2, 50]], [cond('g/long', { pathRegex: long }), cond('g/api', { pathRegex: '^/api' })]), OPTIONS);
+    const http = (objects[0]!.spec as { http: Array<{ name: string }> }).http;
+    expect(http.map((r) => r.name)).to.deep.equal(['g/api', 'smi-default']);
+    expect(notes).to.deep.equal([{ object: 'TrafficSplit shop/canary', status: 'Unsupported', message: 'spec.matches: g/long is not split: the uri regex would be 1026 bytes, over the 1024 Istio accepts' }]);
+    // Only such conditions: nothing is split, nothing emitted.
+    const none = renderSplit(resolvedSplit(web, [[v1, 50], [v2, 50]], [cond('g/long', { pathRegex: long })]), OPTIONS);
+    expect(none.objects).to.deep.equal([]);
+    expect(none.notes.map((n) => n.status)).to.deep.equal(['Unsupported', 'Unsupported']);
+  });
+
+  it('never emits an empty regex (istiod rejects one)', () => {
+    expect(matchRequestProblem({ headers: { 'x-debug': { regex: '' } } })).to.equal('the header x-debug regex would be empty, which Istio rejects');
+    expect(matchRequestProblem({ uri: { regex: '^/a.*' }, method: { exact: 'GET' } })).to.equal(undefined);
   });
 
   it('TCP-only root: a weighted tcp route and no http route', () => {

@@ -68,7 +68,7 @@ describe('linkerd access', () => {
     // Nothing on the Server itself: only the routes' requests are allowed.
     expect(of(objects, 'AuthorizationPolicy').map((a) => (spec(a).targetRef as { kind: string }).kind)).to.deep.equal(['HTTPRoute']);
     const [route] = of(objects, 'HTTPRoute');
-    expect(route!.metadata.name).to.equal('tt-web-8080-match-1');
+    expect(route!.metadata.name).to.equal('ttroute-web-8080-1');
     expect(spec(route!).parentRefs).to.deep.equal([{ group: 'policy.linkerd.io', kind: 'Server', name: 'tt-web-8080' }]);
     const rules = spec(route!).rules as Array<{ matches: unknown[] }>;
     expect(rules.map((r) => r.matches)).to.have.deep.members([
@@ -99,7 +99,7 @@ describe('linkerd access', () => {
     expect(api.metadata.ownerReferences!.map((o) => o.name)).to.deep.equal(['web-access', 'web-api']);
     expect(catchAll.metadata.ownerReferences!.map((o) => o.name)).to.deep.equal(['web-access']);
     // On a specificity tie Linkerd prefers the alphabetically first route: the catch-all sorts last.
-    expect(catchAll.metadata.name).to.equal('tt-web-8080-rest');
+    expect(catchAll.metadata.name).to.equal('ttrouteall-web-8080');
     expect(api.metadata.name < catchAll.metadata.name).to.equal(true);
   });
 
@@ -113,8 +113,8 @@ describe('linkerd access', () => {
     // Not a whole-port grant: non-HTTP connections stay denied.
     expect(of(objects, 'AuthorizationPolicy').map((a) => (spec(a).targetRef as { kind: string }).kind)).to.deep.equal(['HTTPRoute', 'HTTPRoute']);
     const names = (n: string) => identities(objects, n).map((i) => (i as { name: string }).name);
-    expect(names('tt-web-8080-rest')).to.deep.equal(['any']);
-    expect(names('tt-web-8080-match-1')).to.deep.equal(['any', 'front']);
+    expect(names('ttrouteall-web-8080')).to.deep.equal(['any']);
+    expect(names('ttroute-web-8080-1')).to.deep.equal(['any', 'front']);
   });
 
   it('equal conditions from different rules merge their sources; different source sets get separate routes and a note', () => {
@@ -145,7 +145,8 @@ describe('linkerd access', () => {
     const { objects, notes } = renderDestination(d);
     expect(of(objects, 'Server').map((s) => spec(s).port)).to.deep.equal([80, 5432]);
     expect(of(objects, 'HTTPRoute').map((r) => (spec(r).parentRefs as Array<{ name: string }>)[0]!.name)).to.deep.equal(['tt-web-80']);
-    expect(notes.map((n) => n.message)).to.satisfy((ms: string[]) => ms.some((m) => /pod port 5432 .*non-HTTP appProtocol/.test(m)));
+    expect(of(objects, 'Server').map((s) => spec(s).proxyProtocol)).to.deep.equal([undefined, 'opaque']);
+    expect(notes.map((n) => n.message)).to.satisfy((ms: string[]) => ms.some((m) => m.includes('pod port 5432 is proxied opaquely (Service web port 5432 declares appProtocol postgresql), so HTTP rules cannot apply there')));
   });
 
   it('an over-broad selector closes the ports instead (deny Servers, no authorization); disjoint workloads get the policy each; no workload: nothing', () => {
@@ -168,9 +169,9 @@ describe('linkerd access', () => {
     const r2 = renderDestination(disjoint);
     expect(of(r2.objects, 'Server').map((o) => [o.metadata.name, spec(o).podSelector])).to.deep.equal([
       ['tt-web-8080', { matchLabels: { app: 'web' } }],
-      ['tt-web-8080-sel-2', { matchLabels: { app: 'web-db' } }],
+      ['ttby-web-8080-2', { matchLabels: { app: 'web-db' } }],
     ]);
-    expect(of(r2.objects, 'AuthorizationPolicy').map((o) => (spec(o).targetRef as { name: string }).name)).to.deep.equal(['tt-web-8080', 'tt-web-8080-sel-2']);
+    expect(of(r2.objects, 'AuthorizationPolicy').map((o) => (spec(o).targetRef as { name: string }).name)).to.deep.equal(['tt-web-8080', 'ttby-web-8080-2']);
     expect(r2.notes[0]!.message).to.match(/share no pod label/);
     expect(r2.notes.map((n) => n.status)).to.deep.equal([undefined]);
 
@@ -193,7 +194,7 @@ describe('linkerd access', () => {
     const r = renderDestination(udpOnly);
     expect(r.objects).to.deep.equal([]);
     expect(r.notes[0]!.status).to.equal('Unsupported');
-    expect(r.notes[0]!.message).to.match(/no Service exposes a TCP port/);
+    expect(r.notes[0]!.message).to.match(/neither a Service nor a container of the pods of ServiceAccount shop\/web declares a TCP port/);
   });
 
   it('splits a large source set of conditions over several routes within the HTTPRoute limits', () => {

@@ -2,7 +2,7 @@
 
 import type { TrafficSplit, TrafficTarget } from '../../../../schemas/hub.js';
 import type { AccessRule, HttpCondition, ResolvedDestination, ResolvedModel, ResolvedSplit, SourceIdentity } from '../../../../adapters/common/model.js';
-import type { MeshOptions, ServiceInfo, ServicePort, WorkloadInfo } from '../../../../adapters/types.js';
+import type { ContainerPortInfo, HttpProbeInfo, MeshOptions, ServiceInfo, ServicePort, WorkloadInfo } from '../../../../adapters/types.js';
 import { DEFAULT_MESH_OPTIONS } from '../../../../adapters/types.js';
 
 export const NS = 'shop';
@@ -57,6 +57,20 @@ export function rule(target: TrafficTarget, sources: SourceIdentity[], opts: { h
 
 export function workload(owner: string, serviceAccount: string, podLabels: Record<string, string>): WorkloadInfo {
   return { namespace: NS, owner, serviceAccount, podLabels };
+}
+
+/** A workload with one container `app` declaring `ports` (default: http 8080) and the given HTTP probes. */
+export function probed(
+  owner: string,
+  serviceAccount: string,
+  podLabels: Record<string, string>,
+  probes: HttpProbeInfo[],
+  ports: ContainerPortInfo[] = [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
+  podAnnotations?: Record<string, string>,
+): WorkloadInfo {
+  const w: WorkloadInfo = { namespace: NS, owner, serviceAccount, podLabels, containers: [{ name: 'app', ports, httpProbes: probes }] };
+  if (podAnnotations) w.podAnnotations = podAnnotations;
+  return w;
 }
 
 export function destination(

@@ -34,6 +34,10 @@ export function summary(m: Match, r: HttpReq): number[] | undefined {
   if (m.path.type === 'RegularExpression') {
     if (!whole(m.path.value, r.path)) return undefined;
     len = r.path.length;
+  } else if (m.path.type === 'Exact') {
+    // path.rs: an exact match counts its length, like a regex match of the whole path.
+    if (m.path.value !== r.path) return undefined;
+    len = r.path.length;
   } else if (m.path.value !== '/') throw new Error('the emulator only knows PathPrefix /');
   for (const h of m.headers ?? []) {
     const v = r.headers[h.name];

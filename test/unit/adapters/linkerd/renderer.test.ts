@@ -2,12 +2,18 @@ import { expect } from 'chai';
 import { capabilities, renderer } from '../../../../adapters/linkerd/index.js';
 import type { KubeObject } from '../../../../schemas/hub.js';
 import { schemaErrors } from './crd-schema.js';
-import { cond, destination, ENFORCE, model, resolvedSplit, rule, service, src, tsObject, ttObject } from './fixtures.js';
+import { cond, destination, ENFORCE, model, probed, resolvedSplit, rule, service, src, tsObject, ttObject } from './fixtures.js';
 
 const tt = ttObject('web-access', 'uid-tt');
 const rich = model({
   splits: [resolvedSplit(service('web', [80]), [[service('web-v2', [80]), 1, 100]], [cond('ab/api', { pathRegex: '^/api' })], tsObject('canary'))],
-  destinations: [destination('web', { targets: [tt], rules: [rule(tt, [src('front')]), rule(tt, [src('ops')], { http: [cond('g/admin', { pathRegex: '^/admin' })] })] })],
+  destinations: [
+    destination('web', {
+      targets: [tt],
+      workloads: [probed('Deployment/web', 'web', { app: 'web' }, [{ port: 'http', path: '/healthz', scheme: 'HTTP' }])],
+      rules: [rule(tt, [src('front')]), rule(tt, [src('ops')], { http: [cond('g/admin', { pathRegex: '^/admin' })] })],
+    }),
+  ],
 });
 const key = (o: KubeObject) => [o.apiVersion, o.kind, o.metadata.namespace ?? '', o.metadata.name];
 
@@ -16,7 +22,7 @@ describe('linkerd renderer', () => {
     const { objects } = renderer.render(rich, ENFORCE);
     const emitted = new Set(objects.map((o) => `${o.apiVersion} ${o.kind}`));
     expect([...emitted].sort()).to.deep.equal(renderer.nativeKinds.map((k) => `${k.apiVersion} ${k.kind}`).sort());
-    expect(renderer.nativeKinds.map((k) => k.plural)).to.deep.equal(['httproutes', 'servers', 'authorizationpolicies', 'meshtlsauthentications']);
+    expect(renderer.nativeKinds.map((k) => k.plural)).to.deep.equal(['httproutes', 'servers', 'authorizationpolicies', 'meshtlsauthentications', 'networkauthentications']);
   });
 
   it('sorts by apiVersion, kind, namespace, name, with no duplicate identities, and is deterministic', () => {

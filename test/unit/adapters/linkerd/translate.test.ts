@@ -47,7 +47,7 @@ describe('linkerd translateWith', () => {
     const out = translateWith(renderer, snap, DEFAULT_MESH_OPTIONS);
     const server = find(out.objects, 'Server', 'tt-web-80')!;
     expect(server.spec).to.deep.equal({ podSelector: { matchLabels: { app: 'web' } }, port: 80, accessPolicy: 'deny' });
-    const routes = out.objects.filter((o) => o.kind === 'HTTPRoute' && o.metadata.name.startsWith('tt-'));
+    const routes = out.objects.filter((o) => o.kind === 'HTTPRoute' && o.metadata.name.startsWith('ttroute'));
     const ids = (name: string) => ((find(out.objects, 'MeshTLSAuthentication', name)!.spec as { identityRefs: Array<{ namespace: string; name: string }> }).identityRefs).map((i) => `${i.namespace}/${i.name}`);
     expect(routes.map((r) => ids(r.metadata.name)).sort()).to.deep.equal([['infra/ops'], ['infra/ops', 'shop/front']]);
     expect(ids('tt-web-80')).to.deep.equal(['infra/ops']);
