@@ -27,8 +27,15 @@ export interface Observation {
   detail: string;
 }
 
+/**
+ * Within 0.01 percentage points (Consul's step; the other meshes are exact), and a backend
+ * expected to get traffic gets some: a 0.1 % canary at 0 % is a failure, not a rounding.
+ */
 const sameShares = (a: Record<string, number>, b: Record<string, number>): boolean =>
-  [...new Set([...Object.keys(a), ...Object.keys(b)])].every((k) => Math.abs((a[k] ?? 0) - (b[k] ?? 0)) < 0.5);
+  [...new Set([...Object.keys(a), ...Object.keys(b)])].every((k) => {
+    const [x, y] = [a[k] ?? 0, b[k] ?? 0];
+    return x > 0 === y > 0 && Math.abs(x - y) <= 0.01;
+  });
 
 const fmtShares = (s: Record<string, number>): string =>
   Object.keys(s).length === 0 ? 'no route (404)' : Object.entries(s).sort(([x], [y]) => x.localeCompare(y)).map(([k, v]) => `${k} ${v}%`).join(', ');

@@ -30,10 +30,13 @@ export interface HttpCondition {
 
 export interface SplitBackend {
   service: ServiceInfo;
-  /** Relative weight from the spec (> 0). */
+  /** Relative weight from the spec (> 0); duplicates of one Service are added up. */
   weight: number;
-  /** Integer percentage by largest remainder; the backends of one split sum to exactly 100. */
-  percent: number;
+  /**
+   * Position in `spec.backends` (the first, for a Service listed twice), for messages.
+   * Each renderer turns the weights into what its mesh can hold (adapters/common/weights.ts).
+   */
+  index: number;
 }
 
 /** A TrafficSplit that won its root Service and can be rendered. */

@@ -11,8 +11,6 @@ import { routePorts } from './routes.js';
 import { resolveSplits } from './split.js';
 import { namespaceOf, ResultBook } from './status.js';
 
-export { largestRemainder } from './percent.js';
-
 /** A pre-v1alpha3 `destination.port`, kept by conversion in an annotation; it restricts every rule. */
 function legacyPort(tt: TrafficTarget): number | undefined {
   const v = tt.metadata.annotations?.[DESTINATION_PORT_ANNOTATION];

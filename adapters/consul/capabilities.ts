@@ -4,7 +4,7 @@ import type { CapabilityTable } from '../common/capabilities.js';
 
 export const capabilities: CapabilityTable = {
   'TrafficSplit weights':
-    'approximated: integer percentages by largest remainder (sum exactly 100) in ServiceSplitter weights; Consul could take 0.01% steps but every mesh gets the same percentages',
+    'approximated: percentages in 0.01 % steps (largest remainder, sum exactly 100, each within 0.01 % of the exact share), listed in an order whose float32 sum is exactly 100 (consul-k8s checks that); a share below 0.01 % gets 0.01 %, taken from the largest backend, and is reported',
   'TrafficSplit backends': 'exact',
   'TrafficSplit matches (A/B)':
     'approximated: ServiceRouter routes on the root send matching requests to a virtual service whose ServiceSplitter holds the split; needs an HTTP-based protocol (ServiceDefaults) on root, backends and the virtual service',

@@ -5,8 +5,10 @@
 import type { Capability, CapabilityTable } from '../common/capabilities.js';
 
 export const capabilities: CapabilityTable & Readonly<Record<string, Capability>> = {
-  // VirtualService weights are the model's percentages, which sum to 100.
+  // Route weights are relative (istiod rejects only a zero total), so SMI weights are copied.
   'TrafficSplit weights': 'exact',
+  'TrafficSplit weights summing past 2,147,483,647':
+    'approximated: divided by their common divisor (exact); otherwise scaled to fit an int32 sum, each share within a few parts in 2^31 and a weight above 0 never 0 (reported)',
   'TrafficSplit backends': 'exact',
   'TrafficSplit matches (A/B)': 'exact',
   'TrafficSplit matches on a root without HTTP ports': 'unsupported: only HTTP requests can match an HTTPRouteGroup; no VirtualService is emitted',

@@ -13,3 +13,9 @@ export const NATIVE_KINDS = [VIRTUAL_SERVICE, AUTHORIZATION_POLICY, PEER_AUTHENT
 export function serviceFqdn(name: string, namespace: string, clusterDomain: string): string {
   return `${name}.${namespace}.svc.${clusterDomain}`;
 }
+
+/**
+ * Route weights: int32 each, and istiod's validation sums them in an int32 (only a zero
+ * total is rejected); Envoy takes any sum up to uint32. Keeping the sum within int32 fits both.
+ */
+export const WEIGHT_LIMITS = { maxWeight: 2_147_483_647, maxTotal: 2_147_483_647 } as const;

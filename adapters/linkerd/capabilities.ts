@@ -7,7 +7,8 @@ export const capabilities: CapabilityTable & Readonly<Record<string, Capability>
   // Raw relative weights: HTTPRoute backendRef weights are relative too.
   'TrafficSplit weights': 'exact',
   'TrafficSplit weights over 1,000,000':
-    'approximated: divided by their common divisor (exact); when still over the Gateway API cap, whole percentages by largest remainder',
+    'approximated: divided by their common divisor (exact); otherwise scaled so the largest is at most 1,000,000, each share within a few parts in a million and a weight above 0 never 0 (reported)',
+  'TrafficSplit with more than 16 live backends': 'unsupported: an HTTPRoute rule holds at most 16 backendRefs; the split is not applied',
   'TrafficSplit backends': 'exact',
   'TrafficSplit matches (A/B)': 'exact',
   'TrafficSplit matches over 127 HTTPRoute matches':

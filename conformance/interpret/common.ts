@@ -103,6 +103,7 @@ export function addShare(acc: Record<string, number>, to: string, share: number)
 
 export function roundShares(acc: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(acc)) out[k] = Math.round(v * 1000) / 1000;
+  // Float noise away, but a share above 0 never rounds to 0 (a tiny canary is still a canary).
+  for (const [k, v] of Object.entries(acc)) out[k] = v > 0 ? Math.round(v * 1e6) / 1e6 || v : v;
   return out;
 }

@@ -136,11 +136,15 @@ export const istio: MeshInterpreter = {
     const route = routes.find((r) => !r.match || r.match.length === 0 || r.match.some((m) => (q.request ? httpMatch(m, q) : m.port === undefined || m.port === q.port.port)));
     if (!route) return q.request ? {} : { [q.service.name]: 100 }; // no HTTP route: Envoy answers 404
     const dests = route.route ?? [];
+    // Weights are relative (a destination gets weight/sum); a single destination gets
+    // everything whatever its weight, and with several a weight of 0 gets nothing
+    // (route.go applyHTTPRouteDestination).
+    const weightOf = (d: (typeof dests)[number]): number => (dests.length === 1 ? 1 : (d.weight ?? 0));
+    const total = dests.reduce((n, d) => n + weightOf(d), 0);
     const acc: Record<string, number> = {};
     for (const d of dests) {
-      const w = d.weight ?? (dests.length === 1 ? 100 : 0);
       const svc = serviceByHost(world, d.destination.host, vs.metadata.namespace!);
-      addShare(acc, svc ? svc.name : d.destination.host, w);
+      addShare(acc, svc ? svc.name : d.destination.host, total === 0 ? 0 : (weightOf(d) * 100) / total);
     }
     return roundShares(acc);
   },

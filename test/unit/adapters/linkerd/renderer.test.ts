@@ -6,7 +6,7 @@ import { cond, destination, ENFORCE, model, probed, resolvedSplit, rule, service
 
 const tt = ttObject('web-access', 'uid-tt');
 const rich = model({
-  splits: [resolvedSplit(service('web', [80]), [[service('web-v2', [80]), 1, 100]], [cond('ab/api', { pathRegex: '^/api' })], tsObject('canary'))],
+  splits: [resolvedSplit(service('web', [80]), [[service('web-v2', [80]), 1]], [cond('ab/api', { pathRegex: '^/api' })], tsObject('canary'))],
   destinations: [
     destination('web', {
       targets: [tt],
