@@ -242,6 +242,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
       conflicts.stop();
       queue.stop();
       await queue.idle();
+      fence.end('stopping');
       await elector?.stop(opts.releaseLease !== false);
       cache.stop();
       await Promise.all(servers.map((s) => s.close()));
