@@ -7,11 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { KubeCredentials } from '../kube/credentials.js';
-import { getAdapter } from '../adapters/index.js';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, MESH_NAMES, type MeshAdapter, type MeshName } from '../adapters/types.js';
+import { allNativeKinds, getAdapter } from '../adapters/index.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, type MeshAdapter, type MeshName } from '../adapters/types.js';
 import type { KubeObject } from '../schemas/hub.js';
 import { ClusterCache } from './cache/cache.js';
-import type { ResourceKind } from './cache/informer.js';
 import { DEFAULT_CONFIG_MAP, DEFAULT_MESH, type MeshConfig } from './config/mesh-config.js';
 import { ConfigReloader } from './config/reload.js';
 import { CONFIG_MAP, SERVICE, SERVICE_ACCOUNT, SMI_RESOURCE_KINDS, WORKLOAD_KINDS } from './controller/kinds.js';
@@ -23,6 +22,7 @@ import { unitsToReconcile } from './controller/predicates.js';
 import { nativeKindKey } from './controller/labels.js';
 import { startProbeServer, type ProbeServer } from './http/server.js';
 import { HttpKubeClient, type KubeClient } from '../kube/client.js';
+import { restMapper } from '../kube/rest-mapper.js';
 import { EventRecorder, Writer } from './writer.js';
 import { Fence } from './leader/fence.js';
 import { LeaderElector } from './leader/lease.js';
@@ -79,31 +79,6 @@ function missingClient(): never {
   throw new Error('startOperator: either kubeConfig or client is required');
 }
 
-/** Every native kind any adapter may emit: watched always, so a mesh switch can prune the old mesh's objects. */
-export function allNativeKinds(adapter: (m: MeshName) => MeshAdapter): ResourceKind[] {
-  const seen = new Map<string, ResourceKind>();
-  for (const m of MESH_NAMES) {
-    for (const k of adapter(m).nativeKinds) {
-      const key = nativeKindKey(k.apiVersion, k.kind);
-      if (!seen.has(key)) seen.set(key, { apiVersion: k.apiVersion, kind: k.kind, plural: k.plural, namespaced: true });
-    }
-  }
-  return [...seen.values()];
-}
-
-/** REST plural of an apiVersion + Kind the operator writes (SMI kinds also by Kind alone: status writes use the hub version). */
-export function restPlurals(adapter: (m: MeshName) => MeshAdapter): (apiVersion: string, kind: string) => string | undefined {
-  const plurals = new Map<string, string>();
-  for (const k of SMI_RESOURCE_KINDS) plurals.set(k.kind, k.plural);
-  for (const m of MESH_NAMES) {
-    for (const k of adapter(m).nativeKinds) {
-      plurals.set(`${k.apiVersion}|${k.kind}`, k.plural);
-      plurals.set(nativeKindKey(k.apiVersion, k.kind), k.plural);
-    }
-  }
-  return (av, kind) => plurals.get(`${av}|${kind}`) ?? plurals.get(nativeKindKey(av, kind)) ?? plurals.get(kind);
-}
-
 export async function startOperator(o: OperatorOptions): Promise<RunningOperator> {
   const identity = o.identity ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const log = o.logger ?? createLogger(o.logLevel ?? 'info', { component: 'smi-operator', namespace: o.namespace, identity });
@@ -116,8 +91,8 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   const watchNs = o.watchNamespace || undefined;
 
   const nativeKinds = allNativeKinds(adapterOf);
-  const plural = restPlurals(adapterOf);
-  const writer = new Writer(client, { plural }, metrics, fence);
+  const mapper = restMapper(nativeKinds);
+  const writer = new Writer(client, { plural: (av, kind) => mapper.mapping(av, kind)?.plural }, metrics, fence);
   const events = new EventRecorder(client, 'smi-operator', metrics, fence);
 
   const cache = new ClusterCache(client, log, (kind) => metrics.relists.inc({ kind }));
@@ -143,7 +118,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
       enqueueAll();
     },
   });
-  const conflicts = new ConflictWatches(client, plural, (u) => queue.add(u));
+  const conflicts = new ConflictWatches(client, (o) => mapper.tryPath({ apiVersion: o.apiVersion, kind: o.kind, metadata: { namespace: o.metadata.namespace } }), (u) => queue.add(u));
 
   const reconciler: Reconciler = new Reconciler({
     fence,

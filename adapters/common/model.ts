@@ -3,6 +3,7 @@
 // ports, references, merging); each mesh's renderer only turns it into native objects.
 
 import type { KubeObject, TrafficSplit, TrafficTarget } from '../../schemas/hub.js';
+import type { PolicyObject } from '../../schemas/policy-types.js';
 import type { ClosedForm, MeshName, MeshOptions, ObjectResult, ResultStatus, ServiceInfo, ServicePort, WorkloadInfo } from '../types.js';
 
 /** One HTTP match of an HTTPRouteGroup, normalised. Fields inside are ANDed. */
@@ -50,10 +51,24 @@ export interface ResolvedSplit {
   matches: HttpCondition[];
 }
 
+/** A Service selecting pods of an identity, with every identity whose known pods it selects. */
+export interface IdentityService {
+  service: ServiceInfo;
+  /** ServiceAccounts (names, in the Service's namespace) of all known pods the Service selects, sorted. */
+  serviceAccounts: string[];
+}
+
 /** A source identity allowed by a TrafficTarget. */
 export interface SourceIdentity {
   namespace: string;
   serviceAccount: string;
+  /**
+   * The Services in the source's namespace that select pods running as it, sorted by name,
+   * resolved the same way as ResolvedDestination.services (meshes that name identities by
+   * service, such as Consul, need them). Empty when none does or no such pod is known;
+   * absent only in hand-built models.
+   */
+  services?: IdentityService[];
 }
 
 /** One allow rule: the sources may reach the destination on these conditions. */
@@ -90,8 +105,22 @@ export interface ResolvedDestination {
   rules: AccessRule[];
 }
 
+/** A policy.smi-operator.io object that won its target and whose references resolve. */
+export interface ResolvedPolicy {
+  policy: PolicyObject;
+  namespace: string;
+  /** The target Service; absent for a Namespace-wide TracingPolicy. */
+  service?: ServiceInfo;
+  /** OR of conditions the policy is narrowed to; empty: every request. */
+  matches: HttpCondition[];
+  /** MirrorPolicy: the Service receiving the copies. */
+  mirror?: ServiceInfo;
+}
+
 export interface ResolvedModel {
   splits: ResolvedSplit[];
+  /** Winning policies, sorted by namespace, kind, name. */
+  policies?: ResolvedPolicy[];
   destinations: ResolvedDestination[];
   /** Base results for every SMI object in the snapshot (renderers may downgrade/add messages). */
   results: ObjectResult[];

@@ -12,6 +12,7 @@ import { renderMtls } from './mtls.js';
 import { RenderSink } from './sink.js';
 import { renderSplits } from './split.js';
 import { closedForm } from './closed.js';
+import { renderPolicies } from './policy.js';
 
 export const PERMISSIVE_ACCESS_NOTE =
   'accessMode permissive: SMI access is not enforced, no ServiceIntentions are emitted (Consul then applies its ACL default policy and any intentions of your own)';
@@ -25,7 +26,8 @@ export function render(model: ResolvedModel, options: MeshOptions): RenderOutput
   } else {
     for (const dest of model.destinations) for (const t of dest.targets) sink.note(t, PERMISSIVE_ACCESS_NOTE);
   }
-  renderMtls(model.destinations, options.mtlsMode, defaults, sink);
+  renderMtls(model.destinations, options.mtlsMode, options.accessMode, defaults, sink);
+  renderPolicies(model, defaults, sink);
   defaults.emitAll(sink);
   noteNamespaceCollisions(sink);
   return { objects: sink.emitted.map((e) => e.object).sort(compareObjects), notes: sink.notes };

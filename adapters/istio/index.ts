@@ -12,6 +12,7 @@ import { NATIVE_KINDS } from './kinds.js';
 import { renderPeerAuthentication } from './peerauthentication.js';
 import { renderSplit } from './virtualservice.js';
 import { closedForm } from './closed.js';
+import { renderPolicies } from './policy.js';
 
 /** The exact objects of a destination on pods selected by `matchLabels` (only this ServiceAccount's). */
 /**
@@ -110,8 +111,9 @@ export function render(model: ResolvedModel, options: MeshOptions): RenderOutput
     objects.push(...r.objects);
     notes.push(...r.notes);
   }
-  objects.sort(compareObjects);
-  return { objects, notes };
+  const policies = renderPolicies(objects, model.policies ?? [], options);
+  notes.push(...policies.notes);
+  return { objects: policies.objects.sort(compareObjects), notes };
 }
 
 export const renderer: MeshRenderer = {

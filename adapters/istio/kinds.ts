@@ -7,7 +7,11 @@ export const VIRTUAL_SERVICE = { apiVersion: 'networking.istio.io/v1', kind: 'Vi
 export const AUTHORIZATION_POLICY = { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', plural: 'authorizationpolicies' } as const;
 export const PEER_AUTHENTICATION = { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', plural: 'peerauthentications' } as const;
 
-export const NATIVE_KINDS = [VIRTUAL_SERVICE, AUTHORIZATION_POLICY, PEER_AUTHENTICATION] as const;
+/** Policies only (policy.smi-operator.io): endpoint settings and tracing. They set no `tls`, so auto mTLS stays in charge. */
+export const DESTINATION_RULE = { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', plural: 'destinationrules' } as const;
+export const TELEMETRY = { apiVersion: 'telemetry.istio.io/v1', kind: 'Telemetry', plural: 'telemetries' } as const;
+
+export const NATIVE_KINDS = [VIRTUAL_SERVICE, AUTHORIZATION_POLICY, PEER_AUTHENTICATION, DESTINATION_RULE, TELEMETRY] as const;
 
 /** `<svc>.<ns>.svc.<clusterDomain>`: Istio reads short hosts relative to the rule's namespace, so always use the FQDN. */
 export function serviceFqdn(name: string, namespace: string, clusterDomain: string): string {

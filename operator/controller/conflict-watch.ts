@@ -4,7 +4,7 @@
 // selector on its name) notices at once. Bounded in number; the unit's periodic
 // re-check covers any overflow.
 
-import { resourcePath, type KubeClient, type WatchHandle } from '../../kube/client.js';
+import type { KubeClient, WatchHandle } from '../../kube/client.js';
 import type { KubeObject } from '../../schemas/hub.js';
 import { isManaged, nativeKey } from './labels.js';
 
@@ -16,8 +16,8 @@ export class ConflictWatches {
 
   constructor(
     private readonly client: KubeClient,
-    /** REST plural of a native kind, or undefined. */
-    private readonly plural: (apiVersion: string, kind: string) => string | undefined,
+    /** REST path of the collection holding an object (the REST mapper), or undefined for an unknown kind. */
+    private readonly collection: (o: KubeObject) => string | undefined,
     /** The blocking object went away or became ours: these units should look again. */
     private readonly unblocked: (unit: string) => void,
   ) {}
@@ -29,12 +29,12 @@ export class ConflictWatches {
       cur.units.add(unit);
       return;
     }
-    const plural = this.plural(o.apiVersion, o.kind);
-    if (!plural || this.watches.size >= MAX_CONFLICT_WATCHES || this.stopped) return;
+    const collection = this.collection(o);
+    if (!collection || this.watches.size >= MAX_CONFLICT_WATCHES || this.stopped) return;
     const entry: { units: Set<string>; handle?: WatchHandle } = { units: new Set([unit]) };
     this.watches.set(key, entry);
     const handle = this.client.watch(
-      resourcePath(o.apiVersion, plural, o.metadata.namespace),
+      collection,
       { fieldSelector: `metadata.name=${o.metadata.name}`, resourceVersion: o.metadata.resourceVersion, timeoutSeconds: 300 },
       (e) => {
         if (e.type === 'BOOKMARK') return;

@@ -6,7 +6,7 @@
 import { validateSmiObject } from '../../schemas/validate.js';
 import type { Problem } from '../../schemas/problem.js';
 import type { KubeObject, SmiObject } from '../../schemas/hub.js';
-import { inputKey, routeRefs, selects, serviceSelector, type DependencyIndex, type Unit } from './units.js';
+import { inputKey, routeRefs, selects, serviceRefs, serviceSelector, type DependencyIndex, type Unit } from './units.js';
 
 /** What the controller reads of the cache (ClusterCache; a map in unit tests). */
 export interface CacheReader {
@@ -67,7 +67,7 @@ export class Inputs {
     for (const m of valid) for (const r of routeRefs(m)) add(this.byKey(r));
     if (unit.type === 'split') {
       const names = new Set<string>([unit.name]);
-      for (const m of valid) for (const b of ((m as { spec?: { backends?: Array<{ service?: string }> } }).spec?.backends ?? [])) if (b.service) names.add(b.service);
+      for (const m of valid) for (const n of serviceRefs(m)) if (n) names.add(n);
       for (const n of names) add(cache.get('Service', ns, n));
     } else {
       const sas = new Set<string>([`${ns}/${unit.name}`]);
@@ -85,6 +85,23 @@ export class Inputs {
       for (const svcName of [...candidates].sort()) {
         const svc = cache.get('Service', ns, svcName);
         if (svc && workloads.some((w) => selects(serviceSelector(svc), w.podLabels))) inputs.push(svc);
+      }
+      // Sources are resolved like the destination (adapters/common/access.ts): the Services in a
+      // source's namespace selecting its pods, and every pod of that namespace (to see whom else
+      // those Services select). Consul names identities by those Services.
+      const sourceNamespaces = new Set<string>();
+      for (const sa of [...sas].sort()) {
+        if (sa === `${ns}/${unit.name}`) continue;
+        const sns = sa.slice(0, sa.indexOf('/'));
+        if (sns !== ns && !sourceNamespaces.has(sns)) {
+          sourceNamespaces.add(sns);
+          for (const k of [...index.workloadsByNs.get(sns)].sort()) add(this.byKey(k));
+        }
+        const own = [...index.workloadsBySA.get(sa)].map((k) => index.workloads.get(k)).filter((w) => !!w);
+        for (const svcName of [...new Set(own.flatMap((w) => index.servicesSelecting(sns, w.podLabels)))].sort()) {
+          const svc = cache.get('Service', sns, svcName);
+          if (svc && own.some((w) => selects(serviceSelector(svc), w.podLabels))) inputs.push(svc);
+        }
       }
     }
     return { members, inputs };

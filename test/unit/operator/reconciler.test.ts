@@ -4,7 +4,8 @@
 // without an API server. The cache is a map fed through the real indexes.
 
 import { expect } from 'chai';
-import { getAdapter } from '../../../adapters/index.js';
+import { allNativeKinds, getAdapter } from '../../../adapters/index.js';
+import { restMapper } from '../../../kube/rest-mapper.js';
 import type { KubeClient, KubeResult, RequestOptions, WatchHandle } from '../../../kube/client.js';
 import { silentLogger } from '../../../log/log.js';
 import { DEFAULT_CONFIG, type MeshConfig } from '../../../operator/config/mesh-config.js';
@@ -13,7 +14,6 @@ import { nativeKindKey } from '../../../operator/controller/labels.js';
 import { Reconciler } from '../../../operator/controller/reconciler.js';
 import { DependencyIndex } from '../../../operator/controller/units.js';
 import { Fence } from '../../../operator/leader/fence.js';
-import { restPlurals } from '../../../operator/manager.js';
 import { OperatorMetrics } from '../../../operator/metrics.js';
 import { EventRecorder, Writer } from '../../../operator/writer.js';
 import type { KubeObject } from '../../../schemas/hub.js';
@@ -105,13 +105,14 @@ function setup(objects: KubeObject[], mesh: MeshConfig['mesh'] = 'istio') {
   const client = new RecordingClient();
   const fence = new Fence();
   const metrics = new OperatorMetrics(false);
+  const mapper = restMapper(allNativeKinds());
   const enqueued: string[] = [];
   const blocked: string[] = [];
   let now = 1_000_000;
   const reconciler = new Reconciler({
     cache,
     index,
-    writer: new Writer(client, { plural: restPlurals(getAdapter) }, metrics, fence),
+    writer: new Writer(client, { plural: (av, kind) => mapper.mapping(av, kind)?.plural }, metrics, fence),
     events: new EventRecorder(client, 'smi-operator', metrics, fence),
     fence,
     metrics,

@@ -92,7 +92,7 @@ describe('linkerd renderer', () => {
 
   it('publishes a capability for every feature, each exact, approximated or unsupported with a reason', () => {
     for (const [feature, c] of Object.entries(capabilities)) {
-      expect(c, feature).to.match(/^(exact|approximated: .+|unsupported: .+)$/);
+      expect(c, feature).to.match(/^(exact|exact: .+|approximated: .+|unsupported: .+)$/);
     }
     expect(Object.keys(capabilities)).to.include.members(['TrafficSplit weights', 'HTTPRouteGroup pathRegex', 'TrafficTarget HTTP rules', 'mtlsMode disabled']);
   });
