@@ -6,8 +6,20 @@
 import type { HTTPRouteGroup, KubeObject, TCPRoute, TrafficSplit, TrafficTarget, UDPRoute } from '../schemas/hub.js';
 import type { PolicyObject } from '../schemas/policy-types.js';
 
-export type MeshName = 'istio' | 'linkerd' | 'consul';
-export const MESH_NAMES: readonly MeshName[] = ['istio', 'linkerd', 'consul'];
+export type MeshName = 'istio' | 'linkerd' | 'consul' | 'gamma';
+export const MESH_NAMES: readonly MeshName[] = ['istio', 'linkerd', 'consul', 'gamma'];
+/**
+ * Meshes with their own telemetry (TrafficMetrics queries, dashboard): `gamma` is any
+ * GAMMA-conformant mesh, whose metrics are that mesh's, so it has none of its own.
+ */
+export type MetricsMesh = Exclude<MeshName, 'gamma'>;
+export const METRICS_MESHES: readonly MetricsMesh[] = ['istio', 'linkerd', 'consul'];
+
+export const isMeshName = (s: unknown): s is MeshName => (MESH_NAMES as readonly unknown[]).includes(s);
+
+/** The one mesh-name check: undefined when valid, else why (callers prefix the flag or key). */
+export const meshNameProblem = (s: unknown): string | undefined =>
+  isMeshName(s) ? undefined : `must be one of ${MESH_NAMES.join(', ')}, got ${JSON.stringify(s)}`;
 
 /** A Kubernetes Service port as the adapters need it. */
 export interface ServicePort {
@@ -129,11 +141,21 @@ export interface TranslationOutput {
   results: ObjectResult[];
 }
 
+/**
+ * What to write instead of an emitted object the API server refused (e.g. over a CRD limit), so a
+ * refusal never leaves an older, possibly broader object in force: a narrower object of the same
+ * name (`apply`), or its removal where removing it narrows access (`remove`). Undefined: the
+ * object grants no access (a traffic split) or is already the narrowest form.
+ */
+export type ClosedForm = { apply: KubeObject } | { remove: true } | undefined;
+
 export interface MeshAdapter {
   readonly mesh: MeshName;
   /** The native kinds this adapter may emit (group/version + kind), for watches, pruning and RBAC. */
   readonly nativeKinds: ReadonlyArray<{ apiVersion: string; kind: string; plural: string }>;
   translate(snapshot: Snapshot, options: MeshOptions): TranslationOutput;
+  /** The fail-closed form of one of its objects (see ClosedForm). */
+  closedForm?(o: KubeObject): ClosedForm;
 }
 
 /** Labels every emitted object carries. */

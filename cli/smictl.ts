@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { registerValidate } from './commands/validate.js';
 import { registerConvert } from './commands/convert.js';
 import { registerTranslate } from './commands/translate.js';
+import { registerMigrate } from './commands/migrate.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerConformance } from './commands/conformance.js';
 import { registerOperator } from './commands/operator.js';
@@ -13,7 +14,7 @@ import { registerDashboard } from './commands/dashboard.js';
 
 export function buildProgram(): Command {
   const program = new Command('smictl')
-    .description('Service Mesh Interface tools: validate, convert and translate SMI manifests; run the operator; query traffic metrics; a dashboard')
+    .description('Service Mesh Interface tools: validate, convert, translate and migrate SMI manifests; run the operator; query traffic metrics; a dashboard')
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride((err) => {
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerConvert(program);
   registerTranslate(program);
+  registerMigrate(program);
   registerMetrics(program);
   registerConformance(program);
   registerOperator(program);

@@ -3,6 +3,7 @@
 // operator has reported status for every SMI object, read back the native
 // objects and ask the mesh interpreter what they mean.
 
+import type { KubeClient } from '../kube/client.js';
 import type { KubeCredentials } from '../kube/credentials.js';
 import { getAdapter } from '../adapters/index.js';
 import type { MeshAdapter, MeshName } from '../adapters/types.js';
@@ -27,6 +28,8 @@ export interface ConfigRunOptions {
   operatorNamespace?: string;
   /** In-process: the operator's own credentials (default: kubeConfig), e.g. a ServiceAccount bound to config/rbac. */
   operatorKubeConfig?: KubeCredentials;
+  /** In-process: the operator's REST client (default: one built from operatorKubeConfig), e.g. a recording one. */
+  operatorClient?: KubeClient;
   /** In-process: run with leader election (needs the Lease rights). */
   leaderElect?: boolean;
   /**
@@ -85,7 +88,6 @@ export async function converged(kube: SuiteKube, namespaces: string[], removed: 
 async function readNatives(kube: SuiteKube, mesh: MeshName, namespaces: string[]): Promise<KubeObject[]> {
   const out: KubeObject[] = [];
   for (const k of getAdapter(mesh).nativeKinds) {
-    kube.addPlural(k.kind, k.plural);
     for (const ns of namespaces) out.push(...(await kube.list(k.apiVersion, k.kind, ns)));
   }
   return out;
@@ -174,7 +176,7 @@ export async function runConfigLevel(opts: ConfigRunOptions): Promise<AssertionR
     if (o.operatorNamespace) await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: o.operatorNamespace } });
     const ns = o.operatorNamespace ?? (opNs = await kube.createNamespace(`smic-operator-${o.mesh}`));
     await kube.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: DEFAULT_CONFIG_MAP, namespace: ns }, data: { mesh: o.mesh, trustDomain: o.trustDomain ?? 'cluster.local', clusterDomain: o.clusterDomain ?? 'cluster.local' } } as KubeObject);
-    op = await startOperator({ ...(o.adapter ? { adapter: o.adapter } : {}), kubeConfig: o.operatorKubeConfig ?? o.kubeConfig, namespace: ns, leaderElect: o.leaderElect ?? false, leaseRetryMs: 500, logger: silentLogger() });
+    op = await startOperator({ ...(o.adapter ? { adapter: o.adapter } : {}), kubeConfig: o.operatorKubeConfig ?? o.kubeConfig, ...(o.operatorClient ? { client: o.operatorClient } : {}), namespace: ns, leaderElect: o.leaderElect ?? false, leaseRetryMs: 500, logger: silentLogger() });
     await until(`operator configured for ${o.mesh} and leading`, 20_000, async () => (op!.config().mesh === o.mesh && op!.isLeader() ? true : undefined));
   } else {
     const cmNs = o.operatorNamespace ?? 'smi-system';

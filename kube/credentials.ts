@@ -4,7 +4,7 @@
 // this loader cannot serve (exec plugins, auth-provider, basic auth) fall back
 // to client-node's KubeConfig, imported only then.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type https from 'node:https';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import yaml from 'js-yaml';
@@ -30,6 +30,8 @@ export interface LoadOptions {
   /** In-cluster: where token and ca.crt live (tests point it at a temp dir). */
   serviceAccountDir?: string;
   now?: () => number;
+  /** Try $HOME/.kube/config before in-cluster, as kubectl does (user-facing commands; the operator does not). */
+  homeKubeconfig?: boolean;
 }
 
 interface TlsMaterial {
@@ -254,5 +256,7 @@ export async function loadCredentials(o: LoadOptions = {}): Promise<CredentialsR
   if (o.path) return loadKubeconfigFiles([o.path], o);
   const list = (env.KUBECONFIG ?? '').split(':').filter((s) => s !== '');
   if (list.length) return loadKubeconfigFiles(list, o);
+  const home = env.HOME ? join(env.HOME, '.kube', 'config') : undefined;
+  if (o.homeKubeconfig && home && existsSync(home)) return loadKubeconfigFiles([home], o);
   return loadInCluster(o);
 }

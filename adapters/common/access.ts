@@ -9,6 +9,7 @@ import type { AccessRule, HttpCondition, IdentityService, ResolvedDestination, S
 import type { SnapshotIndex } from './lookup.js';
 import { routePorts } from './routes.js';
 import { compareAge, compareStrings, namespaceOf, type ResultBook } from './status.js';
+import { serviceSelects } from './label-match.js';
 
 export interface AccessOptions {
   accessMode: AccessMode;
@@ -109,10 +110,7 @@ function resolveRule(tt: TrafficTarget, rule: TrafficTargetRule, i: number, sour
   }
 }
 
-function selects(svc: ServiceInfo, w: WorkloadInfo): boolean {
-  const sel = Object.entries(svc.selector ?? {});
-  return sel.length > 0 && sel.every(([k, v]) => w.podLabels[k] === v);
-}
+const selects = (svc: ServiceInfo, w: WorkloadInfo): boolean => serviceSelects(svc.selector, w.podLabels);
 
 const byOwner = (a: WorkloadInfo, b: WorkloadInfo): number => compareStrings(a.owner, b.owner);
 

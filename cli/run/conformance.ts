@@ -7,7 +7,7 @@ import { junit, summarize, table, type Report } from '../../conformance/report.j
 import { runConfigLevel } from '../../conformance/runner.js';
 import { SCENARIOS } from '../../conformance/scenarios/index.js';
 import { runTrafficLevel } from '../../conformance/traffic.js';
-import type { ConformanceFlags } from '../commands/conformance.js';
+import type { ConformanceFlags } from '../flags.js';
 
 export async function runConformance(f: ConformanceFlags): Promise<void> {
   if (f.list) {

@@ -3,9 +3,10 @@
 // metrics API server and its Prometheus client cost memory no other command needs).
 
 import { readFileSync } from 'node:fs';
-import { KubeConfig } from '@kubernetes/client-node';
-import { MESH_NAMES, type MeshName } from '../../adapters/types.js';
-import { meshOption } from '../commands/metrics.js';
+import { HttpKubeClient, type KubeClient } from '../../kube/client.js';
+import { loadCredentials } from '../../kube/credentials.js';
+import { METRICS_MESHES } from '../../adapters/types.js';
+import type { QueryFlags, ServeFlags } from '../flags.js';
 import { loadFrontProxyConfig } from '../../metrics-api/auth.js';
 import { BASE_PATH } from '../../metrics-api/discovery.js';
 import { fail } from '../../metrics-api/errors.js';
@@ -19,15 +20,10 @@ import { metricsTable } from '../../metrics-api/table.js';
 import { selfSignedCert } from '../../metrics-api/tls.js';
 import type { TrafficMetrics } from '../../metrics-api/traffic-metrics.js';
 
-function loadKubeConfig(path: string | undefined): KubeConfig | undefined {
-  const kc = new KubeConfig();
-  try {
-    if (path) kc.loadFromFile(path);
-    else kc.loadFromDefault();
-    return kc.getCurrentCluster() ? kc : undefined;
-  } catch {
-    return undefined;
-  }
+/** --kubeconfig, $KUBECONFIG, ~/.kube/config, in-cluster; undefined when none is usable. */
+async function kubeClient(path: string | undefined): Promise<KubeClient | undefined> {
+  const creds = await loadCredentials({ path, homeKubeconfig: true });
+  return creds.ok ? new HttpKubeClient(creds.value) : undefined;
 }
 
 /** Without a cluster, only what needs no Kubernetes object (no selectors, no TrafficSplits) works. */
@@ -36,21 +32,9 @@ function noCluster(): KubeAccess {
   return { selectNames: why, getTrafficSplit: why, listTrafficSplits: why, authorize: why, getConfigMap: why };
 }
 
-export interface QueryFlags {
-  namespace?: string;
-  edges?: boolean;
-  mesh: MeshName;
-  prometheus: string;
-  window?: string;
-  selector?: string;
-  output: string;
-  kubeconfig?: string;
-  timeout: string;
-}
-
 export async function runQuery(target: string, f: QueryFlags): Promise<number> {
-  if (!(MESH_NAMES as readonly string[]).includes(f.mesh)) {
-    process.stderr.write(`smictl metrics: unknown mesh "${f.mesh}": one of ${MESH_NAMES.join(', ')}\n`);
+  if (!(METRICS_MESHES as readonly string[]).includes(f.mesh)) { // SMI_MESH bypasses commander's parser
+    process.stderr.write(`smictl metrics: --mesh: unknown mesh "${f.mesh}": one of ${METRICS_MESHES.join(', ')}\n`);
     return 2;
   }
   const [kindText = '', name] = target.split('/', 2);
@@ -70,7 +54,7 @@ export async function runQuery(target: string, f: QueryFlags): Promise<number> {
   const params = new URLSearchParams();
   if (f.window) params.set('window', f.window);
   if (f.selector) params.set('labelSelector', f.selector);
-  const kc = loadKubeConfig(f.kubeconfig);
+  const kc = await kubeClient(f.kubeconfig);
   const handle = createHandler({
     mesh: f.mesh,
     prometheus: httpPrometheus(f.prometheus, Number(f.timeout) * 1000),
@@ -95,22 +79,11 @@ export async function runQuery(target: string, f: QueryFlags): Promise<number> {
   return 0;
 }
 
-export interface ServeFlags {
-  mesh: MeshName;
-  prometheus: string;
-  port: string;
-  host: string;
-  tlsCert?: string;
-  tlsKey?: string;
-  kubeconfig?: string;
-  timeout: string;
-  auth: boolean;
-}
-
 export async function serve(f: ServeFlags): Promise<void> {
-  meshOption(f.mesh); // SMI_MESH bypasses commander's parser
+  // SMI_MESH bypasses commander's parser
+  if (!(METRICS_MESHES as readonly string[]).includes(f.mesh)) throw new Error(`smictl metrics-api: --mesh: unknown mesh "${f.mesh}": one of ${METRICS_MESHES.join(', ')}`);
   const logger = createLogger();
-  const kc = loadKubeConfig(f.kubeconfig);
+  const kc = await kubeClient(f.kubeconfig);
   if (!kc && f.auth) throw new Error('smictl metrics-api: no usable kubeconfig (in-cluster or --kubeconfig): needed for authentication and SubjectAccessReviews');
   const kube = kc ? kubeAccess(kc) : noCluster();
   let frontProxy;

@@ -7,7 +7,8 @@ import type { ServicePort, WorkloadInfo } from '../../adapters/types.js';
 import type { KubeObject } from '../../schemas/hub.js';
 import { meshDurationMs } from '../../schemas/duration.js';
 import type { RoutePolicy } from '../types.js';
-import { addShare, fullMatch, natives, podPort, podsBehind, roundShares, selects, serviceByHost, spec, type AccessQuery, type MeshInterpreter, type SplitQuery, type Verdict, type World } from './common.js';
+import { accessByPods, addShare, fullMatch, natives, podPort, roundShares, serviceByHost, spec, type AccessQuery, type MeshInterpreter, type SplitQuery, type Verdict, type World } from './common.js';
+import { matchesLabels } from '../../adapters/common/label-match.js';
 
 type StringMatch = { exact?: string; prefix?: string; regex?: string };
 
@@ -70,7 +71,7 @@ function ruleMatches(r: Rule, c: Ctx): boolean {
 
 function appliesTo(o: KubeObject, pod: WorkloadInfo): boolean {
   const sel = (spec(o).selector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels;
-  return selects(sel, pod.podLabels);
+  return matchesLabels(sel, pod.podLabels);
 }
 
 function mtlsDisabled(world: World, pod: WorkloadInfo): boolean {
@@ -150,13 +151,7 @@ function matchedRoute(world: World, q: SplitQuery): { vs: KubeObject; route: Rou
 }
 
 export const istio: MeshInterpreter = {
-  access(world, q) {
-    const pods = podsBehind(world, q.to.service);
-    if (pods.length === 0) return { verdict: 'default', why: 'no pods behind the Service' };
-    const vs = pods.map((p) => podVerdict(world, p, q));
-    const first = vs[0]!;
-    return vs.every((v) => v.verdict === first.verdict) ? first : { verdict: 'deny', why: `pods disagree: ${vs.map((v) => v.verdict).join(', ')}` };
-  },
+  access: (world, q) => accessByPods(world, q, podVerdict),
   policy(world, q) {
     const out: RoutePolicy = {};
     const hit = matchedRoute(world, q);

@@ -7,7 +7,7 @@
 
 import type { ServicePort } from '../../adapters/types.js';
 import { findCluster, handle, Refusal, upstreamTransport, type Connection, type EnvoyConfig, type Outcome, type Request } from '../envoy/index.js';
-import { selects } from '../interpret/common.js';
+import { serviceSelects } from '../../adapters/common/label-match.js';
 import type { Json } from '../envoy/refuse.js';
 import type { AccessVerdict, Assertion, HttpRequest, NsMap } from '../types.js';
 import { TLS_MODE_LABEL, type FakePod } from './workloads.js';
@@ -93,7 +93,7 @@ function podTargetPort(pod: FakePod, port: ServicePort): number | undefined {
 function inbound(w: XdsWorld, client: FakePod, o: ReturnType<typeof outbound>, svc: XdsService, servicePort: number, cluster: Json): Array<{ pod: FakePod; verdict: AccessVerdict; why: string }> {
   const sp = svc.ports.find((p) => p.port === servicePort);
   if (!sp) throw new Error(`xds level: Service ${svc.namespace}/${svc.name} has no port ${servicePort}`);
-  const pods = w.pods.filter((p) => p.namespace === svc.namespace && svc.selector && Object.keys(svc.selector).length > 0 && selects(svc.selector, p.labels));
+  const pods = w.pods.filter((p) => p.namespace === svc.namespace && serviceSelects(svc.selector, p.labels));
   return pods.map((pod) => {
     const target = podTargetPort(pod, sp);
     if (target === undefined) return { pod, verdict: 'deny' as const, why: `${pod.name} has no port ${String(sp.targetPort)}` };

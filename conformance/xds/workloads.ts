@@ -28,7 +28,6 @@ function nextIp(): string {
 type Template = { metadata?: { labels?: Record<string, string> }; spec?: { serviceAccountName?: string; containers?: Array<{ name: string; image?: string; ports?: Array<{ name?: string; containerPort: number; protocol?: string }> }> } };
 
 export async function createPods(kube: SuiteKube, app: KubeObject[]): Promise<FakePod[]> {
-  kube.addPlural('Pod', 'pods');
   const out: FakePod[] = [];
   for (const d of app.filter((o) => o.kind === 'Deployment')) {
     const live = await kube.get('apps/v1', 'Deployment', d.metadata.namespace, d.metadata.name);

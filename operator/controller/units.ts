@@ -15,6 +15,7 @@ import type { KubeObject } from '../../schemas/hub.js';
 import { isSmiKind, isWorkloadKind } from './kinds.js';
 import { isPolicyKind } from '../../schemas/policy-types.js';
 import { isManaged, unitOf } from './labels.js';
+import { serviceSelects as selects } from '../../adapters/common/label-match.js';
 
 export type Unit =
   | { type: 'split'; namespace: string; name: string }
@@ -126,10 +127,8 @@ export function workloadRef(o: KubeObject): WorkloadRef {
   };
 }
 
-export function selects(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
-  if (!selector || Object.keys(selector).length === 0) return false; // selector-less Services select no pods
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
-}
+/** A Service's pod selector (selector-less Services select no pods); re-exported for the reconciler. */
+export { selects };
 
 export const serviceSelector = (o: KubeObject): Record<string, string> | undefined =>
   (spec(o).selector as Record<string, string> | undefined) ?? undefined;

@@ -30,7 +30,6 @@ export class OracleNamespace {
     const creds = await loadKubeconfigFiles([sharedCluster().kubeconfigPath]);
     if (!creds.ok) throw new Error(creds.error);
     const kube = new SuiteKube(creds.value);
-    for (const k of istio.nativeKinds) kube.addPlural(k.kind, k.plural);
     const ns = await kube.createNamespace(prefix);
     const objs = renameNs(app(), ns);
     for (const o of objs) await kube.apply(o);

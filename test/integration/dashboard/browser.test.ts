@@ -12,6 +12,7 @@ import type { RequestOptions } from 'node:https';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { HttpKubeClient, resourcePath } from '../../../kube/client.js';
+import { restMapper } from '../../../kube/rest-mapper.js';
 import { loadFrontProxyConfig } from '../../../metrics-api/auth.js';
 import { kubeAccess } from '../../../metrics-api/kube.js';
 import { silentLogger } from '../../../log/log.js';
@@ -33,7 +34,7 @@ import { startPrometheus, type TestPrometheus } from '../../support/prometheus/p
 import { demoFamilies, sampleObjects } from './fixture.js';
 
 const APISERVICE = 'v1alpha1.metrics.smi-spec.io';
-const PLURALS: Record<string, string> = { ServiceAccount: 'serviceaccounts', Service: 'services', Deployment: 'deployments', ConfigMap: 'configmaps', TrafficSplit: 'trafficsplits', TrafficTarget: 'traffictargets', HTTPRouteGroup: 'httproutegroups', TCPRoute: 'tcproutes' };
+const mapper = restMapper();
 const WINDOW_S = 30;
 /** The metrics API's windows end this far back, so the last scrape has surely landed (as in the metrics tests). */
 const LAG_MS = 2_000;
@@ -85,7 +86,7 @@ describe('smictl dashboard in Chromium (operator, samples, real Prometheus, aggr
 
     op = await startOperator({ kubeConfig: cluster.kubeConfig, namespace: opNs, watchNamespace: ns, defaultMesh: 'istio', logger: silentLogger() });
     for (const o of sampleObjects(ns, opNs)) {
-      const r = await client.request('PATCH', resourcePath(o.apiVersion, PLURALS[o.kind]!, o.metadata.namespace, o.metadata.name), {
+      const r = await client.request('PATCH', mapper.path(o), {
         query: { fieldManager: 'dashboard-test', force: true },
         body: o,
         contentType: 'application/apply-patch+yaml',
@@ -94,7 +95,7 @@ describe('smictl dashboard in Chromium (operator, samples, real Prometheus, aggr
     }
 
     // The TrafficMetrics API behind the aggregation layer, as config/metrics deploys it.
-    const kube = kubeAccess(cluster.kubeConfig);
+    const kube = kubeAccess(new HttpKubeClient(cluster.kubeConfig));
     const frontProxy = await loadFrontProxyConfig(kube);
     if (!frontProxy.ok) throw new Error(frontProxy.error.message);
     metricsApi = createMetricsApiServer({
@@ -227,9 +228,15 @@ describe('smictl dashboard in Chromium (operator, samples, real Prometheus, aggr
     const url = await dashboard();
     const { page, errors } = await open(url, 'objects');
     const rows = await rowText(page, '#objects-view tr[data-object]');
-    // 2 TrafficSplits, 3 TrafficTargets, 3 HTTPRouteGroups, 1 TCPRoute.
-    expect(rows).to.have.length(9);
-    for (const r of rows) expect(r).to.match(/ True True /);
+    // SMI: 2 TrafficSplits, 3 TrafficTargets, 3 HTTPRouteGroups, 1 TCPRoute, all Ready on Istio.
+    const smi = rows.filter((r) => !/^\S+Policy /.test(r));
+    expect(smi).to.have.length(9);
+    for (const r of smi) expect(r).to.match(/ True True /);
+    // policy.smi-operator.io: the 8 sample policies, each with its own status (Istio has no local rate limit).
+    const policies = rows.filter((r) => /^\S+Policy /.test(r));
+    expect(policies).to.have.length(8);
+    expect(policies.find((r) => r.startsWith(`RateLimitPolicy ${ns} `))).to.not.match(/ True True /);
+    expect(policies.find((r) => r.startsWith(`RetryPolicy ${ns} `))).to.match(/ True True /);
     const canary = rows.find((r) => r.startsWith(`TrafficSplit ${ns} website-canary`));
     expect(canary).to.include('VirtualService');
     expect(await page.locator('.mesh dl').textContent()).to.include(`MeshistioAccess modeenforce`);

@@ -8,6 +8,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { getAdapter } from '../../../../adapters/index.js';
+import { serviceSelects } from '../../../../adapters/common/label-match.js';
 import { podPortOf, proxiedPorts } from '../../../../adapters/common/ports.js';
 import type { MeshOptions, ServiceInfo, ServicePort, Snapshot, WorkloadInfo } from '../../../../adapters/types.js';
 import { DEFAULT_MESH_OPTIONS } from '../../../../adapters/types.js';
@@ -92,7 +93,7 @@ function snapshotOf(input: Input): Snapshot {
   };
 }
 
-const selects = (s: ServiceInfo, w: WorkloadInfo): boolean => s.namespace === w.namespace && Object.entries(s.selector ?? {}).every(([k, v]) => w.podLabels[k] === v);
+const selects = (s: ServiceInfo, w: WorkloadInfo): boolean => s.namespace === w.namespace && serviceSelects(s.selector, w.podLabels);
 
 /** What SMI allows: some rule of a target for the destination ServiceAccount admits this source, pod port and request. */
 function smiAllows(snapshot: Snapshot, src: WorkloadInfo, dest: WorkloadInfo, podPort: number, req: Request | undefined): boolean {

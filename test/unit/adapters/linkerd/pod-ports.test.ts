@@ -10,7 +10,7 @@ import { DEFAULT_MESH_OPTIONS } from '../../../../adapters/types.js';
 import type { KubeObject } from '../../../../schemas/hub.js';
 import { schemaErrors } from './crd-schema.js';
 import { cond, destination, probed, rule, service, src, ttObject, workload } from './fixtures.js';
-import { pick, type HttpReq, type Match } from './linkerd-emulator.js';
+import { pickRule as pick, type RouteMatch as Match, type RouteRequest as HttpReq } from '../../../../conformance/interpret/linkerd-routes.js';
 
 const of = (objects: KubeObject[], kind: string) => objects.filter((o) => o.kind === kind);
 const spec = (o: KubeObject) => o.spec as Record<string, unknown>;
