@@ -9,7 +9,7 @@ import { buildSnapshot } from '../../adapters/common/snapshot.js';
 import type { MeshAdapter, ObjectResult } from '../../adapters/types.js';
 import type { KubeObject } from '../../schemas/hub.js';
 import type { Logger } from '../../log/log.js';
-import type { MeshConfig } from '../config/mesh-config.js';
+import { sameConfig, type MeshConfig } from '../config/mesh-config.js';
 import type { Fence, Term } from '../leader/fence.js';
 import type { OperatorMetrics } from '../metrics.js';
 import { isLarge, type Offload } from '../offload/offload.js';
@@ -228,7 +228,7 @@ export class Reconciler {
       throw new ReconcileError(unitKey, failure);
     }
     // Claims recorded under another configuration or priming are not this translation's to change.
-    const stale = (): boolean => epoch !== this.primeEpoch || cfg !== this.d.config();
+    const stale = (): boolean => epoch !== this.primeEpoch || !sameConfig(cfg, this.d.config());
     if (stale()) return { requeueAfterMs: 0 };
     const { objects, results } = translated;
     for (const o of objects) {
