@@ -80,8 +80,14 @@ function consul(objs: readonly KubeObject[], g: Governed): Access {
   return { closed: sources.some((s) => s.name === '*' && s.action === 'deny'), grants: new Set(sources.map(canonicalJson)) };
 }
 
+/** The meshes whose adapters enforce TrafficTargets (gamma reports them Unsupported: Gateway API has no authorization standard). */
+export const ACCESS_MESHES: readonly MeshName[] = ['istio', 'linkerd', 'consul'];
+
 export function accessOf(mesh: MeshName, objs: readonly KubeObject[], g: Governed): Access {
-  return mesh === 'istio' ? istio(objs, g) : mesh === 'linkerd' ? linkerd(objs, g) : consul(objs, g);
+  if (mesh === 'istio') return istio(objs, g);
+  if (mesh === 'linkerd') return linkerd(objs, g);
+  if (mesh === 'consul') return consul(objs, g);
+  throw new Error(`${mesh} does not govern access`);
 }
 
 /** `after` grants the governed destination nothing `before` did not, and keeps it closed (and STRICT) if it was. */
