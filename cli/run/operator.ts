@@ -27,7 +27,9 @@ export async function runOperator(f: OperatorFlags): Promise<void> {
       process.stderr.write(`smictl operator: ${certs.error}\n`);
       process.exit(2);
     }
-    webhook = await startWebhookServer({ port: f.webhookPort, cert: certs.value.cert, key: certs.value.key });
+    // Its own worker: admissions never queue behind the controller's translations.
+    const { Offload } = await import('../../operator/offload/offload.js');
+    webhook = await startWebhookServer({ port: f.webhookPort, cert: certs.value.cert, key: certs.value.key, offload: new Offload() });
     log.info('webhook server listening', { port: webhook.port });
   }
   let running: RunningOperator;
