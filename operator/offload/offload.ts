@@ -3,13 +3,13 @@
 // per-group CPU budget, schemas/regex.ts) and translating units whose SMI inputs are
 // large (a destination's work grows with every route group its TrafficTargets name).
 // One worker thread, started on first use and stopped when idle, so an operator that
-// never sees large input pays nothing for it. Measurements: BENCHMARKS.md, "Hostile input".
+// sees only ordinary input never starts it. Measurements: BENCHMARKS.md, "Hostile input".
 
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { MeshName, MeshOptions, TranslationOutput } from '../../adapters/types.js';
 import type { KubeObject } from '../../schemas/hub.js';
-import { compileRe2, isCompiled, rememberCompiled, routeGroupRegexes, slowToCompile } from '../../schemas/regex.js';
+import { compileRe2, isCompiled, MAX_PROGRAM_PER_GROUP, rememberCompiled, routeGroupRegexes, slowToCompile } from '../../schemas/regex.js';
 import { Lru } from '../../schemas/lru.js';
 import type { Reply, Request } from './protocol.js';
 
@@ -55,17 +55,19 @@ export function isLarge(inputs: readonly KubeObject[]): boolean {
 
 /**
  * New regex text of one object compiled right here rather than in the worker, when none of
- * it is slow to compile (regex.ts slowToCompile): at most a few microseconds per byte, so
- * at most tens of milliseconds, and an ordinary route group never starts the worker.
+ * it is slow to parse (regex.ts slowToCompile), and as long as compiling it takes at most
+ * INLINE_COMPILE_MAX_MS (counted repetitions cost by the instruction, not by the byte): an
+ * ordinary route group never starts the worker.
  */
 export const INLINE_COMPILE_MAX_BYTES = 16 * 1024;
+export const INLINE_COMPILE_MAX_MS = 20;
 
 /** Route groups among `objects` with a regex this thread has not compiled yet. */
 export function needsCompile(objects: readonly KubeObject[]): KubeObject[] {
   return objects.filter((o) => o.kind === 'HTTPRouteGroup' && routeGroupRegexes(o).some((p) => !isCompiled(p)));
 }
 
-/** Compiles an object's new regexes here if they are few and plain (see INLINE_COMPILE_MAX_BYTES); false: the worker's job. */
+/** Compiles an object's new regexes here if they are few, plain and quick (see above); false: the rest is the worker's job. */
 function compiledInline(o: KubeObject): boolean {
   const fresh = routeGroupRegexes(o).filter((p) => !isCompiled(p));
   let bytes = 0;
@@ -73,7 +75,14 @@ function compiledInline(o: KubeObject): boolean {
     bytes += p.length;
     if (bytes > INLINE_COMPILE_MAX_BYTES || slowToCompile(p)) return false;
   }
-  for (const p of fresh) compileRe2(p);
+  let cpuMs = 0;
+  let program = 0;
+  for (const p of fresh) {
+    const c = compileRe2(p);
+    cpuMs += c.cpuMs;
+    program += c.programSize;
+    if (cpuMs > INLINE_COMPILE_MAX_MS || program > MAX_PROGRAM_PER_GROUP) return false;
+  }
   return true;
 }
 

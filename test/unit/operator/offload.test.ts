@@ -56,6 +56,16 @@ describe('offload worker', function () {
     expect(routeGroupRegexes(g).every(isCompiled)).to.equal(true);
   });
 
+  it('stops compiling here after a few milliseconds of counted repetitions, and leaves the rest to the worker', async () => {
+    const off = offload();
+    const g = withRv(routeGroupOf(NS, 'counted', { matches: 40, headers: 0, bytes: 40 }, (_b, t) => `a{1000}b{1000}${t}`));
+    let warming: Promise<void> | undefined;
+    const compiles = countCompiles(() => (warming = off.warm([g])));
+    expect(compiles, 'compiled here before handing over').to.be.below(40);
+    await warming;
+    expect(off.started).to.equal(1);
+  });
+
   it('compiles a group of slow regexes in the worker; validating it here then compiles nothing', async () => {
     const off = offload();
     const g = slowGroup('slow');
