@@ -31,8 +31,12 @@ export type PodSelector =
       conflicts: WorkloadInfo[];
     };
 
-/** The stable labels every workload carries with the same value, sorted by key. */
-export function commonLabels(workloads: readonly WorkloadInfo[]): Record<string, string> {
+/**
+ * The stable labels every workload carries with the same value, sorted by key. Any selector a
+ * renderer builds for a destination's pods is one of these sets (of all its workloads, or of one),
+ * so a pod it also selects carries every label of such a set: the operator reads only those pods.
+ */
+export function commonLabels(workloads: ReadonlyArray<Pick<WorkloadInfo, 'podLabels'>>): Record<string, string> {
   const [first, ...rest] = workloads;
   if (!first) return {};
   const out: Record<string, string> = {};

@@ -6,7 +6,9 @@
 import { validateSmiObject } from '../../schemas/validate.js';
 import type { Problem } from '../../schemas/problem.js';
 import type { KubeObject, SmiObject } from '../../schemas/hub.js';
-import { inputKey, routeRefs, selects, serviceRefs, serviceSelector, type DependencyIndex, type Unit } from './units.js';
+import { commonLabels } from '../../adapters/common/selector.js';
+import { isWorkloadKind } from './kinds.js';
+import { inputKey, routeRefs, selects, serviceRefs, serviceSelector, type DependencyIndex, type Unit, type WorkloadRef } from './units.js';
 
 /** What the controller reads of the cache (ClusterCache; a map in unit tests). */
 export interface CacheReader {
@@ -80,10 +82,21 @@ export class Inputs {
         const [sns, sname] = sa.split('/') as [string, string];
         add(cache.get('ServiceAccount', sns, sname));
       }
-      const workloads = [...index.workloadsBySA.get(`${ns}/${unit.name}`)].map((k) => index.workloads.get(k)).filter((w) => !!w);
-      // Every workload of the namespace, not only this ServiceAccount's: the renderers must see
-      // any other pods a label selector for this destination would also pick.
-      for (const k of [...index.workloadsByNs.get(ns)].sort()) add(this.byKey(k));
+      const destSa = `${ns}/${unit.name}`;
+      const workloadsOf = (sa: string): WorkloadRef[] => [...index.workloadsBySA.get(sa)].map((k) => index.workloads.get(k)).filter((w) => !!w);
+      // Workloads read: the destination's and each source's, and the other pods a selector built
+      // from them may also pick. Not the whole namespace: a pod a selector picks carries all of
+      // its labels, so the rarest label of each selector finds them (at 10,000 objects reading
+      // every workload of the namespace made each access unit cost O(namespace)).
+      const wanted = new Set<string>(index.workloadsBySA.get(destSa));
+      const alsoSelected = (sns: string, selector: Record<string, string> | undefined): void => {
+        for (const k of index.workloadCandidates(sns, selector)) wanted.add(k);
+      };
+      const workloads = workloadsOf(destSa);
+      // The selectors the renderers build for the destination's pods (adapters/common/selector.ts):
+      // the labels all its workloads share, or, when they share none, those of each workload.
+      const common = commonLabels(workloads);
+      for (const sel of Object.keys(common).length > 0 ? [common] : workloads.map((w) => commonLabels([w]))) alsoSelected(ns, sel);
       // Services selecting those pods, found through the selector index (no scan of the namespace).
       const candidates = new Set(workloads.flatMap((w) => index.servicesSelecting(ns, w.podLabels)));
       for (const svcName of [...candidates].sort()) {
@@ -91,22 +104,29 @@ export class Inputs {
         if (svc && workloads.some((w) => selects(serviceSelector(svc), w.podLabels))) inputs.push(svc);
       }
       // Sources are resolved like the destination (adapters/common/access.ts): the Services in a
-      // source's namespace selecting its pods, and every pod of that namespace (to see whom else
-      // those Services select). Consul names identities by those Services.
-      const sourceNamespaces = new Set<string>();
+      // source's namespace selecting its pods, and whom else those Services select (Consul names
+      // identities by those Services).
       for (const sa of [...sas].sort()) {
-        if (sa === `${ns}/${unit.name}`) continue;
+        if (sa === destSa) continue;
         const sns = sa.slice(0, sa.indexOf('/'));
-        if (sns !== ns && !sourceNamespaces.has(sns)) {
-          sourceNamespaces.add(sns);
-          for (const k of [...index.workloadsByNs.get(sns)].sort()) add(this.byKey(k));
-        }
-        const own = [...index.workloadsBySA.get(sa)].map((k) => index.workloads.get(k)).filter((w) => !!w);
+        for (const k of index.workloadsBySA.get(sa)) wanted.add(k);
+        const own = workloadsOf(sa);
         for (const svcName of [...new Set(own.flatMap((w) => index.servicesSelecting(sns, w.podLabels)))].sort()) {
           const svc = cache.get('Service', sns, svcName);
-          if (svc && own.some((w) => selects(serviceSelector(svc), w.podLabels))) inputs.push(svc);
+          if (svc && own.some((w) => selects(serviceSelector(svc), w.podLabels))) {
+            inputs.push(svc);
+            alsoSelected(sns, serviceSelector(svc));
+          }
         }
       }
+      // A pod's controller, when watched, stands for it in the snapshot (buildSnapshot drops pods of a
+      // controller it has): read it too, so the snapshot is the same as with the whole namespace.
+      for (const k of [...wanted]) {
+        const o = k.startsWith('Pod/') ? this.byKey(k) : undefined;
+        const owner = o?.metadata.ownerReferences?.find((r) => r.controller);
+        if (owner && isWorkloadKind(owner.kind) && cache.get(owner.kind, o!.metadata.namespace, owner.name)) wanted.add(inputKey(owner.kind, o!.metadata.namespace ?? ns, owner.name));
+      }
+      for (const k of [...wanted].sort()) add(this.byKey(k));
     }
     return { members, inputs };
   }

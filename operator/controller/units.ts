@@ -273,8 +273,8 @@ export class DependencyIndex {
     }
   }
 
-  /** Workloads that may match a selector: those carrying its rarest label pair. */
-  private workloadCandidates(ns: string, sel: Record<string, string> | undefined): ReadonlySet<string> {
+  /** Workloads that may match a selector: those carrying its rarest label pair (none for an empty selector). */
+  workloadCandidates(ns: string, sel: Record<string, string> | undefined): ReadonlySet<string> {
     let best: ReadonlySet<string> | undefined;
     for (const [k, v] of Object.entries(sel ?? {})) {
       const s = this.workloadsByLabelPair.get(`${ns}/${k}=${v}`);
