@@ -11,6 +11,8 @@ import { allNativeKinds, getAdapter } from '../adapters/index.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, type MeshAdapter, type MeshName } from '../adapters/types.js';
 import type { KubeObject } from '../schemas/hub.js';
 import { ClusterCache } from './cache/cache.js';
+import type { InformerOptions } from './cache/informer.js';
+import { Interner, transformFor } from './cache/transform.js';
 import { DEFAULT_CONFIG_MAP, DEFAULT_MESH, type MeshConfig } from './config/mesh-config.js';
 import { ConfigReloader } from './config/reload.js';
 import { CONFIG_MAP, SERVICE, SERVICE_ACCOUNT, SMI_RESOURCE_KINDS, WORKLOAD_KINDS } from './controller/kinds.js';
@@ -102,10 +104,13 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   const events = new EventRecorder(client, 'smi-operator', metrics, fence);
 
   const cache = new ClusterCache(client, log, (kind) => metrics.relists.inc({ kind }));
-  for (const k of [...SMI_RESOURCE_KINDS, SERVICE, SERVICE_ACCOUNT, ...WORKLOAD_KINDS]) cache.watch(k, { namespace: watchNs });
+  // Each kind keeps only what its readers use (cache/transform.ts), with repeated strings shared.
+  const interner = new Interner();
+  const keep = (k: { apiVersion: string; kind: string }): InformerOptions['transform'] => transformFor(k.apiVersion, k.kind, interner);
+  for (const k of [...SMI_RESOURCE_KINDS, SERVICE, SERVICE_ACCOUNT, ...WORKLOAD_KINDS]) cache.watch(k, { namespace: watchNs, transform: keep(k) });
   cache.watch(CONFIG_MAP, { namespace: o.namespace, fieldSelector: `metadata.name=${configMapName}` });
   const managedSelector = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
-  for (const k of nativeKinds) cache.watch(k, { namespace: watchNs, labelSelector: managedSelector, retryMs: 2000 }, nativeKindKey(k.apiVersion, k.kind));
+  for (const k of nativeKinds) cache.watch(k, { namespace: watchNs, labelSelector: managedSelector, retryMs: 2000, transform: keep(k) }, nativeKindKey(k.apiVersion, k.kind));
 
   const index = new DependencyIndex();
   // The handler closes over `reconciler`, created below; the queue runs only after start().

@@ -18,6 +18,8 @@ export interface InformerOptions {
   fieldSelector?: string;
   /** Delay before retrying after errors and before re-probing a missing API. */
   retryMs?: number;
+  /** What to keep of each object (./transform.ts); managedFields are always dropped. */
+  transform?: (o: KubeObject) => KubeObject;
 }
 
 export const objectKey = (o: { metadata: { namespace?: string; name: string } }): string =>
@@ -134,6 +136,12 @@ export class Informer {
     }
   }
 
+  /** What the store holds of an object from the API server. */
+  private keep(o: KubeObject): KubeObject {
+    const t = this.opts.transform;
+    return t ? t(strip(o)) : strip(o);
+  }
+
   private path(): string {
     return resourcePath(this.kind.apiVersion, this.kind.plural, this.kind.namespaced ? this.opts.namespace : undefined);
   }
@@ -199,7 +207,7 @@ export class Informer {
       }
       for (const it of r.body.items) {
         // List items carry no apiVersion/kind.
-        items.push(strip({ ...it, apiVersion: this.kind.apiVersion, kind: this.kind.kind }));
+        items.push(this.keep({ ...it, apiVersion: this.kind.apiVersion, kind: this.kind.kind }));
       }
       cont = r.body.metadata.continue || undefined;
       rv = r.body.metadata.resourceVersion;
@@ -270,12 +278,13 @@ export class Informer {
           handle.abort();
           return;
         }
-        const obj = strip(e.object as unknown as KubeObject);
-        const rv = obj.metadata?.resourceVersion;
         if (e.type === 'BOOKMARK') {
+          const rv = (e.object as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion;
           if (rv) this.rv = rv;
           return;
         }
+        const obj = this.keep(e.object as unknown as KubeObject);
+        const rv = obj.metadata?.resourceVersion;
         const k = objectKey(obj);
         const old = this.store.get(k);
         // Throws on a listener failure: the client ends the watch with it and run() relists.

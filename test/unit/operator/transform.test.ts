@@ -1,0 +1,117 @@
+// The informer transforms (operator/cache/transform.ts) keep every field a reader
+// of the cache uses: translating the transformed objects of every adapter fixture
+// gives what translating the objects as the API server sends them gives, on every
+// mesh; plan.ts still sees a managed object as matching (and a changed one as not);
+// and the fields nobody reads are gone.
+
+import { expect } from 'chai';
+import { buildSnapshot } from '../../../adapters/common/snapshot.js';
+import { getAdapter } from '../../../adapters/index.js';
+import { DEFAULT_MESH_OPTIONS, MESH_NAMES } from '../../../adapters/types.js';
+import { Interner, transformFor } from '../../../operator/cache/transform.js';
+import { decorate } from '../../../operator/controller/labels.js';
+import { matches } from '../../../operator/controller/plan.js';
+import { relevant } from '../../../operator/controller/predicates.js';
+import type { KubeObject } from '../../../schemas/hub.js';
+import { SCENARIOS } from '../fuzz/generators.js';
+
+/** What the API server adds to an object: the fields the transforms must drop or keep harmlessly. */
+function served(o: KubeObject, n: number): KubeObject {
+  const x = structuredClone(o) as KubeObject & { spec?: Record<string, unknown>; status?: unknown };
+  x.metadata = {
+    ...x.metadata,
+    uid: `uid-${n}`,
+    resourceVersion: String(100 + n),
+    generation: 1,
+    creationTimestamp: x.metadata.creationTimestamp ?? '2026-01-01T00:00:00Z',
+    managedFields: [{ manager: 'kubectl', operation: 'Apply', fieldsV1: { 'f:spec': {} } }],
+    annotations: { ...x.metadata.annotations, 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(o) },
+  } as KubeObject['metadata'];
+  if (x.kind === 'Service') x.spec = { ...x.spec, clusterIP: '10.0.0.1', clusterIPs: ['10.0.0.1'], sessionAffinity: 'None', type: 'ClusterIP' };
+  if (x.kind === 'Deployment') x.spec = { ...x.spec, strategy: { type: 'RollingUpdate' }, revisionHistoryLimit: 10, progressDeadlineSeconds: 600 };
+  x.status = { observedGeneration: 1, conditions: [{ type: 'Available', status: 'True' }] };
+  return x;
+}
+
+const keep = (i: Interner) => (o: KubeObject): KubeObject => transformFor(o.apiVersion, o.kind, i)(o);
+
+describe('informer transforms', () => {
+  it('every adapter fixture translates the same from the cached form as from the served objects, on every mesh', () => {
+    expect(SCENARIOS.length).to.be.greaterThan(10);
+    for (const [s, objects] of SCENARIOS.entries()) {
+      const whole = objects.map(served);
+      const cached = whole.map(keep(new Interner()));
+      for (const mesh of MESH_NAMES) {
+        const adapter = getAdapter(mesh);
+        const want = adapter.translate(buildSnapshot(whole).snapshot, DEFAULT_MESH_OPTIONS);
+        const got = adapter.translate(buildSnapshot(cached).snapshot, DEFAULT_MESH_OPTIONS);
+        expect(got, `scenario ${s} (${objects.map((o) => `${o.kind}/${o.metadata.name}`).slice(0, 4).join(', ')}…) on ${mesh}`).to.deep.equal(want);
+      }
+    }
+  });
+
+  it('a managed object the operator applied still matches what it applies; a changed one does not', () => {
+    let n = 0;
+    for (const objects of SCENARIOS) {
+      for (const mesh of MESH_NAMES) {
+        for (const o of getAdapter(mesh).translate(buildSnapshot(objects).snapshot, DEFAULT_MESH_OPTIONS).objects) {
+          const desired = decorate(o, 'split:ns/x');
+          const cached = keep(new Interner())(served(desired, n++));
+          expect(matches(desired, cached), `${o.kind} ${o.metadata.name}`).to.equal(true);
+          expect((cached as { status?: unknown }).status).to.equal(undefined);
+          const spec = (desired as { spec?: Record<string, unknown> }).spec;
+          if (spec && Object.keys(spec).length > 0) {
+            const changed = keep(new Interner())(served({ ...desired, spec: { ...spec, [Object.keys(spec)[0]!]: 'changed-by-someone' } } as KubeObject, n++));
+            expect(matches(desired, changed), `${o.kind} ${o.metadata.name} changed`).to.equal(false);
+          }
+        }
+      }
+    }
+    expect(n).to.be.greaterThan(50);
+  });
+
+  it('drops what nobody reads: managedFields, status, last-applied copies, Service addresses, pod template defaults', () => {
+    const i = new Interner();
+    const svc = keep(i)(served({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'n' }, spec: { selector: { app: 'a' }, ports: [{ port: 80, name: 'http' }] } } as KubeObject, 1));
+    expect(svc).to.deep.equal({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'n', uid: 'uid-1', resourceVersion: '101', generation: 1 }, spec: { selector: { app: 'a' }, ports: [{ port: 80, name: 'http' }] } });
+    const dep = keep(i)(
+      served(
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'd', namespace: 'n', labels: { team: 'x' } },
+          spec: {
+            replicas: 3,
+            template: {
+              metadata: { labels: { app: 'a' }, annotations: { 'config.linkerd.io/opaque-ports': '3306' } },
+              spec: { serviceAccountName: 'sa', dnsPolicy: 'ClusterFirst', containers: [{ name: 'c', image: 'i', imagePullPolicy: 'Always', ports: [{ containerPort: 8080, name: 'http', protocol: 'TCP' }], readinessProbe: { httpGet: { port: 8080, path: '/ready' }, periodSeconds: 5 } }] },
+            },
+          },
+        } as KubeObject,
+        2,
+      ),
+    );
+    expect(dep).to.deep.equal({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'd', namespace: 'n', uid: 'uid-2', resourceVersion: '102', generation: 1 },
+      spec: { template: { metadata: { labels: { app: 'a' }, annotations: { 'config.linkerd.io/opaque-ports': '3306' } }, spec: { serviceAccountName: 'sa', containers: [{ name: 'c', ports: [{ containerPort: 8080, name: 'http', protocol: 'TCP' }], readinessProbe: { httpGet: { port: 8080, path: '/ready' } } }] } } },
+    });
+    const sa = keep(i)(served({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'sa', namespace: 'n' } }, 3));
+    expect(sa).to.deep.equal({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'sa', namespace: 'n', uid: 'uid-3', resourceVersion: '103', generation: 1 } });
+    const ts = keep(i)(served({ apiVersion: 'split.smi-spec.io/v1alpha4', kind: 'TrafficSplit', metadata: { name: 't', namespace: 'n', annotations: { 'smi-operator.io/hub-fields': '{}' } }, spec: { service: 's' } } as KubeObject, 4));
+    expect(ts.metadata.annotations).to.deep.equal({ 'smi-operator.io/hub-fields': '{}' });
+    expect(ts.metadata).to.not.have.property('managedFields');
+    expect(ts).to.have.property('status'); // the status writer compares the conditions
+  });
+
+  it('a change only to fields nobody reads is not a change the predicates see', () => {
+    const i = new Interner();
+    const base = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'n' }, spec: { selector: { app: 'a' }, ports: [{ port: 80 }] } } as KubeObject;
+    const a = keep(i)(served(base, 1));
+    const b = keep(i)(served({ ...base, spec: { ...(base as unknown as { spec: object }).spec, clusterIP: '10.0.0.9' } } as KubeObject, 2));
+    expect(relevant('Service', a, b)).to.equal(false);
+    const c = keep(i)(served({ ...base, spec: { selector: { app: 'b' }, ports: [{ port: 80 }] } } as KubeObject, 3));
+    expect(relevant('Service', a, c)).to.equal(true);
+  });
+});
