@@ -129,7 +129,16 @@ function kubeNameProblems(obj: KubeObject, rule: NameRule): Problem[] {
   return found;
 }
 
-export function buildSnapshot(objects: readonly KubeObject[]): { snapshot: Snapshot; problems: Problem[] } {
+export interface SnapshotOptions {
+  /**
+   * Validation of an SMI object that has its namespace, for callers that keep results per
+   * resourceVersion (the operator validates each object once, not on every translation). The
+   * hub it returns must be treated as read-only, as adapters do.
+   */
+  validate?(o: KubeObject): { hub?: SmiObject; problems: Problem[] };
+}
+
+export function buildSnapshot(objects: readonly KubeObject[], opts: SnapshotOptions = {}): { snapshot: Snapshot; problems: Problem[] } {
   const problems: Problem[] = [];
   // Last definition of a kind/namespace/name wins, like a repeated `kubectl apply`.
   const smi = new Map<string, SmiObject>();
@@ -146,7 +155,7 @@ export function buildSnapshot(objects: readonly KubeObject[]): { snapshot: Snaps
     }
     const key = `${obj.kind}/${namespaceOf(obj)}/${obj.metadata.name}`;
     if (isSmiGroup(obj.apiVersion)) {
-      const { hub, problems: found } = validateSmiObject(obj);
+      const { hub, problems: found } = opts.validate && typeof raw.metadata?.namespace === 'string' ? opts.validate(raw) : validateSmiObject(obj);
       problems.push(...found);
       if (!hub) continue;
       if (smi.has(key)) problems.push(problem(objectRef(obj), '', 'is defined more than once; the last definition is used'));

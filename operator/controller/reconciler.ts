@@ -176,7 +176,7 @@ export class Reconciler {
     await off?.warm(inputs);
     const start = process.threadCpuUsage();
     try {
-      return adapter.translate(buildSnapshot(inputs).snapshot, cfg.options);
+      return adapter.translate(buildSnapshot(inputs, { validate: (o) => this.inputs.validate(o) }).snapshot, cfg.options);
     } finally {
       this.observeCpu('translate', start);
     }

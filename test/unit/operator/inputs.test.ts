@@ -129,3 +129,29 @@ describe('Inputs.gather (access unit)', () => {
     expect(read.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name)).to.deep.equal(['dest', 'look-alike']);
   });
 });
+
+describe('validated hubs shared across translations', () => {
+  const deepFreeze = <T>(v: T): T => {
+    if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+      Object.freeze(v);
+      for (const x of Object.values(v)) deepFreeze(x);
+    }
+    return v;
+  };
+  it('adapters never change the hub objects they are given (the operator validates each object once and reuses its hub)', async () => {
+    const { SCENARIOS } = await import('../fuzz/generators.js');
+    const { validateSmiObject } = await import('../../../schemas/validate.js');
+    const { MESH_NAMES } = await import('../../../adapters/types.js');
+    for (const objects of SCENARIOS) {
+      for (const mesh of MESH_NAMES) {
+        const adapter = getAdapter(mesh);
+        const want = adapter.translate(buildSnapshot(objects).snapshot, DEFAULT_MESH_OPTIONS);
+        const frozen = (o: KubeObject): ReturnType<typeof validateSmiObject> => deepFreeze(validateSmiObject(o));
+        const withNs = objects.map((o) => ({ ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? 'default' } }));
+        // Throws (strict mode) if an adapter writes into a hub.
+        const got = adapter.translate(buildSnapshot(withNs, { validate: frozen }).snapshot, DEFAULT_MESH_OPTIONS);
+        expect(got).to.deep.equal(want);
+      }
+    }
+  });
+});

@@ -115,7 +115,12 @@ describe('DependencyIndex selector indexes', () => {
     for (let i = 0; i < 50; i++) idx.update('Service', undefined, svc(`noise${i}`, { app: `noise${i}` }));
     idx.update('Service', undefined, svc('api', { app: 'api' }));
     idx.update('Service', undefined, svc('api-v2', { app: 'api', version: 'v2' }));
-    expect(idx.servicesSelecting(ns, { app: 'api', version: 'v1' }).sort()).to.deep.equal(['api', 'api-v2']);
+    expect(idx.servicesSelecting(ns, { app: 'api', version: 'v1' }).sort()).to.deep.equal(['api']);
+    expect(idx.servicesSelecting(ns, { app: 'api', version: 'v2', tier: 'web' }).sort()).to.deep.equal(['api', 'api-v2']);
+    // Many labels: the same answer by the pair index and an exact check.
+    const many = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`l${i}`, 'x']));
+    expect(idx.servicesSelecting(ns, { ...many, app: 'api', version: 'v2' }).sort()).to.deep.equal(['api', 'api-v2']);
+    expect(idx.servicesSelecting(ns, { ...many, app: 'api', version: 'v1' }).sort()).to.deep.equal(['api']);
     idx.update('TrafficTarget', undefined, target('t', 'api', [], []));
     idx.update('Deployment', undefined, deploy('api', 'api', { app: 'api', version: 'v2' }));
     expect([...idx.update('Service', undefined, svc('api-v3', { app: 'api', version: 'v2' }))]).to.deep.equal([accessUnit(ns, 'api')]);
