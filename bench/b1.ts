@@ -2,6 +2,7 @@
 // watch shows the VirtualService with the new weights. 200 sequential edits,
 // idle, then again while other SMI objects churn at a fixed rate.
 
+import { loadavg } from 'node:os';
 import type { KubeObject } from '../schemas/hub.js';
 import { now, percentile, pool, sleep } from '../dev/world/kube.js';
 import type { World } from '../dev/world/world.js';
@@ -12,6 +13,8 @@ export interface LatencyStats {
   p50ms: number;
   p99ms: number;
   maxms: number;
+  /** 1-minute load average when the edits ended. */
+  load: number;
 }
 export interface B1Result {
   idle: LatencyStats;
@@ -33,7 +36,7 @@ async function edits(w: World, n: number): Promise<LatencyStats> {
   }
   w.refreshExpected();
   lat.sort((x, y) => x - y);
-  return { changes: n, p50ms: percentile(lat, 50), p99ms: percentile(lat, 99), maxms: lat[lat.length - 1]! };
+  return { changes: n, p50ms: percentile(lat, 50), p99ms: percentile(lat, 99), maxms: lat[lat.length - 1]!, load: loadavg()[0]! };
 }
 
 /** A change to any SMI object of the other apps: weights, allowed matches, route paths. */

@@ -3,6 +3,7 @@
 // Ready. Compared with B0 for the same native objects, and with the floor of
 // the whole workload (the SMI writes + native writes + status writes, direct).
 
+import { loadavg } from 'node:os';
 import type { TestCluster } from '../dev/controlplane/cluster.js';
 import type { KubeObject } from '../schemas/hub.js';
 import { directApply, type DirectRun } from './b0.js';
@@ -19,6 +20,8 @@ export interface B2Result {
   /** B0: the same native objects written directly. */
   direct: DirectRun;
   ratioToB0: number;
+  /** 1-minute load average of the machine when the apply started, when the operator converged, and after the floor run. */
+  load: number[];
   /** SMI applies + native applies + status patches, written directly. */
   workloadFloorSeconds: number;
   ratioToWorkloadFloor: number;
@@ -62,11 +65,13 @@ export async function b2(k: BenchKube, cluster: TestCluster, nSmi: number, c: nu
   log(`B2 N=${nSmi}: operator idle; applying ${world.smiObjects.length} SMI objects`);
   const gcStart = await op.usageAfterGc();
   const start = op.usage();
+  const load = [loadavg()[0]!];
   const t0 = now();
   await k.applyAll(world.smiObjects, c);
   const t1 = await world.converged(30 * 60_000);
   const operatorSeconds = (t1 - t0) / 1000;
-  log(`B2 N=${nSmi}: operator converged in ${operatorSeconds.toFixed(2)} s`);
+  load.push(loadavg()[0]!);
+  log(`B2 N=${nSmi}: operator converged in ${operatorSeconds.toFixed(2)} s (load ${load.map((l) => l.toFixed(1)).join(' -> ')})`);
   await world.settle(3000);
   const end = op.usage();
   const gcEnd = await op.usageAfterGc();
@@ -74,7 +79,8 @@ export async function b2(k: BenchKube, cluster: TestCluster, nSmi: number, c: nu
   const direct = await directApply(k, (ns) => expectedNative(ns, apps(ns, nSmi)), c);
   log(`B2 N=${nSmi}: direct (B0) ${direct.objects} native objects in ${direct.seconds.toFixed(2)} s`);
   const floor = await workloadFloor(k, nSmi, c);
-  log(`B2 N=${nSmi}: workload floor ${floor.toFixed(2)} s`);
+  load.push(loadavg()[0]!);
+  log(`B2 N=${nSmi}: workload floor ${floor.toFixed(2)} s (load ${load[2]!.toFixed(1)})`);
   return {
     world,
     result: {
@@ -82,6 +88,7 @@ export async function b2(k: BenchKube, cluster: TestCluster, nSmi: number, c: nu
       nativeObjects: world.expected.length,
       concurrency: c,
       operatorSeconds,
+      load,
       direct,
       ratioToB0: operatorSeconds / direct.seconds,
       workloadFloorSeconds: floor,

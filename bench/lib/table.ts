@@ -13,10 +13,11 @@ export function table(r: any): string {
   for (const w of r.worlds) {
     const b2 = w.b2;
     if (b2) {
-      rows.push(['B2', `N=${b2.smiObjects} SMI -> ${b2.nativeObjects} native, Ready`, `${f(b2.operatorSeconds)} s`, '']);
-      rows.push(['B2', `  ratio to B0 (same ${b2.direct.objects} native objects, ${f(b2.direct.seconds)} s)`, `${f(b2.ratioToB0)}x`, '<= 1.2x']);
-      rows.push(['B2', `  ratio to workload floor (SMI+native+status direct, ${f(b2.workloadFloorSeconds)} s)`, `${f(b2.ratioToWorkloadFloor)}x`, '']);
-      rows.push(['B4', `N=${b2.smiObjects}: RSS (start -> converged, peak)`, `${mib(b2.b4.rssStartBytes)} -> ${mib(b2.b4.rssBytes)} MiB, peak ${mib(b2.b4.peakRssBytes)}`, '< 100 MiB at 10k']);
+      const load = b2.load ? ` (load ${b2.load.map((l: number) => f(l, 1)).join(' / ')})` : '';
+      rows.push(['B2', `N=${b2.smiObjects} SMI -> ${b2.nativeObjects} native, Ready${load}`, `${f(b2.operatorSeconds)} s`, '']);
+      rows.push(['B2', `  ratio to B0 (same ${b2.direct.objects} native objects, ${f(b2.direct.seconds)} s)`, `${f(b2.ratioToB0)}x`, '']);
+      rows.push(['B2', `  ratio to workload floor (SMI+native+status direct, ${f(b2.workloadFloorSeconds)} s)`, `${f(b2.ratioToWorkloadFloor)}x`, '<= 1.2x']);
+      rows.push(['B4', `N=${b2.smiObjects}: RSS (start -> converged, peak)`, `${mib(b2.b4.rssStartBytes)} -> ${mib(b2.b4.rssBytes)} MiB, peak ${mib(b2.b4.peakRssBytes)}`, '< 100 MiB idle, peak < 200 at 10k']);
       rows.push(['B4', `N=${b2.smiObjects}: bytes per cached object (${b2.b4.cachedObjects})`, `${f(b2.b4.bytesPerCachedObject, 0)} B`, '']);
       if (b2.b4.gcEnd) {
         rows.push(['B4', `N=${b2.smiObjects}: after full GC: RSS, JS heap (start -> converged)`, `${mib(b2.b4.gcEnd.rssBytes)} MiB, heap ${mib(b2.b4.gcStart.heapUsedBytes)} -> ${mib(b2.b4.gcEnd.heapUsedBytes)} MiB`, '']);
@@ -30,8 +31,8 @@ export function table(r: any): string {
       rows.push(['B3', 'one weight edit', `${w.b3.oneChange.total} writes ${JSON.stringify(w.b3.oneChange.by)}`, `${w.b3.oneChangeNeeded}`]);
     }
     if (w.b1) {
-      rows.push(['B1', `weight edit -> VS updated, idle (${w.b1.idle.changes})`, `p50 ${f(w.b1.idle.p50ms, 0)} ms, p99 ${f(w.b1.idle.p99ms, 0)} ms`, '']);
-      rows.push(['B1', `  while ${w.b1.churn.churnObjects} objects churn at ${f(w.b1.churn.churnRatePerSecond, 1)}/s`, `p50 ${f(w.b1.churn.p50ms, 0)} ms, p99 ${f(w.b1.churn.p99ms, 0)} ms`, '']);
+      rows.push(['B1', `N=${w.n}: weight edit -> VS updated, idle (${w.b1.idle.changes})`, `p50 ${f(w.b1.idle.p50ms, 0)} ms, p99 ${f(w.b1.idle.p99ms, 0)} ms (load ${f(w.b1.idle.load, 1)})`, '']);
+      rows.push(['B1', `  while ${w.b1.churn.churnObjects} objects churn at ${f(w.b1.churn.churnRatePerSecond, 1)}/s`, `p50 ${f(w.b1.churn.p50ms, 0)} ms, p99 ${f(w.b1.churn.p99ms, 0)} ms (load ${f(w.b1.churn.load, 1)})`, 'p99 at 10k <= 2x at 1k']);
     }
     for (const p of w.b5 ?? []) rows.push(['B5', `HTTPRouteGroup edit, k=${p.k} referrers of N=${p.n}`, `${p.reconciles} reconciles (${f(p.reconcilesPerReferrer)}/k)`, 'proportional to k']);
   }

@@ -238,7 +238,7 @@ export class Reconciler {
     if (stale()) return { requeueAfterMs: 0 };
     this.recordRouteResults(unitKey, results);
     for (const u of this.claims.set(unitKey, objects)) this.d.enqueue(u);
-    const desired = this.claims.desiredFor(unitKey);
+    const desired = this.claims.desiredFor(unitKey, objects);
     const actions = plan({
       unit: unitKey,
       desired,

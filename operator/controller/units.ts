@@ -133,16 +133,6 @@ export { selects };
 export const serviceSelector = (o: KubeObject): Record<string, string> | undefined =>
   (spec(o).selector as Record<string, string> | undefined) ?? undefined;
 
-/** A selector's index key: its pairs sorted by key (label keys and values hold no `,` or `=`). */
-const selectorKey = (pairs: ReadonlyArray<[string, string]>): string =>
-  [...pairs]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
-
-/** Up to this many pod labels, servicesSelecting looks up every subset (2^n - 1 look-ups). */
-const MAX_SUBSET_LABELS = 8;
-
 export class DependencyIndex {
   readonly splitsByRoot = new MultiIndex();
   readonly splitsByService = new MultiIndex();
@@ -153,16 +143,18 @@ export class DependencyIndex {
   readonly workloadsBySA = new MultiIndex();
   readonly workloadsByNs = new MultiIndex();
   readonly servicesByNs = new MultiIndex();
-  /** `ns/key=value` of a Service's selector → Service names. */
-  readonly servicesBySelectorPair = new MultiIndex();
-  /** `ns/k1=v1,k2=v2` (the whole selector, keys sorted) → Service names: find the Services selecting given pods without a scan. */
-  readonly servicesBySelector = new MultiIndex();
+  /**
+   * `ns/key=value` of the first label (by key) of a Service's selector → Service names: the
+   * Services selecting given pods are among those filed under one of the pods' labels, and a
+   * label shared by thousands of Services (`version=v1`) files only those that select by it alone.
+   */
+  readonly servicesByFirstPair = new MultiIndex();
   /** `ns/key=value` of pod labels → workload keys (find the pods a Service selects without a scan). */
   readonly workloadsByLabelPair = new MultiIndex();
   readonly managedByUnit = new MultiIndex();
   readonly workloads = new Map<string, WorkloadRef>();
   /** `ns/name` of a Service → its selector. */
-  private readonly selectorOf = new Map<string, Array<[string, string]>>();
+  private readonly selectorOf = new Map<string, Record<string, string>>();
   /** SMI Kind/ns/name → its unit */
   private readonly smiUnit = new Map<string, string>();
 
@@ -268,10 +260,11 @@ export class DependencyIndex {
       for (const s of arr(spec(o).sources)) op(this.targetsBySource, nsName(str(s.namespace) || ns, str(s.name)), self);
     } else if (kind === 'Service') {
       op(this.servicesByNs, ns, name);
-      const sel = Object.entries(serviceSelector(o) ?? {});
-      for (const [k, v] of sel) op(this.servicesBySelectorPair, `${ns}/${k}=${v}`, name);
-      if (sel.length > 0) op(this.servicesBySelector, `${ns}/${selectorKey(sel)}`, name);
-      if (add) this.selectorOf.set(`${ns}/${name}`, sel);
+      const sel = serviceSelector(o);
+      const first = Object.keys(sel ?? {}).sort()[0];
+      if (sel && first !== undefined) op(this.servicesByFirstPair, `${ns}/${first}=${sel[first]}`, name);
+      // The cached object's own selector: no copy.
+      if (add && sel) this.selectorOf.set(`${ns}/${name}`, sel);
       else this.selectorOf.delete(`${ns}/${name}`);
     } else if (isWorkloadKind(kind)) {
       const w = workloadRef(o);
@@ -301,24 +294,15 @@ export class DependencyIndex {
     return best ?? new Set();
   }
 
-  /**
-   * Names of the Services in `ns` whose selector matches these pod labels. A matching selector is a
-   * subset of the labels, so with few labels every subset is looked up whole (a label shared by
-   * thousands of Services, like `version=v1`, costs nothing); with many, Services sharing a label
-   * are checked one by one.
-   */
+  /** Names of the Services in `ns` whose selector matches these pod labels (selector-less Services select nothing). */
   servicesSelecting(ns: string, podLabels: Record<string, string>): string[] {
-    const pairs = Object.entries(podLabels).filter((e): e is [string, string] => typeof e[1] === 'string');
-    const out = new Set<string>();
-    if (pairs.length <= MAX_SUBSET_LABELS) {
-      for (let m = 1; m < 1 << pairs.length; m++) {
-        const subset = pairs.filter((_, i) => m & (1 << i));
-        for (const svc of this.servicesBySelector.get(`${ns}/${selectorKey(subset)}`)) out.add(svc);
+    const out: string[] = [];
+    for (const [k, v] of Object.entries(podLabels)) {
+      for (const svc of this.servicesByFirstPair.get(`${ns}/${k}=${v}`)) {
+        if (selects(this.selectorOf.get(`${ns}/${svc}`), podLabels)) out.push(svc);
       }
-      return [...out];
     }
-    for (const [k, v] of pairs) for (const svc of this.servicesBySelectorPair.get(`${ns}/${k}=${v}`)) out.add(svc);
-    return [...out].filter((svc) => this.selectorOf.get(`${ns}/${svc}`)?.every(([k, v]) => podLabels[k] === v));
+    return out;
   }
 
   /** Every unit that has inputs or owns objects: what a full resync (start, leadership, config change) enqueues. */

@@ -1,0 +1,39 @@
+// Claims keep each unit's objects as canonical JSON: a re-translation with the same content
+// (in any key order) changes nothing, a different one tells the other claimants, and the
+// owner of a shared object applies the merge of every claimant's version.
+
+import { expect } from 'chai';
+import { Claims } from '../../../operator/controller/claims.js';
+import { HASH_ANNOTATION } from '../../../operator/controller/labels.js';
+import type { KubeObject } from '../../../schemas/hub.js';
+
+const defaults = (spec: Record<string, unknown>, uid: string): KubeObject =>
+  ({ apiVersion: 'consul.hashicorp.com/v1alpha1', kind: 'ServiceDefaults', metadata: { name: 'web', namespace: 'shop', ownerReferences: [{ apiVersion: 'v1', kind: 'X', name: uid, uid }] }, spec }) as KubeObject;
+
+describe('Claims', () => {
+  it('the same content in another key order is no change; a different one tells the other claimants', () => {
+    const c = new Claims();
+    expect([...c.set('access:shop/web', [defaults({ protocol: 'http', mode: 'a' }, 'u1')])]).to.deep.equal([]);
+    expect([...c.set('split:shop/web', [defaults({ protocol: 'http' }, 'u2')])]).to.deep.equal(['access:shop/web']);
+    const reordered = { ...defaults({ mode: 'a', protocol: 'http' }, 'u1') };
+    expect([...c.set('access:shop/web', [reordered])]).to.deep.equal([]);
+    expect([...c.set('access:shop/web', [defaults({ protocol: 'tcp', mode: 'a' }, 'u1')])]).to.deep.equal(['split:shop/web']);
+    expect(c.claimantsOf('consul.hashicorp.com/ServiceDefaults/shop/web').sort()).to.deep.equal(['access:shop/web', 'split:shop/web']);
+  });
+
+  it('the owner (smallest unit key) applies the merge of every version; the other applies its own', () => {
+    const c = new Claims();
+    const a = [defaults({ protocol: 'http', mode: 'a' }, 'u1')];
+    const b = [defaults({ protocol: 'grpc', extra: { x: 1 } }, 'u2')];
+    c.set('access:shop/web', a);
+    c.set('split:shop/web', b);
+    const [owned] = c.desiredFor('access:shop/web', a) as Array<KubeObject & { spec: unknown }>;
+    expect(owned!.spec).to.deep.equal({ protocol: 'http', mode: 'a', extra: { x: 1 } });
+    expect(owned!.metadata.ownerReferences!.map((r) => r.uid)).to.deep.equal(['u1', 'u2']);
+    expect(owned!.metadata.annotations?.[HASH_ANNOTATION]).to.be.a('string');
+    const [own] = c.desiredFor('split:shop/web', b) as Array<KubeObject & { spec: unknown }>;
+    expect(own!.spec).to.deep.equal({ protocol: 'grpc', extra: { x: 1 } });
+    // Without the fresh objects (e.g. a unit read back), the recorded version is used.
+    expect(c.desiredFor('access:shop/web', [])).to.deep.equal([owned]);
+  });
+});
