@@ -113,6 +113,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   for (const k of nativeKinds) cache.watch(k, { namespace: watchNs, labelSelector: managedSelector, retryMs: 2000, transform: keep(k) }, nativeKindKey(k.apiVersion, k.kind));
 
   const index = new DependencyIndex();
+  index.unitsWanted = false; // until the caches are synced
   // The handler closes over `reconciler`, created below; the queue runs only after start().
   const queue = new WorkQueue((k) => reconciler.reconcile(k), { concurrency: o.concurrency ?? 4, baseDelayMs: 200, maxDelayMs: 60_000 });
   const allUnits = (): Set<string> => index.allUnits(['HTTPRouteGroup', 'TCPRoute', 'UDPRoute'].flatMap((k) => cache.list(k)));
@@ -230,6 +231,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   cache.start();
   await cache.synced();
   synced = true;
+  index.unitsWanted = true;
   config.load(cache.get('ConfigMap', o.namespace, configMapName));
   log.info('caches synced', { kinds: cache.kinds().length, mesh: config.current().mesh });
   if (elector) elector.start();

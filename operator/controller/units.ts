@@ -158,9 +158,22 @@ export class DependencyIndex {
   /** SMI Kind/ns/name → its unit */
   private readonly smiUnit = new Map<string, string>();
 
+  /**
+   * False while the caches fill for the first time: nothing is reconciled from those changes (the
+   * first leadership enqueues every unit), so update() only indexes. Finding the units a workload
+   * touches looks at every workload sharing one of its labels, which over the first list of a
+   * namespace is O(workloads²) (~11 million look-ups at 3,300 Deployments).
+   */
+  unitsWanted = true;
+
   /** Apply one store change; returns the units to reconcile. */
   update(kind: string, old: KubeObject | undefined, next: KubeObject | undefined): Set<string> {
     const units = new Set<string>();
+    if (!this.unitsWanted) {
+      if (old) this.remove(kind, old);
+      if (next) this.add(kind, next);
+      return units;
+    }
     if (old) {
       for (const u of this.unitsFor(kind, old)) units.add(u);
       this.remove(kind, old);
