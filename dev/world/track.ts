@@ -14,6 +14,14 @@ export class Tracker {
   /** ms timestamp (performance.now) of the last event per object name. */
   readonly seenAt = new Map<string, number>();
   onEvent?: (type: string, o: KubeObject, at: number) => void;
+  /** Told every change (`o` undefined: the tracker relisted, anything may have changed). */
+  private readonly listeners = new Set<(type: string, o: KubeObject | undefined, at: number) => void>();
+
+  /** Calls fn on every change until the returned function is called. */
+  listen(fn: (type: string, o: KubeObject | undefined, at: number) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
 
   constructor(
     private readonly client: HttpKubeClient,
@@ -54,6 +62,7 @@ export class Tracker {
         else this.objects.set(o.metadata.name, o);
         this.seenAt.set(o.metadata.name, at);
         this.onEvent?.(e.type, o, at);
+        for (const l of this.listeners) l(e.type, o, at);
         this.notify();
       });
       const end = await this.handle.done;
@@ -64,6 +73,7 @@ export class Tracker {
           this.objects.clear();
           for (const o of r.body.items) this.objects.set(o.metadata.name, o);
           this.rv = r.body.metadata.resourceVersion;
+          for (const l of this.listeners) l('RELIST', undefined, performance.now());
           this.notify();
         }
       } else if (end.error) await new Promise((r) => setTimeout(r, 200));
