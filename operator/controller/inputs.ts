@@ -22,6 +22,8 @@ export interface Validated {
   problems: Problem[];
 }
 
+const NO_PROBLEMS: Problem[] = Object.freeze([]) as unknown as Problem[];
+
 export class Inputs {
   private readonly validated = new Map<string, Validated>();
 
@@ -39,7 +41,8 @@ export class Inputs {
     const start = process.threadCpuUsage();
     const { hub, problems } = validateSmiObject(o);
     this.onValidated?.(start);
-    const v: Validated = { rv: o.metadata.resourceVersion, problems };
+    // One shared empty list: at 10,000 objects an empty array each is ~0.5 MiB.
+    const v: Validated = { rv: o.metadata.resourceVersion, problems: problems.length > 0 ? problems : NO_PROBLEMS };
     if (hub) v.hub = hub;
     this.validated.set(k, v);
     return v;

@@ -38,21 +38,42 @@ export function parseUnit(key: string): Unit | undefined {
   return { type: type as 'split' | 'access', namespace, name: rest };
 }
 
-class MultiIndex {
-  private readonly m = new Map<string, Set<string>>();
+const NONE: ReadonlySet<string> = new Set();
+
+/**
+ * key → set of values. Most keys have one value (one split per root, one workload per label
+ * pair of its own...), so a lone value is stored as the string itself: a Set costs ~150 bytes,
+ * which at 10,000 objects was most of this index's memory.
+ */
+export class MultiIndex {
+  private readonly m = new Map<string, string | Set<string>>();
   add(k: string, v: string): void {
-    let s = this.m.get(k);
-    if (!s) this.m.set(k, (s = new Set()));
-    s.add(v);
+    const cur = this.m.get(k);
+    if (cur === undefined) this.m.set(k, v);
+    else if (typeof cur === 'string') {
+      if (cur !== v) this.m.set(k, new Set([cur, v]));
+    } else cur.add(v);
   }
   remove(k: string, v: string): void {
-    const s = this.m.get(k);
-    if (!s) return;
-    s.delete(v);
-    if (s.size === 0) this.m.delete(k);
+    const cur = this.m.get(k);
+    if (cur === undefined) return;
+    if (typeof cur === 'string') {
+      if (cur === v) this.m.delete(k);
+      return;
+    }
+    cur.delete(v);
+    if (cur.size === 1) this.m.set(k, cur.values().next().value as string);
+    else if (cur.size === 0) this.m.delete(k);
   }
   get(k: string): ReadonlySet<string> {
-    return this.m.get(k) ?? new Set();
+    const cur = this.m.get(k);
+    if (cur === undefined) return NONE;
+    return typeof cur === 'string' ? new Set([cur]) : cur;
+  }
+  /** How many values `k` has, without building a set. */
+  count(k: string): number {
+    const cur = this.m.get(k);
+    return cur === undefined ? 0 : typeof cur === 'string' ? 1 : cur.size;
   }
   keys(): IterableIterator<string> {
     return this.m.keys();
@@ -141,8 +162,6 @@ export class DependencyIndex {
   /** route Kind/ns/name → referrer Kind/ns/name */
   readonly referrers = new MultiIndex();
   readonly workloadsBySA = new MultiIndex();
-  readonly workloadsByNs = new MultiIndex();
-  readonly servicesByNs = new MultiIndex();
   /**
    * `ns/key=value` of the first label (by key) of a Service's selector → Service names: the
    * Services selecting given pods are among those filed under one of the pods' labels, and a
@@ -198,7 +217,7 @@ export class DependencyIndex {
   /** Access units that exist: they have targets, or still own objects to prune. */
   private accessIfLive(ns: string, sa: string): string[] {
     const u = accessUnit(ns, sa);
-    return this.targetsByDest.get(nsName(ns, sa)).size > 0 || this.managedByUnit.get(u).size > 0 ? [u] : [];
+    return this.targetsByDest.count(nsName(ns, sa)) > 0 || this.managedByUnit.count(u) > 0 ? [u] : [];
   }
 
   unitsFor(kind: string, o: KubeObject): string[] {
@@ -272,7 +291,6 @@ export class DependencyIndex {
       op(this.targetsByDest, nsName(ns, targetDestination(o)), self);
       for (const s of arr(spec(o).sources)) op(this.targetsBySource, nsName(str(s.namespace) || ns, str(s.name)), self);
     } else if (kind === 'Service') {
-      op(this.servicesByNs, ns, name);
       const sel = serviceSelector(o);
       const first = Object.keys(sel ?? {}).sort()[0];
       if (sel && first !== undefined) op(this.servicesByFirstPair, `${ns}/${first}=${sel[first]}`, name);
@@ -282,7 +300,6 @@ export class DependencyIndex {
     } else if (isWorkloadKind(kind)) {
       const w = workloadRef(o);
       op(this.workloadsBySA, nsName(ns, w.serviceAccount), w.key);
-      op(this.workloadsByNs, ns, w.key);
       for (const [k, v] of Object.entries(w.podLabels)) op(this.workloadsByLabelPair, `${ns}/${k}=${v}`, w.key);
       if (add) this.workloads.set(w.key, w);
       else this.workloads.delete(w.key);
@@ -299,12 +316,14 @@ export class DependencyIndex {
 
   /** Workloads that may match a selector: those carrying its rarest label pair (none for an empty selector). */
   workloadCandidates(ns: string, sel: Record<string, string> | undefined): ReadonlySet<string> {
-    let best: ReadonlySet<string> | undefined;
+    let best: string | undefined;
+    let size = Infinity;
     for (const [k, v] of Object.entries(sel ?? {})) {
-      const s = this.workloadsByLabelPair.get(`${ns}/${k}=${v}`);
-      if (!best || s.size < best.size) best = s;
+      const key = `${ns}/${k}=${v}`;
+      const n = this.workloadsByLabelPair.count(key);
+      if (n < size) [best, size] = [key, n];
     }
-    return best ?? new Set();
+    return best === undefined ? NONE : this.workloadsByLabelPair.get(best);
   }
 
   /** Names of the Services in `ns` whose selector matches these pod labels (selector-less Services select nothing). */

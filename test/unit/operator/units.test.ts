@@ -1,6 +1,7 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import type { KubeObject } from '../../../schemas/hub.js';
-import { DependencyIndex, parseUnit, accessUnit, splitUnit, routeUnit } from '../../../operator/controller/units.js';
+import { DependencyIndex, MultiIndex, parseUnit, accessUnit, splitUnit, routeUnit } from '../../../operator/controller/units.js';
 import { decorate, unitLabelValue } from '../../../operator/controller/labels.js';
 
 const ns = 'n';
@@ -125,5 +126,32 @@ describe('DependencyIndex selector indexes', () => {
     idx.update('Deployment', undefined, deploy('api', 'api', { app: 'api', version: 'v2' }));
     expect([...idx.update('Service', undefined, svc('api-v3', { app: 'api', version: 'v2' }))]).to.deep.equal([accessUnit(ns, 'api')]);
     expect([...idx.update('Service', undefined, svc('api-v4', { app: 'api', version: 'v4' }))]).to.deep.equal([]);
+  });
+});
+
+describe('MultiIndex', () => {
+  it('behaves like a map of sets whatever the order of adds and removes (a lone value is stored unboxed)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.boolean(), fc.constantFrom('a', 'b'), fc.constantFrom('x', 'y', 'z')), { maxLength: 40 }), (ops) => {
+        const idx = new MultiIndex();
+        const ref = new Map<string, Set<string>>();
+        for (const [add, k, v] of ops) {
+          if (add) {
+            idx.add(k, v);
+            if (!ref.has(k)) ref.set(k, new Set());
+            ref.get(k)!.add(v);
+          } else {
+            idx.remove(k, v);
+            ref.get(k)?.delete(v);
+            if (ref.get(k)?.size === 0) ref.delete(k);
+          }
+          for (const key of ['a', 'b']) {
+            expect([...idx.get(key)].sort()).to.deep.equal([...(ref.get(key) ?? [])].sort());
+            expect(idx.count(key)).to.equal(ref.get(key)?.size ?? 0);
+          }
+          expect([...idx.keys()].sort()).to.deep.equal([...ref.keys()].sort());
+        }
+      }),
+    );
   });
 });
