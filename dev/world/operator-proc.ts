@@ -26,7 +26,9 @@ export interface OperatorProcOptions {
 
 const CLK_TCK = 100; // Linux USER_HZ
 /** NODE_OPTIONS of the manager container in config/manager/manager.yaml. */
-export const DEPLOYMENT_NODE_FLAGS = '--max-semi-space-size=1';
+export const DEPLOYMENT_NODE_FLAGS = '--max-semi-space-size=4 --heap-growing-percent=30';
+/** The glibc malloc settings of the manager container (config/manager/manager.yaml); a variable set here wins. */
+export const DEPLOYMENT_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '65536', MALLOC_TRIM_THRESHOLD_: '131072' };
 
 // Children die with us, even when a test or benchmark fails half-way.
 const live = new Set<ChildProcess>();
@@ -52,7 +54,7 @@ export class OperatorProc {
     // V8 flags for the operator child: by default what config/manager sets (NODE_OPTIONS),
     // so B4 measures the deployed heap sizing; SMI_BENCH_NODE_FLAGS overrides ('' for V8's defaults).
     const nodeFlags = (process.env.SMI_BENCH_NODE_FLAGS ?? DEPLOYMENT_NODE_FLAGS).split(/\s+/).filter(Boolean);
-    const child = spawn(process.execPath, ['--expose-gc', ...nodeFlags, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--expose-gc', ...nodeFlags, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...DEPLOYMENT_ENV, ...process.env } });
     this.child = child;
     live.add(child);
     this.exited = new Promise((r) => child.once('exit', (code) => (live.delete(child), r(code))));

@@ -85,6 +85,14 @@ describe('release: Dockerfile', () => {
     }
   });
 
+  it('the benchmark runs the operator with the manager container\'s V8 flags and malloc settings (B4 measures what is deployed)', async () => {
+    const { DEPLOYMENT_ENV, DEPLOYMENT_NODE_FLAGS } = await import('../../../dev/world/operator-proc.js');
+    const manager = (yaml.loadAll(readFileSync(join(root, 'config/manager/manager.yaml'), 'utf8')) as Array<{ kind: string; spec?: { template: { spec: { containers: Array<{ name: string; env?: Array<{ name: string; value?: string }> }> } } } }>).find((d) => d.kind === 'Deployment')!;
+    const env = Object.fromEntries((manager.spec!.template.spec.containers[0]!.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
+    expect(env.NODE_OPTIONS).to.equal(DEPLOYMENT_NODE_FLAGS);
+    for (const [k, v] of Object.entries(DEPLOYMENT_ENV)) expect(env[k], k).to.equal(v);
+  });
+
   it('runs the files the Deployments run, and ships `smictl` for the metrics API', () => {
     const cmd = JSON.parse(final.lines.find((l) => l.op === 'CMD')!.args) as string[];
     expect(cmd).to.deep.equal(['node', 'dist/cli/smictl.js', 'operator']);
