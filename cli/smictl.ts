@@ -10,6 +10,7 @@ import { registerMetrics } from './commands/metrics.js';
 import { registerConformance } from './commands/conformance.js';
 import { registerOperator } from './commands/operator.js';
 import { registerDashboard } from './commands/dashboard.js';
+import { registerCheck } from './commands/check.js';
 
 export function buildProgram(): Command {
   const program = new Command('smictl')
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerConformance(program);
   registerOperator(program);
   registerDashboard(program);
+  registerCheck(program);
   return program;
 }
 

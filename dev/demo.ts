@@ -140,6 +140,8 @@ async function main(): Promise<number> {
       defaultMesh: 'istio',
       logger: createLogger(process.env.SMI_DEMO_LOG_LEVEL ?? 'warn', { component: 'smi-operator', namespace: OPERATOR_NS }),
       healthPort: 0,
+      // As in a cluster: `smictl check` finds the running operator through its Lease.
+      leaderElect: true,
     });
     say(`operator running (health/metrics on http://127.0.0.1:${op.healthPort}/{healthz,readyz,metrics}); applying ${docs.length} sample objects from config/samples…`);
     await applyAll(client, docs);

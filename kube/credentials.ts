@@ -4,7 +4,8 @@
 // this loader cannot serve (exec plugins, auth-provider, basic auth) fall back
 // to client-node's KubeConfig, imported only then.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import type https from 'node:https';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import yaml from 'js-yaml';
@@ -234,7 +235,7 @@ export function loadInCluster(o: LoadOptions = {}): CredentialsResult {
   if (o.context) return fail(`--context "${o.context}" needs a kubeconfig (--kubeconfig or $KUBECONFIG)`);
   const host = env.KUBERNETES_SERVICE_HOST;
   const port = env.KUBERNETES_SERVICE_PORT;
-  if (!host || !port) return fail('no kubeconfig (--kubeconfig, $KUBECONFIG) and not in a cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set');
+  if (!host || !port) return fail('no kubeconfig (--kubeconfig, $KUBECONFIG, ~/.kube/config) and not in a cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set');
   const dir = o.serviceAccountDir ?? SERVICE_ACCOUNT_DIR;
   const tokenFile = join(dir, 'token');
   let ca: Buffer;
@@ -248,11 +249,20 @@ export function loadInCluster(o: LoadOptions = {}): CredentialsResult {
   return { ok: true, value: new StaticCredentials(server, { ca, insecure: false }, { file: tokenFile }, o.now) };
 }
 
-/** --kubeconfig, else $KUBECONFIG, else in-cluster: the order `smictl operator` documents. */
+/**
+ * --kubeconfig, else $KUBECONFIG, else in-cluster, else ~/.kube/config: controller-runtime's
+ * order, so `smictl operator` run from a laptop works like kubectl does.
+ */
 export async function loadCredentials(o: LoadOptions = {}): Promise<CredentialsResult> {
   const env = o.env ?? process.env;
   if (o.path) return loadKubeconfigFiles([o.path], o);
   const list = (env.KUBECONFIG ?? '').split(':').filter((s) => s !== '');
   if (list.length) return loadKubeconfigFiles(list, o);
-  return loadInCluster(o);
+  const inCluster = loadInCluster({ ...o, context: undefined });
+  if (inCluster.ok && !o.context) return inCluster;
+  // Only the process's own HOME (or one passed in env), so tests with env: {} stay hermetic.
+  const home = o.env ? env.HOME : homedir();
+  const file = home ? join(home, '.kube', 'config') : undefined;
+  if (file && existsSync(file)) return loadKubeconfigFiles([file], o);
+  return o.context ? loadInCluster(o) : fail(`${inCluster.ok ? '' : inCluster.error}; no ~/.kube/config either`);
 }

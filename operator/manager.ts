@@ -10,6 +10,7 @@ import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, MESH_NAMES, type MeshAdapter, type 
 import type { KubeObject } from '../schemas/hub.js';
 import { ClusterCache } from './cache/cache.js';
 import type { ResourceKind } from './cache/informer.js';
+import { ServedProbe } from './cache/served.js';
 import { DEFAULT_CONFIG, DEFAULT_CONFIG_MAP, DEFAULT_MESH, parseMeshConfig, sameConfig, type MeshConfig } from './config/mesh-config.js';
 import { CONFIG_MAP, SERVICE, SERVICE_ACCOUNT, SMI_RESOURCE_KINDS, WORKLOAD_KINDS, isSmiKind, isWorkloadKind } from './controller/kinds.js';
 import { WorkQueue } from './controller/queue.js';
@@ -38,6 +39,8 @@ export interface OperatorOptions {
   identity?: string;
   leaseDurationSeconds?: number;
   leaseRetryMs?: number;
+  /** How often /readyz re-checks through discovery that the SMI CRDs are served (default 5000). */
+  servedProbeMs?: number;
   /** Probe port (/healthz, /readyz); undefined: no server; 0: any free port. */
   healthPort?: number;
   /** /metrics port; equal to healthPort: served by the same server. */
@@ -236,9 +239,13 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
 
   // ---- servers ----
   const servers: ProbeServer[] = [];
+  const served = new ServedProbe(client, SMI_RESOURCE_KINDS, o.servedProbeMs ?? 5000);
   const readyDetail = (): { ok: boolean; detail: string } => {
     const pending = cache.keys().filter((k) => !cache.informer(k)?.isSynced);
-    return pending.length ? { ok: false, detail: `caches not synced: ${pending.join(', ')}` } : { ok: true, detail: 'ok' };
+    if (pending.length) return { ok: false, detail: `caches not synced: ${pending.join(', ')}` };
+    // Without its own CRDs the operator can do nothing: not ready (a missing mesh kind is fine).
+    const unserved = [...new Set([...served.missing(), ...cache.keys().filter((k) => isSmiKind(k) && cache.informer(k)?.available === false)])];
+    return unserved.length ? { ok: false, detail: `SMI CRDs not served: ${unserved.join(', ')} (kubectl apply --server-side -k config/crd)` } : { ok: true, detail: 'ok' };
   };
   let healthPort: number | undefined;
   let metricsPort: number | undefined;
@@ -256,6 +263,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   }
 
   cache.start();
+  served.start();
   await cache.synced();
   synced = true;
   loadConfig(cache.get('ConfigMap', o.namespace, configMapName));
@@ -281,6 +289,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
       await queue.idle();
       await elector?.stop(opts.releaseLease !== false);
       cache.stop();
+      served.stop();
       await Promise.all(servers.map((s) => s.close()));
       log.info('stopped');
     },

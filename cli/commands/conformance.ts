@@ -11,6 +11,7 @@ export interface ConformanceFlags {
   mesh: MeshName[];
   level: 'config' | 'traffic';
   kubeconfig?: string;
+  context?: string;
   operator: 'in-process' | 'external';
   operatorNamespace: string;
   scenario?: string[];
@@ -40,7 +41,8 @@ export function registerConformance(program: Command): void {
     .description('run the SMI conformance suite (access, specs, split) against a cluster')
     .addOption(new Option('--mesh <meshes>', 'comma-separated meshes').default([...MESH_NAMES]).argParser(meshes))
     .addOption(new Option('--level <level>', 'config: native objects on any cluster; traffic: real requests on a cluster with the mesh').choices(['config', 'traffic']).default('config'))
-    .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, else in-cluster)')
+    .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, else in-cluster, else ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context to use (default: current-context)')
     .addOption(new Option('--operator <where>', 'in-process: start the operator here; external: use the deployed one').choices(['in-process', 'external']).default('in-process'))
     .option('--operator-namespace <ns>', 'namespace of the external operator and its ConfigMap', 'smi-system')
     .option('--scenario <ids...>', 'only these scenario ids')

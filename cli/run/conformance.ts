@@ -23,7 +23,7 @@ export async function runConformance(f: ConformanceFlags): Promise<void> {
     process.stderr.write('smictl conformance: --level traffic runs against the one mesh installed: pass --mesh istio|linkerd|consul\n');
     process.exit(2);
   }
-  const creds = await loadCredentials({ path: f.kubeconfig });
+  const creds = await loadCredentials({ path: f.kubeconfig, context: f.context });
   if (!creds.ok) {
     process.stderr.write(`smictl conformance: ${creds.error}\n`);
     process.exit(2);

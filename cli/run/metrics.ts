@@ -4,6 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
+import yaml from 'js-yaml';
 import { MESH_NAMES, type MeshName } from '../../adapters/types.js';
 import { meshOption } from '../commands/metrics.js';
 import { loadFrontProxyConfig } from '../../metrics-api/auth.js';
@@ -19,11 +20,12 @@ import { metricsTable } from '../../metrics-api/table.js';
 import { selfSignedCert } from '../../metrics-api/tls.js';
 import type { TrafficMetrics } from '../../metrics-api/traffic-metrics.js';
 
-function loadKubeConfig(path: string | undefined): KubeConfig | undefined {
+function loadKubeConfig(path: string | undefined, context?: string): KubeConfig | undefined {
   const kc = new KubeConfig();
   try {
     if (path) kc.loadFromFile(path);
     else kc.loadFromDefault();
+    if (context) kc.setCurrentContext(context);
     return kc.getCurrentCluster() ? kc : undefined;
   } catch {
     return undefined;
@@ -45,6 +47,7 @@ export interface QueryFlags {
   selector?: string;
   output: string;
   kubeconfig?: string;
+  context?: string;
   timeout: string;
 }
 
@@ -70,7 +73,15 @@ export async function runQuery(target: string, f: QueryFlags): Promise<number> {
   const params = new URLSearchParams();
   if (f.window) params.set('window', f.window);
   if (f.selector) params.set('labelSelector', f.selector);
-  const kc = loadKubeConfig(f.kubeconfig);
+  if (!['table', 'json', 'yaml'].includes(f.output)) {
+    process.stderr.write(`smictl metrics: unknown output "${f.output}": one of table, json, yaml\n`);
+    return 2;
+  }
+  const kc = loadKubeConfig(f.kubeconfig, f.context);
+  if (f.context && !kc) {
+    process.stderr.write(`smictl metrics: context "${f.context}" not found in the kubeconfig\n`);
+    return 2;
+  }
   const handle = createHandler({
     mesh: f.mesh,
     prometheus: httpPrometheus(f.prometheus, Number(f.timeout) * 1000),
@@ -87,6 +98,10 @@ export async function runQuery(target: string, f: QueryFlags): Promise<number> {
   }
   if (f.output === 'json') {
     process.stdout.write(`${JSON.stringify(r.body, null, 2)}\n`);
+    return 0;
+  }
+  if (f.output === 'yaml') {
+    process.stdout.write(yaml.dump(r.body, { lineWidth: 140, noRefs: true }));
     return 0;
   }
   const body = r.body as TrafficMetrics | { items: TrafficMetrics[] };

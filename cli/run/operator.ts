@@ -9,7 +9,7 @@ import type { OperatorFlags } from '../commands/operator.js';
 
 export async function runOperator(f: OperatorFlags): Promise<void> {
   const log = createLogger(f.logLevel, { component: 'smi-operator', namespace: f.namespace });
-  const creds = await loadCredentials({ path: f.kubeconfig });
+  const creds = await loadCredentials({ path: f.kubeconfig, context: f.context });
   if (!creds.ok) {
     log.error('operator failed to start', { error: creds.error });
     process.exit(1);

@@ -2,7 +2,7 @@
 // HTTPS options, token files re-read as they rotate, and errors that name the field.
 
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,6 +114,19 @@ describe('kube credentials loader', () => {
     expect(missing.ok ? '' : missing.error).to.contain('context "c" is not in contexts');
     const inCluster = await loadCredentials({ context: 'b', env: {} });
     expect(inCluster.ok ? '' : inCluster.error).to.contain('--context "b" needs a kubeconfig');
+  });
+
+  it('falls back to ~/.kube/config (with --context) when there is no --kubeconfig, $KUBECONFIG or in-cluster token', async () => {
+    mkdirSync(join(dir, '.kube'));
+    file('.kube/config', yaml.dump({
+      'current-context': 'a',
+      clusters: [{ name: 'ca', cluster: { server: 'https://a:1' } }, { name: 'cb', cluster: { server: 'https://b:2' } }],
+      contexts: [{ name: 'a', context: { cluster: 'ca' } }, { name: 'b', context: { cluster: 'cb' } }],
+    }));
+    const home = await loadCredentials({ env: { HOME: dir } });
+    expect(home.ok && home.value.getCurrentCluster()?.server).to.equal('https://a:1');
+    const ctx = await loadCredentials({ env: { HOME: dir }, context: 'b' });
+    expect(ctx.ok && ctx.value.getCurrentCluster()?.server).to.equal('https://b:2');
   });
 
   it('errors name what is missing or wrong', async () => {
