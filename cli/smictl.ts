@@ -11,6 +11,7 @@ import { registerConformance } from './commands/conformance.js';
 import { registerOperator } from './commands/operator.js';
 import { registerDashboard } from './commands/dashboard.js';
 import { registerCheck } from './commands/check.js';
+import { registerDescribe } from './commands/describe.js';
 
 export function buildProgram(): Command {
   const program = new Command('smictl')
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerOperator(program);
   registerDashboard(program);
   registerCheck(program);
+  registerDescribe(program);
   return program;
 }
 

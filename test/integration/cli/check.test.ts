@@ -3,10 +3,7 @@
 // outside the cluster with leader election. It passes there, and fails naming
 // the fix once the SMI CRDs or the operator are gone; /readyz follows the CRDs.
 
-import { execFile } from 'node:child_process';
 import http from 'node:http';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { startCluster, type TestCluster } from '../../support/cluster.js';
 import { HttpKubeClient } from '../../../kube/client.js';
@@ -14,16 +11,7 @@ import { startOperator, type RunningOperator } from '../../../operator/manager.j
 import { silentLogger } from '../../../log/log.js';
 import { eventually } from '../operator/helpers.js';
 import type { CheckReport } from '../../../cli/check/report.js';
-
-const smictl = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'cli', 'smictl.js');
-
-export function runSmictl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((r) => {
-    execFile(process.execPath, [smictl, ...args], { env: { ...process.env, KUBECONFIG: '' } }, (err, stdout, stderr) => {
-      r({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+import { runSmictl } from './smictl.js';
 
 function readyz(port: number): Promise<{ status: number; body: string }> {
   return new Promise((res, rej) => {
@@ -105,9 +93,7 @@ describe('smictl check (own control plane, operator as in make demo)', function 
   });
 
   it('without any kubeconfig: exit 2 with what to do, no stack trace', async () => {
-    const r = await new Promise<{ code: number; stderr: string }>((res) => {
-      execFile(process.execPath, [smictl, 'check'], { env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent' } }, (err, _o, stderr) => res({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }));
-    });
+    const r = await runSmictl(['check'], { PATH: process.env.PATH ?? '', HOME: '/nonexistent' });
     expect(r.code).to.equal(2);
     expect(r.stderr).to.contain('smictl check:').and.contain('--kubeconfig');
     expect(r.stderr).to.not.match(/\n\s+at /);
