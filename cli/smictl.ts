@@ -12,6 +12,7 @@ import { registerOperator } from './commands/operator.js';
 import { registerDashboard } from './commands/dashboard.js';
 import { registerCheck } from './commands/check.js';
 import { registerDescribe } from './commands/describe.js';
+import { registerUninstall } from './commands/uninstall.js';
 
 export function buildProgram(): Command {
   const program = new Command('smictl')
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerDashboard(program);
   registerCheck(program);
   registerDescribe(program);
+  registerUninstall(program);
   return program;
 }
 
