@@ -15,6 +15,7 @@ export async function runOperator(f: OperatorFlags): Promise<void> {
     process.exit(1);
   }
   let webhook: WebhookServer | undefined;
+  let running: RunningOperator | undefined;
   if (f.webhookPort > 0) {
     if (!f.webhookCertDir) {
       process.stderr.write('smictl operator: --webhook-port needs --webhook-cert-dir (tls.crt, tls.key)\n');
@@ -27,10 +28,11 @@ export async function runOperator(f: OperatorFlags): Promise<void> {
       process.stderr.write(`smictl operator: ${certs.error}\n`);
       process.exit(2);
     }
-    webhook = await startWebhookServer({ port: f.webhookPort, cert: certs.value.cert, key: certs.value.key });
+    // Admission warnings read the operator's cache once it is up (before: no warnings).
+    const cached = (kind: string) => (ns: string, name: string): boolean | undefined => (running?.cache.isSynced() && (!f.watchNamespace || f.watchNamespace === ns) ? running.cache.get(kind, ns, name) !== undefined : undefined);
+    webhook = await startWebhookServer({ port: f.webhookPort, cert: certs.value.cert, key: certs.value.key, references: { service: cached('Service'), serviceAccount: cached('ServiceAccount') } });
     log.info('webhook server listening', { port: webhook.port });
   }
-  let running: RunningOperator;
   try {
     running = await startOperator({
       kubeConfig: creds.value,

@@ -4,7 +4,7 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { reviewAdmission } from './admission-review.js';
+import { reviewAdmission, type ReferenceLookup } from './admission-review.js';
 import { reviewConversion } from './conversion-review.js';
 
 export interface WebhookServerOptions {
@@ -18,6 +18,8 @@ export interface WebhookServerOptions {
   maxBodyBytes?: number;
   /** Called for every request, for logging. */
   onRequest?: (info: { path: string; status: number; ms: number }) => void;
+  /** Lookups for admission warnings about references that do not resolve yet. */
+  references?: ReferenceLookup;
 }
 
 export interface WebhookServer {
@@ -25,10 +27,10 @@ export interface WebhookServer {
   close(): Promise<void>;
 }
 
-const ROUTES: Record<string, (body: unknown) => unknown> = {
+const routes = (opts: WebhookServerOptions): Record<string, (body: unknown) => unknown> => ({
   '/convert': reviewConversion,
-  '/validate': reviewAdmission,
-};
+  '/validate': (body) => reviewAdmission(body, opts.references),
+});
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -44,7 +46,7 @@ function handle(req: IncomingMessage, res: ServerResponse, opts: WebhookServerOp
     opts.onRequest?.({ path, status, ms: Date.now() - started });
   };
   if (path === '/healthz' && req.method === 'GET') return done(200, { status: 'ok' });
-  const route = ROUTES[path];
+  const route = routes(opts)[path];
   if (!route) return done(404, { error: `no handler for ${path}` });
   if (req.method !== 'POST') return done(405, { error: `${path} takes POST` });
   const limit = opts.maxBodyBytes ?? 8 * 1024 * 1024;
