@@ -9,6 +9,7 @@ import { MESH_NAMES, type MeshName } from '../../adapters/types.js';
 import { KIND_TABLE } from '../../schemas/versions.js';
 import { crdName } from '../../schemas/crd.js';
 import { CLIENT_VERSION } from '../version.js';
+import { imageVersion } from '../server-version.js';
 import type { CheckResult } from './report.js';
 import {
   CONFIG_MAP, LEADER_LEASE, MESH_CONTROL_PLANE, METRICS_APISERVICE, OPERATOR_DEPLOYMENT, PART_OF_LABEL, VALIDATING_WEBHOOK,
@@ -180,7 +181,7 @@ export async function runChecks(client: KubeClient, o: CheckOptions): Promise<Ch
   // ---- versions ----
   cat = 'versions';
   const image = deploy.ok ? deploy.body.spec.template.spec.containers.map((c) => c.image).find((i) => i.includes('smi-operator')) : undefined;
-  const serverVersion = image?.includes(':') ? image.slice(image.lastIndexOf(':') + 1).replace(/^v/, '') : undefined;
+  const serverVersion = image ? imageVersion(image) : undefined;
   if (!serverVersion) {
     add({ category: cat, name: 'client and operator versions match', status: 'ok', message: `client ${CLIENT_VERSION}; operator version unknown (no Deployment image tag)` });
   } else {

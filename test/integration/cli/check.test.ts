@@ -66,6 +66,12 @@ describe('smictl check (own control plane, operator as in make demo)', function 
     expect(r.stdout).to.contain('linkerd-destination');
   });
 
+  it('smictl --version with a cluster: client, and why the server version is unknown here', async () => {
+    const r = await runSmictl(['--version', '--kubeconfig', cluster.kubeconfigPath]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.equal('client: 0.1.0\nserver: unknown (no Deployment smi-system/smi-operator)\n');
+  });
+
   it('fails naming the fix when the SMI CRDs are removed, and /readyz fails', async () => {
     expect((await readyz(op!.healthPort!)).status).to.equal(200);
     const del = await client.request('DELETE', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/trafficsplits.split.smi-spec.io');
