@@ -39,7 +39,7 @@ export function mergeNotes(results: readonly ObjectResult[], notes: readonly Ren
 export function dropUnnamed(objects: readonly KubeObject[], snapshot: Snapshot): { objects: KubeObject[]; notes: RenderNote[] } {
   const kept: KubeObject[] = [];
   const notes: RenderNote[] = [];
-  const smi = [...snapshot.trafficSplits, ...snapshot.trafficTargets, ...snapshot.httpRouteGroups, ...snapshot.tcpRoutes, ...snapshot.udpRoutes];
+  const smi = [...snapshot.trafficSplits, ...snapshot.trafficTargets, ...snapshot.httpRouteGroups, ...snapshot.tcpRoutes, ...snapshot.udpRoutes, ...(snapshot.policies ?? [])];
   const bySource = new Map(smi.map((o) => [`${namespaceOf(o)}|${sourceLabelValue(o)}`, objectRef(o)]));
   for (const o of objects) {
     if (isName('DNS-1123 subdomain', o.metadata.name)) {

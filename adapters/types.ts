@@ -4,6 +4,7 @@
 // always gives the same output, in the same order.
 
 import type { HTTPRouteGroup, KubeObject, TCPRoute, TrafficSplit, TrafficTarget, UDPRoute } from '../schemas/hub.js';
+import type { PolicyObject } from '../schemas/policy-types.js';
 
 export type MeshName = 'istio' | 'linkerd' | 'consul';
 export const MESH_NAMES: readonly MeshName[] = ['istio', 'linkerd', 'consul'];
@@ -77,6 +78,8 @@ export interface Snapshot {
   httpRouteGroups: HTTPRouteGroup[];
   tcpRoutes: TCPRoute[];
   udpRoutes: UDPRoute[];
+  /** policy.smi-operator.io objects, every kind. */
+  policies?: PolicyObject[];
   services: ServiceInfo[];
   serviceAccounts: ServiceAccountInfo[];
   workloads: WorkloadInfo[];

@@ -134,6 +134,7 @@ async function observe(o: TrafficRunOptions, kube: SuiteKube, a: Assertion, ns: 
   if (a.kind === 'access') return probeAccess(o, a, ns);
   if (a.kind === 'split') return probeSplit(o, a, ns);
   if (a.kind === 'metrics') return probeMetrics(o, a, ns);
+  if (a.kind === 'policy') return { ok: false, detail: 'policy assertions are observed at the config level only' };
   const reason = await statusReason(kube, a, ns);
   return { ok: reason === a.expectReason, detail: `Accepted reason ${reason}` };
 }

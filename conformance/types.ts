@@ -5,7 +5,7 @@
 import type { MeshName } from '../adapters/types.js';
 import type { KubeObject } from '../schemas/hub.js';
 
-export type SpecName = 'traffic-access' | 'traffic-specs' | 'traffic-split' | 'traffic-metrics';
+export type SpecName = 'traffic-access' | 'traffic-specs' | 'traffic-split' | 'traffic-metrics' | 'policy (beyond SMI)';
 
 /** Logical namespace names in a scenario (`app`, `other`) → real names in a run. */
 export type NsMap = (logical: string) => string;
@@ -71,10 +71,48 @@ export interface MetricsAssertion {
   minSuccess: number;
 }
 
-export type Assertion = AccessAssertion | SplitAssertion | StatusAssertion | MetricsAssertion;
+/**
+ * What a mesh does with one route's requests beyond where they go (policy.smi-operator.io): each field is a
+ * number the mesh's own objects state; absent means the mesh applies nothing (its default).
+ */
+export interface RoutePolicy {
+  /** Whole-request timeout. */
+  timeoutMs?: number;
+  retryAttempts?: number;
+  perTryTimeoutMs?: number;
+  faultDelayPercent?: number;
+  faultDelayMs?: number;
+  faultAbortPercent?: number;
+  faultAbortStatus?: number;
+  /** Service name requests are mirrored to, and the share mirrored. */
+  mirrorService?: string;
+  mirrorPercent?: number;
+  maxConnections?: number;
+  ejectConsecutive5xx?: number;
+  ejectIntervalMs?: number;
+  ejectBaseMs?: number;
+  ejectMaxPercent?: number;
+  /** Local (per instance) requests per second. */
+  rateLimitPerSecond?: number;
+}
+
+/** The policy the mesh applies to a request to service:port: only the fields named in `expect` are compared. */
+export interface PolicyAssertion {
+  kind: 'policy';
+  name: string;
+  from?: Client;
+  service: string;
+  port: number;
+  ns?: string;
+  request: HttpRequest;
+  expect: RoutePolicy;
+}
+
+export type Assertion = PolicyAssertion | AccessAssertion | SplitAssertion | StatusAssertion | MetricsAssertion;
 
 /** The levels an assertion can be observed at. */
-export const levelsOf = (a: Assertion): Array<'config' | 'traffic'> => (a.kind === 'metrics' ? ['traffic'] : ['config', 'traffic']);
+// Policy assertions read configured numbers (a timeout, a retry budget) that traffic can only hint at: config level.
+export const levelsOf = (a: Assertion): Array<'config' | 'traffic'> => (a.kind === 'metrics' ? ['traffic'] : a.kind === 'policy' ? ['config'] : ['config', 'traffic']);
 
 export interface Step {
   title: string;

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import yaml from 'js-yaml';
 import { convert } from '../schemas/conversion.js';
-import { KIND_TABLE } from '../schemas/versions.js';
+import { isSmiGroup, KIND_TABLE } from '../schemas/versions.js';
 import type { KubeObject } from '../schemas/hub.js';
 import { APISERVICE, CERT_DIR, METRICS_SERVICE, NAMESPACE, OPERATOR, SERVICE_ACCOUNT, SMI_CRDS, VALIDATING_WEBHOOK } from './names.js';
 
@@ -41,6 +41,13 @@ const DESCRIPTIONS: Record<string, string> = {
   HTTPRouteGroup: 'Named HTTP request matches (path regex, methods, headers) referenced by TrafficTargets and TrafficSplits.',
   TCPRoute: 'TCP traffic to a destination, optionally restricted to ports, referenced by TrafficTargets.',
   UDPRoute: 'UDP traffic to a destination, optionally restricted to ports, referenced by TrafficTargets.',
+  TimeoutPolicy: 'Request, per-try, idle and connect timeouts for a Service, optionally only for HTTPRouteGroup matches.',
+  RetryPolicy: 'Retries (attempts, per-try timeout, failure classes, back-off) of requests to a Service.',
+  CircuitBreakerPolicy: 'Connection limits and outlier detection for the endpoints of a Service.',
+  FaultInjectionPolicy: 'Delays and HTTP errors injected into a share of the requests to a Service.',
+  MirrorPolicy: 'A share of the requests to a Service copied to another Service (responses discarded).',
+  RateLimitPolicy: 'A local (per pod) request rate limit for a Service.',
+  TracingPolicy: 'Tracing sampling percentage and provider for a Service or a whole namespace.',
 };
 
 const UDP_EXAMPLE: KubeObject = { apiVersion: 'specs.smi-spec.io/v1alpha4', kind: 'UDPRoute', metadata: { name: 'dns' }, spec: { matches: { name: 'dns', ports: [53] } } } as KubeObject;
@@ -106,7 +113,7 @@ function examples(root: string): KubeObject[] {
   const dir = join(root, 'config/samples');
   const samples = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().flatMap((f) => docs(readFileSync(join(dir, f), 'utf8')));
   const byKind = new Map<string, KubeObject>();
-  for (const s of [...samples, UDP_EXAMPLE]) if (String(s.apiVersion ?? "").includes("smi-spec.io") && !byKind.has(s.kind)) byKind.set(s.kind, s);
+  for (const s of [...samples, UDP_EXAMPLE]) if (isSmiGroup(s.apiVersion) && !byKind.has(s.kind)) byKind.set(s.kind, s);
   const out: KubeObject[] = [];
   for (const info of KIND_TABLE) {
     const hub = byKind.get(info.kind);

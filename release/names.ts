@@ -15,6 +15,13 @@ export const SMI_CRDS = [
   'httproutegroups.specs.smi-spec.io',
   'tcproutes.specs.smi-spec.io',
   'udproutes.specs.smi-spec.io',
+  'timeoutpolicies.policy.smi-operator.io',
+  'retrypolicies.policy.smi-operator.io',
+  'circuitbreakerpolicies.policy.smi-operator.io',
+  'faultinjectionpolicies.policy.smi-operator.io',
+  'mirrorpolicies.policy.smi-operator.io',
+  'ratelimitpolicies.policy.smi-operator.io',
+  'tracingpolicies.policy.smi-operator.io',
 ] as const;
 /** Where the operator container reads the webhook serving certificate. */
 export const CERT_DIR = '/tmp/k8s-webhook-server/serving-certs';

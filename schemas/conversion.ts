@@ -105,6 +105,9 @@ function convertToHub(obj: KubeObject, kind: SmiObject['kind'], v: string): HubC
       return tcpRouteToHub(obj, v);
     case 'UDPRoute':
       return udpRouteToHub(obj);
+    default:
+      // Policy kinds have one version, their hub.
+      return { hub: structuredClone(obj) as SmiObject, errors: [] };
   }
 }
 
@@ -130,6 +133,8 @@ export function fromHub(hub: SmiObject, apiVersion: string): { object?: KubeObje
     case 'UDPRoute':
       result = udpRouteFromHub(hub as UDPRoute);
       break;
+    default:
+      result = { object: structuredClone(hub) };
   }
   return { object: result.object, problems: [] };
 }

@@ -49,6 +49,8 @@ export interface SmiStatus {
   conditions?: Condition[];
 }
 
+import { POLICY_GROUP, POLICY_KINDS, POLICY_VERSION, type PolicyKind, type PolicyObject } from './policy-types.js';
+
 // ---- split.smi-spec.io/v1alpha4 ----
 
 export interface TrafficSplitBackend {
@@ -138,7 +140,7 @@ export interface UDPRoute extends KubeObject {
   status?: SmiStatus;
 }
 
-export type SmiObject = TrafficSplit | TrafficTarget | HTTPRouteGroup | TCPRoute | UDPRoute;
+export type SmiObject = TrafficSplit | TrafficTarget | HTTPRouteGroup | TCPRoute | UDPRoute | PolicyObject;
 export type SmiKind = SmiObject['kind'];
 
 export const SMI_GROUPS = {
@@ -147,6 +149,13 @@ export const SMI_GROUPS = {
   HTTPRouteGroup: 'specs.smi-spec.io',
   TCPRoute: 'specs.smi-spec.io',
   UDPRoute: 'specs.smi-spec.io',
+  TimeoutPolicy: POLICY_GROUP,
+  RetryPolicy: POLICY_GROUP,
+  CircuitBreakerPolicy: POLICY_GROUP,
+  FaultInjectionPolicy: POLICY_GROUP,
+  MirrorPolicy: POLICY_GROUP,
+  RateLimitPolicy: POLICY_GROUP,
+  TracingPolicy: POLICY_GROUP,
 } as const satisfies Record<SmiKind, string>;
 
 export const HUB_VERSIONS = {
@@ -155,6 +164,13 @@ export const HUB_VERSIONS = {
   HTTPRouteGroup: 'v1alpha4',
   TCPRoute: 'v1alpha4',
   UDPRoute: 'v1alpha4',
+  TimeoutPolicy: POLICY_VERSION,
+  RetryPolicy: POLICY_VERSION,
+  CircuitBreakerPolicy: POLICY_VERSION,
+  FaultInjectionPolicy: POLICY_VERSION,
+  MirrorPolicy: POLICY_VERSION,
+  RateLimitPolicy: POLICY_VERSION,
+  TracingPolicy: POLICY_VERSION,
 } as const satisfies Record<SmiKind, string>;
 
 export const SMI_PLURALS = {
@@ -163,9 +179,18 @@ export const SMI_PLURALS = {
   HTTPRouteGroup: 'httproutegroups',
   TCPRoute: 'tcproutes',
   UDPRoute: 'udproutes',
+  TimeoutPolicy: 'timeoutpolicies',
+  RetryPolicy: 'retrypolicies',
+  CircuitBreakerPolicy: 'circuitbreakerpolicies',
+  FaultInjectionPolicy: 'faultinjectionpolicies',
+  MirrorPolicy: 'mirrorpolicies',
+  RateLimitPolicy: 'ratelimitpolicies',
+  TracingPolicy: 'tracingpolicies',
 } as const satisfies Record<SmiKind, string>;
 
-export const SMI_KINDS: readonly SmiKind[] = ['TrafficSplit', 'TrafficTarget', 'HTTPRouteGroup', 'TCPRoute', 'UDPRoute'];
+export const SMI_KINDS: readonly SmiKind[] = ['TrafficSplit', 'TrafficTarget', 'HTTPRouteGroup', 'TCPRoute', 'UDPRoute', ...POLICY_KINDS];
+
+export type { PolicyKind, PolicyObject };
 
 export function hubApiVersion(kind: SmiKind): string {
   return `${SMI_GROUPS[kind]}/${HUB_VERSIONS[kind]}`;

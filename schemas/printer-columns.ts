@@ -12,6 +12,7 @@
 // the only one (conditions are a map keyed by type).
 
 import type { SmiKind } from './hub.js';
+import { POLICY_KINDS } from './policy-types.js';
 import type { Schema, VersionSchema } from './source/common.js';
 
 export interface PrinterColumn {
@@ -44,7 +45,7 @@ export function fieldPath(v: VersionSchema, field: string): string | undefined {
 type Want = Omit<PrinterColumn, 'jsonPath'> & { field: string; sub?: string };
 
 /** Columns describing the object itself, per kind; a field the version lacks is left out. */
-const SPEC_COLUMNS: Record<SmiKind, readonly Want[]> = {
+const SPEC_COLUMNS = {
   TrafficSplit: [
     { name: 'Service', type: 'string', field: 'service', description: 'The apex service of this split.' },
     { name: 'Backends', type: 'string', field: 'backends', description: 'The backend services and their weights.' },
@@ -59,7 +60,16 @@ const SPEC_COLUMNS: Record<SmiKind, readonly Want[]> = {
   HTTPRouteGroup: [{ name: 'Matches', type: 'string', field: 'matches', description: 'The HTTP matches (name, path regex, methods, headers).', priority: 1 }],
   TCPRoute: [{ name: 'Ports', type: 'string', field: 'matches', sub: 'ports', description: 'Matched ports (empty: all).' }],
   UDPRoute: [{ name: 'Ports', type: 'string', field: 'matches', sub: 'ports', description: 'Matched ports (empty: all).' }],
-};
+  ...Object.fromEntries(
+    POLICY_KINDS.map((k) => [
+      k,
+      [
+        { name: 'Target', type: 'string', field: 'targetRef', sub: 'name', description: 'The Service (or Namespace) the policy governs.' },
+        { name: 'Matches', type: 'string', field: 'matches', description: 'HTTPRouteGroups narrowing the policy.', priority: 1 },
+      ] satisfies Want[],
+    ]),
+  ),
+} as unknown as Record<SmiKind, readonly Want[]>;
 
 export function printerColumns(kind: SmiKind, v: VersionSchema): PrinterColumn[] {
   const spec: PrinterColumn[] = [];

@@ -11,6 +11,9 @@ import { targetRules, withTargetDefaults } from './rules/access.js';
 import { splitReferenceRules, targetReferenceRules } from './rules/references.js';
 import { splitRules } from './rules/split.js';
 import { routeGroupRules } from './rules/specs.js';
+import { policyRules } from './rules/policy.js';
+import { policyReferenceRules } from './rules/references.js';
+import { isPolicyKind, type PolicyObject } from './policy-types.js';
 import { servedKind } from './versions.js';
 import { refOf } from './object-ref.js';
 
@@ -40,6 +43,7 @@ export function validateSmiObject(obj: KubeObject): { hub?: SmiObject; problems:
       found = routeGroupRules(hub as HTTPRouteGroup, version, unreadable);
       break;
     default:
+      if (isPolicyKind(hub.kind)) found = policyRules(hub as PolicyObject, unreadable);
       break;
   }
   const ref = refOf(obj);
@@ -56,5 +60,6 @@ export function validateReferences(hub: SmiObject, others: SmiObject[]): Problem
   const ref = refOf(hub);
   if (hub.kind === 'TrafficTarget') return targetReferenceRules(hub as TrafficTarget, others).map((f) => problem(ref, f.path, f.message));
   if (hub.kind === 'TrafficSplit') return splitReferenceRules(hub as TrafficSplit, others).map((f) => problem(ref, f.path, f.message));
+  if (isPolicyKind(hub.kind)) return policyReferenceRules(hub as PolicyObject, others).map((f) => problem(ref, f.path, f.message));
   return [];
 }

@@ -2,6 +2,7 @@
 // generate.ts (CRDs), conversion, the operator's watches and RBAC read this table.
 
 import { HUB_VERSIONS, SMI_GROUPS, SMI_KINDS, SMI_PLURALS, type SmiKind } from './hub.js';
+import { POLICY_KINDS, POLICY_VERSION } from './policy-types.js';
 
 export interface KindInfo {
   kind: SmiKind;
@@ -22,15 +23,23 @@ const SHORT_NAMES: Record<SmiKind, string> = {
   HTTPRouteGroup: 'htr',
   TCPRoute: 'tr',
   UDPRoute: 'ur',
+  TimeoutPolicy: 'tmp',
+  RetryPolicy: 'rtp',
+  CircuitBreakerPolicy: 'cbp',
+  FaultInjectionPolicy: 'fip',
+  MirrorPolicy: 'mrp',
+  RateLimitPolicy: 'rlp',
+  TracingPolicy: 'trp',
 };
 
-const VERSIONS: Record<SmiKind, readonly string[]> = {
+const VERSIONS = {
   TrafficSplit: ['v1alpha1', 'v1alpha2', 'v1alpha3', 'v1alpha4'],
   TrafficTarget: ['v1alpha1', 'v1alpha2', 'v1alpha3'],
   HTTPRouteGroup: ['v1alpha1', 'v1alpha2', 'v1alpha3', 'v1alpha4'],
   TCPRoute: ['v1alpha1', 'v1alpha2', 'v1alpha3', 'v1alpha4'],
   UDPRoute: ['v1alpha4'],
-};
+  ...Object.fromEntries(POLICY_KINDS.map((k) => [k, [POLICY_VERSION]])),
+} as unknown as Record<SmiKind, readonly string[]>;
 
 export const KIND_TABLE: readonly KindInfo[] = SMI_KINDS.map((kind) => ({
   kind,
@@ -72,7 +81,7 @@ export function apiVersionsOf(kind: SmiKind): string[] {
   return info.versions.map((v) => `${info.group}/${v}`);
 }
 
-const LOOKALIKE_GROUPS = new Set(['split.smi-spec.io', 'access.smi-spec.io', 'specs.smi-spec.io', 'spec.smi-spec.io']);
+const LOOKALIKE_GROUPS = new Set(['split.smi-spec.io', 'access.smi-spec.io', 'specs.smi-spec.io', 'spec.smi-spec.io', 'policy.smi-operator.io']);
 
 /**
  * Why an object that looks like SMI (an SMI group, or an SMI kind with no group)

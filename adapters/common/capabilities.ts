@@ -6,7 +6,7 @@
 import type { MeshName } from '../types.js';
 
 /** `exact`, or how it is approximated, or why it is unsupported (and what happens instead). */
-export type Capability = 'exact' | `approximated: ${string}` | `unsupported: ${string}`;
+export type Capability = 'exact' | `exact: ${string}` | `approximated: ${string}` | `unsupported: ${string}`;
 
 /** Every SMI feature a renderer must take a position on, in doc order. */
 export const SMI_FEATURES = [
@@ -32,12 +32,48 @@ export const SMI_FEATURES = [
 
 export type SmiFeature = (typeof SMI_FEATURES)[number];
 
-export type CapabilityTable = Readonly<Record<SmiFeature, Capability>>;
+/** Every field of the policy.smi-operator.io kinds (beyond SMI), in doc order. */
+export const POLICY_FEATURES = [
+  'TimeoutPolicy request',
+  'TimeoutPolicy backendRequest',
+  'TimeoutPolicy idle',
+  'TimeoutPolicy connect',
+  'RetryPolicy attempts',
+  'RetryPolicy perTryTimeout',
+  'RetryPolicy retryOn 5xx',
+  'RetryPolicy retryOn gateway-error',
+  'RetryPolicy retryOn connect-failure',
+  'RetryPolicy retryOn reset',
+  'RetryPolicy statusCodes',
+  'RetryPolicy backoff.baseInterval',
+  'RetryPolicy backoff.maxInterval',
+  'CircuitBreakerPolicy connectionPool.maxConnections',
+  'CircuitBreakerPolicy connectionPool.maxPendingRequests',
+  'CircuitBreakerPolicy connectionPool.maxRequestsPerConnection',
+  'CircuitBreakerPolicy connectionPool.maxConcurrentRequests',
+  'CircuitBreakerPolicy outlierDetection (consecutive5xxErrors, consecutiveGatewayErrors, interval, baseEjectionTime, maxEjectionPercent)',
+  'FaultInjectionPolicy delay (fixedDelay, percentage)',
+  'FaultInjectionPolicy abort (httpStatus, percentage)',
+  'MirrorPolicy backendRef (Service, port)',
+  'MirrorPolicy percentage',
+  'RateLimitPolicy local.requests per unit',
+  'RateLimitPolicy local.burst',
+  'RateLimitPolicy local.responseStatusCode',
+  'TracingPolicy samplingPercentage (Service target)',
+  'TracingPolicy targetRef Namespace',
+  'TracingPolicy provider',
+  'policy matches (narrowed to HTTPRouteGroup matches)',
+  'policy and TrafficSplit on one Service',
+] as const;
+
+export type PolicyFeature = (typeof POLICY_FEATURES)[number];
+
+export type CapabilityTable = Readonly<Record<SmiFeature | PolicyFeature, Capability>>;
 
 /** Rules resolve() applies for every mesh (the renderers never see what these drop). */
 export const COMMON_RULES: ReadonlyArray<{ feature: string; rule: string }> = [
-  { feature: 'TrafficSplit weights', rule: 'relative; integer percentages by largest remainder (sum exactly 100, each within 1 of the exact share, ties to the earlier backend); weight 0 gets no traffic; all weights 0 is Invalid and nothing is rendered' },
-  { feature: 'TrafficSplit backends', rule: 'root and backend Services must exist (InvalidReference); a backend lacking any root port (number and protocol) gets no traffic (InvalidReference naming spec.backends[i]); a missing backend at weight 0 is only noted (create-split-first rollout)' },
+  { feature: 'TrafficSplit weights', rule: 'relative; kept as given (a Service listed twice gets the sum), each renderer fits them to what its mesh holds (adapters/common/weights.ts): a backend with weight above 0 never gets no traffic (below the mesh\'s smallest step it gets one step, taken from the largest backend, and is reported); weight 0 gets no traffic; all weights 0 is Invalid and nothing is rendered' },
+  { feature: 'TrafficSplit backends', rule: 'root and backend Services must exist (InvalidReference); a backend lacking any root port (number and protocol) gets no traffic (InvalidReference naming spec.backends[i]); a missing backend at weight 0 is only noted (create-split-first rollout); the root Service as its own backend (Argo Rollouts\' default) means the root\'s own endpoints and is accepted with a remark' },
   { feature: 'TrafficSplit per root Service', rule: 'the oldest split (creationTimestamp, then name) wins; the others are Conflict naming the winner' },
   { feature: 'TrafficSplit matches (A/B)', rule: 'every match of every referenced HTTPRouteGroup, ORed; a missing or invalid group means the split is not applied (never widened to all requests)' },
   { feature: 'HTTPRouteGroup', rule: 'pathRegex anchored at the start only (matches a prefix of the path); header regexes match the whole header value (as OSM/Envoy); `*` or no methods = any method; header names lower-cased and sorted; Invalid (for every mesh, at admission and in resolve): a bad RE2 regex, a regex over 1024 UTF-8 bytes, an empty header regex, one header named twice in a match (case-insensitive), a header name that is not an HTTP token, more than 128 matches or 16 headers per match, regexes compiling to more than 32768 RE2 instructions per group, a duplicate match name' },
@@ -46,6 +82,7 @@ export const COMMON_RULES: ReadonlyArray<{ feature: string; rule: string }> = [
   { feature: 'TrafficTarget UDPRoute', rule: 'Unsupported for every mesh: the rule is dropped, never widened into an allow; a destination left without rules stays deny-all under enforce' },
   { feature: 'TrafficTarget legacy destination.port', rule: 'kept by conversion in an annotation; restricts every rule of the target to that port' },
   { feature: 'accessMode permissive', rule: 'destinations are still resolved; each TrafficTarget carries a note; the renderer decides what (not) to emit' },
+  { feature: 'Policies (policy.smi-operator.io)', rule: 'one policy per kind and target Service: the oldest wins, the others are Conflict naming it; a missing target or mirror Service (or mirror port) is InvalidReference and nothing is applied; a policy narrowed to HTTPRouteGroup matches whose group or match is missing is not applied at all (never widened to every request); each policy status names the native routes it governs' },
   { feature: 'Native object names', rule: 'distinct inputs never share an object key: a name that is not a plain DNS label of readable parts (dots, `--`, a dashed port name, over 63 characters) is cut and suffixed `--<hash of the inputs>`; a key that still collides is Conflict on the SMI objects whose object is left out' },
 ];
 
@@ -75,9 +112,15 @@ export function capabilitiesDoc(tables: Readonly<Record<MeshName, Partial<Record
     `|---|${meshes.map(() => '---').join('|')}|`,
     ...SMI_FEATURES.map((f) => `| ${f} | ${meshes.map((m) => cell(tables[m][f])).join(' | ')} |`),
     '',
+    '## Policies beyond SMI (policy.smi-operator.io), per field and mesh',
+    '',
+    `| policy field | ${meshes.join(' | ')} |`,
+    `|---|${meshes.map(() => '---').join('|')}|`,
+    ...POLICY_FEATURES.map((f) => `| ${f} | ${meshes.map((m) => cell(tables[m][f])).join(' | ')} |`),
+    '',
   ];
   // Renderers may declare finer, mesh-specific limits beyond the shared feature list.
-  const known = new Set<string>(SMI_FEATURES);
+  const known = new Set<string>([...SMI_FEATURES, ...POLICY_FEATURES]);
   for (const m of meshes) {
     const extra = Object.keys(tables[m]).filter((k) => !known.has(k)).sort();
     if (extra.length === 0) continue;

@@ -3,6 +3,7 @@
 // ports, references, merging); each mesh's renderer only turns it into native objects.
 
 import type { KubeObject, TrafficSplit, TrafficTarget } from '../../schemas/hub.js';
+import type { PolicyObject } from '../../schemas/policy-types.js';
 import type { MeshName, MeshOptions, ObjectResult, ResultStatus, ServiceInfo, ServicePort, WorkloadInfo } from '../types.js';
 
 /** One HTTP match of an HTTPRouteGroup, normalised. Fields inside are ANDed. */
@@ -30,10 +31,13 @@ export interface HttpCondition {
 
 export interface SplitBackend {
   service: ServiceInfo;
-  /** Relative weight from the spec (> 0). */
+  /** Relative weight from the spec (> 0); duplicates of one Service are added up. */
   weight: number;
-  /** Integer percentage by largest remainder; the backends of one split sum to exactly 100. */
-  percent: number;
+  /**
+   * Position in `spec.backends` (the first, for a Service listed twice), for messages.
+   * Each renderer turns the weights into what its mesh can hold (adapters/common/weights.ts).
+   */
+  index: number;
 }
 
 /** A TrafficSplit that won its root Service and can be rendered. */
@@ -87,8 +91,22 @@ export interface ResolvedDestination {
   rules: AccessRule[];
 }
 
+/** A policy.smi-operator.io object that won its target and whose references resolve. */
+export interface ResolvedPolicy {
+  policy: PolicyObject;
+  namespace: string;
+  /** The target Service; absent for a Namespace-wide TracingPolicy. */
+  service?: ServiceInfo;
+  /** OR of conditions the policy is narrowed to; empty: every request. */
+  matches: HttpCondition[];
+  /** MirrorPolicy: the Service receiving the copies. */
+  mirror?: ServiceInfo;
+}
+
 export interface ResolvedModel {
   splits: ResolvedSplit[];
+  /** Winning policies, sorted by namespace, kind, name. */
+  policies?: ResolvedPolicy[];
   destinations: ResolvedDestination[];
   /** Base results for every SMI object in the snapshot (renderers may downgrade/add messages). */
   results: ObjectResult[];

@@ -9,9 +9,8 @@ import { SnapshotIndex } from './lookup.js';
 import type { ResolvedModel } from './model.js';
 import { routePorts } from './routes.js';
 import { resolveSplits } from './split.js';
+import { resolvePolicies } from './policy.js';
 import { namespaceOf, ResultBook } from './status.js';
-
-export { largestRemainder } from './percent.js';
 
 /** A pre-v1alpha3 `destination.port`, kept by conversion in an annotation; it restricts every rule. */
 function legacyPort(tt: TrafficTarget): number | undefined {
@@ -29,6 +28,7 @@ export function resolve(snapshot: Snapshot, options: MeshOptions): ResolvedModel
     ...snapshot.httpRouteGroups,
     ...snapshot.tcpRoutes,
     ...snapshot.udpRoutes,
+    ...(snapshot.policies ?? []),
   ];
   for (const o of all) book.add(o);
 
@@ -42,5 +42,6 @@ export function resolve(snapshot: Snapshot, options: MeshOptions): ResolvedModel
 
   const splits = resolveSplits(snapshot.trafficSplits, idx, book);
   const destinations = resolveDestinations(snapshot.trafficTargets, idx, book, { accessMode: options.accessMode, legacyPort });
-  return { splits, destinations, results: book.results() };
+  const policies = resolvePolicies(snapshot.policies ?? [], idx, book);
+  return { splits, destinations, policies, results: book.results() };
 }

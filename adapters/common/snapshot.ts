@@ -4,6 +4,7 @@
 // One pass plus map look-ups: the operator calls this on every change.
 
 import { isSmiGroup, unservedSmiField } from '../../schemas/versions.js';
+import { isPolicyKind, type PolicyObject } from '../../schemas/policy-types.js';
 import { validateSmiObject } from '../../schemas/validate.js';
 import type { HTTPRouteGroup, KubeObject, SmiObject, TCPRoute, TrafficSplit, TrafficTarget, UDPRoute } from '../../schemas/hub.js';
 import { objectRef } from '../../schemas/hub.js';
@@ -180,6 +181,7 @@ export function buildSnapshot(objects: readonly KubeObject[]): { snapshot: Snaps
     httpRouteGroups: ofKind<HTTPRouteGroup>('HTTPRouteGroup'),
     tcpRoutes: ofKind<TCPRoute>('TCPRoute'),
     udpRoutes: ofKind<UDPRoute>('UDPRoute'),
+    policies: hubs.filter((h): h is PolicyObject => isPolicyKind(h.kind)),
     services: [...services.values()].sort(byNsName),
     serviceAccounts: [...accounts.values()].sort(byNsName),
     workloads: workloads.sort(byNsName),

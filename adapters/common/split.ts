@@ -1,12 +1,12 @@
-// TrafficSplit semantics (SPEC §1): relative weights -> percentages, backend and
-// port checks, HTTPRouteGroup matches, and one split per root Service.
+// TrafficSplit semantics (SPEC §1): live backends with their relative weights, backend
+// and port checks, HTTPRouteGroup matches, and one split per root Service. Each renderer
+// turns the weights into what its mesh can hold (weights.ts).
 
 import type { TrafficSplit } from '../../schemas/hub.js';
 import { SMI_GROUPS } from '../../schemas/hub.js';
 import type { ServiceInfo, ServicePort } from '../types.js';
 import type { HttpCondition, ResolvedSplit, SplitBackend } from './model.js';
 import type { SnapshotIndex } from './lookup.js';
-import { largestRemainder } from './percent.js';
 import { compareAge, compareStrings, namespaceOf, refOf, type ResultBook } from './status.js';
 
 interface Candidate {
@@ -61,7 +61,8 @@ function resolveBackends(split: TrafficSplit, root: ServiceInfo | undefined, idx
       return;
     }
     if (root && svc.name === root.name) {
-      book.note(split, `${at}.service: is the root Service ${root.name} itself, whose selector usually covers every version; its share goes to all of them`);
+      // Argo Rollouts' default (`trafficRouting: smi: {}`) roots the split at the stable Service.
+      book.note(split, `${at}.service: is the root Service ${root.name} itself; its share goes to the root Service's own endpoints (the SMI spec discourages self-referential splits, every supported mesh expresses them)`);
     } else if (root) {
       const missing = missingPorts(root, svc);
       if (missing.length > 0) {
@@ -69,7 +70,8 @@ function resolveBackends(split: TrafficSplit, root: ServiceInfo | undefined, idx
         return;
       }
     }
-    if (b.weight > 0) chosen.push({ index: i, service: svc, weight: b.weight });
+    // Kept at weight 0 too: a later duplicate of this Service may add weight to it.
+    chosen.push({ index: i, service: svc, weight: b.weight });
   });
   // Merged duplicates may have turned a 0 into a positive weight; keep spec order.
   const live = chosen.filter((c) => c.weight > 0).sort((a, b) => a.index - b.index);
@@ -77,19 +79,11 @@ function resolveBackends(split: TrafficSplit, root: ServiceInfo | undefined, idx
     book.note(split, 'spec.backends: every weight is 0, so no backend can receive traffic; the split is not applied', 'Invalid');
     return [];
   }
-  const percents = largestRemainder(live.map((c) => c.weight));
-  if (!percents) {
+  if (live.length === 0) {
     book.note(split, 'spec.backends: no backend can receive traffic; the split is not applied', 'InvalidReference');
     return [];
   }
-  const liveTotal = live.reduce((a, c) => a + c.weight, 0);
-  return live.map((c, k) => {
-    const percent = percents[k]!;
-    if (percent === 0) {
-      book.note(split, `spec.backends[${c.index}].weight: ${c.weight} of ${liveTotal} is under 0.5%; meshes that take whole percentages send it nothing`);
-    }
-    return { service: c.service, weight: c.weight, percent };
-  });
+  return live.map((c) => ({ service: c.service, weight: c.weight, index: c.index }));
 }
 
 /** The OR of every match of every referenced group; undefined when any reference fails (never widen a gated split). */

@@ -4,7 +4,7 @@ import type { CapabilityTable } from '../common/capabilities.js';
 
 export const capabilities: CapabilityTable = {
   'TrafficSplit weights':
-    'approximated: integer percentages by largest remainder (sum exactly 100) in ServiceSplitter weights; Consul could take 0.01% steps but every mesh gets the same percentages',
+    'approximated: percentages in 0.01 % steps (largest remainder, sum exactly 100, each within 0.01 % of the exact share), listed in an order whose float32 sum is exactly 100 (consul-k8s checks that); a share below 0.01 % gets 0.01 %, taken from the largest backend, and is reported',
   'TrafficSplit backends': 'exact',
   'TrafficSplit matches (A/B)':
     'approximated: ServiceRouter routes on the root send matching requests to a virtual service whose ServiceSplitter holds the split; needs an HTTP-based protocol (ServiceDefaults) on root, backends and the virtual service',
@@ -23,4 +23,65 @@ export const capabilities: CapabilityTable = {
   'mtlsMode strict': 'exact',
   'mtlsMode permissive': 'approximated: ServiceDefaults mutualTLSMode permissive; needs transparent proxy and Mesh allowEnablingPermissiveMutualTLS',
   'mtlsMode disabled': 'unsupported: Consul sidecars always use mTLS',
+  // policy.smi-operator.io: adapters/consul/policy.ts; the mesh facts and sources in docs/adapters/consul.md
+  'TimeoutPolicy request':
+    'exact: ServiceRouter route destination requestTimeout',
+  'TimeoutPolicy backendRequest':
+    'approximated: Consul has no per-try timeout; without retries requestTimeout is the shorter of request and backendRequest, with retries only request bounds the attempts (reported)',
+  'TimeoutPolicy idle':
+    'exact: ServiceRouter route destination idleTimeout',
+  'TimeoutPolicy connect':
+    'exact: ServiceResolver connectTimeout',
+  'RetryPolicy attempts':
+    'exact: route destination numRetries',
+  'RetryPolicy perTryTimeout':
+    'unsupported: Consul routes have no per-try timeout (reported); attempts are bounded by requestTimeout',
+  'RetryPolicy retryOn 5xx':
+    'exact: route destination retryOn 5xx',
+  'RetryPolicy retryOn gateway-error':
+    'exact: retryOn gateway-error',
+  'RetryPolicy retryOn connect-failure':
+    'exact: retryOnConnectFailure',
+  'RetryPolicy retryOn reset':
+    'exact: retryOn reset',
+  'RetryPolicy statusCodes':
+    'exact: retryOnStatusCodes',
+  'RetryPolicy backoff.baseInterval':
+    'unsupported: Consul uses Envoy\'s default back-off (reported)',
+  'RetryPolicy backoff.maxInterval':
+    'unsupported: as baseInterval',
+  'CircuitBreakerPolicy connectionPool.maxConnections':
+    'unsupported: Consul sets limits on each caller (ServiceDefaults upstreamConfig), which a policy on the target cannot name exhaustively; status Unsupported',
+  'CircuitBreakerPolicy connectionPool.maxPendingRequests':
+    'unsupported: as maxConnections',
+  'CircuitBreakerPolicy connectionPool.maxRequestsPerConnection':
+    'unsupported: as maxConnections',
+  'CircuitBreakerPolicy connectionPool.maxConcurrentRequests':
+    'unsupported: as maxConnections',
+  'CircuitBreakerPolicy outlierDetection (consecutive5xxErrors, consecutiveGatewayErrors, interval, baseEjectionTime, maxEjectionPercent)':
+    'unsupported: passive health checks are caller-side too (upstreamConfig passiveHealthCheck); status Unsupported',
+  'FaultInjectionPolicy delay (fixedDelay, percentage)':
+    'unsupported: Consul config entries have no fault injection; status Unsupported',
+  'FaultInjectionPolicy abort (httpStatus, percentage)':
+    'unsupported: as delay',
+  'MirrorPolicy backendRef (Service, port)':
+    'unsupported: Consul config entries have no traffic mirroring; status Unsupported',
+  'MirrorPolicy percentage':
+    'unsupported: as backendRef',
+  'RateLimitPolicy local.requests per unit':
+    'approximated: ServiceDefaults rateLimits.instanceLevel.requestsPerSecond; other units are rounded down to whole requests per second (narrower), under 1 per second is Unsupported. A Consul Enterprise feature that Consul CE ignores (reported)',
+  'RateLimitPolicy local.burst':
+    'exact: rateLimits.instanceLevel.requestsMaxBurst (raised to the per-second rate when lower, as Consul requires)',
+  'RateLimitPolicy local.responseStatusCode':
+    'approximated: Consul always answers 429 (reported when another code is asked for)',
+  'TracingPolicy samplingPercentage (Service target)':
+    'unsupported: Consul tracing is mesh-wide (ProxyDefaults "global"), not per service; status Unsupported',
+  'TracingPolicy targetRef Namespace':
+    'unsupported: as samplingPercentage',
+  'TracingPolicy provider':
+    'unsupported: as samplingPercentage',
+  'policy matches (narrowed to HTTPRouteGroup matches)':
+    'approximated: exact without a split or with the split\'s same matches (routes are added before the catch-all); other matches cannot be combined with the split\'s first-match routes: not applied (Unsupported)',
+  'policy and TrafficSplit on one Service':
+    'exact: route settings land in the service\'s one ServiceRouter; its catch-all route to the service itself goes on to the service\'s ServiceSplitter',
 };

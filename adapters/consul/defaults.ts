@@ -10,6 +10,8 @@ interface Wanted {
   name: string;
   protocol?: ConsulProtocol;
   mutualTLSMode?: 'permissive';
+  /** RateLimitPolicy (Consul Enterprise): rateLimits.instanceLevel. */
+  rateLimit?: { requestsPerSecond: number; requestsMaxBurst: number };
   sources: KubeObject[];
 }
 
@@ -49,11 +51,18 @@ export class ServiceDefaultsBook {
     addSources(w.sources, source);
   }
 
+  setRateLimit(namespace: string, name: string, limit: { requestsPerSecond: number; requestsMaxBurst: number }, source: KubeObject): void {
+    const w = this.entry(namespace, name);
+    w.rateLimit = limit;
+    addSources(w.sources, source);
+  }
+
   emitAll(sink: RenderSink): void {
     for (const w of this.byKey.values()) {
       const spec: Record<string, unknown> = {};
       if (w.protocol !== undefined) spec.protocol = w.protocol;
       if (w.mutualTLSMode !== undefined) spec.mutualTLSMode = w.mutualTLSMode;
+      if (w.rateLimit !== undefined) spec.rateLimits = { instanceLevel: { ...w.rateLimit } };
       sink.emit('ServiceDefaults', w.name, w.namespace, w.name, spec, w.sources);
     }
   }

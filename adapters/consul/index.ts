@@ -11,6 +11,7 @@ import { NATIVE_KINDS } from './kinds.js';
 import { renderMtls } from './mtls.js';
 import { RenderSink } from './sink.js';
 import { renderSplits } from './split.js';
+import { renderPolicies } from './policy.js';
 
 export const PERMISSIVE_ACCESS_NOTE =
   'accessMode permissive: SMI access is not enforced, no ServiceIntentions are emitted (Consul then applies its ACL default policy and any intentions of your own)';
@@ -25,6 +26,7 @@ export function render(model: ResolvedModel, options: MeshOptions): RenderOutput
     for (const dest of model.destinations) for (const t of dest.targets) sink.note(t, PERMISSIVE_ACCESS_NOTE);
   }
   renderMtls(model.destinations, options.mtlsMode, defaults, sink);
+  renderPolicies(model, defaults, sink);
   defaults.emitAll(sink);
   noteNamespaceCollisions(sink);
   return { objects: sink.emitted.map((e) => e.object).sort(compareObjects), notes: sink.notes };

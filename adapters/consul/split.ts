@@ -12,6 +12,8 @@ import type { ServiceDefaultsBook } from './defaults.js';
 import { httpMatch, isEmptyMatch } from './match.js';
 import { consulServiceName, virtualServiceName } from './names.js';
 import { chainProtocol } from './protocol.js';
+import { splitterWeights } from './weights.js';
+import { approximationNotes } from '../common/weights.js';
 import { addSources, type RenderSink } from './sink.js';
 
 /** Subset (all instances) that makes a split destination terminal: Consul does not split it again. */
@@ -23,6 +25,8 @@ interface Planned {
   splitter: string;
   /** Set for A/B splits: the root's router sends matching requests to `splitter`. */
   routed: boolean;
+  /** Set when its weights cannot be expressed: no splitter, and no route to it. */
+  dropped?: boolean;
 }
 
 function groupByRoot(splits: ResolvedSplit[]): ResolvedSplit[][] {
@@ -74,28 +78,54 @@ function plan(group: ResolvedSplit[], defaults: ServiceDefaultsBook, sink: Rende
   return out;
 }
 
-/** Backends by Consul service, percents of repeated services added (Consul rejects a repeated destination). */
-function splitShares(s: ResolvedSplit): Array<{ service: string; percent: number }> {
-  const shares = new Map<string, number>();
+/** Backends by Consul service, weights of repeated services added (Consul rejects a repeated destination). */
+function splitShares(s: ResolvedSplit): Array<{ service: string; weight: number; index: number }> {
+  const shares = new Map<string, { service: string; weight: number; index: number }>();
   for (const b of s.backends) {
-    const name = consulServiceName(b.service);
-    shares.set(name, (shares.get(name) ?? 0) + b.percent);
+    const service = consulServiceName(b.service);
+    const prev = shares.get(service);
+    if (prev) prev.weight += b.weight;
+    else shares.set(service, { service, weight: b.weight, index: b.index });
   }
-  return [...shares].map(([service, percent]) => ({ service, percent }));
+  return [...shares.values()];
+}
+
+/** The splitter's `splits` weights in 0.01 % steps (weights.ts), or why they cannot be expressed. */
+function splitEntries(p: Planned, sink: RenderSink): Array<{ service: string; weight: number }> | undefined {
+  const shares = splitShares(p.split);
+  const w = splitterWeights(shares.map((x) => x.weight));
+  if (!w) {
+    sink.note(p.split.split, `spec.backends: ${shares.length} Consul services cannot share 100 % in 0.01 % steps so that Consul and consul-k8s accept the ServiceSplitter; the split is not rendered`, 'Unsupported');
+    return undefined;
+  }
+  for (const m of approximationNotes(shares, w, { mesh: 'a Consul ServiceSplitter', step: '0.01 %' })) sink.note(p.split.split, m);
+  if (w.moved) {
+    const [from, to] = [shares[w.moved.from]!, shares[w.moved.to]!];
+    sink.note(p.split.split, `spec.backends[${to.index}].weight: one 0.01 % step moved from ${from.service} to ${to.service}, so that consul-k8s's float32 sum of the weights is exactly 100`);
+  }
+  return w.order.map((i) => ({ service: shares[i]!.service, weight: w.percents[i]! }));
 }
 
 export function renderSplits(splits: ResolvedSplit[], defaults: ServiceDefaultsBook, sink: RenderSink): void {
   const planned = groupByRoot(splits).map((g) => plan(g, defaults, sink));
+  const weights = new Map<Planned, Array<{ service: string; weight: number }>>();
+  for (const p of planned.flat()) {
+    const w = splitEntries(p, sink);
+    if (w) weights.set(p, w);
+    else p.dropped = true;
+  }
   // Consul follows a split destination into that service's own splitter; SMI splits are
   // not hierarchical, so such destinations get a subset that ends the chain there.
-  const splitters = new Set(planned.flat().map((p) => `${p.split.namespace}/${p.splitter}`));
+  const splitters = new Set(planned.flat().filter((p) => !p.dropped).map((p) => `${p.split.namespace}/${p.splitter}`));
   const resolvers = new Map<string, { namespace: string; name: string; sources: KubeObject[] }>();
 
   for (const group of planned) {
     for (const p of group) {
       const ns = p.split.namespace;
-      const entries = splitShares(p.split).map(({ service, percent }) => {
-        const entry: Record<string, unknown> = { weight: percent, service };
+      const weighted = weights.get(p);
+      if (!weighted) continue;
+      const entries = weighted.map(({ service, weight }) => {
+        const entry: Record<string, unknown> = { weight, service };
         if (service !== p.splitter && splitters.has(`${ns}/${service}`)) {
           entry.serviceSubset = DIRECT_SUBSET;
           const key = `${ns}/${service}`;
@@ -107,7 +137,7 @@ export function renderSplits(splits: ResolvedSplit[], defaults: ServiceDefaultsB
       });
       sink.emit('ServiceSplitter', p.splitter, ns, p.splitter, { splits: entries }, [p.split.split]);
     }
-    const routed = group.filter((p) => p.routed);
+    const routed = group.filter((p) => p.routed && !p.dropped);
     const first = routed[0];
     if (!first) continue;
     const root = consulServiceName(first.split.root);

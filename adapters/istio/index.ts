@@ -11,6 +11,7 @@ import { renderAuthorizationPolicy } from './authorization.js';
 import { NATIVE_KINDS } from './kinds.js';
 import { renderPeerAuthentication } from './peerauthentication.js';
 import { renderSplit } from './virtualservice.js';
+import { renderPolicies } from './policy.js';
 
 function renderDestination(d: ResolvedDestination, options: MeshOptions): RenderOutput {
   const notes: RenderNote[] = [];
@@ -52,8 +53,9 @@ export function render(model: ResolvedModel, options: MeshOptions): RenderOutput
     objects.push(...r.objects);
     notes.push(...r.notes);
   }
-  objects.sort(compareObjects);
-  return { objects, notes };
+  const policies = renderPolicies(objects, model.policies ?? [], options);
+  notes.push(...policies.notes);
+  return { objects: policies.objects.sort(compareObjects), notes };
 }
 
 export const renderer: MeshRenderer = {

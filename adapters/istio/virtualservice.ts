@@ -1,4 +1,6 @@
 // ResolvedSplit -> one networking.istio.io/v1 VirtualService on the root Service's FQDN.
+// Weights are relative in Istio (a destination gets weight/sum), so the SMI weights are
+// copied, divided by their common divisor or, past int32, scaled (weights.ts).
 // Destinations carry no port: Istio then routes each request to the backend port
 // with the number the client used (GetDestinationCluster uses the listener port),
 // and resolve() guarantees every backend serves every root port. So one route
@@ -8,9 +10,10 @@ import { objectRef, type KubeObject } from '../../schemas/hub.js';
 import type { HttpCondition, RenderNote, ResolvedSplit } from '../common/model.js';
 import { managedMetadata, nativeName } from '../common/meta.js';
 import type { MeshOptions } from '../types.js';
-import { serviceFqdn, VIRTUAL_SERVICE } from './kinds.js';
+import { serviceFqdn, VIRTUAL_SERVICE, WEIGHT_LIMITS } from './kinds.js';
 import { classifyPort } from './protocol.js';
 import { prefixFullMatch } from '../common/regex.js';
+import { approximationNotes, relativeWeights } from '../common/weights.js';
 import { regexBytes } from '../../schemas/regex.js';
 
 type StringMatch = { exact: string } | { regex: string };
@@ -73,9 +76,19 @@ export function renderSplit(s: ResolvedSplit, options: MeshOptions): SplitRender
     notes.push(status ? { object: ref, status, message } : { object: ref, message });
   };
   const rootHost = serviceFqdn(s.root.name, s.root.namespace, options.clusterDomain);
-  const weighted: WeightedDestination[] = s.backends.map((b) => ({
+  const w = relativeWeights(
+    s.backends.map((b) => b.weight),
+    WEIGHT_LIMITS,
+  );
+  if (!w) {
+    note('spec.backends: no backend has a weight above 0; nothing to split', 'Invalid');
+    return { objects: [], notes };
+  }
+  const scaled = `the weights do not fit Istio's int32 route weights (their sum must stay within ${WEIGHT_LIMITS.maxTotal}) even divided by their common divisor; they are scaled to sum ${w.weights.reduce((a, b) => a + b, 0)}`;
+  for (const m of approximationNotes(s.backends, w, { mesh: 'Istio', step: 'one part in the scaled sum', scaled })) note(m);
+  const weighted: WeightedDestination[] = s.backends.map((b, i) => ({
     destination: { host: serviceFqdn(b.service.name, b.service.namespace, options.clusterDomain) },
-    weight: b.percent,
+    weight: w.weights[i]!,
   }));
 
   const classes = s.root.ports.map((p) => ({ port: p, cls: classifyPort(p) }));

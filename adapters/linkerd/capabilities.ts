@@ -7,7 +7,8 @@ export const capabilities: CapabilityTable & Readonly<Record<string, Capability>
   // Raw relative weights: HTTPRoute backendRef weights are relative too.
   'TrafficSplit weights': 'exact',
   'TrafficSplit weights over 1,000,000':
-    'approximated: divided by their common divisor (exact); when still over the Gateway API cap, whole percentages by largest remainder',
+    'approximated: divided by their common divisor (exact); otherwise scaled so the largest is at most 1,000,000, each share within a few parts in a million and a weight above 0 never 0 (reported)',
+  'TrafficSplit with more than 16 live backends': 'unsupported: an HTTPRoute rule holds at most 16 backendRefs; the split is not applied',
   'TrafficSplit backends': 'exact',
   'TrafficSplit matches (A/B)': 'exact',
   'TrafficSplit matches over 127 HTTPRoute matches':
@@ -42,4 +43,65 @@ export const capabilities: CapabilityTable & Readonly<Record<string, Capability>
   'mtlsMode permissive':
     'approximated: meshed pods always use mTLS; with enforce the policies require mTLS identities, so plaintext clients are denied as with strict',
   'mtlsMode disabled': 'unsupported: Linkerd always uses mTLS between meshed pods',
+  // policy.smi-operator.io: adapters/linkerd/policy.ts; the mesh facts and sources in docs/adapters/linkerd.md
+  'TimeoutPolicy request':
+    'exact: HTTPRoute rule timeouts.request (Gateway API)',
+  'TimeoutPolicy backendRequest':
+    'exact: HTTPRoute rule timeouts.backendRequest',
+  'TimeoutPolicy idle':
+    'approximated: timeout.linkerd.io/idle annotation on the whole HTTPRoute; a policy narrowed to matches does not set it (reported)',
+  'TimeoutPolicy connect':
+    'unsupported: Linkerd has no connect timeout setting (reported)',
+  'RetryPolicy attempts':
+    'exact: retry.linkerd.io/limit',
+  'RetryPolicy perTryTimeout':
+    'exact: retry.linkerd.io/timeout',
+  'RetryPolicy retryOn 5xx':
+    'exact: retry.linkerd.io/http 5xx',
+  'RetryPolicy retryOn gateway-error':
+    'exact: retry.linkerd.io/http 502-504',
+  'RetryPolicy retryOn connect-failure':
+    'unsupported: retry.linkerd.io/http lists response statuses only; not retried (reported)',
+  'RetryPolicy retryOn reset':
+    'unsupported: as connect-failure',
+  'RetryPolicy statusCodes':
+    'exact: retry.linkerd.io/http',
+  'RetryPolicy backoff.baseInterval':
+    'unsupported: Linkerd has no back-off setting (reported)',
+  'RetryPolicy backoff.maxInterval':
+    'unsupported: as baseInterval',
+  'CircuitBreakerPolicy connectionPool.maxConnections':
+    'unsupported: Linkerd has no connection limits; nothing is emitted, status Unsupported',
+  'CircuitBreakerPolicy connectionPool.maxPendingRequests':
+    'unsupported: as maxConnections',
+  'CircuitBreakerPolicy connectionPool.maxRequestsPerConnection':
+    'unsupported: as maxConnections',
+  'CircuitBreakerPolicy connectionPool.maxConcurrentRequests':
+    'unsupported: as maxConnections',
+  'CircuitBreakerPolicy outlierDetection (consecutive5xxErrors, consecutiveGatewayErrors, interval, baseEjectionTime, maxEjectionPercent)':
+    'unsupported: Linkerd\'s failure accrual is set by balancer.linkerd.io/failure-accrual* annotations on the Service itself, which the operator does not own (the status says how to set them)',
+  'FaultInjectionPolicy delay (fixedDelay, percentage)':
+    'unsupported: Linkerd has no fault injection (its documented way is a TrafficSplit to a backend that fails); status Unsupported',
+  'FaultInjectionPolicy abort (httpStatus, percentage)':
+    'unsupported: as delay',
+  'MirrorPolicy backendRef (Service, port)':
+    'unsupported: Linkerd does not mirror traffic; status Unsupported',
+  'MirrorPolicy percentage':
+    'unsupported: as backendRef',
+  'RateLimitPolicy local.requests per unit':
+    'unsupported: HTTPLocalRateLimitPolicy attaches to a Server, which the operator emits only for TrafficTarget destinations; not translated yet, status Unsupported',
+  'RateLimitPolicy local.burst':
+    'unsupported: as local.requests',
+  'RateLimitPolicy local.responseStatusCode':
+    'unsupported: as local.requests',
+  'TracingPolicy samplingPercentage (Service target)':
+    'unsupported: Linkerd tracing is configured by the linkerd-jaeger extension and pod annotations, not a CRD; status Unsupported',
+  'TracingPolicy targetRef Namespace':
+    'unsupported: as samplingPercentage',
+  'TracingPolicy provider':
+    'unsupported: as samplingPercentage',
+  'policy matches (narrowed to HTTPRouteGroup matches)':
+    'approximated: timeouts are exact when the Service\'s HTTPRoute has only a catch-all rule (gated rules are added) or the split\'s same matches, else not applied (Unsupported); retries are route annotations, so a narrowed RetryPolicy is not applied (Unsupported)',
+  'policy and TrafficSplit on one Service':
+    'exact: settings land on the split\'s HTTPRoute (one per Service port); the policy status names the routes',
 };

@@ -11,6 +11,7 @@ import { renderDestination } from './access.js';
 import { LINKERD_KINDS } from './kinds.js';
 import { modeNotes } from './notes.js';
 import { renderSplit } from './splits.js';
+import { renderPolicies } from './policy.js';
 
 export function render(model: ResolvedModel, options: MeshOptions): { objects: KubeObject[]; notes: RenderNote[] } {
   const objects: KubeObject[] = [];
@@ -28,7 +29,9 @@ export function render(model: ResolvedModel, options: MeshOptions): { objects: K
     }
   }
   notes.push(...modeNotes(model.destinations, options));
-  return { objects: objects.sort(compareObjects), notes: notes.map((n, i) => ({ n, i })).sort((a, b) => compareStrings(a.n.object, b.n.object) || a.i - b.i).map(({ n }) => n) };
+  const policies = renderPolicies(objects, model);
+  notes.push(...policies.notes);
+  return { objects: policies.objects.sort(compareObjects), notes: notes.map((n, i) => ({ n, i })).sort((a, b) => compareStrings(a.n.object, b.n.object) || a.i - b.i).map(({ n }) => n) };
 }
 
 export const renderer: MeshRenderer = {

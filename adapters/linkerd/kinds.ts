@@ -16,7 +16,10 @@ export const LINKERD_KINDS = [HTTPROUTE, SERVER, AUTHORIZATION_POLICY, MESH_TLS_
 export const ALL_NETWORKS = ['0.0.0.0/0', '::/0'] as const;
 
 /** Limits of the Gateway API v1 HTTPRoute schema (maxItems and the CEL rule on the total). */
-export const ROUTE_LIMITS = { rules: 16, matchesPerRule: 64, matchesPerRoute: 128, pathValue: 1024, headerValue: 4096 } as const;
+export const ROUTE_LIMITS = { rules: 16, matchesPerRule: 64, matchesPerRoute: 128, backendRefsPerRule: 16, pathValue: 1024, headerValue: 4096 } as const;
 
 /** Gateway API backendRef weight bounds (int32, 0..1,000,000). */
 export const MAX_WEIGHT = 1_000_000;
+
+/** At most 16 backendRefs of at most 1,000,000 each: the sum stays far inside the proxy's u32. */
+export const WEIGHT_LIMITS = { maxWeight: MAX_WEIGHT, maxTotal: MAX_WEIGHT * ROUTE_LIMITS.backendRefsPerRule } as const;

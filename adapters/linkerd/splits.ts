@@ -64,10 +64,17 @@ function portNote(split: ResolvedSplit, p: ServicePort): string | undefined {
 export function renderSplit(split: ResolvedSplit): { objects: KubeObject[]; notes: RenderNote[] } {
   const ref = objectRef(split.split);
   const notes: RenderNote[] = [];
-  const { weights, exact } = backendWeights(split.backends);
-  if (!exact) {
-    notes.push({ object: ref, message: `spec.backends: weights above ${1_000_000} (the Gateway API maximum) with no common divisor to bring them under it; Linkerd gets the whole-percent shares ${weights.join('/')} instead` });
+  if (split.backends.length > ROUTE_LIMITS.backendRefsPerRule) {
+    notes.push({ object: ref, status: 'Unsupported', message: `spec.backends: ${split.backends.length} backends receive traffic, but a Gateway API HTTPRoute rule holds at most ${ROUTE_LIMITS.backendRefsPerRule} backendRefs; the split is not applied on Linkerd` });
+    return { objects: [], notes };
   }
+  const w = backendWeights(split.backends);
+  if (!w) {
+    notes.push({ object: ref, status: 'Invalid', message: 'spec.backends: no backend has a weight above 0; nothing to split' });
+    return { objects: [], notes };
+  }
+  const { weights } = w;
+  for (const message of w.notes) notes.push({ object: ref, message });
   const unconditional = split.matches.length === 0 || split.matches.some(matchesEverything);
   let packed: Packed = { ok: true, groups: [] };
   if (!unconditional) {

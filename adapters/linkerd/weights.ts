@@ -1,27 +1,24 @@
 // SMI weights are relative, like Gateway API backendRef weights, so they are copied
-// as is; only weights above the schema's 1,000,000 cap need scaling.
+// as is; weights over the schema's 1,000,000 cap are divided by their common divisor
+// or, failing that, scaled (adapters/common/weights.ts: a weight above 0 stays above 0).
 
 import type { SplitBackend } from '../common/model.js';
-import { MAX_WEIGHT } from './kinds.js';
-
-function gcd(a: number, b: number): number {
-  while (b !== 0) [a, b] = [b, a % b];
-  return a;
-}
+import { approximationNotes, relativeWeights } from '../common/weights.js';
+import { MAX_WEIGHT, WEIGHT_LIMITS } from './kinds.js';
 
 export interface Weights {
   weights: number[];
-  /** False when the shares had to be rounded (weights above the cap even after reduction). */
-  exact: boolean;
+  /** Status messages when the ratios had to be approximated. */
+  notes: string[];
 }
 
-export function backendWeights(backends: readonly SplitBackend[]): Weights {
-  const raw = backends.map((b) => b.weight);
-  if (raw.every((w) => w <= MAX_WEIGHT)) return { weights: raw, exact: true };
-  // Dividing by the common divisor keeps the ratios exactly.
-  const d = raw.reduce((a, w) => gcd(a, w), 0) || 1;
-  const reduced = raw.map((w) => w / d);
-  if (reduced.every((w) => w <= MAX_WEIGHT)) return { weights: reduced, exact: true };
-  // Still too large: the mesh-neutral percentages (largest remainder, sum 100) are the fallback.
-  return { weights: backends.map((b) => b.percent), exact: false };
+/** Undefined only when no backend has a weight above 0 (resolve() never hands such a split over). */
+export function backendWeights(backends: readonly SplitBackend[]): Weights | undefined {
+  const w = relativeWeights(
+    backends.map((b) => b.weight),
+    WEIGHT_LIMITS,
+  );
+  if (!w) return undefined;
+  const scaled = `weights above ${MAX_WEIGHT} (the Gateway API maximum) with no common divisor to bring them under it; Linkerd gets them scaled to ${w.weights.join('/')}`;
+  return { weights: w.weights, notes: approximationNotes(backends, w, { mesh: 'this HTTPRoute', step: `one part in ${w.weights.reduce((a, b) => a + b, 0)}`, scaled }) };
 }

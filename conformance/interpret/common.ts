@@ -4,7 +4,7 @@
 import { RE2JS } from 're2js';
 import type { ServiceInfo, ServicePort, WorkloadInfo } from '../../adapters/types.js';
 import type { KubeObject } from '../../schemas/hub.js';
-import type { AccessVerdict, HttpRequest, SplitAssertion } from '../types.js';
+import type { AccessVerdict, HttpRequest, RoutePolicy, SplitAssertion } from '../types.js';
 
 export interface World {
   natives: KubeObject[];
@@ -38,9 +38,11 @@ export interface MeshInterpreter {
   access(world: World, q: AccessQuery): Verdict;
   /** Backend Service name → percent. */
   split(world: World, q: SplitQuery): Record<string, number>;
+  /** Timeouts, retries, faults, mirroring, circuit breaking and rate limits applied to the request (SplitQuery with a request). */
+  policy(world: World, q: SplitQuery): RoutePolicy;
 }
 
-export type { SplitAssertion };
+export type { RoutePolicy, SplitAssertion };
 
 export const spec = (o: KubeObject): Record<string, unknown> => ((o as { spec?: Record<string, unknown> }).spec ?? {});
 
@@ -103,6 +105,7 @@ export function addShare(acc: Record<string, number>, to: string, share: number)
 
 export function roundShares(acc: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(acc)) out[k] = Math.round(v * 1000) / 1000;
+  // Float noise away, but a share above 0 never rounds to 0 (a tiny canary is still a canary).
+  for (const [k, v] of Object.entries(acc)) out[k] = v > 0 ? Math.round(v * 1e6) / 1e6 || v : v;
   return out;
 }

@@ -8,7 +8,8 @@
 
 import type { KubeObject } from '../../schemas/hub.js';
 import { addShare, fullMatch, roundShares, spec, type AccessQuery, type MeshInterpreter, type Verdict, type World } from './common.js';
-import type { HttpRequest } from '../types.js';
+import type { HttpRequest, RoutePolicy } from '../types.js';
+import { meshDurationMs } from '../../schemas/duration.js';
 
 type HttpPerm = { pathExact?: string; pathPrefix?: string; pathRegex?: string; methods?: string[]; header?: Array<{ name: string; present?: boolean; exact?: string; prefix?: string; suffix?: string; regex?: string; invert?: boolean }> };
 type Source = { name: string; namespace?: string; action?: 'allow' | 'deny'; permissions?: Array<{ action: 'allow' | 'deny'; http?: HttpPerm }> };
@@ -77,6 +78,21 @@ export const consul: MeshInterpreter = {
     const d = decide(world, q, 'deny');
     if (a.verdict !== d.verdict) return { verdict: 'default', why: `depends on the ACL default policy (${a.why})` };
     return a;
+  },
+  policy(world, q) {
+    // Route settings are the matched ServiceRouter route's destination; the rate limit is the service's ServiceDefaults.
+    const out: RoutePolicy = {};
+    if (!HTTP_PROTOCOLS.includes(protocolOf(world, q.ns, q.service.name))) return out;
+    const router = entryOf(world, 'ServiceRouter', q.ns, q.service.name);
+    const routes = ((router && spec(router).routes) as Array<{ match?: { http?: HttpPerm }; destination?: Record<string, unknown> }> | undefined) ?? [];
+    const d = routes.find((r) => httpMatches(r.match?.http ?? {}, q.request!))?.destination ?? {};
+    const timeout = typeof d.requestTimeout === 'string' ? meshDurationMs(d.requestTimeout) : undefined;
+    if (timeout) out.timeoutMs = timeout;
+    if (typeof d.numRetries === 'number' && d.numRetries > 0) out.retryAttempts = d.numRetries;
+    const sd = entryOf(world, 'ServiceDefaults', q.ns, q.service.name);
+    const rps = (sd && (spec(sd).rateLimits as { instanceLevel?: { requestsPerSecond?: number } } | undefined)?.instanceLevel?.requestsPerSecond) || undefined;
+    if (rps) out.rateLimitPerSecond = rps;
+    return out;
   },
   split(world, q) {
     const acc: Record<string, number> = {};

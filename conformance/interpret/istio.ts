@@ -5,6 +5,8 @@
 
 import type { ServicePort, WorkloadInfo } from '../../adapters/types.js';
 import type { KubeObject } from '../../schemas/hub.js';
+import { meshDurationMs } from '../../schemas/duration.js';
+import type { RoutePolicy } from '../types.js';
 import { addShare, fullMatch, natives, podPort, podsBehind, roundShares, selects, serviceByHost, spec, type AccessQuery, type MeshInterpreter, type SplitQuery, type Verdict, type World } from './common.js';
 
 type StringMatch = { exact?: string; prefix?: string; regex?: string };
@@ -116,6 +118,36 @@ function httpMatch(m: HttpMatch, q: SplitQuery): boolean {
 
 type Route = { match?: Array<HttpMatch & { port?: number }>; route?: Array<{ destination: { host: string; port?: { number?: number } }; weight?: number }> };
 
+type RoutePolicySettings = {
+  timeout?: string;
+  retries?: { attempts?: number; perTryTimeout?: string };
+  fault?: { delay?: { fixedDelay?: string; percentage?: { value?: number } }; abort?: { httpStatus?: number; percentage?: { value?: number } } };
+  mirror?: { host?: string };
+  mirrorPercentage?: { value?: number };
+};
+type TrafficPolicy = {
+  connectionPool?: { tcp?: { maxConnections?: number } };
+  outlierDetection?: { consecutive5xxErrors?: number; interval?: string; baseEjectionTime?: string; maxEjectionPercent?: number };
+};
+
+/** The VirtualService Istio uses for the Service's host: the first by name (it merges several only unreliably). */
+function hostVirtualService(world: World, q: SplitQuery): KubeObject | undefined {
+  const fqdn = `${q.service.name}.${q.service.namespace}.svc.${world.clusterDomain}`;
+  const hostOf = (vs: KubeObject, h: string) => (h.includes('.') ? h : `${h}.${vs.metadata.namespace}.svc.${world.clusterDomain}`);
+  return world.natives
+    .filter((o) => o.kind === 'VirtualService' && ((spec(o).hosts as string[] | undefined) ?? []).some((h) => hostOf(o, h) === fqdn || h === fqdn))
+    .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))[0];
+}
+
+/** The first http (or tcp) route of that VirtualService matching the request; undefined when none does or there is none. */
+function matchedRoute(world: World, q: SplitQuery): { vs: KubeObject; route: Route } | undefined {
+  const vs = hostVirtualService(world, q);
+  if (!vs) return undefined;
+  const routes = ((q.request ? spec(vs).http : spec(vs).tcp) as Route[] | undefined) ?? [];
+  const route = routes.find((r) => !r.match || r.match.length === 0 || r.match.some((m) => (q.request ? httpMatch(m, q) : m.port === undefined || m.port === q.port.port)));
+  return route ? { vs, route } : undefined;
+}
+
 export const istio: MeshInterpreter = {
   access(world, q) {
     const pods = podsBehind(world, q.to.service);
@@ -124,23 +156,56 @@ export const istio: MeshInterpreter = {
     const first = vs[0]!;
     return vs.every((v) => v.verdict === first.verdict) ? first : { verdict: 'deny', why: `pods disagree: ${vs.map((v) => v.verdict).join(', ')}` };
   },
-  split(world, q) {
+  policy(world, q) {
+    const out: RoutePolicy = {};
+    const hit = matchedRoute(world, q);
+    const r = (hit?.route ?? {}) as RoutePolicySettings;
+    const timeout = r.timeout ? meshDurationMs(r.timeout) : undefined;
+    if (timeout) out.timeoutMs = timeout;
+    if (r.retries?.attempts) out.retryAttempts = r.retries.attempts;
+    const perTry = r.retries?.attempts && r.retries.perTryTimeout ? meshDurationMs(r.retries.perTryTimeout) : undefined;
+    if (perTry) out.perTryTimeoutMs = perTry;
+    if (r.fault?.delay) {
+      out.faultDelayPercent = r.fault.delay.percentage?.value ?? 0;
+      const d = r.fault.delay.fixedDelay ? meshDurationMs(r.fault.delay.fixedDelay) : undefined;
+      if (d !== undefined) out.faultDelayMs = d;
+    }
+    if (r.fault?.abort) {
+      out.faultAbortPercent = r.fault.abort.percentage?.value ?? 0;
+      if (r.fault.abort.httpStatus !== undefined) out.faultAbortStatus = r.fault.abort.httpStatus;
+    }
+    if (r.mirror?.host && hit) {
+      const svc = serviceByHost(world, r.mirror.host, hit.vs.metadata.namespace!);
+      out.mirrorService = svc ? svc.name : r.mirror.host;
+      out.mirrorPercent = r.mirrorPercentage?.value ?? 100;
+    }
+    // Endpoint settings: the DestinationRule of the Service's host (the first by name, as Istio merges none).
     const fqdn = `${q.service.name}.${q.service.namespace}.svc.${world.clusterDomain}`;
-    const hostOf = (vs: KubeObject, h: string) => (h.includes('.') ? h : `${h}.${vs.metadata.namespace}.svc.${world.clusterDomain}`);
-    const vss = world.natives
-      .filter((o) => o.kind === 'VirtualService' && ((spec(o).hosts as string[] | undefined) ?? []).some((h) => hostOf(o, h) === fqdn || h === fqdn))
-      .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
-    const vs = vss[0];
-    if (!vs) return { [q.service.name]: 100 };
-    const routes = ((q.request ? spec(vs).http : spec(vs).tcp) as Route[] | undefined) ?? [];
-    const route = routes.find((r) => !r.match || r.match.length === 0 || r.match.some((m) => (q.request ? httpMatch(m, q) : m.port === undefined || m.port === q.port.port)));
-    if (!route) return q.request ? {} : { [q.service.name]: 100 }; // no HTTP route: Envoy answers 404
-    const dests = route.route ?? [];
+    const dr = world.natives.filter((o) => o.kind === 'DestinationRule' && (spec(o).host === fqdn || spec(o).host === q.service.name)).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))[0];
+    const tp = ((dr && spec(dr).trafficPolicy) ?? {}) as TrafficPolicy;
+    if (tp.connectionPool?.tcp?.maxConnections !== undefined) out.maxConnections = tp.connectionPool.tcp.maxConnections;
+    const od = tp.outlierDetection;
+    if (od) {
+      if (od.consecutive5xxErrors !== undefined) out.ejectConsecutive5xx = od.consecutive5xxErrors;
+      if (od.interval) out.ejectIntervalMs = meshDurationMs(od.interval) ?? 0;
+      if (od.baseEjectionTime) out.ejectBaseMs = meshDurationMs(od.baseEjectionTime) ?? 0;
+      if (od.maxEjectionPercent !== undefined) out.ejectMaxPercent = od.maxEjectionPercent;
+    }
+    return out;
+  },
+  split(world, q) {
+    const hit = matchedRoute(world, q);
+    if (!hit) return q.request && hostVirtualService(world, q) ? {} : { [q.service.name]: 100 }; // no HTTP route: Envoy answers 404
+    const dests = hit.route.route ?? [];
+    // Weights are relative (a destination gets weight/sum); a single destination gets
+    // everything whatever its weight, and with several a weight of 0 gets nothing
+    // (route.go applyHTTPRouteDestination).
+    const weightOf = (d: (typeof dests)[number]): number => (dests.length === 1 ? 1 : (d.weight ?? 0));
+    const total = dests.reduce((n, d) => n + weightOf(d), 0);
     const acc: Record<string, number> = {};
     for (const d of dests) {
-      const w = d.weight ?? (dests.length === 1 ? 100 : 0);
-      const svc = serviceByHost(world, d.destination.host, vs.metadata.namespace!);
-      addShare(acc, svc ? svc.name : d.destination.host, w);
+      const svc = serviceByHost(world, d.destination.host, hit.vs.metadata.namespace!);
+      addShare(acc, svc ? svc.name : d.destination.host, total === 0 ? 0 : (weightOf(d) * 100) / total);
     }
     return roundShares(acc);
   },

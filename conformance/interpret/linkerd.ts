@@ -7,8 +7,9 @@
 
 import type { WorkloadInfo } from '../../adapters/types.js';
 import type { KubeObject } from '../../schemas/hub.js';
-import { addShare, fullMatch, natives, podPort, podsBehind, roundShares, selectsLabelSelector, spec, type AccessQuery, type MeshInterpreter, type Verdict, type World } from './common.js';
-import type { HttpRequest } from '../types.js';
+import { addShare, fullMatch, natives, podPort, podsBehind, roundShares, selectsLabelSelector, spec, type AccessQuery, type MeshInterpreter, type SplitQuery, type Verdict, type World } from './common.js';
+import type { HttpRequest, RoutePolicy } from '../types.js';
+import { meshDurationMs } from '../../schemas/duration.js';
 
 type PathMatch = { type?: string; value?: string };
 type RouteMatch = { path?: PathMatch; method?: string; headers?: Array<{ type?: string; name: string; value: string }> };
@@ -57,6 +58,13 @@ function pick(routes: KubeObject[], r: HttpRequest): { route: KubeObject; rule: 
     }
   }
   return best;
+}
+
+/** HTTPRoutes attached to the queried Service port, in name order. */
+function attachedRoutes(world: World, q: SplitQuery): KubeObject[] {
+  return world.natives
+    .filter((o) => isRoute(o) && ((spec(o).parentRefs as ParentRef[] | undefined) ?? []).some((p) => (p.kind ?? 'Gateway') === 'Service' && (p.group ?? '') === '' && p.name === q.service.name && (p.namespace ?? o.metadata.namespace) === q.ns && (p.port === undefined || p.port === q.port.port)))
+    .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
 }
 
 const isRoute = (o: KubeObject) => o.kind === 'HTTPRoute' && (o.apiVersion.startsWith('gateway.networking.k8s.io/') || o.apiVersion.startsWith('policy.linkerd.io/'));
@@ -117,10 +125,23 @@ export const linkerd: MeshInterpreter = {
     const first = vs[0]!;
     return vs.every((v) => v.verdict === first.verdict) ? first : { verdict: 'deny', why: `pods disagree: ${vs.map((v) => v.verdict).join(', ')}` };
   },
+  policy(world, q) {
+    // Gateway API rule timeouts (backendRequest is per attempt) and the route's retry.linkerd.io annotations.
+    const out: RoutePolicy = {};
+    const hit = pick(attachedRoutes(world, q), q.request!);
+    if (!hit) return out;
+    const t = (hit.rule as { timeouts?: { request?: string; backendRequest?: string } }).timeouts ?? {};
+    const request = t.request ? meshDurationMs(t.request) : undefined;
+    if (request) out.timeoutMs = request;
+    const a = hit.route.metadata.annotations ?? {};
+    const limit = Number(a['retry.linkerd.io/limit'] ?? 0);
+    if (limit > 0 && (a['retry.linkerd.io/http'] || a['retry.linkerd.io/grpc'])) out.retryAttempts = limit;
+    const perTry = a['retry.linkerd.io/timeout'] ? meshDurationMs(a['retry.linkerd.io/timeout']) : t.backendRequest ? meshDurationMs(t.backendRequest) : undefined;
+    if (perTry) out.perTryTimeoutMs = perTry;
+    return out;
+  },
   split(world, q) {
-    const routes = world.natives
-      .filter((o) => isRoute(o) && ((spec(o).parentRefs as ParentRef[] | undefined) ?? []).some((p) => (p.kind ?? 'Gateway') === 'Service' && (p.group ?? '') === '' && p.name === q.service.name && (p.namespace ?? o.metadata.namespace) === q.ns && (p.port === undefined || p.port === q.port.port)))
-      .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+    const routes = attachedRoutes(world, q);
     // The proxy routes only HTTP on HTTPRoutes; other traffic (and a Service without routes) goes to the Service itself.
     if (routes.length === 0 || !q.request) return { [q.service.name]: 100 };
     const hit = pick(routes, q.request);

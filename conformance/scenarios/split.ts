@@ -1,7 +1,8 @@
 // traffic-split scenarios. learn-layer5 sent 50 requests and compared counts
 // (B > C); at the config level the share each backend gets is computed exactly.
 
-import type { Scenario, SplitAssertion } from '../types.js';
+import type { KubeObject } from '../../schemas/hub.js';
+import type { NsMap, Scenario, SplitAssertion } from '../types.js';
 import { SPECS_V, SPLIT_V, httpRouteGroup, splitApp, trafficSplit } from './app.js';
 import { req } from './access.js';
 
@@ -12,6 +13,21 @@ const weights = (b: number, c: number) => ({
   apply: (ns: (l: string) => string) => [trafficSplit(ns('app'), 'app-split', 'app-svc', [['service-b', b], ['service-c', c]])],
   assertions: [share(`b ${b}% / c ${c}%`, { 'service-b': b, 'service-c': c })],
 });
+
+/**
+ * The TrafficSplit Argo Rollouts writes with `trafficRouting: smi: {}` (rollout/trafficrouting/smi/smi.go):
+ * split.smi-spec.io/v1alpha1, Quantity weights, canary first, then the stable Service, which is also the root.
+ * Here service-b is the stable Service and service-c the canary.
+ */
+const argoSplit = (ns: NsMap, canary: number): KubeObject =>
+  ({
+    apiVersion: 'split.smi-spec.io/v1alpha1',
+    kind: 'TrafficSplit',
+    metadata: { name: 'rollout', namespace: ns('app') },
+    spec: { service: 'service-b', backends: [{ service: 'service-c', weight: String(canary) }, { service: 'service-b', weight: String(100 - canary) }] },
+  }) as KubeObject;
+
+const stable = (name: string, expect: Record<string, number>): SplitAssertion => ({ kind: 'split', name, from: { sa: 'service-a' }, service: 'service-b', port: 9091, request: req('GET', '/echo'), expect });
 
 export const splitScenarios: Scenario[] = [
   {
@@ -42,6 +58,48 @@ export const splitScenarios: Scenario[] = [
         title: 'TrafficSplit weights 1 and 3',
         apply: (ns) => [trafficSplit(ns('app'), 'app-split', 'app-svc', [['service-b', 1], ['service-c', 3]])],
         assertions: [share('b 25% / c 75%', { 'service-b': 25, 'service-c': 75 })],
+      },
+    ],
+  },
+  {
+    id: 'split-canary-precision',
+    spec: 'traffic-split',
+    versions: [SPLIT_V],
+    title: 'weights 999/1 give the canary 0.1 %, not 0 %',
+    origin: 'extension: issue 11 item 10 (whole percentages sent a 999:1 canary nothing on Istio and Consul)',
+    app: (ns) => splitApp(ns),
+    steps: [
+      {
+        title: 'TrafficSplit weights 999 and 1',
+        apply: (ns) => [trafficSplit(ns('app'), 'app-split', 'app-svc', [['service-b', 999], ['service-c', 1]])],
+        assertions: [share('b 99.9% / c 0.1%', { 'service-b': 99.9, 'service-c': 0.1 })],
+      },
+    ],
+  },
+  {
+    id: 'split-self-reference',
+    spec: 'traffic-split',
+    versions: ['split.smi-spec.io/v1alpha1'],
+    needsConversion: true,
+    title: 'Argo Rollouts\' default split: the stable Service is the root and a backend; its share goes to its own endpoints',
+    origin: 'extension: issue 11 item 12 (argoproj/argo-rollouts rollout/trafficrouting/smi, trafficRouting: smi: {})',
+    app: (ns) => splitApp(ns),
+    steps: [
+      {
+        title: 'Argo creates the split with canary weight 0',
+        apply: (ns) => [argoSplit(ns, 0)],
+        assertions: [
+          stable('stable 100% / canary 0%', { 'service-b': 100 }),
+          { kind: 'status', name: 'the self-referential TrafficSplit is Accepted', object: { kind: 'TrafficSplit', name: 'rollout' }, expectReason: 'Accepted' },
+        ],
+      },
+      { title: 'canary step 20', apply: (ns) => [argoSplit(ns, 20)], assertions: [stable('stable 80% / canary 20%', { 'service-b': 80, 'service-c': 20 })] },
+      { title: 'canary step 50', apply: (ns) => [argoSplit(ns, 50)], assertions: [stable('stable 50% / canary 50%', { 'service-b': 50, 'service-c': 50 })] },
+      { title: 'promoted: canary back to 0', apply: (ns) => [argoSplit(ns, 0)], assertions: [stable('stable 100% again', { 'service-b': 100 })] },
+      {
+        title: 'delete the TrafficSplit',
+        remove: [{ apiVersion: 'split.smi-spec.io/v1alpha1', kind: 'TrafficSplit', name: 'rollout' }],
+        assertions: [stable('the stable Service serves unsplit', { 'service-b': 100 })],
       },
     ],
   },

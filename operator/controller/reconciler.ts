@@ -19,7 +19,7 @@ import { computeStatus, REASONS, transitionEvent, type ConditionSpec, type Desir
 import { canonicalJson, decorate, isManaged, nativeKey } from './labels.js';
 import { mergeShared } from './shared.js';
 import { ownerOf, plan, type PlannedAction } from './plan.js';
-import { inputKey, parseUnit, routeRefs, routeUnit, selects, serviceSelector, type DependencyIndex, type Unit } from './units.js';
+import { inputKey, parseUnit, routeRefs, routeUnit, selects, serviceRefs, serviceSelector, type DependencyIndex, type Unit } from './units.js';
 
 const ROUTE_KINDS = new Set(['HTTPRouteGroup', 'TCPRoute', 'UDPRoute']);
 
@@ -145,7 +145,7 @@ export class Reconciler {
     for (const m of valid) for (const r of routeRefs(m)) add(this.getInput(r));
     if (unit.type === 'split') {
       const names = new Set<string>([unit.name]);
-      for (const m of valid) for (const b of ((m as { spec?: { backends?: Array<{ service?: string }> } }).spec?.backends ?? [])) if (b.service) names.add(b.service);
+      for (const m of valid) for (const n of serviceRefs(m)) if (n) names.add(n);
       for (const n of names) add(cache.get('Service', ns, n));
     } else {
       const sas = new Set<string>([`${ns}/${unit.name}`]);

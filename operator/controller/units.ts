@@ -3,6 +3,7 @@
 // stream is applied into indexes; nothing scans all objects on a change).
 //
 //   TrafficSplit ──spec.service──▶ split:<ns>/<root>        (all splits of one root Service)
+//   *Policy ─spec.targetRef─────▶ split:<ns>/<service> (or split:<ns>/* for a Namespace target)
 //   TrafficTarget ─destination──▶ access:<ns>/<sa>          (all targets of one destination SA)
 //   HTTPRouteGroup/TCPRoute/UDPRoute ─▶ route:<ns>/<Kind>/<name> (its own status) + units of its referrers
 //   Service ─▶ splits naming it (root/backend) + access units whose pods it selects
@@ -12,6 +13,7 @@
 
 import type { KubeObject } from '../../schemas/hub.js';
 import { isSmiKind, isWorkloadKind } from './kinds.js';
+import { isPolicyKind } from '../../schemas/policy-types.js';
 import { isManaged, unitOf } from './labels.js';
 
 export type Unit =
@@ -74,11 +76,31 @@ export function routeRefs(o: KubeObject): string[] {
   const s = spec(o);
   if (o.kind === 'TrafficSplit') return arr(s.matches).map((m) => inputKey(str(m.kind) || 'HTTPRouteGroup', ns, str(m.name)));
   if (o.kind === 'TrafficTarget') return arr(s.rules).map((r) => inputKey(str(r.kind), ns, str(r.name)));
+  if (isPolicyKind(o.kind)) return arr(s.matches).map((m) => inputKey(str(m.kind) || 'HTTPRouteGroup', ns, str(m.name)));
+  return [];
+}
+
+/**
+ * A policy's target: its Service, or `*` for a Namespace-wide policy (not a Service
+ * name, so it cannot clash). Policies join the split unit of their Service, so a split
+ * and the policies of one Service produce ONE native object per host.
+ */
+export const policyTarget = (o: KubeObject): string => {
+  const t = (spec(o).targetRef ?? {}) as Record<string, unknown>;
+  return str(t.kind) === 'Namespace' ? '*' : str(t.name);
+};
+
+/** Services a split or policy reads besides its root/target: backends, the mirror Service. */
+export function serviceRefs(o: KubeObject): string[] {
+  const s = spec(o);
+  if (o.kind === 'TrafficSplit') return [splitRoot(o), ...arr(s.backends).map((b) => str(b.service))];
+  if (isPolicyKind(o.kind)) return [policyTarget(o), str((s.backendRef as Record<string, unknown> | undefined)?.name)].filter((n) => n && n !== '*');
   return [];
 }
 
 export function unitOfSmi(o: KubeObject): string {
   const ns = nsOf(o);
+  if (isPolicyKind(o.kind)) return splitUnit(ns, policyTarget(o));
   if (o.kind === 'TrafficSplit') return splitUnit(ns, splitRoot(o));
   if (o.kind === 'TrafficTarget') return accessUnit(ns, targetDestination(o));
   return routeUnit(ns, o.kind, o.metadata.name);
@@ -154,7 +176,7 @@ export class DependencyIndex {
   unitsFor(kind: string, o: KubeObject): string[] {
     const ns = nsOf(o);
     const name = o.metadata.name;
-    if (kind === 'TrafficSplit' || kind === 'TrafficTarget') return [unitOfSmi(o)];
+    if (kind === 'TrafficSplit' || kind === 'TrafficTarget' || isPolicyKind(kind)) return [unitOfSmi(o)];
     if (isSmiKind(kind)) {
       const out = [routeUnit(ns, kind, name)];
       for (const r of this.referrers.get(inputKey(kind, ns, name))) {
@@ -220,10 +242,9 @@ export class DependencyIndex {
     const name = o.metadata.name;
     const op = (idx: MultiIndex, k: string, v: string): void => (add ? idx.add(k, v) : idx.remove(k, v));
     const self = inputKey(kind, ns, name);
-    if (kind === 'TrafficSplit') {
-      op(this.splitsByRoot, nsName(ns, splitRoot(o)), self);
-      op(this.splitsByService, nsName(ns, splitRoot(o)), self);
-      for (const b of arr(spec(o).backends)) op(this.splitsByService, nsName(ns, str(b.service)), self);
+    if (kind === 'TrafficSplit' || isPolicyKind(kind)) {
+      op(this.splitsByRoot, nsName(ns, kind === 'TrafficSplit' ? splitRoot(o) : policyTarget(o)), self);
+      for (const svc of new Set(serviceRefs(o))) op(this.splitsByService, nsName(ns, svc), self);
     } else if (kind === 'TrafficTarget') {
       op(this.targetsByDest, nsName(ns, targetDestination(o)), self);
       for (const s of arr(spec(o).sources)) op(this.targetsBySource, nsName(str(s.namespace) || ns, str(s.name)), self);
@@ -241,7 +262,7 @@ export class DependencyIndex {
       const u = unitOf(o);
       if (u) op(this.managedByUnit, u, `${kind}|${ns}|${name}`);
     }
-    if (kind === 'TrafficSplit' || kind === 'TrafficTarget') {
+    if (kind === 'TrafficSplit' || kind === 'TrafficTarget' || isPolicyKind(kind)) {
       for (const r of routeRefs(o)) op(this.referrers, r, self);
       if (add) this.smiUnit.set(self, unitOfSmi(o));
       else this.smiUnit.delete(self);

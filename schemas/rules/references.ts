@@ -1,6 +1,7 @@
 // Cross-object rules: references between SMI objects, checked against the
 // objects given (pure; a referenced object that is not given is not an error).
 import type { HTTPRouteGroup, SmiObject, TrafficSplit, TrafficTarget } from '../hub.js';
+import type { PolicyObject } from '../policy-types.js';
 
 type Found = Array<{ path: string; message: string }>;
 
@@ -45,5 +46,31 @@ export function splitReferenceRules(ts: TrafficSplit, others: SmiObject[]): Foun
       out.push({ path: `spec.backends[${i}].service`, message: `${b.service} is the root service of TrafficSplit ${ns}/${nested.metadata.name}; splits are not hierarchical, so it is not split again` });
     }
   });
+  return out;
+}
+
+const ageKey = (o: SmiObject): string => `${o.metadata.creationTimestamp ?? '~'}|${o.metadata.name}`;
+
+/**
+ * Match names must exist in the HTTPRouteGroup; two policies of one kind on one
+ * target conflict (the oldest wins, as for splits).
+ */
+export function policyReferenceRules(p: PolicyObject, others: SmiObject[]): Found {
+  const out: Found = [];
+  const ns = nsOf(p);
+  (p.spec.matches ?? []).forEach((m, i) => {
+    const group = findGroup(others, ns, m.name);
+    if (!group) return;
+    const names = new Set(group.spec.matches.map((x) => x.name));
+    (m.matches ?? []).forEach((name, j) => {
+      if (!names.has(name)) out.push({ path: `spec.matches[${i}].matches[${j}]`, message: `HTTPRouteGroup ${ns}/${m.name} has no match named ${name} (it has: ${[...names].join(', ') || 'none'})` });
+    });
+  });
+  const rival = others.find(
+    (o) => o.kind === p.kind && nsOf(o) === ns && o.metadata.name !== p.metadata.name && (o as PolicyObject).spec.targetRef?.kind === p.spec.targetRef.kind && (o as PolicyObject).spec.targetRef?.name === p.spec.targetRef.name,
+  );
+  if (rival && ageKey(rival) < ageKey(p)) {
+    out.push({ path: 'spec.targetRef', message: `${p.kind} ${ns}/${rival.metadata.name} also targets ${p.spec.targetRef.kind} ${p.spec.targetRef.name}; only the oldest takes effect` });
+  }
   return out;
 }

@@ -10,6 +10,9 @@ export function splitRules(ts: TrafficSplit, unreadable: (path: string) => boole
   if (unreadable('spec.backends')) return out;
   const { service, backends } = ts.spec;
   const serviceKnown = !unreadable('spec.service');
+  // The root Service as a backend (Argo Rollouts' default: root = stable Service) is
+  // valid: the spec discourages it, but it means the root's own endpoints on every
+  // mesh. resolve() remarks on it in the status instead of rejecting it.
   const weightKnown = (i: number) => !unreadable(`spec.backends[${i}].weight`);
   // Kubernetes requires Service names to be DNS-1035 labels; the matches name HTTPRouteGroups.
   const check = (at: string, why: string | undefined): void => void (why && !unreadable(at) && out.push({ path: at, message: why }));
@@ -24,9 +27,6 @@ export function splitRules(ts: TrafficSplit, unreadable: (path: string) => boole
     const seen = firstIndex.get(b.service);
     if (seen !== undefined) out.push({ path: `${at}.service`, message: `duplicate backend ${b.service} (also spec.backends[${seen}])` });
     else firstIndex.set(b.service, i);
-    if (serviceKnown && b.service === service) {
-      out.push({ path: `${at}.service`, message: `is the root service ${service} itself; a TrafficSplit cannot be self-referential` });
-    }
   });
   if (backends.length === 0) out.push({ path: 'spec.backends', message: 'must list at least one backend' });
   // An unreadable weight might be the positive one: only say so when every weight was read.

@@ -3,6 +3,7 @@ import type { SmiKind } from '../hub.js';
 import { TRAFFIC_TARGET } from './access.js';
 import type { VersionSchema } from './common.js';
 import { HTTP_ROUTE_GROUP, TCP_ROUTE, UDP_ROUTE } from './specs.js';
+import { POLICY_SCHEMAS } from './policy.js';
 import { TRAFFIC_SPLIT } from './split.js';
 
 export const VERSION_SCHEMAS: Record<SmiKind, Record<string, VersionSchema>> = {
@@ -11,4 +12,5 @@ export const VERSION_SCHEMAS: Record<SmiKind, Record<string, VersionSchema>> = {
   HTTPRouteGroup: HTTP_ROUTE_GROUP,
   TCPRoute: TCP_ROUTE,
   UDPRoute: UDP_ROUTE,
+  ...POLICY_SCHEMAS,
 };

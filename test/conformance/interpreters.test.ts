@@ -69,6 +69,15 @@ describe('conformance interpreters (offline, pure adapters)', () => {
       expect(observe(mesh, worldFor(mesh, skewed), a, ns).ok).to.equal(false);
     });
 
+    it(`${mesh}: a 0.1 % canary that gets nothing is caught, not rounded away`, () => {
+      const s = SCENARIOS.find((x) => x.id === 'split-canary-precision')!;
+      const [{ objects, step }] = stepStates(s) as [{ objects: KubeObject[]; step: Scenario['steps'][number] }];
+      const a = step.assertions[0]!;
+      expect(observe(mesh, worldFor(mesh, objects), a, ns).ok).to.equal(true);
+      const starved = objects.map((o) => (o.kind === 'TrafficSplit' ? { ...o, spec: { ...(o.spec as object), backends: [{ service: 'service-b', weight: 999 }, { service: 'service-c', weight: 0 }] } } : o));
+      expect(observe(mesh, worldFor(mesh, starved), a, ns).ok).to.equal(false);
+    });
+
     it(`${mesh}: an empty world (operator did nothing) fails every allow/deny/split expectation that needs policy`, () => {
       const s = SCENARIOS.find((x) => x.id === 'specs-path')!;
       const [{ objects, step }] = stepStates(s) as [{ objects: KubeObject[]; step: Scenario['steps'][number] }];

@@ -10,6 +10,7 @@ describe('hub', () => {
       'specs.smi-spec.io/v1alpha4',
       'specs.smi-spec.io/v1alpha4',
       'specs.smi-spec.io/v1alpha4',
+      ...Array(7).fill('policy.smi-operator.io/v1alpha1'),
     ]);
   });
   it('formats a problem as Kind ns/name: path: message', () => {

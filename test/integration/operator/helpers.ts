@@ -24,6 +24,8 @@ export const PLURALS: Record<string, string> = {
   ServiceDefaults: 'servicedefaults',
   Event: 'events',
   Lease: 'leases',
+  TimeoutPolicy: 'timeoutpolicies',
+  RetryPolicy: 'retrypolicies',
 };
 
 export const VS = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService' };

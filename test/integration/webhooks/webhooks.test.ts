@@ -212,7 +212,7 @@ describe('webhooks against the API server', function () {
         kind: 'TrafficSplit',
         metadata: { generateName: 'bad-' },
         // Weights the CRD schema accepts (it has minimum: 0 and runs before admission), so the webhook decides.
-        spec: { service: 'web', backends: [{ service: 'web', weight: 0 }, { service: 'web-v2', weight: 0 }] },
+        spec: { service: 'web', backends: [{ service: 'web-v2', weight: 0 }, { service: 'web-v2', weight: 0 }] },
       };
       const denied = await pollUntil('the validating webhook to deny', 20_000, async () => {
         const r = await kubeRequest(kc, { method: 'POST', path: splits(ns, 'v1alpha4'), body: bad });
@@ -229,8 +229,18 @@ describe('webhooks against the API server', function () {
       expect(message).to.include('validate.smi-operator.io');
       // The API server has generated the name by the time validating admission runs.
       const ref = `TrafficSplit ${ns}/bad-[a-z0-9]+`;
-      expect(message).to.match(new RegExp(`${ref}: spec\\.backends\\[0\\]\\.service: is the root service web itself`));
+      expect(message).to.match(new RegExp(`${ref}: spec\\.backends\\[1\\]\\.service: duplicate backend web-v2 \\(also spec\\.backends\\[0\\]\\)`));
       expect(message).to.match(new RegExp(`${ref}: spec\\.backends: at least one backend needs a positive weight`));
+    });
+
+    it('admits a split whose root Service is also a backend (Argo Rollouts\' default: root = stable Service)', async () => {
+      const argo = {
+        apiVersion: 'split.smi-spec.io/v1alpha4',
+        kind: 'TrafficSplit',
+        metadata: { name: 'rollouts-demo' },
+        spec: { service: 'web-stable', backends: [{ service: 'web-canary', weight: 5 }, { service: 'web-stable', weight: 95 }] },
+      };
+      await ok(kubeRequest(kc, { method: 'POST', path: splits(ns, 'v1alpha4'), body: argo }));
     });
 
     it('leaves a negative weight to the CRD schema (minimum: 0), which the API server checks first', async () => {

@@ -56,8 +56,8 @@ describe('smictl convert', function () {
 
   it('does as its help says: passes other objects through, leaves out what cannot be converted, and is not validation', () => {
     const input = [
-      // Semantically invalid (self-referential) but readable: converted.
-      'apiVersion: split.smi-spec.io/v1alpha2\nkind: TrafficSplit\nmetadata: {name: self, namespace: x}\nspec: {service: web, backends: [{service: web, weight: 1}]}',
+      // Semantically invalid (no positive weight) but readable: converted.
+      'apiVersion: split.smi-spec.io/v1alpha2\nkind: TrafficSplit\nmetadata: {name: zero, namespace: x}\nspec: {service: web, backends: [{service: a, weight: 0}]}',
       // Wrong type: left out, named.
       'apiVersion: split.smi-spec.io/v1alpha2\nkind: TrafficSplit\nmetadata: {name: bad, namespace: x}\nspec: {service: web, backends: [{service: a, weight: "x"}]}',
       // Already at the target version: unchanged, even with a typo.
@@ -68,7 +68,7 @@ describe('smictl convert', function () {
     expect(r.status).to.equal(1);
     expect(r.stderr).to.equal('<stdin>#2: TrafficSplit x/bad: spec.backends[0].weight: must be integer\n');
     expect(docs(r.stdout).map((d) => `${d.apiVersion} ${d.kind} ${d.metadata.name}`)).to.deep.equal([
-      'split.smi-spec.io/v1alpha4 TrafficSplit self',
+      'split.smi-spec.io/v1alpha4 TrafficSplit zero',
       'split.smi-spec.io/v1alpha4 TrafficSplit same',
       'v1 Service web',
     ]);

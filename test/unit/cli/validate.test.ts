@@ -46,8 +46,8 @@ describe('smictl validate', function () {
     const r = smictl(['validate', '-f', rel('invalid/split.yaml'), '-f', rel('invalid/reference.yaml')]);
     expect(r.status).to.equal(1);
     expect(r.stdout.trimEnd().split('\n')).to.deep.equal([
-      `${rel('invalid/split.yaml')}: TrafficSplit shop/broken: spec.backends[0].service: is the root service web itself; a TrafficSplit cannot be self-referential`,
       `${rel('invalid/split.yaml')}: TrafficSplit shop/broken: spec.backends[1].weight: must be a non-negative whole number, got -1`,
+      `${rel('invalid/split.yaml')}: TrafficSplit shop/broken: spec.backends[1].service: duplicate backend web-v1 (also spec.backends[0])`,
       `${rel('invalid/split.yaml')}: TrafficSplit shop/broken: spec.backends: at least one backend needs a positive weight`,
       `${rel('invalid/reference.yaml')}#1: HTTPRouteGroup shop/routes: spec.matches[0].pathRegex: not a valid RE2 regex: invalid or unsupported Perl syntax: \`(?=\``,
     ]);

@@ -34,7 +34,7 @@ const perturbed: fc.Arbitrary<KubeObject[]> = scenario.chain((objs) =>
 );
 
 const DNS_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-const smiCount = (s: Snapshot): number => s.trafficSplits.length + s.trafficTargets.length + s.httpRouteGroups.length + s.tcpRoutes.length + s.udpRoutes.length;
+const smiCount = (s: Snapshot): number => s.trafficSplits.length + s.trafficTargets.length + s.httpRouteGroups.length + s.tcpRoutes.length + s.udpRoutes.length + (s.policies?.length ?? 0);
 
 describe('fuzz: buildSnapshot + every adapter', function () {
   this.timeout(300_000);

@@ -1,6 +1,7 @@
 // fast-check generators of valid SMI objects, per kind and version.
 import fc from 'fast-check';
 import type { KubeObject } from '../../../schemas/hub.js';
+import { isPolicyKind, type PolicyKind } from '../../../schemas/policy-types.js';
 
 const dnsName = fc.stringMatching(/^[a-z]([a-z0-9-]{0,8}[a-z0-9])?$/);
 const port = fc.integer({ min: 1, max: 65535 });
@@ -111,6 +112,46 @@ export function validObject(kind: string, version: string): fc.Arbitrary<KubeObj
     case 'UDPRoute':
       return l4(kind, version);
     default:
+      if (isPolicyKind(kind)) return policy(kind);
       throw new Error(`no generator for ${kind}`);
   }
+}
+
+const duration = fc.tuple(fc.integer({ min: 1, max: 99999 }), fc.constantFrom('h', 'm', 's', 'ms')).map(([n, u]) => `${n}${u}`);
+const pct = fc.integer({ min: 0, max: 100 });
+const svcName = fc.stringMatching(/^[a-z]([a-z0-9-]{0,8}[a-z0-9])?$/);
+const routeRefs = fc.array(fc.record({ kind: fc.constant('HTTPRouteGroup'), name: svcName, matches: fc.array(svcName, { maxLength: 2 }) }, { requiredKeys: ['kind', 'name'] }), { maxLength: 2 });
+
+/** A valid policy.smi-operator.io object: every semantic rule holds (durations ordered, at least one setting). */
+function policy(kind: PolicyKind): fc.Arbitrary<KubeObject> {
+  const base = { targetRef: fc.record({ kind: fc.constant('Service'), name: svcName }) };
+  const withMatches = { ...base, matches: routeRefs };
+  let body: fc.Arbitrary<Record<string, unknown>>;
+  switch (kind) {
+    case 'TimeoutPolicy':
+      body = fc.record({ ...withMatches, request: fc.constant('30s'), backendRequest: fc.constantFrom('1s', '500ms'), idle: duration, connect: duration }, { requiredKeys: ['targetRef', 'request'] });
+      break;
+    case 'RetryPolicy':
+      body = fc.record(
+        { ...withMatches, attempts: fc.integer({ min: 0, max: 10 }), perTryTimeout: duration, retryOn: fc.uniqueArray(fc.constantFrom('5xx', 'gateway-error', 'connect-failure', 'reset'), { minLength: 1 }), statusCodes: fc.array(fc.integer({ min: 400, max: 599 }), { maxLength: 3 }), backoff: fc.constant({ baseInterval: '25ms', maxInterval: '1s' }) },
+        { requiredKeys: ['targetRef', 'attempts', 'retryOn'] },
+      );
+      break;
+    case 'CircuitBreakerPolicy':
+      body = fc.record({ ...base, connectionPool: fc.record({ maxConnections: fc.integer({ min: 1, max: 1000 }), maxPendingRequests: fc.integer({ min: 1, max: 1000 }) }), outlierDetection: fc.record({ consecutive5xxErrors: fc.integer({ min: 0, max: 20 }), interval: duration, maxEjectionPercent: pct }, { requiredKeys: ['consecutive5xxErrors'] }) }, { requiredKeys: ['targetRef', 'connectionPool'] });
+      break;
+    case 'FaultInjectionPolicy':
+      body = fc.record({ ...withMatches, delay: fc.record({ fixedDelay: duration, percentage: pct }), abort: fc.record({ httpStatus: fc.integer({ min: 200, max: 599 }), percentage: pct }) }, { requiredKeys: ['targetRef', 'abort'] });
+      break;
+    case 'MirrorPolicy':
+      body = fc.record({ ...withMatches, backendRef: fc.record({ name: svcName, port: fc.integer({ min: 1, max: 65535 }) }, { requiredKeys: ['name'] }), percentage: pct }, { requiredKeys: ['targetRef', 'backendRef'] });
+      break;
+    case 'RateLimitPolicy':
+      body = fc.record({ ...withMatches, local: fc.record({ requests: fc.integer({ min: 1, max: 10000 }), unit: fc.constantFrom('second', 'minute', 'hour'), burst: fc.integer({ min: 1, max: 10000 }), responseStatusCode: fc.integer({ min: 400, max: 599 }) }, { requiredKeys: ['requests', 'unit'] }) }, { requiredKeys: ['targetRef', 'local'] });
+      break;
+    case 'TracingPolicy':
+      body = fc.record({ ...base, samplingPercentage: pct, provider: svcName }, { requiredKeys: ['targetRef', 'samplingPercentage'] });
+      break;
+  }
+  return object('policy.smi-operator.io/v1alpha1', kind, body.map((spec) => ({ spec })));
 }

@@ -36,7 +36,8 @@ describe('CRDs', () => {
   for (const info of KIND_TABLE) {
     const crd = buildCrd(info.kind) as unknown as Crd;
     describe(info.kind, () => {
-      it('uses the upstream names, so it replaces the upstream CRD', () => {
+      it('uses the upstream names, so it replaces the upstream CRD', function () {
+        if (info.group === 'policy.smi-operator.io') this.skip(); // our own group: there is no upstream CRD
         const theirs = upstream.find((u) => u.metadata.name === crd.metadata.name);
         expect(theirs, `upstream CRD ${crd.metadata.name}`).to.not.equal(undefined);
         expect(crd.spec.group).to.equal(theirs!.spec.group);

@@ -49,7 +49,6 @@ describe('validateSmiObject', () => {
       );
       expect(r.hub).to.equal(undefined);
       expect(r.problems.map(formatProblem)).to.deep.equal([
-        'TrafficSplit shop/canary: spec.backends[0].service: is the root service web itself; a TrafficSplit cannot be self-referential',
         'TrafficSplit shop/canary: spec.backends[1].weight: must be a non-negative whole number, got -5',
         'TrafficSplit shop/canary: spec.backends[2].service: duplicate backend web-v2 (also spec.backends[1])',
         'TrafficSplit shop/canary: spec.backends: at least one backend needs a positive weight',
@@ -64,10 +63,16 @@ describe('validateSmiObject', () => {
       ]);
     });
     it('reports an unknown field together with the semantic problems', () => {
-      expect(lines(split({ service: 'web', backends: [{ service: 'web', weight: 1 }], typo: true }))).to.deep.equal([
+      expect(lines(split({ service: 'web', backends: [{ service: 'a', weight: 0 }], typo: true }))).to.deep.equal([
         'TrafficSplit shop/canary: spec.typo: unknown field',
-        'TrafficSplit shop/canary: spec.backends[0].service: is the root service web itself; a TrafficSplit cannot be self-referential',
+        'TrafficSplit shop/canary: spec.backends: at least one backend needs a positive weight',
       ]);
+    });
+    it('accepts the root Service as its own backend: Argo Rollouts\' default SMI split (v1alpha1, root = stable)', () => {
+      // What Argo Rollouts writes with `trafficRouting: smi: {}`: canary first, then the stable Service, which is also the root.
+      const argo = split({ service: 'rollouts-demo-stable', backends: [{ service: 'rollouts-demo-canary', weight: '5' }, { service: 'rollouts-demo-stable', weight: '95' }] }, 'v1alpha1');
+      expect(lines(argo)).to.deep.equal([]);
+      expect(lines(split({ service: 'web', backends: [{ service: 'web', weight: 100 }] }))).to.deep.equal([]);
     });
     it('rejects unknown fields and missing required ones', () => {
       expect(lines(split({ service: 'web', backend: [] }))).to.deep.equal([
@@ -168,17 +173,17 @@ describe('validateSmiObject', () => {
 });
 
 describe('validateSmiObject: schema and rule problems together', () => {
-  it('TrafficSplit: a fractional weight does not hide a negative weight or a self-reference', () => {
+  it('TrafficSplit: a fractional weight does not hide a negative weight or a duplicate', () => {
     const obj: KubeObject = {
       apiVersion: 'split.smi-spec.io/v1alpha4',
       kind: 'TrafficSplit',
       metadata: { name: 's', namespace: 'x' },
-      spec: { service: 'web', backends: [{ service: 'web', weight: -1 }, { service: 'v2', weight: 1.5 }] },
+      spec: { service: 'web', backends: [{ service: 'v2', weight: -1 }, { service: 'v2', weight: 1.5 }] },
     };
     expect(lines(obj)).to.deep.equal([
       'TrafficSplit x/s: spec.backends[1].weight: must be integer',
       'TrafficSplit x/s: spec.backends[0].weight: must be a non-negative whole number, got -1',
-      'TrafficSplit x/s: spec.backends[0].service: is the root service web itself; a TrafficSplit cannot be self-referential',
+      'TrafficSplit x/s: spec.backends[1].service: duplicate backend v2 (also spec.backends[0])',
     ]);
     // The webhook's conversion is still stopped by the shape problem alone.
     expect(toHub(obj).hub).to.equal(undefined);
@@ -203,12 +208,10 @@ describe('validateSmiObject: schema and rule problems together', () => {
     expect(lines(split({ service: 'web', backends: [{ service: 'web', weight: '-1' }, { service: 'b', weight: true }, { service: 'b', weight: 1 }] }, 'v1alpha1'))).to.deep.equal([
       'TrafficSplit shop/canary: spec.backends[1].weight: must be a whole number or a Kubernetes quantity such as 100m',
       'TrafficSplit shop/canary: spec.backends[0].weight: "-1" is negative; weights must be >= 0',
-      'TrafficSplit shop/canary: spec.backends[0].service: is the root service web itself; a TrafficSplit cannot be self-referential',
       'TrafficSplit shop/canary: spec.backends[2].service: duplicate backend b (also spec.backends[1])',
     ]);
     expect(lines(split({ service: 'web', backends: [{ service: 'a', weight: '9E' }, { service: 'web', weight: '1n' }] }, 'v1alpha1'))).to.deep.equal([
       'TrafficSplit shop/canary: spec.backends[0].weight: "9E" is too large once all weights are scaled to a common unit (10^-9)',
-      'TrafficSplit shop/canary: spec.backends[1].service: is the root service web itself; a TrafficSplit cannot be self-referential',
     ]);
   });
   it('TrafficTarget: wrong types and missing fields next to rule violations', () => {

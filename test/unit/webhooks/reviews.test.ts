@@ -49,7 +49,6 @@ describe('reviewAdmission', () => {
     expect(r.response.status?.message.split('\n')).to.deep.equal([
       // The namespace comes from the request when the object omits it.
       'TrafficSplit shop/x: spec.backends[0].weight: must be a non-negative whole number, got -1',
-      'TrafficSplit shop/x: spec.backends[0].service: is the root service web itself; a TrafficSplit cannot be self-referential',
       'TrafficSplit shop/x: spec.backends: at least one backend needs a positive weight',
     ]);
   });
@@ -72,11 +71,21 @@ describe('reviewAdmission', () => {
   });
 
   it('denies with the rule problems too when part of the object has the wrong type', () => {
-    const bad = { apiVersion: 'split.smi-spec.io/v1alpha4', kind: 'TrafficSplit', metadata: { name: 'x' }, spec: { service: 'web', backends: [{ service: 'web', weight: 1 }, { service: 'v2', weight: '5' }] } };
+    const bad = { apiVersion: 'split.smi-spec.io/v1alpha4', kind: 'TrafficSplit', metadata: { name: 'x' }, spec: { service: 'web', backends: [{ service: 'v2', weight: 1 }, { service: 'v2', weight: '5' }] } };
     expect(reviewAdmission(review(bad)).response.status?.message.split('\n')).to.deep.equal([
       'TrafficSplit shop/x: spec.backends[1].weight: must be integer',
-      'TrafficSplit shop/x: spec.backends[0].service: is the root service web itself; a TrafficSplit cannot be self-referential',
+      'TrafficSplit shop/x: spec.backends[1].service: duplicate backend v2 (also spec.backends[0])',
     ]);
+  });
+
+  it('admits the split Argo Rollouts creates by default (v1alpha1, the stable Service is root and backend)', () => {
+    const argo = {
+      apiVersion: 'split.smi-spec.io/v1alpha1',
+      kind: 'TrafficSplit',
+      metadata: { name: 'rollouts-demo', ownerReferences: [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'rollouts-demo', uid: 'u', controller: true, blockOwnerDeletion: true }] },
+      spec: { service: 'rollouts-demo-stable', backends: [{ service: 'rollouts-demo-canary', weight: '0' }, { service: 'rollouts-demo-stable', weight: '100' }] },
+    };
+    expect(reviewAdmission(review(argo)).response).to.deep.equal({ uid: 'adm', allowed: true });
   });
 
   it('denies a review without a request', () => {

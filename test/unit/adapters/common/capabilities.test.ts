@@ -6,12 +6,12 @@ import { expect } from 'chai';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { capabilitiesDoc, SMI_FEATURES, type Capability } from '../../../../adapters/common/capabilities.js';
+import { capabilitiesDoc, POLICY_FEATURES, SMI_FEATURES, type Capability } from '../../../../adapters/common/capabilities.js';
 import { MESH_NAMES, type MeshName } from '../../../../adapters/types.js';
 
 const ROOT = resolvePath(fileURLToPath(new URL('.', import.meta.url)), '../../../../..');
 const DOC = join(ROOT, 'docs/capabilities.md');
-const SHAPE = /^(exact|approximated: .+|unsupported: .+)$/s;
+const SHAPE = /^(exact|exact: .+|approximated: .+|unsupported: .+)$/s;
 
 type Table = Partial<Record<string, Capability>>;
 
@@ -34,6 +34,7 @@ describe('capabilities', () => {
     it(`${mesh} declares every SMI feature as exact/approximated/unsupported`, () => {
       const t = tables[mesh];
       expect(SMI_FEATURES.filter((f) => t[f] === undefined), `undeclared in adapters/${mesh}/capabilities.ts`).to.deep.equal([]);
+      expect(POLICY_FEATURES.filter((f) => t[f] === undefined), `policy fields undeclared in adapters/${mesh}/capabilities.ts`).to.deep.equal([]);
       for (const [f, c] of Object.entries(t)) expect(c, f).to.match(SHAPE);
     });
   }

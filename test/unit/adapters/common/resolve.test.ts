@@ -15,14 +15,14 @@ function result(model: { results: ObjectResult[] }, ref: string): ObjectResult {
 describe('resolve: TrafficSplit', () => {
   const services = [svc('web'), svc('web-v1'), svc('web-v2'), svc('web-v3')];
 
-  it('turns relative weights into percentages in spec order', () => {
+  it('keeps the relative weights and spec positions, in spec order (each renderer fits them to its mesh)', () => {
     const m = run(snapshot({ services, trafficSplits: [split('ab', 'web', [['web-v1', 1], ['web-v2', 1], ['web-v3', 1]])] }));
     expect(m.splits).to.have.length(1);
     expect(m.splits[0]!.root.name).to.equal('web');
-    expect(m.splits[0]!.backends.map((b) => [b.service.name, b.weight, b.percent])).to.deep.equal([
-      ['web-v1', 1, 34],
-      ['web-v2', 1, 33],
-      ['web-v3', 1, 33],
+    expect(m.splits[0]!.backends.map((b) => [b.service.name, b.weight, b.index])).to.deep.equal([
+      ['web-v1', 1, 0],
+      ['web-v2', 1, 1],
+      ['web-v3', 1, 2],
     ]);
     expect(m.splits[0]!.matches).to.deep.equal([]);
     expect(result(m, 'TrafficSplit shop/ab')).to.include({ status: 'Accepted' });
@@ -31,7 +31,7 @@ describe('resolve: TrafficSplit', () => {
 
   it('leaves zero-weight backends out', () => {
     const m = run(snapshot({ services, trafficSplits: [split('ab', 'web', [['web-v1', 0], ['web-v2', 5]])] }));
-    expect(m.splits[0]!.backends.map((b) => [b.service.name, b.percent])).to.deep.equal([['web-v2', 100]]);
+    expect(m.splits[0]!.backends.map((b) => [b.service.name, b.weight])).to.deep.equal([['web-v2', 5]]);
   });
 
   it('reports all-zero weights as Invalid and renders nothing', () => {
@@ -51,7 +51,7 @@ describe('resolve: TrafficSplit', () => {
 
   it('drops a missing backend Service and routes the rest', () => {
     const m = run(snapshot({ services, trafficSplits: [split('ab', 'web', [['web-v1', 3], ['gone', 1]])] }));
-    expect(m.splits[0]!.backends.map((b) => [b.service.name, b.percent])).to.deep.equal([['web-v1', 100]]);
+    expect(m.splits[0]!.backends.map((b) => [b.service.name, b.weight])).to.deep.equal([['web-v1', 3]]);
     const r = result(m, 'TrafficSplit shop/ab');
     expect(r.status).to.equal('InvalidReference');
     expect(r.messages).to.deep.equal(['spec.backends[1].service: Service shop/gone not found; the backend gets no traffic']);
@@ -69,7 +69,7 @@ describe('resolve: TrafficSplit', () => {
       services: [svc('web', [80, 443]), svc('web-v1', [80, 443]), svc('web-v2', [80])],
       trafficSplits: [split('ab', 'web', [['web-v1', 1], ['web-v2', 1]])],
     }));
-    expect(m.splits[0]!.backends.map((b) => [b.service.name, b.percent])).to.deep.equal([['web-v1', 100]]);
+    expect(m.splits[0]!.backends.map((b) => [b.service.name, b.weight])).to.deep.equal([['web-v1', 1]]);
     const r = result(m, 'TrafficSplit shop/ab');
     expect(r.status).to.equal('InvalidReference');
     expect(r.messages[0]).to.match(/^spec\.backends\[1\]\.service: Service web-v2 has no port 443\/TCP/);
@@ -89,7 +89,18 @@ describe('resolve: TrafficSplit', () => {
 
   it('adds up a Service listed twice', () => {
     const m = run(snapshot({ services, trafficSplits: [split('ab', 'web', [['web-v1', 1], ['web-v2', 2], ['web-v1', 1]])] }));
-    expect(m.splits[0]!.backends.map((b) => [b.service.name, b.weight, b.percent])).to.deep.equal([['web-v1', 2, 50], ['web-v2', 2, 50]]);
+    expect(m.splits[0]!.backends.map((b) => [b.service.name, b.weight, b.index])).to.deep.equal([['web-v1', 2, 0], ['web-v2', 2, 1]]);
+  });
+
+  it('adds up a Service listed twice even when its first entry has weight 0', () => {
+    const m = run(snapshot({ services, trafficSplits: [split('ab', 'web', [['web-v1', 0], ['web-v2', 2], ['web-v1', 1]])] }));
+    expect(m.splits[0]!.backends.map((b) => [b.service.name, b.weight, b.index])).to.deep.equal([['web-v1', 1, 0], ['web-v2', 2, 1]]);
+  });
+
+  it('keeps a backend of weight 1 next to 999 (no rounding in resolve; 999:1 used to leave the canary at 0 %)', () => {
+    const m = run(snapshot({ services, trafficSplits: [split('ab', 'web', [['web-v1', 999], ['web-v2', 1]])] }));
+    expect(m.splits[0]!.backends.map((b) => [b.service.name, b.weight])).to.deep.equal([['web-v1', 999], ['web-v2', 1]]);
+    expect(result(m, 'TrafficSplit shop/ab').messages).to.deep.equal([]);
   });
 
   it('lets the oldest split of a root Service win and names it in the others', () => {

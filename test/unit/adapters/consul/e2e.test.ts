@@ -31,7 +31,7 @@ spec: {selector: {app: web, version: v2}, ports: [{name: http, port: 80}]}
 `;
 
 describe('consul: end to end through translateWith', () => {
-  it('turns relative weights into the resolved percentages (1:2 -> 33/67)', () => {
+  it('turns relative weights into 0.01 % steps (1:2 -> 33.33/66.67)', () => {
     const out = translate(`${services}
 ---
 apiVersion: split.smi-spec.io/v1alpha4
@@ -42,8 +42,8 @@ spec:
   backends: [{service: web-v1, weight: 1}, {service: web-v2, weight: 2}]
 `);
     expect(spec(find(out.objects, 'ServiceSplitter', 'web')).splits).to.deep.equal([
-      { weight: 33, service: 'web-v1' },
-      { weight: 67, service: 'web-v2' },
+      { weight: 33.33, service: 'web-v1' },
+      { weight: 66.67, service: 'web-v2' },
     ]);
     expect(find(out.objects, 'ServiceSplitter', 'web').metadata.ownerReferences?.[0]?.uid).to.equal('u-canary');
     expect(out.results.find((r) => r.object === 'TrafficSplit shop/canary')?.status).to.equal('Accepted');

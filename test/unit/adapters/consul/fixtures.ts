@@ -37,7 +37,7 @@ export function split(
     split: ts,
     namespace: root.namespace,
     root,
-    backends: backends.map(([service, percent]) => ({ service, weight: percent, percent })),
+    backends: backends.map(([service, weight], index) => ({ service, weight, index })),
     matches,
   };
 }

@@ -83,7 +83,7 @@ describe('consul: renderer contract', () => {
   it('exports a capabilities table with one verdict per feature', () => {
     const entries = Object.entries(capabilities);
     expect(entries.length).to.be.greaterThan(10);
-    for (const [feature, verdict] of entries) expect(verdict, feature).to.match(/^(exact|approximated: .+|unsupported: .+)$/);
+    for (const [feature, verdict] of entries) expect(verdict, feature).to.match(/^(exact|exact: .+|approximated: .+|unsupported: .+)$/);
   });
 });
 

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { render } from '../../../../adapters/consul/index.js';
 import { DIRECT_SUBSET } from '../../../../adapters/consul/split.js';
+import { webhookSum } from '../../../../adapters/consul/weights.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, MESH_LABEL, SOURCE_LABEL } from '../../../../adapters/types.js';
 import { cond, find, model, names, NS, options, spec, split, svc } from './fixtures.js';
 
@@ -10,7 +11,7 @@ const v1 = svc('web-v1');
 const v2 = svc('web-v2');
 
 describe('consul: TrafficSplit', () => {
-  it('renders a split without matches as the root service\'s ServiceSplitter with the model percentages', () => {
+  it('renders a split without matches as the root service\'s ServiceSplitter, weights as percentages', () => {
     const out = render(model([split('canary', web, [[v1, 67], [v2, 33]])]), options());
     const splitter = find(out.objects, 'ServiceSplitter', 'web');
     expect(splitter.apiVersion).to.equal('consul.hashicorp.com/v1alpha1');
@@ -33,21 +34,57 @@ describe('consul: TrafficSplit', () => {
     expect(names(out.objects)).to.have.length(4);
   });
 
-  it('keeps the percentages the model computed, for any split summing to 100', () => {
+  it('keeps weights that are already percentages, in spec order, for any split summing to 100', () => {
     const percents = fc
       .array(fc.nat(100), { minLength: 1, maxLength: 6 })
       .filter((xs) => xs.reduce((a, b) => a + b, 0) <= 100)
-      .map((xs) => [...xs, 100 - xs.reduce((a, b) => a + b, 0)]);
+      .map((xs) => [...xs, 100 - xs.reduce((a, b) => a + b, 0)].filter((x) => x > 0))
+      .filter((xs) => xs.length > 0);
     fc.assert(
       fc.property(percents, (ps) => {
         const backends = ps.map((p, i): [ReturnType<typeof svc>, number] => [svc(`b${i}`), p]);
         const out = render(model([split('s', web, backends)]), options());
         const splits = spec(find(out.objects, 'ServiceSplitter', 'web')).splits as Array<{ weight: number; service: string }>;
         expect(splits.map((s) => s.weight)).to.deep.equal(ps);
-        expect(splits.reduce((a, s) => a + s.weight, 0)).to.equal(100);
         expect(splits.map((s) => s.service)).to.deep.equal(ps.map((_, i) => `b${i}`));
       }),
     );
+  });
+
+  it('gives 999:1 a 0.1 % canary (whole percentages gave it 0 %)', () => {
+    const out = render(model([split('canary', web, [[v1, 999], [v2, 1]])]), options());
+    expect(spec(find(out.objects, 'ServiceSplitter', 'web')).splits).to.deep.equal([
+      { weight: 99.9, service: 'web-v1' },
+      { weight: 0.1, service: 'web-v2' },
+    ]);
+    expect(out.notes).to.deep.equal([]);
+  });
+
+  it('raises a share below 0.01 % to 0.01 %, taken from the largest backend, and says so', () => {
+    const out = render(model([split('canary', web, [[v1, 99_999], [v2, 1]])]), options());
+    expect(spec(find(out.objects, 'ServiceSplitter', 'web')).splits).to.deep.equal([
+      { weight: 99.99, service: 'web-v1' },
+      { weight: 0.01, service: 'web-v2' },
+    ]);
+    expect(out.notes.map((n) => [n.status, n.message])).to.deep.equal([
+      [undefined, 'spec.backends[1].weight: 1 of 100000 is below 0.01 %, the smallest share a Consul ServiceSplitter can express; it gets 0.01 %, taken from the largest backend'],
+    ]);
+  });
+
+  it('lists the splits in an order whose float32 sum is exactly 100, as consul-k8s checks', () => {
+    // 99.98 + 0.01 + 0.01 added in float32 (consul-k8s's webhook, in list order) is not 100.
+    const f = Math.fround;
+    expect(f(f(f(99.98) + f(0.01)) + f(0.01))).to.not.equal(100);
+    const v3 = svc('web-v3');
+    const out = render(model([split('canary', web, [[v1, 9998], [v2, 1], [v3, 1]])]), options());
+    const splits = spec(find(out.objects, 'ServiceSplitter', 'web')).splits as Array<{ weight: number; service: string }>;
+    expect(splits).to.deep.equal([
+      { weight: 0.01, service: 'web-v2' },
+      { weight: 0.01, service: 'web-v3' },
+      { weight: 99.98, service: 'web-v1' },
+    ]);
+    expect(webhookSum(splits.map((x) => x.weight))).to.equal(100);
+    expect(out.notes).to.deep.equal([]);
   });
 
   it('routes A/B matches to a virtual service that carries the split; the rest stays on the root', () => {

@@ -30,7 +30,7 @@ export function ttObject(name: string, ns = 'shop', uid?: string): TrafficTarget
 }
 
 export function resolvedSplit(root: ServiceInfo, backends: Array<[ServiceInfo, number]>, matches: HttpCondition[] = [], split = tsObject('canary')): ResolvedSplit {
-  return { split, namespace: root.namespace, root, backends: backends.map(([s, percent]) => ({ service: s, weight: percent, percent })), matches };
+  return { split, namespace: root.namespace, root, backends: backends.map(([s, weight], index) => ({ service: s, weight, index })), matches };
 }
 
 export function cond(origin: string, fields: Partial<Omit<HttpCondition, 'origin'>> = {}): HttpCondition {

@@ -29,13 +29,14 @@ describe('istio: translateWith end to end', () => {
     for (const o of out.objects) expect(specErrors(o), o.kind).to.deep.equal([]);
   });
 
-  it('split: percentages from resolve, one route per match, default to the root', () => {
+  it('split: the relative weights as they are, one route per match, default to the root', () => {
     const vs = translateWith(renderer, snap(), DEFAULT_MESH_OPTIONS).objects.find((o) => o.kind === 'VirtualService');
     const http = (vs?.spec as { http: Array<{ name: string; match?: unknown; route: Array<{ weight?: number }> }> }).http;
     expect(http.map((r) => r.name)).to.deep.equal(['routes/items', 'routes/ids', 'routes/mobile', 'smi-default']);
     expect(http[0]!.match).to.deep.equal([{ uri: { regex: '^/items.*' }, method: { exact: 'GET' } }]);
     expect(http[2]!.match).to.deep.equal([{ headers: { 'user-agent': { regex: 'Android' } } }]);
-    expect(http[0]!.route.map((d) => d.weight)).to.deep.equal([33, 67]);
+    // Istio weights are relative (istiod rejects only a zero total): 1:2 stays 1:2, not 33/67.
+    expect(http[0]!.route.map((d) => d.weight)).to.deep.equal([1, 2]);
     // Splits with matches only apply to HTTP; no tcp route even though the port is sniffed.
     expect(vs?.spec).to.not.have.property('tcp');
   });

@@ -40,11 +40,11 @@ export function cond(origin: string, c: Partial<HttpCondition> = {}): HttpCondit
 
 export function resolvedSplit(
   root: ServiceInfo,
-  backends: Array<[ServiceInfo, number, number]>,
+  backends: Array<[ServiceInfo, number]>,
   matches: HttpCondition[] = [],
   obj: TrafficSplit = tsObject('canary', 'uid-ts'),
 ): ResolvedSplit {
-  return { split: obj, namespace: NS, root, backends: backends.map(([service, weight, percent]) => ({ service, weight, percent })), matches };
+  return { split: obj, namespace: NS, root, backends: backends.map(([service, weight], index) => ({ service, weight, index })), matches };
 }
 
 export const src = (serviceAccount: string, namespace = NS): SourceIdentity => ({ namespace, serviceAccount });

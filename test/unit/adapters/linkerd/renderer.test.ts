@@ -6,7 +6,7 @@ import { cond, destination, ENFORCE, model, probed, resolvedSplit, rule, service
 
 const tt = ttObject('web-access', 'uid-tt');
 const rich = model({
-  splits: [resolvedSplit(service('web', [80]), [[service('web-v2', [80]), 1, 100]], [cond('ab/api', { pathRegex: '^/api' })], tsObject('canary'))],
+  splits: [resolvedSplit(service('web', [80]), [[service('web-v2', [80]), 1]], [cond('ab/api', { pathRegex: '^/api' })], tsObject('canary'))],
   destinations: [
     destination('web', {
       targets: [tt],
@@ -88,7 +88,7 @@ describe('linkerd renderer', () => {
 
   it('publishes a capability for every feature, each exact, approximated or unsupported with a reason', () => {
     for (const [feature, c] of Object.entries(capabilities)) {
-      expect(c, feature).to.match(/^(exact|approximated: .+|unsupported: .+)$/);
+      expect(c, feature).to.match(/^(exact|exact: .+|approximated: .+|unsupported: .+)$/);
     }
     expect(Object.keys(capabilities)).to.include.members(['TrafficSplit weights', 'HTTPRouteGroup pathRegex', 'TrafficTarget HTTP rules', 'mtlsMode disabled']);
   });

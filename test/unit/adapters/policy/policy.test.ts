@@ -1,0 +1,122 @@
+// Policies end to end through the pure adapters, on the committed samples: one native
+// object per host, each setting on the routes it governs, unsupported ones reported,
+// conflicts and missing references.
+import { expect } from 'chai';
+import { readdirSync, readFileSync } from 'node:fs';
+import yaml from 'js-yaml';
+import { buildSnapshot } from '../../../../adapters/common/snapshot.js';
+import { getAdapter } from '../../../../adapters/index.js';
+import { DEFAULT_MESH_OPTIONS, type MeshName, type ObjectResult } from '../../../../adapters/types.js';
+import type { KubeObject } from '../../../../schemas/hub.js';
+import { specErrors } from '../istio/crd-schema.js';
+
+const SAMPLES = new URL('../../../../../config/samples/', import.meta.url);
+const samples = (): KubeObject[] =>
+  readdirSync(SAMPLES)
+    .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+    .flatMap((f) => yaml.loadAll(readFileSync(new URL(f, SAMPLES), 'utf8')) as KubeObject[])
+    .filter((o) => o && o.kind);
+
+function run(mesh: MeshName, objects = samples()) {
+  const { snapshot, problems } = buildSnapshot(objects);
+  expect(problems).to.deep.equal([]);
+  return getAdapter(mesh).translate(snapshot, DEFAULT_MESH_OPTIONS);
+}
+const result = (results: ObjectResult[], ref: string) => results.find((r) => r.object === ref)!;
+const find = (objs: KubeObject[], kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
+type Http = { name: string; timeout?: string; retries?: Record<string, unknown>; fault?: unknown; mirror?: unknown; match?: unknown };
+
+describe('policies', () => {
+  describe('istio', () => {
+    it('puts split, timeout, retries, fault and mirror of one host into ONE VirtualService', () => {
+      const { objects } = run('istio');
+      const website = objects.filter((o) => o.kind === 'VirtualService' && (o.spec as { hosts: string[] }).hosts[0] === 'website.smi-demo.svc.cluster.local');
+      expect(website).to.have.length(1);
+      const [route] = (website[0]!.spec as { http: Http[] }).http;
+      expect(route!.timeout).to.equal('10s');
+      expect(route!.retries).to.deep.equal({ attempts: 2, retryOn: 'gateway-error,connect-failure,reset', perTryTimeout: '3s', backoff: '0.025s' });
+      expect(route!.fault).to.deep.equal({ delay: { fixedDelay: '0.5s', percentage: { value: 5 } }, abort: { httpStatus: 503, percentage: { value: 1 } } });
+      expect(route!.mirror).to.deep.equal({ host: 'website-v2.smi-demo.svc.cluster.local' });
+    });
+
+    it('a policy narrowed to the A/B matches governs only that route, not the default', () => {
+      const { objects, results } = run('istio');
+      const http = (find(objects, 'VirtualService', 'smi-split-payments-ab')!.spec as { http: Http[] }).http;
+      expect(http.map((r) => [r.name, r.timeout])).to.deep.equal([['ab-cohort/firefox-users', '5s'], ['smi-default', undefined]]);
+      expect(result(results, 'TimeoutPolicy smi-demo/payments-firefox-timeout').messages).to.include('governs route(s) ab-cohort/firefox-users of VirtualService smi-demo/smi-split-payments-ab');
+    });
+
+    it('emits DestinationRule and Telemetry that fit the Istio CRD schemas; rate limit is Unsupported', () => {
+      const { objects, results } = run('istio');
+      const dr = find(objects, 'DestinationRule', 'smi-policy-payments')!;
+      expect((dr.spec as { trafficPolicy: { outlierDetection: unknown } }).trafficPolicy.outlierDetection).to.deep.equal({ consecutive5xxErrors: 5, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 50 });
+      expect(find(objects, 'Telemetry', 'smi-tracing-website')).to.not.equal(undefined);
+      for (const o of objects) expect(specErrors(o), `${o.kind} ${o.metadata.name}`).to.deep.equal([]);
+      expect(result(results, 'RateLimitPolicy smi-demo/payments-rate').status).to.equal('Unsupported');
+      const kinds = new Set(getAdapter('istio').nativeKinds.map((k) => k.kind));
+      for (const o of objects) expect(kinds.has(o.kind), o.kind).to.equal(true);
+    });
+
+    it('without a split: a VirtualService to the Service itself carries the policy', () => {
+      const objs = samples().filter((o) => o.kind !== 'TrafficSplit');
+      const { objects } = run('istio', objs);
+      const vs = find(objects, 'VirtualService', 'smi-policy-website')!;
+      const http = (vs.spec as { http: Array<Http & { route: unknown }> }).http;
+      expect(http).to.have.length(1);
+      expect(http[0]!.route).to.deep.equal([{ destination: { host: 'website.smi-demo.svc.cluster.local' } }]);
+      expect(http[0]!.timeout).to.equal('10s');
+    });
+  });
+
+  it('linkerd: timeouts on the split rules they govern, retries as route annotations, the rest Unsupported', () => {
+    const { objects, results } = run('linkerd');
+    const ab = find(objects, 'HTTPRoute', 'ts-payments-ab-80')!;
+    const rules = (ab.spec as { rules: Array<{ timeouts?: unknown }> }).rules;
+    expect(rules.map((r) => r.timeouts)).to.deep.equal([{ request: '5s' }, undefined]);
+    const canary = find(objects, 'HTTPRoute', 'ts-website-canary-80')!;
+    expect(canary.metadata.annotations).to.deep.equal({ 'retry.linkerd.io/limit': '2', 'retry.linkerd.io/http': '502-504', 'retry.linkerd.io/timeout': '3s' });
+    expect((canary.spec as { rules: Array<{ timeouts?: unknown }> }).rules[0]!.timeouts).to.deep.equal({ request: '10s', backendRequest: '3s' });
+    for (const k of ['FaultInjectionPolicy smi-demo/website-chaos', 'MirrorPolicy smi-demo/website-shadow', 'CircuitBreakerPolicy smi-demo/payments-breaker', 'TracingPolicy smi-demo/website-tracing']) {
+      expect(result(results, k).status, k).to.equal('Unsupported');
+    }
+  });
+
+  it('consul: one ServiceRouter per service carries the split routes and the policies', () => {
+    const { objects, results } = run('consul');
+    const routers = objects.filter((o) => o.kind === 'ServiceRouter' && o.metadata.name === 'payments');
+    expect(routers).to.have.length(1);
+    const routes = (routers[0]!.spec as { routes: Array<{ destination: Record<string, unknown> }> }).routes;
+    expect(routes).to.have.length(1); // no catch-all: the only policy is narrowed to the A/B match
+    expect(routes[0]!.destination).to.deep.equal({ service: 'payments-smi-payments-ab', requestTimeout: '5s' });
+    const website = (find(objects, 'ServiceRouter', 'website')!.spec as { routes: Array<{ destination: Record<string, unknown>; match?: unknown }> }).routes;
+    expect(website).to.deep.equal([{ destination: { service: 'website', numRetries: 2, retryOnConnectFailure: true, retryOn: ['gateway-error', 'reset'], requestTimeout: '10s' } }]);
+    expect((find(objects, 'ServiceDefaults', 'payments')!.spec as { rateLimits: unknown }).rateLimits).to.deep.equal({ instanceLevel: { requestsPerSecond: 100, requestsMaxBurst: 200 } });
+    expect(result(results, 'FaultInjectionPolicy smi-demo/website-chaos').status).to.equal('Unsupported');
+  });
+
+  it('two policies of one kind on one Service: the oldest wins, the other is Conflict; a missing Service is InvalidReference', () => {
+    const base = samples().find((o) => o.kind === 'TimeoutPolicy' && o.metadata.name === 'website-timeouts')!;
+    const older = { ...base, metadata: { ...base.metadata, name: 'older', creationTimestamp: '2020-01-01T00:00:00Z' } };
+    const newer = { ...base, metadata: { ...base.metadata, name: 'newer', creationTimestamp: '2024-01-01T00:00:00Z' }, spec: { ...(base.spec as object), request: '99s' } };
+    const missing = { ...base, metadata: { ...base.metadata, name: 'ghost' }, spec: { ...(base.spec as object), targetRef: { kind: 'Service', name: 'nowhere' } } };
+    const objs = [...samples().filter((o) => o.kind !== 'TimeoutPolicy'), older, newer, missing];
+    for (const mesh of ['istio', 'linkerd', 'consul'] as const) {
+      const { results } = run(mesh, objs);
+      expect(result(results, 'TimeoutPolicy smi-demo/newer').status, mesh).to.equal('Conflict');
+      expect(result(results, 'TimeoutPolicy smi-demo/newer').messages.join()).to.include('TimeoutPolicy smi-demo/older');
+      expect(result(results, 'TimeoutPolicy smi-demo/older').status, mesh).to.equal('Accepted');
+      expect(result(results, 'TimeoutPolicy smi-demo/ghost').status, mesh).to.equal('InvalidReference');
+    }
+    const { objects } = run('istio', objs);
+    expect((find(objects, 'VirtualService', 'smi-split-website-canary')!.spec as { http: Http[] }).http[0]!.timeout).to.equal('10s');
+  });
+
+  it('a policy narrowed to a missing HTTPRouteGroup is not applied (never widened to every request)', () => {
+    const base = samples().find((o) => o.kind === 'TimeoutPolicy' && o.metadata.name === 'website-timeouts')!;
+    const narrowed = { ...base, spec: { ...(base.spec as object), matches: [{ kind: 'HTTPRouteGroup', name: 'nope' }] } };
+    const objs = [...samples().filter((o) => o !== base && !(o.kind === 'TimeoutPolicy' && o.metadata.name === 'website-timeouts')), narrowed];
+    const { objects, results } = run('istio', objs);
+    expect(result(results, 'TimeoutPolicy smi-demo/website-timeouts').status).to.equal('InvalidReference');
+    expect((find(objects, 'VirtualService', 'smi-split-website-canary')!.spec as { http: Http[] }).http[0]!.timeout).to.equal(undefined);
+  });
+});
