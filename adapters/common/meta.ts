@@ -18,6 +18,14 @@ export function sourcesAnnotationValue(sources: KubeObject[]): string {
   return [...new Set(sources.map((s) => `${s.kind}/${s.metadata.namespace ?? 'default'}/${s.metadata.name}`))].join(',');
 }
 
+/** Adds `source` to an emitted object's SOURCES_ANNOTATION (a policy joining a split's route). */
+export function addSourceAnnotation(meta: ObjectMeta, source: KubeObject): void {
+  const current = meta.annotations?.[SOURCES_ANNOTATION];
+  const entry = sourcesAnnotationValue([source]);
+  if (current?.split(',').includes(entry)) return;
+  meta.annotations = { ...meta.annotations, [SOURCES_ANNOTATION]: current ? `${current},${entry}` : entry };
+}
+
 /** The SOURCES_ANNOTATION back as (kind, namespace, name); unparseable entries are skipped. */
 export function parseSourcesAnnotation(v: string | undefined): { kind: string; namespace: string; name: string }[] {
   return (v ?? '').split(',').map((e) => e.trim().split('/')).filter((p) => p.length === 3 && p.every((x) => x)).map(([kind, namespace, name]) => ({ kind: kind!, namespace: namespace!, name: name! }));
