@@ -41,7 +41,11 @@ function sampleDocs(): KubeObject[] {
   } catch {
     files = readdirSync(SAMPLES).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').sort();
   }
-  return files.flatMap((f) => yaml.loadAll(readFileSync(join(SAMPLES, f), 'utf8')).filter((d): d is KubeObject => !!d && typeof d === 'object'));
+  const samples = files.flatMap((f) => yaml.loadAll(readFileSync(join(SAMPLES, f), 'utf8')).filter((d): d is KubeObject => !!d && typeof d === 'object'));
+  // The operator namespace and its adapter ConfigMap as config/default installs them (not part of
+  // the samples, so `kubectl apply -k config/samples` never resets the adapter configuration).
+  const configMap = yaml.load(readFileSync(join(repoRoot, 'config', 'manager', 'config.yaml'), 'utf8')) as KubeObject;
+  return [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: OPERATOR_NS } }, configMap, ...samples];
 }
 
 async function applyAll(client: HttpKubeClient, docs: KubeObject[]): Promise<void> {
