@@ -5,8 +5,8 @@
 
 import { buildSnapshot } from '../../adapters/common/snapshot.js';
 import { worseStatus } from '../../adapters/common/status.js';
-import { sourceLabelValue } from '../../adapters/common/meta.js';
-import { SOURCE_LABEL, type MeshAdapter, type ObjectResult } from '../../adapters/types.js';
+import { sourcesAnnotationValue, sourceLabelValue } from '../../adapters/common/meta.js';
+import { SOURCE_LABEL, SOURCES_ANNOTATION, type MeshAdapter, type ObjectResult } from '../../adapters/types.js';
 import { validateSmiObject } from '../../schemas/validate.js';
 import { formatProblem, type Problem } from '../../schemas/problem.js';
 import type { KubeObject, SmiObject, SmiStatus } from '../../schemas/hub.js';
@@ -440,10 +440,14 @@ export class Reconciler {
       };
     }
     const accepted: ConditionSpec = { status: 'True', reason: REASONS.Accepted, message: notes || `accepted by the ${cfg.mesh} adapter` };
-    // The native objects this member contributed to.
+    // The native objects this member contributed to, shared ones included (every contributor is
+    // listed in SOURCES_ANNOTATION): a failed write to a shared object is this member's failure too.
     const label = sourceLabelValue(member);
+    const me = sourcesAnnotationValue([member]);
     const mine = desired.filter(
-      (o) => o.metadata.ownerReferences?.some((r) => r.kind === member.kind && r.name === member.metadata.name) || o.metadata.labels?.[SOURCE_LABEL] === label,
+      (o) => o.metadata.ownerReferences?.some((r) => r.kind === member.kind && r.name === member.metadata.name)
+        || o.metadata.labels?.[SOURCE_LABEL] === label
+        || (o.metadata.annotations?.[SOURCES_ANNOTATION] ?? '').split(',').includes(me),
     );
     const relevant = mine.length > 0 ? mine : desired;
     const bad = relevant.map((o) => outcomes.get(nativeKey(o))).filter((x): x is Exclude<WriteOutcome, { ok: true }> => !!x && !x.ok);
