@@ -48,6 +48,7 @@ export function registerMetrics(program: Command): void {
     .option('--kubeconfig <path>', 'kubeconfig (default: in-cluster, KUBECONFIG or ~/.kube/config)')
     .option('--timeout <seconds>', 'Prometheus query timeout', '10')
     .option('--no-auth', 'serve without front-proxy authentication and authorization (local debugging only)')
+    .option('--config-map <ns/name>', "follow the operator's adapter ConfigMap: its `mesh` and optional `prometheusUrl` override --mesh/--prometheus ('' to not follow)", `${process.env.POD_NAMESPACE || 'smi-system'}/smi-operator-config`)
     .action(async (flags: ServeFlags) => {
       const { serve } = await import('../run/metrics.js');
       await serve(flags);

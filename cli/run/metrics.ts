@@ -17,6 +17,7 @@ import { createLogger, silentLogger } from '../../metrics-api/log.js';
 import { httpPrometheus } from '../../metrics-api/prometheus.js';
 import { createMetricsApiServer } from '../../metrics-api/server.js';
 import { metricsTable } from '../../metrics-api/table.js';
+import { MeshConfigFollower } from '../../metrics-api/mesh-config.js';
 import { selfSignedCert } from '../../metrics-api/tls.js';
 import type { TrafficMetrics } from '../../metrics-api/traffic-metrics.js';
 
@@ -120,6 +121,8 @@ export interface ServeFlags {
   kubeconfig?: string;
   timeout: string;
   auth: boolean;
+  /** namespace/name of the operator's adapter ConfigMap to follow; '' to not follow. */
+  configMap: string;
 }
 
 export async function serve(f: ServeFlags): Promise<void> {
@@ -135,7 +138,22 @@ export async function serve(f: ServeFlags): Promise<void> {
     frontProxy = cfg.value;
   }
   const tls = f.tlsCert && f.tlsKey ? { certPem: readFileSync(f.tlsCert, 'utf8'), keyPem: readFileSync(f.tlsKey, 'utf8') } : selfSignedCert(['localhost', '127.0.0.1']);
-  const server = createMetricsApiServer({ mesh: f.mesh, prometheus: httpPrometheus(f.prometheus, Number(f.timeout) * 1000), kube, frontProxy, logger, tls });
+  // Follow the adapter ConfigMap (mesh, prometheusUrl); the flags/env are the defaults.
+  const defaults = { mesh: f.mesh, prometheusUrl: f.prometheus };
+  const [cmNs, cmName] = f.configMap.includes('/') ? f.configMap.split('/', 2) : ['', ''];
+  const follower = kc && cmNs && cmName ? new MeshConfigFollower(kube, { namespace: cmNs, name: cmName }, defaults) : undefined;
+  if (follower) {
+    await follower.refresh();
+    follower.start();
+  }
+  const clients = new Map<string, ReturnType<typeof httpPrometheus>>();
+  const prometheus = (): ReturnType<typeof httpPrometheus> => {
+    const url = (follower?.settings() ?? defaults).prometheusUrl;
+    let c = clients.get(url);
+    if (!c) clients.set(url, (c = httpPrometheus(url, Number(f.timeout) * 1000)));
+    return c;
+  };
+  const server = createMetricsApiServer({ mesh: () => (follower?.settings() ?? defaults).mesh, prometheus, kube, frontProxy, logger, tls });
   await server.listen(Number(f.port), f.host);
   const stop = (): void => {
     logger.info('shutting down');
