@@ -11,18 +11,21 @@ export SMI_CACHE ?= $(HOME)/.cache/smi-operator
 MOCHA := mocha --enable-source-maps
 # Where the control-plane binaries are; built on first use.
 CONTROLPLANE_BIN = $(shell test/controlplane/build.sh)
+# Istio's validation, analyzers and istiod in one binary (test/istio-oracle); built on first use.
+ISTIO_ORACLE = $(shell test/istio-oracle/build.sh)
 
-.PHONY: all setup build lint test test-unit test-integration test-conformance controlplane \
+.PHONY: all setup build lint test test-unit test-integration test-conformance test-oracle controlplane istio-oracle conformance-xds \
         cluster-up cluster-down demo bench bundle bundle-image conformance image generate clean help release lint-actions
 
 all: build
 
 help:
 	@echo "make demo           local control plane + operator (istio) + samples; ONCE=1 to exit after showing"
-	@echo "make test           lint + all test tiers (unit, integration, conformance)"
+	@echo "make test           lint + all test tiers (unit, integration, conformance, oracle)"
 	@echo "make setup|build|lint|generate|clean"
 	@echo "make cluster-up|cluster-down   local kube-apiserver+etcd for kubectl"
 	@echo "make bench|bundle|conformance|image   (IMG=..., CONFORMANCE_ARGS=...)"
+	@echo "make test-oracle|conformance-xds|istio-oracle   Istio judges the Istio adapter (builds Istio from Go modules)"
 
 # ---- toolchain ----
 setup: .tools/.stamp node_modules/.stamp
@@ -62,6 +65,7 @@ test: build
 	$(MAKE) --no-print-directory test-unit
 	$(MAKE) --no-print-directory test-integration
 	$(MAKE) --no-print-directory test-conformance
+	$(MAKE) --no-print-directory test-oracle
 
 test-unit: build
 	$(MOCHA) --timeout 20000 'dist/test/unit/**/*.test.js'
@@ -77,6 +81,14 @@ test-integration: build
 # The config level of the SMI conformance suite for every mesh (expects 100 %).
 test-conformance: build
 	SMI_CONTROLPLANE_BIN="$(CONTROLPLANE_BIN)" $(MOCHA) --timeout 120000 --require dist/test/support/integration-hooks.js 'dist/test/conformance/**/*.test.js'
+
+# Istio judges the Istio adapter: Istio's own validation and analyzers over adapter output, the xds level of the
+# conformance suite (istiod + the Envoy configuration it generates), and property tests through istiod.
+test-oracle: build
+	SMI_CONTROLPLANE_BIN="$(CONTROLPLANE_BIN)" SMI_ISTIO_ORACLE="$(ISTIO_ORACLE)" $(MOCHA) --timeout 120000 --require dist/test/support/integration-hooks.js 'dist/test/oracle/**/*.test.js'
+
+istio-oracle:
+	@test/istio-oracle/build.sh
 
 # ---- ship it: image, OLM bundle, conformance ----
 IMG ?= smi-operator:0.1.0
@@ -103,6 +115,10 @@ bundle-image: bundle
 # Against your own cluster: node dist/cli/smictl.js conformance --kubeconfig <file> [--level traffic --mesh <m> --operator external]
 conformance: build
 	SMI_CONTROLPLANE_BIN="$(CONTROLPLANE_BIN)" node dist/test/conformance/local.js $(CONFORMANCE_ARGS)
+
+# The xds level for Istio: istiod against the throwaway control plane, Envoy configuration evaluated.
+conformance-xds: build
+	SMI_CONTROLPLANE_BIN="$(CONTROLPLANE_BIN)" SMI_ISTIO_ORACLE="$(ISTIO_ORACLE)" node dist/test/conformance/local.js --mesh istio --level xds $(CONFORMANCE_ARGS)
 
 # ---- local control plane ----
 cluster-up: build

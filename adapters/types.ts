@@ -6,8 +6,20 @@
 import type { HTTPRouteGroup, KubeObject, TCPRoute, TrafficSplit, TrafficTarget, UDPRoute } from '../schemas/hub.js';
 import type { PolicyObject } from '../schemas/policy-types.js';
 
-export type MeshName = 'istio' | 'linkerd' | 'consul';
-export const MESH_NAMES: readonly MeshName[] = ['istio', 'linkerd', 'consul'];
+export type MeshName = 'istio' | 'linkerd' | 'consul' | 'gamma';
+export const MESH_NAMES: readonly MeshName[] = ['istio', 'linkerd', 'consul', 'gamma'];
+/**
+ * Meshes with their own telemetry (TrafficMetrics queries, dashboard): `gamma` is any
+ * GAMMA-conformant mesh, whose metrics are that mesh's, so it has none of its own.
+ */
+export type MetricsMesh = Exclude<MeshName, 'gamma'>;
+export const METRICS_MESHES: readonly MetricsMesh[] = ['istio', 'linkerd', 'consul'];
+
+export const isMeshName = (s: unknown): s is MeshName => (MESH_NAMES as readonly unknown[]).includes(s);
+
+/** The one mesh-name check: undefined when valid, else why (callers prefix the flag or key). */
+export const meshNameProblem = (s: unknown): string | undefined =>
+  isMeshName(s) ? undefined : `must be one of ${MESH_NAMES.join(', ')}, got ${JSON.stringify(s)}`;
 
 /** A Kubernetes Service port as the adapters need it. */
 export interface ServicePort {

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { registerValidate } from './commands/validate.js';
 import { registerConvert } from './commands/convert.js';
 import { registerTranslate } from './commands/translate.js';
+import { registerMigrate } from './commands/migrate.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerConformance } from './commands/conformance.js';
 import { registerOperator } from './commands/operator.js';
@@ -18,7 +19,7 @@ import { CLIENT_VERSION } from './version.js';
 
 export function buildProgram(): Command {
   const program = new Command('smictl')
-    .description('Service Mesh Interface tools: validate, convert and translate SMI manifests; run the operator; check, describe and uninstall it; query traffic metrics; a dashboard')
+    .description('Service Mesh Interface tools: validate, convert, translate and migrate SMI manifests; run the operator; check, describe and uninstall it; query traffic metrics; a dashboard')
     .option('-V, --version', 'print the client version and, with a cluster (--kubeconfig/--context or the default kubeconfig), the operator version')
     .option('--kubeconfig <path>', 'with --version: kubeconfig file')
     .option('--context <name>', 'with --version: kubeconfig context')
@@ -49,6 +50,7 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerConvert(program);
   registerTranslate(program);
+  registerMigrate(program);
   registerMetrics(program);
   registerConformance(program);
   registerOperator(program);

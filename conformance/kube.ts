@@ -2,30 +2,24 @@
 
 import { randomBytes } from 'node:crypto';
 import type { KubeCredentials } from '../kube/credentials.js';
-import { HttpKubeClient, resourcePath } from '../kube/client.js';
-import { HUB_VERSIONS, SMI_GROUPS, SMI_KINDS, SMI_PLURALS } from '../schemas/hub.js';
+import { allNativeKinds } from '../adapters/index.js';
+import { HttpKubeClient } from '../kube/client.js';
+import { restMapper } from '../kube/rest-mapper.js';
+import { SMI_KINDS, hubApiVersion } from '../schemas/hub.js';
 import type { KubeObject, SmiKind } from '../schemas/hub.js';
 
 export const FIELD_MANAGER = 'smi-conformance';
 
-const CORE_PLURALS: Record<string, string> = { Namespace: 'namespaces', ServiceAccount: 'serviceaccounts', Service: 'services', Deployment: 'deployments', ConfigMap: 'configmaps', ...SMI_PLURALS };
-
 export class SuiteKube {
   readonly client: HttpKubeClient;
-  private readonly plurals = new Map(Object.entries(CORE_PLURALS));
+  private readonly mapper = restMapper(allNativeKinds());
 
   constructor(kc: KubeCredentials) {
     this.client = new HttpKubeClient(kc);
   }
 
-  addPlural(kind: string, plural: string): void {
-    this.plurals.set(kind, plural);
-  }
-
   path(apiVersion: string, kind: string, ns?: string, name?: string, sub?: string): string {
-    const plural = this.plurals.get(kind);
-    if (!plural) throw new Error(`conformance: no plural for kind ${kind}`);
-    return resourcePath(apiVersion, plural, kind === 'Namespace' ? undefined : ns, name, sub);
+    return this.mapper.path({ apiVersion, kind, metadata: { namespace: ns, name } }, sub);
   }
 
   async apply(o: KubeObject): Promise<void> {
@@ -70,4 +64,4 @@ export class SuiteKube {
   }
 }
 
-export const hubVersion = (k: SmiKind): string => `${SMI_GROUPS[k]}/${HUB_VERSIONS[k]}`;
+export const hubVersion = (k: SmiKind): string => hubApiVersion(k);

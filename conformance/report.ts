@@ -17,7 +17,7 @@ export interface SpecSummary {
 
 export interface Report {
   mesh: MeshName;
-  level: 'config' | 'traffic';
+  level: 'config' | 'xds' | 'traffic';
   /** Passed / (passed + failed); expected-unsupported assertions are declared gaps and counted apart. */
   passPercent: number;
   passed: number;

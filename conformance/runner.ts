@@ -3,9 +3,10 @@
 // operator has reported status for every SMI object, read back the native
 // objects and ask the mesh interpreter what they mean.
 
+import type { KubeClient } from '../kube/client.js';
 import type { KubeCredentials } from '../kube/credentials.js';
 import { getAdapter } from '../adapters/index.js';
-import type { MeshName } from '../adapters/types.js';
+import type { MeshAdapter, MeshName } from '../adapters/types.js';
 import { DEFAULT_CONFIG_MAP } from '../operator/config/mesh-config.js';
 import { silentLogger } from '../log/log.js';
 import { startOperator, type RunningOperator } from '../operator/manager.js';
@@ -16,6 +17,7 @@ import { SuiteKube, hubVersion } from './kube.js';
 import { SCENARIOS } from './scenarios/index.js';
 import { serveConversion, type ServedConversion } from './conversion.js';
 import { levelsOf, type Assertion, type AssertionResult, type NsMap, type Scenario, type Step } from './types.js';
+import { XdsLevel, type ScenarioWorld, type XdsLevelOptions } from './xds/level.js';
 
 export interface ConfigRunOptions {
   kubeConfig: KubeCredentials;
@@ -26,6 +28,8 @@ export interface ConfigRunOptions {
   operatorNamespace?: string;
   /** In-process: the operator's own credentials (default: kubeConfig), e.g. a ServiceAccount bound to config/rbac. */
   operatorKubeConfig?: KubeCredentials;
+  /** In-process: the operator's REST client (default: one built from operatorKubeConfig), e.g. a recording one. */
+  operatorClient?: KubeClient;
   /** In-process: run with leader election (needs the Lease rights). */
   leaderElect?: boolean;
   /**
@@ -41,6 +45,14 @@ export interface ConfigRunOptions {
   trustDomain?: string;
   clusterDomain?: string;
   progress?: (line: string) => void;
+  /**
+   * `config` (default): a per-mesh interpreter reads the native objects. `xds` (Istio only): istiod runs against the
+   * cluster and the Envoy configuration it generates for fake sidecars is evaluated (needs `xds`).
+   */
+  level?: 'config' | 'xds';
+  xds?: XdsLevelOptions;
+  /** In-process: the adapters the operator uses (default: the real ones); tests swap in broken ones. */
+  adapter?: (mesh: MeshName) => MeshAdapter;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -76,7 +88,6 @@ export async function converged(kube: SuiteKube, namespaces: string[], removed: 
 async function readNatives(kube: SuiteKube, mesh: MeshName, namespaces: string[]): Promise<KubeObject[]> {
   const out: KubeObject[] = [];
   for (const k of getAdapter(mesh).nativeKinds) {
-    kube.addPlural(k.kind, k.plural);
     for (const ns of namespaces) out.push(...(await kube.list(k.apiVersion, k.kind, ns)));
   }
   return out;
@@ -88,7 +99,13 @@ export async function statusReason(kube: SuiteKube, a: Extract<Assertion, { kind
   return c?.reason ?? '(no Accepted condition)';
 }
 
-async function runStep(kube: SuiteKube, o: Required<Pick<ConfigRunOptions, 'mesh' | 'timeoutMs'>> & ConfigRunOptions, s: Scenario, step: Step, ns: NsMap, namespaces: string[], appObjects: KubeObject[], op?: RunningOperator): Promise<AssertionResult[]> {
+/** The xds level's state for a run and for the current scenario. */
+interface XdsRun {
+  level: XdsLevel;
+  world?: ScenarioWorld;
+}
+
+async function runStep(kube: SuiteKube, o: Required<Pick<ConfigRunOptions, 'mesh' | 'timeoutMs'>> & ConfigRunOptions, s: Scenario, step: Step, ns: NsMap, namespaces: string[], appObjects: KubeObject[], op?: RunningOperator, xds?: XdsRun): Promise<AssertionResult[]> {
   const t0 = Date.now();
   for (const obj of step.apply?.(ns) ?? []) await kube.apply(obj);
   const removed = (step.remove ?? []).map((r) => ({ kind: r.kind, ns: ns(r.ns ?? 'app'), name: r.name }));
@@ -99,12 +116,15 @@ async function runStep(kube: SuiteKube, o: Required<Pick<ConfigRunOptions, 'mesh
   const model = appModel(appObjects);
   const evaluate = async (): Promise<Array<{ a: Assertion; ok: boolean; detail: string }>> => {
     const world: World = { natives: await readNatives(kube, o.mesh, namespaces), ...model, trustDomain: o.trustDomain ?? 'cluster.local', clusterDomain: o.clusterDomain ?? 'cluster.local' };
+    const asked = step.assertions.filter((x) => levelsOf(x).includes(xds ? 'xds' : 'config'));
+    const viaMesh = asked.filter((a) => a.kind !== 'status');
+    const seen = xds ? await xds.level.observe(xds.world!, world.natives, viaMesh, ns) : viaMesh.map((a) => observe(o.mesh, world, a, ns));
     const out = [];
-    for (const a of step.assertions.filter((x) => levelsOf(x).includes('config'))) {
+    for (const a of asked) {
       if (a.kind === 'status') {
         const reason = await statusReason(kube, a, ns);
         out.push({ a, ok: reason === a.expectReason, detail: `Accepted reason ${reason}${reason === a.expectReason ? '' : `; expected ${a.expectReason}`}` });
-      } else out.push({ a, ...observe(o.mesh, world, a, ns) });
+      } else out.push({ a, ...seen[viaMesh.indexOf(a)]! });
     }
     return out;
   };
@@ -120,7 +140,7 @@ async function runStep(kube: SuiteKube, o: Required<Pick<ConfigRunOptions, 'mesh
   return rs.map((r) => ({ scenario: s.id, spec: s.spec, versions: s.versions, step: step.title, assertion: r.a.name, ...outcomeOf(s, o.mesh, r.a, r.ok), detail: r.detail, durationMs: ms }));
 }
 
-async function runScenario(kube: SuiteKube, o: Required<Pick<ConfigRunOptions, 'mesh' | 'timeoutMs'>> & ConfigRunOptions, s: Scenario, op?: RunningOperator): Promise<AssertionResult[]> {
+async function runScenario(kube: SuiteKube, o: Required<Pick<ConfigRunOptions, 'mesh' | 'timeoutMs'>> & ConfigRunOptions, s: Scenario, op?: RunningOperator, xds?: XdsLevel): Promise<AssertionResult[]> {
   const logical = ['app', ...(s.extraNamespaces ?? [])];
   const real = new Map<string, string>();
   for (const l of logical) real.set(l, await kube.createNamespace(`smic-${o.mesh}-${s.id}-${l}`.slice(0, 50)));
@@ -133,11 +153,12 @@ async function runScenario(kube: SuiteKube, o: Required<Pick<ConfigRunOptions, '
   try {
     const app = s.app(ns);
     for (const obj of app) await kube.apply(obj);
+    const xrun = xds ? { level: xds, world: await xds.prepare(app, [...real.values()]) } : undefined;
     for (const step of s.steps) {
       try {
-        results.push(...(await runStep(kube, o, s, step, ns, [...real.values()], app, op)));
+        results.push(...(await runStep(kube, o, s, step, ns, [...real.values()], app, op, xrun)));
       } catch (e) {
-        for (const a of step.assertions.filter((x) => levelsOf(x).includes('config'))) results.push({ scenario: s.id, spec: s.spec, versions: s.versions, step: step.title, assertion: a.name, outcome: 'failed', detail: (e as Error).message, durationMs: 0 });
+        for (const a of step.assertions.filter((x) => levelsOf(x).includes(xds ? 'xds' : 'config'))) results.push({ scenario: s.id, spec: s.spec, versions: s.versions, step: step.title, assertion: a.name, outcome: 'failed', detail: (e as Error).message, durationMs: 0 });
       }
     }
   } finally {
@@ -155,7 +176,7 @@ export async function runConfigLevel(opts: ConfigRunOptions): Promise<AssertionR
     if (o.operatorNamespace) await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: o.operatorNamespace } });
     const ns = o.operatorNamespace ?? (opNs = await kube.createNamespace(`smic-operator-${o.mesh}`));
     await kube.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: DEFAULT_CONFIG_MAP, namespace: ns }, data: { mesh: o.mesh, trustDomain: o.trustDomain ?? 'cluster.local', clusterDomain: o.clusterDomain ?? 'cluster.local' } } as KubeObject);
-    op = await startOperator({ kubeConfig: o.operatorKubeConfig ?? o.kubeConfig, namespace: ns, leaderElect: o.leaderElect ?? false, leaseRetryMs: 500, logger: silentLogger() });
+    op = await startOperator({ ...(o.adapter ? { adapter: o.adapter } : {}), kubeConfig: o.operatorKubeConfig ?? o.kubeConfig, ...(o.operatorClient ? { client: o.operatorClient } : {}), namespace: ns, leaderElect: o.leaderElect ?? false, leaseRetryMs: 500, logger: silentLogger() });
     await until(`operator configured for ${o.mesh} and leading`, 20_000, async () => (op!.config().mesh === o.mesh && op!.isLeader() ? true : undefined));
   } else {
     const cmNs = o.operatorNamespace ?? 'smi-system';
@@ -166,14 +187,21 @@ export async function runConfigLevel(opts: ConfigRunOptions): Promise<AssertionR
   const conversion = o.conversion ?? (o.operator === 'in-process' ? 'serve' : 'cluster');
   const chosen = SCENARIOS.filter((x) => (!o.only || o.only.includes(x.id)) && !(x.needsConversion && conversion === 'skip'));
   let served: ServedConversion | undefined;
+  let xds: XdsLevel | undefined;
   const results: AssertionResult[] = [];
   try {
+    if (o.level === 'xds') {
+      if (o.mesh !== 'istio') throw new Error(`the xds level judges Istio only, not ${o.mesh}`);
+      if (!o.xds) throw new Error('the xds level needs the istio-oracle binary and a kubeconfig file');
+      xds = await XdsLevel.start(kube, { ...o.xds, ...(o.clusterDomain ? { clusterDomain: o.clusterDomain } : {}) });
+    }
     if (conversion === 'serve' && chosen.some((x) => x.needsConversion)) served = await serveConversion(o.kubeConfig);
     for (const s of chosen) {
       o.progress?.(`${o.mesh}: ${s.id}`);
-      results.push(...(await runScenario(kube, o, s, op)));
+      results.push(...(await runScenario(kube, o, s, op, xds)));
     }
   } finally {
+    await xds?.stop();
     await served?.stop();
     await op?.stop();
     if (opNs) await kube.remove('v1', 'Namespace', undefined, opNs).catch(() => {});

@@ -14,6 +14,7 @@ import { SuiteKube } from './kube.js';
 import { converged, statusReason, until } from './runner.js';
 import { SCENARIOS } from './scenarios/index.js';
 import type { AccessAssertion, Assertion, AssertionResult, MetricsAssertion, NsMap, Scenario, SplitAssertion } from './types.js';
+import { quantityToNumber } from '../schemas/quantity.js';
 
 const run = promisify(execFile);
 
@@ -34,6 +35,8 @@ export const INJECTION: Record<MeshName, { nsLabels?: Record<string, string>; po
   istio: { nsLabels: { 'istio-injection': 'enabled' } },
   linkerd: { podAnnotations: { 'linkerd.io/inject': 'enabled' } },
   consul: { podAnnotations: { 'consul.hashicorp.com/connect-inject': 'true', 'consul.hashicorp.com/transparent-proxy': 'true' } },
+  // A GAMMA mesh is injected its own way; the traffic level runs the mesh's own name (istio, linkerd).
+  gamma: {},
 };
 
 export function inject(o: KubeObject, mesh: MeshName): KubeObject {
@@ -109,13 +112,8 @@ export function judgeSplit(counts: Record<string, number>, expect: Record<string
   return { ok, detail: `${seen} of ${n}` };
 }
 
-/** A Kubernetes quantity as TrafficMetrics report counts (`25`, `2500m`, `1k`). */
-export function quantity(v: string | undefined): number {
-  const m = /^(-?\d+(?:\.\d+)?)(m|k|M|G)?$/.exec(v ?? '');
-  if (!m) return Number.NaN;
-  const scale = { m: 1e-3, k: 1e3, M: 1e6, G: 1e9 }[m[2] as 'm' | 'k' | 'M' | 'G'] ?? 1;
-  return Number(m[1]) * scale;
-}
+/** A Kubernetes quantity as TrafficMetrics report counts (`25`, `2500m`, `1k`); NaN when absent or not one. */
+export const quantity = (v: string | undefined): number => quantityToNumber(v) ?? Number.NaN;
 
 async function probeMetrics(o: TrafficRunOptions, a: MetricsAssertion, ns: NsMap): Promise<{ ok: boolean; detail: string }> {
   const r = a.resource;

@@ -111,8 +111,10 @@ export interface PolicyAssertion {
 export type Assertion = PolicyAssertion | AccessAssertion | SplitAssertion | StatusAssertion | MetricsAssertion;
 
 /** The levels an assertion can be observed at. */
-// Policy assertions read configured numbers (a timeout, a retry budget) that traffic can only hint at: config level.
-export const levelsOf = (a: Assertion): Array<'config' | 'traffic'> => (a.kind === 'metrics' ? ['traffic'] : a.kind === 'policy' ? ['config'] : ['config', 'traffic']);
+// Policy assertions read configured numbers (a timeout, a retry budget) that traffic can only hint at and the
+// xDS evaluator does not model yet: config level only.
+export const levelsOf = (a: Assertion): Array<'config' | 'xds' | 'traffic'> =>
+  a.kind === 'metrics' ? ['traffic'] : a.kind === 'policy' ? ['config'] : ['config', 'xds', 'traffic'];
 
 export interface Step {
   title: string;

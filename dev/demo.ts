@@ -9,11 +9,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 import { startCluster, type TestCluster } from './controlplane/cluster.js';
-import { getAdapter } from '../adapters/index.js';
+import { allNativeKinds, getAdapter } from '../adapters/index.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../adapters/types.js';
 import type { KubeObject } from '../schemas/hub.js';
-import { SMI_KINDS, SMI_PLURALS, hubApiVersion } from '../schemas/hub.js';
-import { HttpKubeClient, resourcePath } from '../kube/client.js';
+import { SMI_KINDS, hubApiVersion } from '../schemas/hub.js';
+import { HttpKubeClient } from '../kube/client.js';
+import { restMapper } from '../kube/rest-mapper.js';
 import { startOperator, type RunningOperator } from '../operator/manager.js';
 import { createLogger } from '../log/log.js';
 
@@ -22,15 +23,7 @@ const repoRoot = resolve(here, '..', '..');
 const SAMPLES = join(repoRoot, 'config', 'samples');
 const OPERATOR_NS = 'smi-system';
 
-const PLURALS: Record<string, string> = {
-  Namespace: 'namespaces',
-  ServiceAccount: 'serviceaccounts',
-  Service: 'services',
-  Deployment: 'deployments',
-  ConfigMap: 'configmaps',
-  ...SMI_PLURALS,
-};
-const CLUSTER_SCOPED = new Set(['Namespace']);
+const mapper = restMapper(allNativeKinds());
 
 /** Sample manifests in kustomization order (falls back to file name order). */
 function sampleDocs(): KubeObject[] {
@@ -50,10 +43,7 @@ function sampleDocs(): KubeObject[] {
 
 async function applyAll(client: HttpKubeClient, docs: KubeObject[]): Promise<void> {
   for (const d of docs) {
-    const plural = PLURALS[d.kind];
-    if (!plural) throw new Error(`demo: no REST mapping for ${d.kind} in the samples`);
-    const ns = CLUSTER_SCOPED.has(d.kind) ? undefined : d.metadata.namespace;
-    const r = await client.request('PATCH', resourcePath(d.apiVersion, plural, ns, d.metadata.name), {
+    const r = await client.request('PATCH', mapper.path(d), {
       query: { fieldManager: 'smi-demo', force: true },
       body: d,
       contentType: 'application/apply-patch+yaml',
@@ -76,7 +66,7 @@ async function smiStatuses(client: HttpKubeClient, ns: string): Promise<Row[]> {
   for (const kind of SMI_KINDS) {
     const r = await client.request<{ items: Array<KubeObject & { status?: { conditions?: Array<{ type: string; status: string; reason: string; message: string }> } }> }>(
       'GET',
-      resourcePath(hubApiVersion(kind), SMI_PLURALS[kind], ns),
+      mapper.path({ apiVersion: hubApiVersion(kind), kind, metadata: { namespace: ns } }),
     );
     if (!r.ok) continue;
     for (const o of r.body.items) {
@@ -100,7 +90,7 @@ function table(rows: Row[]): string {
 async function translated(client: HttpKubeClient, ns: string, mesh: 'istio'): Promise<KubeObject[]> {
   const out: KubeObject[] = [];
   for (const k of getAdapter(mesh).nativeKinds) {
-    const r = await client.request<{ items: KubeObject[] }>('GET', resourcePath(k.apiVersion, k.plural, ns), { query: { labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}` } });
+    const r = await client.request<{ items: KubeObject[] }>('GET', mapper.path({ ...k, metadata: { namespace: ns } }), { query: { labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}` } });
     if (!r.ok) continue;
     for (const o of r.body.items) {
       const { managedFields: _m, uid: _u, resourceVersion: _r, creationTimestamp: _c, generation: _g, ownerReferences: _o, ...meta } = o.metadata;

@@ -19,6 +19,8 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
   contentType?: string;
+  /** Default application/json; e.g. the Table form `application/json;as=Table;g=meta.k8s.io;v=v1`. */
+  accept?: string;
   timeoutMs?: number;
 }
 
@@ -80,10 +82,15 @@ export class HttpKubeClient implements KubeClient {
     return opts;
   }
 
-  async request<T = unknown>(method: string, path: string, o: RequestOptions = {}): Promise<KubeResult<T>> {
+  /**
+   * The response as sent, any status; a request that got no response (network, timeout, credentials) is
+   * `{ ok: false }` with status 0. request() and the test harness's kubeRequest build on it.
+   */
+  async raw(method: string, path: string, o: RequestOptions = {}): Promise<{ ok: true; status: number; text: string } | { ok: false; error: KubeStatusError }> {
     const payload = o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
     const headers: Record<string, string> = {};
     if (payload !== undefined) headers['Content-Type'] = o.contentType ?? 'application/json';
+    if (o.accept !== undefined) headers.Accept = o.accept;
     let opts: https.RequestOptions;
     try {
       opts = await this.options(method, path + queryString(o.query), headers);
@@ -94,19 +101,7 @@ export class HttpKubeClient implements KubeClient {
       const req = https.request(opts, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) {
-            let body: unknown = text;
-            try {
-              body = text ? JSON.parse(text) : undefined;
-            } catch {
-              /* non-JSON bodies (e.g. /metrics) stay text */
-            }
-            resolve({ ok: true, status, body: body as T });
-          } else resolve({ ok: false, error: statusError(status, text) });
-        });
+        res.on('end', () => resolve({ ok: true, status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
         res.on('error', (e) => resolve({ ok: false, error: { status: 0, reason: 'Network', message: String(e) } }));
       });
       req.setTimeout(o.timeoutMs ?? 30_000, () => req.destroy(new Error('request timed out')));
@@ -114,6 +109,20 @@ export class HttpKubeClient implements KubeClient {
       if (payload !== undefined) req.write(payload);
       req.end();
     });
+  }
+
+  async request<T = unknown>(method: string, path: string, o: RequestOptions = {}): Promise<KubeResult<T>> {
+    const r = await this.raw(method, path, o);
+    if (!r.ok) return r;
+    const { status, text } = r;
+    if (status < 200 || status >= 300) return { ok: false, error: statusError(status, text) };
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* non-JSON bodies (e.g. /metrics) stay text */
+    }
+    return { ok: true, status, body: body as T };
   }
 
   watch(path: string, query: Record<string, string | number | boolean | undefined>, onEvent: (e: WatchEvent) => void): WatchHandle {

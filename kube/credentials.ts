@@ -5,7 +5,6 @@
 // to client-node's KubeConfig, imported only then.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import type https from 'node:https';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import yaml from 'js-yaml';
@@ -31,6 +30,8 @@ export interface LoadOptions {
   /** In-cluster: where token and ca.crt live (tests point it at a temp dir). */
   serviceAccountDir?: string;
   now?: () => number;
+  /** Try $HOME/.kube/config before in-cluster, as kubectl does (user-facing commands; the operator does not). */
+  homeKubeconfig?: boolean;
 }
 
 interface TlsMaterial {
@@ -258,11 +259,11 @@ export async function loadCredentials(o: LoadOptions = {}): Promise<CredentialsR
   if (o.path) return loadKubeconfigFiles([o.path], o);
   const list = (env.KUBECONFIG ?? '').split(':').filter((s) => s !== '');
   if (list.length) return loadKubeconfigFiles(list, o);
+  const home = env.HOME ? join(env.HOME, '.kube', 'config') : undefined;
+  if (o.homeKubeconfig && home && existsSync(home)) return loadKubeconfigFiles([home], o);
   const inCluster = loadInCluster({ ...o, context: undefined });
   if (inCluster.ok && !o.context) return inCluster;
-  // Only the process's own HOME (or one passed in env), so tests with env: {} stay hermetic.
-  const home = o.env ? env.HOME : homedir();
-  const file = home ? join(home, '.kube', 'config') : undefined;
-  if (file && existsSync(file)) return loadKubeconfigFiles([file], o);
-  return o.context ? loadInCluster(o) : fail(`${inCluster.ok ? '' : inCluster.error}; no ~/.kube/config either`);
+  // Not in a pod (or --context given): ~/.kube/config, as controller-runtime does after in-cluster.
+  if (home && existsSync(home)) return loadKubeconfigFiles([home], o);
+  return o.context ? loadInCluster(o) : inCluster;
 }

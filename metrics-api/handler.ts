@@ -2,7 +2,7 @@
 // (SubjectAccessReview), routing, and the Prometheus-backed metrics. No sockets here:
 // server.ts feeds it, and unit tests call it directly.
 
-import type { MeshName } from '../adapters/types.js';
+import type { MetricsMesh } from '../adapters/types.js';
 import { authenticate, type FrontProxyConfig, type PeerInfo } from './auth.js';
 import { apiGroup, apiGroupList, apiResourceList, GROUP, openApiV2, openApiV3Root } from './discovery.js';
 import { codeOf, fail, ok, toStatus, type MetricsError, type Result } from './errors.js';
@@ -16,7 +16,7 @@ import { parseWindow } from './window.js';
 
 export interface HandlerOptions {
   /** A function: read per request (the metrics API follows the adapter ConfigMap). */
-  mesh: MeshName | (() => MeshName);
+  mesh: MetricsMesh | (() => MetricsMesh);
   prometheus: PrometheusClient | (() => PrometheusClient);
   kube: KubeAccess;
   /** Front-proxy trust; undefined serves without authentication (local use only). */

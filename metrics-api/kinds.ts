@@ -1,22 +1,26 @@
 // The resource kinds served under metrics.smi-spec.io/v1alpha1, by URL plural.
 
+import { hubApiVersion } from '../schemas/hub.js';
+
 export type ResourcePlural = 'namespaces' | 'pods' | 'deployments' | 'statefulsets' | 'daemonsets' | 'services' | 'trafficsplits';
 
 export interface KindInfo {
   plural: ResourcePlural;
   /** Kind of the measured Kubernetes object (TrafficMetrics.resource.kind). */
   kind: string;
+  /** The measured object's apiVersion, for reading it (kube/rest-mapper.ts maps it to its REST path). */
+  apiVersion: string;
   namespaced: boolean;
 }
 
 export const KINDS: readonly KindInfo[] = [
-  { plural: 'namespaces', kind: 'Namespace', namespaced: false },
-  { plural: 'pods', kind: 'Pod', namespaced: true },
-  { plural: 'deployments', kind: 'Deployment', namespaced: true },
-  { plural: 'statefulsets', kind: 'StatefulSet', namespaced: true },
-  { plural: 'daemonsets', kind: 'DaemonSet', namespaced: true },
-  { plural: 'services', kind: 'Service', namespaced: true },
-  { plural: 'trafficsplits', kind: 'TrafficSplit', namespaced: true },
+  { plural: 'namespaces', kind: 'Namespace', apiVersion: 'v1', namespaced: false },
+  { plural: 'pods', kind: 'Pod', apiVersion: 'v1', namespaced: true },
+  { plural: 'deployments', kind: 'Deployment', apiVersion: 'apps/v1', namespaced: true },
+  { plural: 'statefulsets', kind: 'StatefulSet', apiVersion: 'apps/v1', namespaced: true },
+  { plural: 'daemonsets', kind: 'DaemonSet', apiVersion: 'apps/v1', namespaced: true },
+  { plural: 'services', kind: 'Service', apiVersion: 'v1', namespaced: true },
+  { plural: 'trafficsplits', kind: 'TrafficSplit', apiVersion: hubApiVersion('TrafficSplit'), namespaced: true },
 ];
 
 export function kindByPlural(plural: string): KindInfo | undefined {

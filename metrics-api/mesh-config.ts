@@ -2,15 +2,15 @@
 // metric names queried, its optional `prometheusUrl` where they are queried. Re-read
 // periodically, so switching meshes needs no restart of the metrics API.
 
-import type { MeshName } from '../adapters/types.js';
-import { MESH_NAMES } from '../adapters/types.js';
+import { METRICS_MESHES, type MetricsMesh } from '../adapters/types.js';
 import type { KubeAccess } from './kube.js';
 
-export interface MeshSettings { mesh: MeshName; prometheusUrl: string }
+export interface MeshSettings { mesh: MetricsMesh; prometheusUrl: string }
 
 /** ConfigMap data -> settings; a missing or unknown value keeps the default (the flags/env). */
 export function settingsFrom(data: Record<string, string> | undefined, defaults: MeshSettings): MeshSettings {
-  const mesh = data?.mesh && (MESH_NAMES as readonly string[]).includes(data.mesh) ? (data.mesh as MeshName) : defaults.mesh;
+  // gamma has no metrics of its own: the metric names stay the default's.
+  const mesh = data?.mesh && (METRICS_MESHES as readonly string[]).includes(data.mesh) ? (data.mesh as MetricsMesh) : defaults.mesh;
   let prometheusUrl = defaults.prometheusUrl;
   if (data?.prometheusUrl) {
     try {

@@ -1,6 +1,6 @@
 // Plain-text table of TrafficMetrics for `smictl metrics`.
 
-import { parseQuantity } from './quantity.js';
+import { quantityToNumber } from '../schemas/quantity.js';
 import type { ObjectRef, TrafficMetrics } from './traffic-metrics.js';
 
 const ref = (r: ObjectRef | null | undefined): string => (r ? [r.kind, r.namespace, r.name].filter(Boolean).join('/') : '*');
@@ -8,7 +8,7 @@ const ref = (r: ObjectRef | null | undefined): string => (r ? [r.kind, r.namespa
 function latency(item: TrafficMetrics, name: string): string {
   const m = item.metrics.find((x) => x.name === name);
   if (!m) return '-';
-  const secs = parseQuantity(m.value);
+  const secs = quantityToNumber(m.value);
   if (secs === undefined) return m.value;
   // Display in ms: the unit people read latencies in.
   return `${Number((secs * 1000).toFixed(3))}ms`;

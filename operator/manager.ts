@@ -5,11 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { KubeCredentials } from '../kube/credentials.js';
-import { getAdapter } from '../adapters/index.js';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, MESH_NAMES, type MeshAdapter, type MeshName } from '../adapters/types.js';
+import { allNativeKinds, getAdapter } from '../adapters/index.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, type MeshAdapter, type MeshName } from '../adapters/types.js';
 import type { KubeObject } from '../schemas/hub.js';
 import { ClusterCache } from './cache/cache.js';
-import type { ResourceKind } from './cache/informer.js';
 import { ServedProbe } from './cache/served.js';
 import { DEFAULT_CONFIG, DEFAULT_CONFIG_MAP, DEFAULT_MESH, parseMeshConfig, sameConfig, type MeshConfig } from './config/mesh-config.js';
 import { CONFIG_MAP, SERVICE, SERVICE_ACCOUNT, SMI_RESOURCE_KINDS, WORKLOAD_KINDS, isSmiKind, isWorkloadKind } from './controller/kinds.js';
@@ -18,14 +17,18 @@ import { Reconciler } from './controller/reconciler.js';
 import { DependencyIndex, workloadRef } from './controller/units.js';
 import { isManaged, nativeKey, nativeKindKey } from './controller/labels.js';
 import { startProbeServer, type ProbeServer } from './http/server.js';
-import { HttpKubeClient, resourcePath, type KubeClient, type WatchHandle } from '../kube/client.js';
+import { restMapper } from '../kube/rest-mapper.js';
+import { HttpKubeClient, type KubeClient, type WatchHandle } from '../kube/client.js';
 import { EventRecorder, Writer } from './writer.js';
 import { LeaderElector } from './leader/lease.js';
 import { createLogger, type Logger } from '../log/log.js';
 import { OperatorMetrics } from './metrics.js';
 
 export interface OperatorOptions {
-  kubeConfig: KubeCredentials;
+  /** Credentials for the operator's own REST client; not needed when `client` is given. */
+  kubeConfig?: KubeCredentials;
+  /** Every API request and watch goes through this client (tests pass a recording or fake one). */
+  client?: KubeClient;
   /** The operator's namespace: ConfigMap and Lease live here. */
   namespace: string;
   /** Only watch this namespace; undefined/empty: all. */
@@ -71,18 +74,6 @@ export interface RunningOperator {
 
 const MAX_CONFLICT_WATCHES = 16;
 
-/** Every native kind any adapter may emit: watched always, so a mesh switch can prune the old mesh's objects. */
-export function allNativeKinds(adapter: (m: MeshName) => MeshAdapter): ResourceKind[] {
-  const seen = new Map<string, ResourceKind>();
-  for (const m of MESH_NAMES) {
-    for (const k of adapter(m).nativeKinds) {
-      const key = nativeKindKey(k.apiVersion, k.kind);
-      if (!seen.has(key)) seen.set(key, { apiVersion: k.apiVersion, kind: k.kind, plural: k.plural, namespaced: true });
-    }
-  }
-  return [...seen.values()];
-}
-
 /** Whether a change can matter to translation (status-only updates of inputs do not). */
 function relevant(kind: string, old: KubeObject | undefined, next: KubeObject | undefined): boolean {
   if (!old || !next) return true;
@@ -99,23 +90,16 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   const identity = o.identity ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const log = o.logger ?? createLogger(o.logLevel ?? 'info', { component: 'smi-operator', namespace: o.namespace, identity });
   const metrics = new OperatorMetrics(o.defaultMetrics ?? false);
-  const client: KubeClient = new HttpKubeClient(o.kubeConfig);
+  if (!o.client && !o.kubeConfig) throw new Error('startOperator: give kubeConfig or client');
+  const client: KubeClient = o.client ?? new HttpKubeClient(o.kubeConfig!);
   const adapterOf = o.adapter ?? getAdapter;
   const configMapName = o.configMapName ?? DEFAULT_CONFIG_MAP;
   const defaultMesh = o.defaultMesh ?? DEFAULT_MESH;
   const watchNs = o.watchNamespace || undefined;
 
   const nativeKinds = allNativeKinds(adapterOf);
-  // REST plurals by apiVersion|Kind (SMI kinds also by Kind alone: status writes use the hub version).
-  const plurals = new Map<string, string>();
-  for (const k of SMI_RESOURCE_KINDS) plurals.set(k.kind, k.plural);
-  for (const m of MESH_NAMES) {
-    for (const k of adapterOf(m).nativeKinds) {
-      plurals.set(`${k.apiVersion}|${k.kind}`, k.plural);
-      plurals.set(nativeKindKey(k.apiVersion, k.kind), k.plural);
-    }
-  }
-  const writer = new Writer(client, { plural: (av, kind) => plurals.get(`${av}|${kind}`) ?? plurals.get(nativeKindKey(av, kind)) ?? plurals.get(kind) }, metrics);
+  const mapper = restMapper(nativeKinds);
+  const writer = new Writer(client, { plural: (av, kind) => mapper.mapping(av, kind)?.plural }, metrics);
   const events = new EventRecorder(client, 'smi-operator', metrics);
 
   const cache = new ClusterCache(client, log, (kind) => metrics.relists.inc({ kind }));
@@ -164,12 +148,12 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
       cur.units.add(unitKey);
       return;
     }
-    const plural = plurals.get(`${o.apiVersion}|${o.kind}`);
-    if (!plural || conflictWatches.size >= MAX_CONFLICT_WATCHES || stopping) return;
+    const collection = mapper.tryPath({ apiVersion: o.apiVersion, kind: o.kind, metadata: { namespace: o.metadata.namespace } });
+    if (!collection || conflictWatches.size >= MAX_CONFLICT_WATCHES || stopping) return;
     const entry: { units: Set<string>; handle?: WatchHandle } = { units: new Set([unitKey]) };
     conflictWatches.set(key, entry);
     const handle = client.watch(
-      resourcePath(o.apiVersion, plural, o.metadata.namespace),
+      collection,
       { fieldSelector: `metadata.name=${o.metadata.name}`, resourceVersion: o.metadata.resourceVersion, timeoutSeconds: 300 },
       (e) => {
         if (e.type === 'BOOKMARK') return;

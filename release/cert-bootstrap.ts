@@ -11,13 +11,15 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import type { KubeCredentials } from '../kube/credentials.js';
-import { HttpKubeClient, type KubeResult } from '../kube/client.js';
+import { HttpKubeClient, type KubeClient, type KubeResult } from '../kube/client.js';
 import { loadCredentials } from '../kube/credentials.js';
 import { generateWebhookCertificates, serviceDnsNames } from './certs.js';
 import { APISERVICE, CERT_DIR, METRICS_SERVICE, NAMESPACE, SERVING_SECRET, SMI_CRDS, VALIDATING_WEBHOOK, WEBHOOK_SERVICE } from './names.js';
 
 export interface BootstrapOptions {
   kubeConfig: KubeCredentials;
+  /** The client to use instead of one built from kubeConfig (tests record requests through it). */
+  client?: KubeClient;
   namespace?: string;
   secret?: string;
   certDir?: string;
@@ -67,7 +69,7 @@ export async function bootstrapCertificates(o: BootstrapOptions): Promise<Bootst
   const ns = o.namespace ?? NAMESPACE;
   const name = o.secret ?? SERVING_SECRET;
   const log = o.log ?? (() => {});
-  const client = new HttpKubeClient(o.kubeConfig);
+  const client: KubeClient = o.client ?? new HttpKubeClient(o.kubeConfig);
   const names = dnsNames(ns);
   const secretPath = `/api/v1/namespaces/${ns}/secrets`;
 

@@ -66,6 +66,15 @@ function readQuantity(value: unknown): ParsedQuantity | undefined {
   return { mantissa, exp10 };
 }
 
+/** A quantity as a JavaScript number (for display and comparisons; weights use the exact form); undefined when it is not one. */
+export function quantityToNumber(value: unknown): number | undefined {
+  const q = parseQuantity(value);
+  if (!q) return undefined;
+  const m = Number(q.mantissa);
+  // Dividing by an exact power of ten keeps `2500m` at 2.5 (multiplying by 1e-3 would not).
+  return q.exp10 < 0 ? m / 10 ** -q.exp10 : m * 10 ** q.exp10;
+}
+
 /**
  * Scales quantities to whole numbers of their smallest common unit.
  * Returns per-index either a safe integer or an error message.

@@ -5,10 +5,11 @@
 import { DESTINATION_PORT_ANNOTATION as LEGACY_PORT_KEY } from '../../schemas/conversion.js';
 import type { TrafficTarget, TrafficTargetRule } from '../../schemas/hub.js';
 import type { AccessMode, ServiceInfo, WorkloadInfo } from '../types.js';
-import type { AccessRule, HttpCondition, ResolvedDestination, SourceIdentity } from './model.js';
+import type { AccessRule, HttpCondition, IdentityService, ResolvedDestination, SourceIdentity } from './model.js';
 import type { SnapshotIndex } from './lookup.js';
 import { routePorts } from './routes.js';
 import { compareAge, compareStrings, namespaceOf, type ResultBook } from './status.js';
+import { serviceSelects } from './label-match.js';
 
 export interface AccessOptions {
   accessMode: AccessMode;
@@ -16,7 +17,7 @@ export interface AccessOptions {
   legacyPort?: (target: TrafficTarget) => number | undefined;
 }
 
-function resolveSources(tt: TrafficTarget, book: ResultBook): SourceIdentity[] {
+function resolveSources(tt: TrafficTarget, idx: SnapshotIndex, book: ResultBook): SourceIdentity[] {
   const ns = namespaceOf(tt);
   const sources = Array.isArray(tt.spec.sources) ? tt.spec.sources : [];
   const out: SourceIdentity[] = [];
@@ -31,9 +32,9 @@ function resolveSources(tt: TrafficTarget, book: ResultBook): SourceIdentity[] {
       book.note(tt, `${at}.name: is required; this source is not allowed`, 'Invalid');
       return;
     }
-    const id = { namespace: s.namespace ?? ns, serviceAccount: s.name };
-    const k = `${id.namespace}/${id.serviceAccount}`;
-    if (!seen.has(k)) out.push(id);
+    const namespace = s.namespace ?? ns;
+    const k = `${namespace}/${s.name}`;
+    if (!seen.has(k)) out.push({ namespace, serviceAccount: s.name, services: identityServices(namespace, s.name, idx) });
     seen.add(k);
   });
   if (out.length === 0) book.note(tt, 'spec.sources: no usable source, so this TrafficTarget allows nothing', sources.length === 0 ? 'Invalid' : 'Accepted');
@@ -109,19 +110,39 @@ function resolveRule(tt: TrafficTarget, rule: TrafficTargetRule, i: number, sour
   }
 }
 
-function selects(svc: ServiceInfo, w: WorkloadInfo): boolean {
-  const sel = Object.entries(svc.selector ?? {});
-  return sel.length > 0 && sel.every(([k, v]) => w.podLabels[k] === v);
-}
+const selects = (svc: ServiceInfo, w: WorkloadInfo): boolean => serviceSelects(svc.selector, w.podLabels);
 
 const byOwner = (a: WorkloadInfo, b: WorkloadInfo): number => compareStrings(a.owner, b.owner);
 
-function newDestination(ns: string, sa: string, idx: SnapshotIndex): ResolvedDestination {
-  const workloads = [...idx.workloadsOf(ns, sa)].sort(byOwner);
-  const services = idx
+/** The Services in `ns` selecting some pod that runs as `sa`, sorted by name: how both ends of a TrafficTarget find their Services. */
+function servicesOfServiceAccount(ns: string, sa: string, idx: SnapshotIndex): ServiceInfo[] {
+  const workloads = idx.workloadsOf(ns, sa);
+  return idx
     .servicesIn(ns)
     .filter((s) => workloads.some((w) => selects(s, w)))
     .sort((a, b) => compareStrings(a.name, b.name));
+}
+
+/** Per snapshot: a source named by many TrafficTargets is resolved once. */
+const identityCache = new WeakMap<SnapshotIndex, Map<string, IdentityService[]>>();
+
+function identityServices(ns: string, sa: string, idx: SnapshotIndex): IdentityService[] {
+  let cache = identityCache.get(idx);
+  if (!cache) identityCache.set(idx, (cache = new Map()));
+  const key = `${ns}/${sa}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const out = servicesOfServiceAccount(ns, sa, idx).map((service) => ({
+    service,
+    serviceAccounts: [...new Set(idx.workloadsIn(ns).filter((w) => selects(service, w)).map((w) => w.serviceAccount))].sort(compareStrings),
+  }));
+  cache.set(key, out);
+  return out;
+}
+
+function newDestination(ns: string, sa: string, idx: SnapshotIndex): ResolvedDestination {
+  const workloads = [...idx.workloadsOf(ns, sa)].sort(byOwner);
+  const services = servicesOfServiceAccount(ns, sa, idx);
   const namespaceWorkloads = [...idx.workloadsIn(ns)].sort(byOwner);
   const d: ResolvedDestination = { namespace: ns, serviceAccount: sa, targets: [], workloads, namespaceWorkloads, services, rules: [] };
   const nsInfo = idx.namespace(ns);
@@ -149,7 +170,7 @@ export function resolveDestinations(targets: readonly TrafficTarget[], idx: Snap
       book.note(tt, `spec.destination.namespace: must be the TrafficTarget's own namespace ${ns}, got ${dest.namespace}; nothing is enforced`, 'Invalid');
       continue;
     }
-    const sources = resolveSources(tt, book);
+    const sources = resolveSources(tt, idx, book);
     const legacy = opts.legacyPort?.(tt);
     const legacyBad = legacy !== undefined && Number.isNaN(legacy);
     if (legacyBad) {

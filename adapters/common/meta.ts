@@ -40,7 +40,7 @@ export function managedMetadata(name: string, namespace: string, mesh: MeshName,
   const labels: Record<string, string> = { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [MESH_LABEL]: mesh };
   if (first) labels[SOURCE_LABEL] = sourceLabelValue(first);
   const owners: OwnerReference[] = sources
-    .filter((s) => s.metadata.uid && (s.metadata.namespace ?? 'default') === namespace)
+    .filter((s) => typeof s.metadata.uid === 'string' && s.metadata.uid !== '' && (s.metadata.namespace ?? 'default') === namespace)
     .map((s) => ({ apiVersion: s.apiVersion, kind: s.kind, name: s.metadata.name, uid: s.metadata.uid as string }));
   const meta: ObjectMeta = { name, namespace, labels };
   if (sources.length) meta.annotations = { [SOURCES_ANNOTATION]: sourcesAnnotationValue(sources) };

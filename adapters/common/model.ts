@@ -51,10 +51,24 @@ export interface ResolvedSplit {
   matches: HttpCondition[];
 }
 
+/** A Service selecting pods of an identity, with every identity whose known pods it selects. */
+export interface IdentityService {
+  service: ServiceInfo;
+  /** ServiceAccounts (names, in the Service's namespace) of all known pods the Service selects, sorted. */
+  serviceAccounts: string[];
+}
+
 /** A source identity allowed by a TrafficTarget. */
 export interface SourceIdentity {
   namespace: string;
   serviceAccount: string;
+  /**
+   * The Services in the source's namespace that select pods running as it, sorted by name,
+   * resolved the same way as ResolvedDestination.services (meshes that name identities by
+   * service, such as Consul, need them). Empty when none does or no such pod is known;
+   * absent only in hand-built models.
+   */
+  services?: IdentityService[];
 }
 
 /** One allow rule: the sources may reach the destination on these conditions. */

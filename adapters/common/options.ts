@@ -1,4 +1,5 @@
-// MeshOptions from command-line style `key=value` pairs, validated; errors as values.
+// MeshOptions: the one validator, used for `smictl translate --options key=value`
+// and for the operator's ConfigMap keys. Errors are values naming the key.
 
 import { DEFAULT_MESH_OPTIONS, type AccessMode, type MeshOptions, type MtlsMode } from '../types.js';
 
@@ -7,6 +8,32 @@ const MTLS_MODES: readonly MtlsMode[] = ['strict', 'permissive', 'disabled'];
 const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 export const MESH_OPTION_KEYS = ['accessMode', 'mtlsMode', 'clusterDomain', 'trustDomain'] as const;
+export type MeshOptionKey = (typeof MESH_OPTION_KEYS)[number];
+
+export const isMeshOptionKey = (k: string): k is MeshOptionKey => (MESH_OPTION_KEYS as readonly string[]).includes(k);
+
+/** Why `value` is not valid for option `key`, or undefined when it is. */
+export function meshOptionProblem(key: MeshOptionKey, value: string): string | undefined {
+  switch (key) {
+    case 'accessMode':
+      return (ACCESS_MODES as readonly string[]).includes(value) ? undefined : `must be one of ${ACCESS_MODES.join(', ')}, got ${JSON.stringify(value)}`;
+    case 'mtlsMode':
+      return (MTLS_MODES as readonly string[]).includes(value) ? undefined : `must be one of ${MTLS_MODES.join(', ')}, got ${JSON.stringify(value)}`;
+    case 'clusterDomain':
+    case 'trustDomain':
+      return DNS_NAME.test(value) && value.length <= 253 ? undefined : `must be a DNS name such as cluster.local, got ${JSON.stringify(value)}`;
+  }
+}
+
+/** Sets one option on `options` when valid; returns the problem otherwise. */
+export function setMeshOption(options: MeshOptions, key: MeshOptionKey, value: string): string | undefined {
+  const problem = meshOptionProblem(key, value);
+  if (problem) return problem;
+  if (key === 'accessMode') options.accessMode = value as AccessMode;
+  else if (key === 'mtlsMode') options.mtlsMode = value as MtlsMode;
+  else options[key] = value;
+  return undefined;
+}
 
 /** Applies `key=value` pairs over `base` (later pairs win). */
 export function parseMeshOptions(pairs: readonly string[], base: MeshOptions = DEFAULT_MESH_OPTIONS): { options: MeshOptions; errors: string[] } {
@@ -19,24 +46,12 @@ export function parseMeshOptions(pairs: readonly string[], base: MeshOptions = D
       continue;
     }
     const key = pair.slice(0, eq);
-    const value = pair.slice(eq + 1);
-    switch (key) {
-      case 'accessMode':
-        if ((ACCESS_MODES as readonly string[]).includes(value)) options.accessMode = value as AccessMode;
-        else errors.push(`accessMode: must be one of ${ACCESS_MODES.join(', ')}, got ${JSON.stringify(value)}`);
-        break;
-      case 'mtlsMode':
-        if ((MTLS_MODES as readonly string[]).includes(value)) options.mtlsMode = value as MtlsMode;
-        else errors.push(`mtlsMode: must be one of ${MTLS_MODES.join(', ')}, got ${JSON.stringify(value)}`);
-        break;
-      case 'clusterDomain':
-      case 'trustDomain':
-        if (DNS_NAME.test(value)) options[key] = value;
-        else errors.push(`${key}: must be a DNS name such as cluster.local, got ${JSON.stringify(value)}`);
-        break;
-      default:
-        errors.push(`${JSON.stringify(key)}: unknown option; known: ${MESH_OPTION_KEYS.join(', ')}`);
+    if (!isMeshOptionKey(key)) {
+      errors.push(`${JSON.stringify(key)}: unknown option; known: ${MESH_OPTION_KEYS.join(', ')}`);
+      continue;
     }
+    const problem = setMeshOption(options, key, pair.slice(eq + 1));
+    if (problem) errors.push(`${key}: ${problem}`);
   }
   return { options, errors };
 }

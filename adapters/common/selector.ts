@@ -7,6 +7,7 @@
 // destination's sources (wider) and deny everyone else.
 
 import type { WorkloadInfo } from '../types.js';
+import { matchesLabels } from './label-match.js';
 import type { ResolvedDestination } from './model.js';
 
 /** Labels that differ per rollout revision or per pod: a selector on them would miss the next pods. */
@@ -43,8 +44,7 @@ export function commonLabels(workloads: readonly WorkloadInfo[]): Record<string,
   return out;
 }
 
-export const selectsPods = (matchLabels: Record<string, string>, w: WorkloadInfo): boolean =>
-  Object.entries(matchLabels).every(([k, v]) => w.podLabels[k] === v);
+export const selectsPods = (matchLabels: Record<string, string>, w: WorkloadInfo): boolean => matchesLabels(matchLabels, w.podLabels);
 
 export function destinationSelector(d: ResolvedDestination): PodSelector {
   const sa = `${d.namespace}/${d.serviceAccount}`;

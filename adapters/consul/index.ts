@@ -25,7 +25,7 @@ export function render(model: ResolvedModel, options: MeshOptions): RenderOutput
   } else {
     for (const dest of model.destinations) for (const t of dest.targets) sink.note(t, PERMISSIVE_ACCESS_NOTE);
   }
-  renderMtls(model.destinations, options.mtlsMode, defaults, sink);
+  renderMtls(model.destinations, options.mtlsMode, options.accessMode, defaults, sink);
   renderPolicies(model, defaults, sink);
   defaults.emitAll(sink);
   noteNamespaceCollisions(sink);

@@ -1,21 +1,25 @@
 // TrafficTarget destinations -> ServiceIntentions (accessMode enforce).
 //
-// Consul authorises by service name: a destination ServiceAccount becomes the Consul
-// services of the Kubernetes Services that select its pods, a source ServiceAccount the
-// Consul service of the same name (consul-k8s with ACLs requires the two to be equal).
+// Consul authorises by service name, and consul-k8s registers a pod under the name of
+// the Kubernetes Service that selects it. Both ends of a TrafficTarget are therefore
+// resolved the same way: a ServiceAccount becomes the Consul services of the Services
+// (in its namespace) that select its pods. A ServiceAccount no Service selects has no
+// Consul name and is left out (a source is then denied; a destination gets nothing).
+// Pods of several governed ServiceAccounts behind one Service share its intentions, so a
+// source is allowed there only as far as all of their TrafficTargets allow it.
 // Each source gets an L4 allow or L7 allow permissions ending in a deny-everything
 // permission (unmatched requests would otherwise fall to the cluster's ACL default
 // policy); a wildcard `*` deny source (lower precedence than any named source) makes
 // the destination deny-by-default whatever that policy is.
 
-import type { KubeObject } from '../../schemas/hub.js';
-import type { AccessRule, ResolvedDestination } from '../common/model.js';
+import type { ResolvedDestination } from '../common/model.js';
 import type { ServiceInfo } from '../types.js';
 import type { ServiceDefaultsBook } from './defaults.js';
 import { ANY_PATH, httpMatch, isEmptyMatch, type ConsulHttpMatch } from './match.js';
+import { checkIdentity, sourceServices } from './identities.js';
 import { consulServiceName } from './names.js';
-import { isName } from '../../schemas/names.js';
-import { declaredProtocol, L7_PROTOCOLS, type ConsulProtocol } from './protocol.js';
+import { noteForeignPorts, portFit } from './ports.js';
+import { declaredProtocol, l7Blocker, l7Protocol, type ConsulProtocol } from './protocol.js';
 import type { RenderSink } from './sink.js';
 
 export const DENY_ALL_DESCRIPTION = 'smi-operator: SMI access is deny-by-default; only the sources above are allowed';
@@ -25,56 +29,25 @@ interface SourceGrant {
   l4: boolean;
   /** L7 allow matches (OR), in rule order, without duplicates. */
   http: ConsulHttpMatch[];
-  /** Kubernetes namespaces whose ServiceAccount of this name the grant came from. */
-  namespaces: Set<string>;
 }
 
-/** The Consul services the destination's pods are registered as (consul-k8s: the Service name). */
-export function destinationServices(dest: ResolvedDestination): string[] {
-  const names = dest.services.map(consulServiceName);
-  return names.length > 0 ? [...new Set(names)].sort() : [dest.serviceAccount];
-}
-
-/** How a rule's port list meets one Consul service: intentions can only say all ports or none. */
-function portFit(rule: AccessRule, service: ServiceInfo | undefined): 'all' | 'none' | 'some' {
-  if (rule.ports.length === 0) return 'all';
-  if (!service || service.ports.length === 0) return 'some';
-  const allowed = new Set(rule.ports);
-  // SMI does not say whether a port is the Service's or the pod's: either counts.
-  const hit = service.ports.filter((p) => allowed.has(p.port) || (typeof p.targetPort === 'number' && allowed.has(p.targetPort)));
-  return hit.length === service.ports.length ? 'all' : hit.length === 0 ? 'none' : 'some';
-}
-
-function portList(service: ServiceInfo): string {
-  return service.ports.length > 0 ? service.ports.map((p) => p.port).join(', ') : 'none';
-}
-
-/** Why L7 permissions cannot be enforced on this Service, or undefined when they can. */
-function l7Blocker(service: ServiceInfo | undefined): string | undefined {
-  const p = service ? declaredProtocol(service) : undefined;
-  return p !== undefined && (p === 'udp' || !L7_PROTOCOLS.has(p)) ? `Service ${service?.name} is declared ${p}` : undefined;
-}
-
-/** The grants for one destination Consul service; `service` is undefined when no Service selects the pods. */
-function collectGrants(dest: ResolvedDestination, name: string, service: ServiceInfo | undefined, sink: RenderSink): { grants: Map<string, SourceGrant>; needsL7: boolean } {
+/** The grants for one destination Consul service (`service`: the Kubernetes Service registered as it). */
+function collectGrants(dest: ResolvedDestination, name: string, service: ServiceInfo, sink: RenderSink): { grants: Map<string, SourceGrant> } {
   const grants = new Map<string, SourceGrant>();
-  const blocker = l7Blocker(service);
+  const blocker = l7Blocker(declaredProtocol(service));
   for (const rule of dest.rules) {
     const fit = portFit(rule, service);
-    if (fit === 'none') continue; // the rule is about other ports: it grants nothing on this service
-    if (fit === 'some') {
-      const why = service
-        ? `cover only part of Consul service ${name} (ports: ${portList(service)})`
-        : `cannot be checked against Consul service ${name}, whose ports are unknown (no Service)`;
+    if (fit.fit === 'none') continue; // the rule is about other ports: it grants nothing on this service
+    if (fit.fit === 'some') {
       sink.note(
         rule.target,
-        `${rule.path}: ports ${rule.ports.join(', ')} ${why}, and intentions authorise a source for every port of a service; the rule is not rendered for ${name}, so its sources are denied there`,
+        `${rule.path}: ports ${rule.ports.join(', ')} ${fit.why}, and intentions authorise a source on every port of a service; the rule is not rendered for ${name}, so its sources are denied there`,
         'Unsupported',
       );
       continue;
     }
     if (rule.http && blocker) {
-      sink.note(rule.target, `${rule.path}: HTTP rules need an HTTP-based Consul protocol, but ${blocker}; the rule is not rendered for ${name}, so its sources are denied there`, 'Unsupported');
+      sink.note(rule.target, `${rule.path}: HTTP rules need an HTTP-based Consul protocol (http, http2, grpc), but ${blocker}; the rule is not rendered for ${name}, so its sources are denied there`, 'Unsupported');
       continue;
     }
     const matches = rule.http?.map((c) => {
@@ -82,25 +55,21 @@ function collectGrants(dest: ResolvedDestination, name: string, service: Service
       return isEmptyMatch(m) ? { pathRegex: ANY_PATH } : m;
     });
     for (const src of rule.sources) {
-      // `*` (or any non-name) would be Consul's wildcard or nobody: the source is left out (denied), never widened.
-      if (!isName('DNS-1123 subdomain', src.serviceAccount)) {
-        sink.note(rule.target, `${rule.path}: source ServiceAccount ${JSON.stringify(src.serviceAccount)} is not a Kubernetes name; it is not rendered, so it is denied`, 'Invalid');
-        continue;
+      for (const consulName of sourceServices(rule, src, sink)) {
+        const g = grants.get(consulName) ?? { l4: false, http: [] };
+        grants.set(consulName, g);
+        if (!matches) g.l4 = true;
+        for (const m of matches ?? []) if (!g.http.some((x) => JSON.stringify(x) === JSON.stringify(m))) g.http.push(m);
       }
-      const g = grants.get(src.serviceAccount) ?? { l4: false, http: [], namespaces: new Set<string>() };
-      grants.set(src.serviceAccount, g);
-      g.namespaces.add(src.namespace);
-      if (!matches) g.l4 = true;
-      for (const m of matches ?? []) if (!g.http.some((x) => JSON.stringify(x) === JSON.stringify(m))) g.http.push(m);
-      if (src.namespace !== dest.namespace) {
+      if (src.namespace !== dest.namespace && (src.services ?? []).length > 0) {
         sink.note(
           rule.target,
-          `${rule.path}: source ServiceAccount ${src.namespace}/${src.serviceAccount} is matched as Consul service ${src.serviceAccount}; without Consul Enterprise namespaces Consul cannot tell it from a service of that name in another Kubernetes namespace`,
+          `${rule.path}: source ServiceAccount ${`${src.namespace}/${src.serviceAccount}`} is matched by Consul service name only; without Consul Enterprise namespaces Consul cannot tell it from a service of that name in another Kubernetes namespace`,
         );
       }
     }
   }
-  return { grants, needsL7: [...grants.values()].some((g) => !g.l4 && g.http.length > 0) };
+  return { grants };
 }
 
 function sourcesSpec(grants: Map<string, SourceGrant>): Array<Record<string, unknown>> {
@@ -118,53 +87,71 @@ function sourcesSpec(grants: Map<string, SourceGrant>): Array<Record<string, unk
   return sources;
 }
 
-function warnIdentity(dest: ResolvedDestination, sink: RenderSink): void {
-  const first = dest.targets[0];
-  if (!first) return;
-  if (dest.services.length === 0) {
-    sink.note(
-      first,
-      `spec.destination: no Service selects the pods of ServiceAccount ${dest.namespace}/${dest.serviceAccount}; intentions are written for Consul service ${dest.serviceAccount} (consul-k8s registers pods under their Service's name and, with ACLs, requires it to equal the ServiceAccount name)`,
-    );
-    return;
-  }
-  for (const s of dest.services) {
-    if (consulServiceName(s) !== dest.serviceAccount) {
-      sink.note(
-        first,
-        `spec.destination: Service ${s.namespace}/${s.name} selects pods running as ServiceAccount ${dest.serviceAccount}; Consul knows them as service ${consulServiceName(s)}, and consul-k8s with ACLs enabled refuses to register them unless the ServiceAccount is named ${consulServiceName(s)}`,
-      );
+/**
+ * The grants one Consul service can carry when pods of several governed ServiceAccounts are
+ * registered as it: intentions are per service, so a source is allowed only as far as every
+ * one of those destinations allows it.
+ */
+function intersect(service: string, parts: Array<{ dest: ResolvedDestination; grants: Map<string, SourceGrant> }>, sink: RenderSink): Map<string, SourceGrant> {
+  const first = parts[0];
+  if (!first || parts.length === 1) return first?.grants ?? new Map();
+  const who = parts.map((p) => p.dest.serviceAccount).join(', ');
+  const noteAll = (message: string): void => {
+    for (const p of parts) for (const t of p.dest.targets) sink.note(t, message, 'Unsupported');
+  };
+  const out = new Map<string, SourceGrant>();
+  const names = new Set(parts.flatMap((p) => [...p.grants.keys()]));
+  for (const name of [...names].sort()) {
+    const gs = parts.map((p) => p.grants.get(name));
+    if (gs.some((g) => g === undefined)) {
+      const allowing = parts.filter((p) => p.grants.has(name)).map((p) => p.dest.serviceAccount).join(', ');
+      noteAll(`spec.destination: Consul service ${service} holds pods of ServiceAccounts ${who}; source ${name} is allowed only for ${allowing}, and intentions are per service, so it is not allowed there`);
+      continue;
     }
+    const all = gs as SourceGrant[];
+    if (all.every((g) => g.l4)) {
+      out.set(name, { l4: true, http: [] });
+      continue;
+    }
+    // A whole-service (L4) grant covers every request: the intersection is the L7 grants, when they agree.
+    const l7 = [...new Set(all.filter((g) => !g.l4).map((g) => JSON.stringify(g.http)))];
+    if (l7.length === 1) {
+      out.set(name, { l4: false, http: all.find((g) => !g.l4)?.http ?? [] });
+      continue;
+    }
+    noteAll(`spec.destination: Consul service ${service} holds pods of ServiceAccounts ${who}, whose TrafficTargets allow source ${name} different requests; intentions are per service and cannot express the intersection, so it is not allowed there`);
   }
+  return out;
 }
 
 export function renderIntentions(destinations: ResolvedDestination[], defaults: ServiceDefaultsBook, sink: RenderSink): void {
-  const taken = new Map<string, KubeObject>();
+  // Consul service -> the destinations whose pods are registered as it.
+  const byService = new Map<string, { namespace: string; name: string; service: ServiceInfo; dests: ResolvedDestination[] }>();
   for (const dest of destinations) {
-    const first = dest.targets[0];
-    if (!first) continue;
-    warnIdentity(dest, sink);
-    for (const service of destinationServices(dest)) {
-      const key = `${dest.namespace}/${service}`;
-      const owner = taken.get(key);
-      if (owner) {
-        // One ServiceIntentions per Consul service: pods of two ServiceAccounts behind one Service share it.
-        sink.note(
-          first,
-          `spec.destination: Consul service ${service} already gets its intentions from ${owner.kind} ${owner.metadata.name} (another ServiceAccount); Consul has one identity per service, so this destination is not rendered for it`,
-          'Conflict',
-        );
-        continue;
-      }
-      taken.set(key, first);
-      const declared = dest.services.find((s) => consulServiceName(s) === service);
-      const { grants, needsL7 } = collectGrants(dest, service, declared, sink);
-      if (needsL7) {
-        const p = declared ? declaredProtocol(declared) : undefined;
-        const protocol: ConsulProtocol = defaults.protocol(dest.namespace, service) ?? (p && p !== 'udp' ? p : 'http');
-        for (const t of dest.targets) defaults.setProtocol(dest.namespace, service, protocol, t);
-      }
-      sink.emit('ServiceIntentions', service, dest.namespace, service, { destination: { name: service }, sources: sourcesSpec(grants) }, dest.targets);
+    if (!checkIdentity(dest, sink)) continue;
+    noteForeignPorts(dest, sink);
+    for (const s of dest.services) {
+      const key = `${dest.namespace}/${consulServiceName(s)}`;
+      const group = byService.get(key) ?? { namespace: dest.namespace, name: consulServiceName(s), service: s, dests: [] };
+      if (!group.dests.includes(dest)) group.dests.push(dest);
+      byService.set(key, group);
     }
+  }
+  for (const { namespace, name, service, dests } of byService.values()) {
+    if (dests.length > 1) {
+      for (const d of dests) {
+        const first = d.targets[0];
+        if (first) sink.note(first, `spec.destination: Consul service ${name} holds pods of ServiceAccounts ${dests.map((x) => x.serviceAccount).join(', ')}, all governed; Consul has one identity per service, so a source is allowed there only as far as every one of them allows it`);
+      }
+    }
+    const parts = dests.map((dest) => ({ dest, ...collectGrants(dest, name, service, sink) }));
+    const grants = intersect(name, parts, sink);
+    const needsL7 = [...grants.values()].some((g) => !g.l4 && g.http.length > 0);
+    const targets = dests.flatMap((d) => d.targets);
+    if (needsL7) {
+      const protocol: ConsulProtocol = defaults.protocol(namespace, name) ?? l7Protocol(declaredProtocol(service));
+      for (const t of targets) defaults.setProtocol(namespace, name, protocol, t);
+    }
+    sink.emit('ServiceIntentions', name, namespace, name, { destination: { name }, sources: sourcesSpec(grants) }, targets);
   }
 }

@@ -6,7 +6,7 @@
 import { objectRef, type KubeObject } from '../../schemas/hub.js';
 import type { AccessRule, HttpCondition, RenderNote, ResolvedDestination } from '../common/model.js';
 import { managedMetadata, nativeName } from '../common/meta.js';
-import type { MeshOptions, ServiceInfo } from '../types.js';
+import type { MeshOptions } from '../types.js';
 import { AUTHORIZATION_POLICY } from './kinds.js';
 import { policyString, toSimpleMatches } from './regex.js';
 
@@ -54,40 +54,18 @@ export function translateCondition(c: HttpCondition): Translated {
   return { ok: true, operation, when, narrowed };
 }
 
-type MappedPorts = { ports: number[]; unresolved: string[] };
-
-/**
- * SMI ports are the ports clients connect to; Istio matches the port the workload
- * receives on. A port of a Service selecting the destination's pods becomes its
- * targetPort; any other port is taken as the workload's own port.
- */
-export function workloadPorts(ports: readonly number[], services: readonly ServiceInfo[]): MappedPorts {
-  const out = new Set<number>();
-  const unresolved: string[] = [];
-  for (const p of ports) {
-    const hits = services.flatMap((s) => s.ports.filter((sp) => sp.port === p && (sp.protocol ?? 'TCP') === 'TCP').map((sp) => ({ s, sp })));
-    if (hits.length === 0) out.add(p);
-    for (const { s, sp } of hits) {
-      if (typeof sp.targetPort === 'string') unresolved.push(`port ${p} of Service ${s.namespace}/${s.name} targets the named container port ${JSON.stringify(sp.targetPort)}, which cannot be resolved without the pod spec`);
-      else out.add(sp.targetPort ?? p);
-    }
-  }
-  return { ports: [...out].sort((a, b) => a - b), unresolved };
-}
-
 export function principal(trustDomain: string, namespace: string, serviceAccount: string): string {
   return `${trustDomain}/ns/${namespace}/sa/${serviceAccount}`;
 }
 
-function policyRules(d: ResolvedDestination, r: AccessRule, options: MeshOptions, notes: RenderNote[]): PolicyRule[] {
+function policyRules(r: AccessRule, options: MeshOptions, notes: RenderNote[]): PolicyRule[] {
   const ref = objectRef(r.target);
   const principals = uniq(r.sources.map((s) => principal(options.trustDomain, s.namespace, s.serviceAccount))).sort();
   if (principals.length === 0) return [];
   const from = [{ source: { principals } }];
-  const mapped = workloadPorts(r.ports, d.services);
-  for (const u of mapped.unresolved) notes.push({ object: ref, status: 'Unsupported', message: `${r.path}: ${u}; that port is not allowed` });
-  if (r.ports.length > 0 && mapped.ports.length === 0) return [];
-  const ports = mapped.ports.map(String);
+  // Rule ports are the destination's pod ports (adapters/common/ports.ts), which is what
+  // Istio matches `ports` against: the port the workload receives on (istio/api#3075).
+  const ports = r.ports.map(String);
   if (!r.http) return [ports.length > 0 ? { from, to: [{ operation: { ports } }] } : { from }];
   const out: PolicyRule[] = [];
   for (const c of r.http) {
@@ -116,7 +94,7 @@ export function renderAuthorizationPolicy(d: ResolvedDestination, matchLabels: R
   const rules: PolicyRule[] = [];
   const seen = new Set<string>();
   for (const r of d.rules) {
-    for (const pr of policyRules(d, r, options, notes)) {
+    for (const pr of policyRules(r, options, notes)) {
       const key = JSON.stringify(pr);
       if (!seen.has(key)) rules.push(pr);
       seen.add(key);

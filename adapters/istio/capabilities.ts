@@ -25,8 +25,7 @@ export const capabilities: CapabilityTable & Readonly<Record<string, Capability>
   'TrafficTarget HTTP rules':
     'approximated: one ALLOW rule per match, HTTP-only so raw TCP is never admitted; paths and header values follow HTTPRouteGroup pathRegex/headers above',
   'TrafficTarget TCPRoute (all ports)': 'exact',
-  'TrafficTarget port restrictions':
-    'approximated: Service ports map to numeric targetPorts (Istio matches the workload port); a named targetPort cannot be resolved and that port is denied',
+  'TrafficTarget port restrictions': 'exact',
   'TrafficTarget UDPRoute': 'unsupported: Istio does not proxy UDP, so UDP cannot be authorized by identity (the rule allows nothing)',
   'accessMode enforce (default deny)': 'exact',
   'accessMode permissive': 'exact',

@@ -39,8 +39,9 @@ export function httpMatchRequest(c: HttpCondition): HttpMatchRequest {
   else if (methods.length > 1) m.method = { regex: methods.join('|') };
   if (c.headers.length > 0) {
     m.headers = {};
-    // Envoy full-matches header regexes, which is the model's whole-value semantics already.
-    for (const h of c.headers) m.headers[h.name] = { regex: h.regex };
+    // Envoy full-matches header regexes, which is the model's whole-value semantics already. Istio's validation
+    // rejects an empty regex ("regex string match should not be empty"); under a full match '' and '^$' are the same.
+    for (const h of c.headers) m.headers[h.name] = { regex: h.regex === '' ? '^$' : h.regex };
   }
   return m;
 }

@@ -14,8 +14,8 @@ import type { RenderNote, ResolvedDestination, SourceIdentity } from '../common/
 import { managedMetadata, nativeName } from '../common/meta.js';
 import { destinationSelector } from '../common/selector.js';
 import { ALL_NETWORKS, AUTHORIZATION_POLICY, GATEWAY_GROUP, HTTPROUTE, MESH_TLS_AUTHENTICATION, NETWORK_AUTHENTICATION, POLICY_GROUP, ROUTE_LIMITS, SERVER } from './kinds.js';
-import { conditionMatches, MATCH_ALL, type HTTPRouteMatch } from './matches.js';
-import { destinationPorts, podPortsForServicePort, type PodPort } from './ports.js';
+import { conditionMatches, MATCH_ALL, type HTTPRouteMatch } from '../common/gateway/matches.js';
+import { destinationPorts, podPortsForRulePort, type PodPort } from './ports.js';
 import { httpProbes, type Probe } from './probes.js';
 
 /** Sources with the TrafficTargets that granted them (for ownerReferences). */
@@ -56,8 +56,8 @@ function plan(d: ResolvedDestination, ports: PodPort[], note: (t: TrafficTarget,
     if (rule.ports.length > 0) {
       targets = [];
       for (const sp of rule.ports) {
-        const hit = podPortsForServicePort(ports, sp);
-        if (hit.length === 0) note(rule.target, `${rule.path}: port ${sp} is not a TCP port of any Service selecting the pods of ServiceAccount ${d.serviceAccount}, so Linkerd has no Server to authorize it on; nothing is allowed on it`);
+        const hit = podPortsForRulePort(ports, sp);
+        if (hit.length === 0) note(rule.target, `${rule.path}: pod port ${sp} is neither a TCP container port of the pods of ServiceAccount ${d.serviceAccount} nor a port a Service selecting them targets by number (rule ports are pod ports, not Service ports), so Linkerd has no Server to authorize it on; nothing is allowed on it`);
         for (const h of hit) if (!targets.includes(h)) targets.push(h);
       }
     }

@@ -30,7 +30,7 @@ export const capabilities: CapabilityTable & Readonly<Record<string, Capability>
   'TrafficTarget TCPRoute (all ports)':
     'approximated: one Server per destination pod port: every TCP port the workloads declare and every port reached through a Service; a port a container listens on without declaring it keeps the cluster default inbound policy',
   'TrafficTarget port restrictions':
-    'approximated: each listed Service port is mapped to the pod port it targets, where Linkerd enforces; when several Service ports target one pod port, allowing one allows them all',
+    'approximated: rule ports are pod ports (never Service ports), authorized on the Server of that pod port number, a Service target port or a declared container port; a number with no Server of its own (undeclared, or a named port whose workloads disagree on its number) allows nothing (noted)',
   'TrafficTarget UDPRoute': 'unsupported: the Linkerd proxy carries no UDP traffic',
   'accessMode enforce (default deny)':
     'approximated: Servers with accessPolicy deny on every declared container port and every pod port reached through a Service; undeclared ports keep the cluster default inbound policy, and a declared port that would need a second Server for one pod port is reported by number',

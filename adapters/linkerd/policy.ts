@@ -11,7 +11,7 @@ import type { RenderNote, ResolvedModel, ResolvedPolicy } from '../common/model.
 import { addSourceAnnotation, managedMetadata, nativeName } from '../common/meta.js';
 import type { ServiceInfo } from '../types.js';
 import { HTTPROUTE } from './kinds.js';
-import { conditionMatches, MATCH_ALL } from './matches.js';
+import { conditionMatches, MATCH_ALL } from '../common/gateway/matches.js';
 import { portKind } from './ports.js';
 
 type Rule = Record<string, unknown> & { matches?: unknown[]; timeouts?: Record<string, string> };

@@ -2,12 +2,14 @@
 //
 // A Server's `port` is a pod port: a number (any port of the selected pods, declared
 // or not) or a container port name (every container port with that name); policy-
-// controller `inbound/index.rs` select_ports. SMI TCPRoute ports are Service ports, so
-// each Service port is mapped to the pod port it targets. Every TCP container port the
-// destination's workloads declare is governed too: a port no Server selects keeps the
-// cluster default policy (all-unauthenticated out of the box). When two Servers select
-// one pod port, Linkerd keeps one of them arbitrarily ("Port already matched by another
-// server"), so a named port is turned into its number when every workload agrees on it.
+// controller `inbound/index.rs` select_ports. SMI rule ports are pod ports too
+// (adapters/common/ports.ts), so a rule port is matched against the Servers' pod port
+// numbers, never against a Service `port`. Each Service port is mapped to the pod port
+// it targets, and every TCP container port the destination's workloads declare is
+// governed too: a port no Server selects keeps the cluster default policy (all-
+// unauthenticated out of the box). When two Servers select one pod port, Linkerd keeps
+// one of them arbitrarily ("Port already matched by another server"), so a named port
+// is turned into its number when every workload agrees on it.
 
 import { isHttp, portProtocol } from '../common/protocol.js';
 import type { ResolvedDestination } from '../common/model.js';
@@ -151,7 +153,11 @@ export function destinationPorts(d: ResolvedDestination): DestinationPorts {
   return { ports, open: [...new Set(open)] };
 }
 
-/** Pod ports a rule's Service port number reaches (empty when no Service has that port). */
-export function podPortsForServicePort(all: readonly PodPort[], servicePort: number): PodPort[] {
-  return all.filter((pp) => pp.servicePorts.some((s) => s.port.port === servicePort));
+/**
+ * The pod port a rule port names (a rule port is a pod port number). A named pod port
+ * left as a name (its workloads disagree on the number) is not matched: a rule for one
+ * of its numbers would cover the others too.
+ */
+export function podPortsForRulePort(all: readonly PodPort[], rulePort: number): PodPort[] {
+  return all.filter((pp) => pp.port === rulePort);
 }

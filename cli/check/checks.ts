@@ -197,10 +197,15 @@ type Get = <T = Obj>(path: string) => Promise<{ ok: true; body: T } | { ok: fals
 async function meshChecks(client: KubeClient, mesh: MeshName, add: (r: CheckResult) => void, from: string): Promise<void> {
   const cat = `mesh: ${mesh} (${from})`;
   const cp = MESH_CONTROL_PLANE[mesh];
-  const r = await client.request<{ items: Obj[] }>('GET', `/apis/apps/v1/${cp.plural}`, { query: { fieldSelector: `metadata.name=${cp.name}` } });
-  const found = r.ok ? r.body.items : [];
+  if (!cp) {
+    add({ category: cat, name: `${mesh} control plane`, status: 'ok', message: `${mesh} is implemented by several meshes: no one control plane to look for` });
+  }
+  const r = !cp ? undefined : await client.request<{ items: Obj[] }>('GET', `/apis/apps/v1/${cp.plural}`, { query: { fieldSelector: `metadata.name=${cp.name}` } });
+  const found = r?.ok ? r.body.items : [];
   const ready = found.filter((d) => (d.status?.readyReplicas ?? 0) > 0);
-  if (!found.length) {
+  if (!cp) {
+    // nothing to check
+  } else if (!found.length) {
     // A warning, not a failure: the operator still writes the native objects, but nothing enforces them yet.
     add({ category: cat, name: `${mesh} control plane (${cp.kind} ${cp.name}) is present`, status: 'warn', message: `no ${cp.kind} ${cp.name} in any namespace: the generated objects are not enforced`, fix: cp.install });
   } else {
@@ -217,7 +222,7 @@ async function meshChecks(client: KubeClient, mesh: MeshName, add: (r: CheckResu
     for (const p of plurals) if (!served.has(p)) missing.push(`${p}.${apiVersion}`);
   }
   add(missing.length
-    ? { category: cat, name: `${mesh} CRD versions the adapter writes are served`, status: 'fail', message: `not served: ${missing.join(', ')}`, fix: `install or upgrade ${mesh}'s CRDs: ${cp.install}` }
+    ? { category: cat, name: `${mesh} CRD versions the adapter writes are served`, status: 'fail', message: `not served: ${missing.join(', ')}`, fix: `install or upgrade ${mesh}'s CRDs: ${cp?.install ?? 'the Gateway API CRDs (standard channel)'}` }
     : { category: cat, name: `${mesh} CRD versions the adapter writes are served`, status: 'ok' });
 }
 

@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { MESH_NAMES, type MeshName } from '../../adapters/types.js';
 import { addKubeFlags, type KubeFlags, outputOption } from '../kube-flags.js';
-import { meshOption } from './metrics.js';
+import { meshName } from '../flags.js';
 import { OPERATOR_NAMESPACE } from '../check/names.js';
 
 export interface CheckFlags extends KubeFlags {
@@ -21,7 +21,7 @@ export function registerCheck(program: Command): void {
       .description('check that smi-operator is installed and working (CRDs, operator, leader, webhook, metrics API, the mesh, versions); --pre before installing')
       .option('--pre', 'pre-install checks: permissions, existing SMI CRDs, cert-manager, the mesh control plane')
       .option('--namespace <ns>', 'operator namespace', OPERATOR_NAMESPACE)
-      .option('--mesh <mesh>', `with --pre: the mesh you will use (${MESH_NAMES.join(', ')})`, meshOption)
+      .option('--mesh <mesh>', `with --pre: the mesh you will use (${MESH_NAMES.join(', ')})`, meshName)
       .option('-o, --output <format>', 'text, json or yaml', outputOption, 'text' as const),
   ).action(async (flags: CheckFlags) => {
     const { runCheck } = await import('../run/check.js');

@@ -1,46 +1,22 @@
 // `smictl conformance`: the SMI conformance suite. `--level config` (any
 // cluster; starts the operator in-process unless --operator external) asserts
-// what the native objects mean; `--level traffic` (a cluster with the mesh)
-// deploys the test app and asserts observed traffic. This file only declares
+// what the native objects mean; `--level xds` (Istio, a cluster without nodes
+// such as the local control plane) runs istiod against it and asserts what the
+// Envoy configuration it generates does; `--level traffic` (a cluster with the
+// mesh) deploys the test app and asserts observed traffic. This file only declares
 // the flags; ../run/conformance.ts is imported when the suite runs.
 
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { MESH_NAMES, type MeshName } from '../../adapters/types.js';
-
-export interface ConformanceFlags {
-  mesh: MeshName[];
-  level: 'config' | 'traffic';
-  kubeconfig?: string;
-  context?: string;
-  operator: 'in-process' | 'external';
-  operatorNamespace: string;
-  scenario?: string[];
-  output: 'table' | 'json' | 'junit';
-  json?: string;
-  junit?: string;
-  timeout: number;
-  list?: boolean;
-  conversion?: 'serve' | 'cluster' | 'skip';
-}
-
-function meshes(v: string): MeshName[] {
-  const out = v.split(',').map((s) => s.trim());
-  for (const m of out) if (!(MESH_NAMES as readonly string[]).includes(m)) throw new InvalidArgumentError(`unknown mesh ${m} (istio, linkerd, consul)`);
-  return out as MeshName[];
-}
-
-function seconds(v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number of seconds');
-  return n;
-}
+import { Command, Option } from 'commander';
+import { MESH_NAMES } from '../../adapters/types.js';
+import { meshList, seconds, type ConformanceFlags } from '../flags.js';
 
 export function registerConformance(program: Command): void {
   program
     .command('conformance')
     .description('run the SMI conformance suite (access, specs, split) against a cluster')
-    .addOption(new Option('--mesh <meshes>', 'comma-separated meshes').default([...MESH_NAMES]).argParser(meshes))
-    .addOption(new Option('--level <level>', 'config: native objects on any cluster; traffic: real requests on a cluster with the mesh').choices(['config', 'traffic']).default('config'))
+    .addOption(new Option('--mesh <meshes>', 'comma-separated meshes').default([...MESH_NAMES]).argParser(meshList))
+    .addOption(new Option('--level <level>', 'config: native objects on any cluster; xds: Istio only, the Envoy configuration istiod generates (a cluster without nodes, e.g. the local control plane); traffic: real requests on a cluster with the mesh').choices(['config', 'xds', 'traffic']).default('config'))
+    .option('--istio-oracle <path>', 'xds level: the istio-oracle binary (test/istio-oracle/build.sh; default $SMI_ISTIO_ORACLE)')
     .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, else in-cluster, else ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context to use (default: current-context)')
     .addOption(new Option('--operator <where>', 'in-process: start the operator here; external: use the deployed one').choices(['in-process', 'external']).default('in-process'))

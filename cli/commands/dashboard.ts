@@ -3,25 +3,14 @@
 // dashboard/server/run.ts is imported when the command runs.
 
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { MESH_NAMES, type MeshName } from '../../adapters/types.js';
 import { DEFAULT_CONFIG_MAP, DEFAULT_MESH } from '../../operator/config/mesh-config.js';
 import type { DashboardFlags } from '../../dashboard/server/run.js';
-
-function port(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number 0-65535 (0: any free port)');
-  return n;
-}
+import { meshName, port } from '../flags.js';
 
 function seconds(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1 || n > 3600) throw new InvalidArgumentError('must be a whole number of seconds, 1-3600');
   return n;
-}
-
-function mesh(v: string): MeshName {
-  if (!(MESH_NAMES as readonly string[]).includes(v)) throw new InvalidArgumentError(`must be one of ${MESH_NAMES.join(', ')}`);
-  return v as MeshName;
 }
 
 export function registerDashboard(program: Command): void {
@@ -38,7 +27,7 @@ export function registerDashboard(program: Command): void {
     .option('--refresh <seconds>', 'seconds between live refreshes', seconds, 10)
     .option('--operator-namespace <ns>', 'namespace of the operator and its adapter ConfigMap', 'smi-system')
     .option('--config-map <name>', 'adapter ConfigMap name', DEFAULT_CONFIG_MAP)
-    .addOption(new Option('--mesh <mesh>', 'mesh when the ConfigMap has none').argParser(mesh).default(DEFAULT_MESH))
+    .addOption(new Option('--mesh <mesh>', 'mesh when the ConfigMap has none').argParser(meshName).default(DEFAULT_MESH))
     .action(async (flags: DashboardFlags) => {
       const { runDashboard } = await import('../../dashboard/server/run.js');
       process.exitCode = await runDashboard(flags);

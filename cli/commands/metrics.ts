@@ -4,17 +4,12 @@
 // This file only declares the flags; ../run/metrics.ts is imported when one runs.
 
 import type { Command } from 'commander';
-import { MESH_NAMES, type MeshName } from '../../adapters/types.js';
-import type { QueryFlags, ServeFlags } from '../run/metrics.js';
+import { METRICS_MESHES, type MetricsMesh } from '../../adapters/types.js';
+import { metricsMeshName, type QueryFlags, type ServeFlags } from '../flags.js';
 
 const DEFAULT_PROMETHEUS = process.env.SMI_PROMETHEUS_URL ?? 'http://127.0.0.1:9090';
 // The operator ConfigMap's `mesh` key reaches the server as SMI_MESH (config/metrics/deployment.yaml).
-const DEFAULT_MESH = (process.env.SMI_MESH || 'istio') as MeshName;
-
-export function meshOption(value: string): MeshName {
-  if (!(MESH_NAMES as readonly string[]).includes(value)) throw new Error(`unknown mesh "${value}": one of ${MESH_NAMES.join(', ')}`);
-  return value as MeshName;
-}
+const DEFAULT_MESH = (process.env.SMI_MESH || 'istio') as MetricsMesh;
 
 export function registerMetrics(program: Command): void {
   program
@@ -23,7 +18,7 @@ export function registerMetrics(program: Command): void {
     .argument('<target>', 'kind or kind/name, e.g. deployments, deploy/web, ns/shop, ts/web-split')
     .option('-n, --namespace <ns>', 'namespace of namespaced kinds', 'default')
     .option('--edges', 'list the edges of the resource (traffic to and from its peers)')
-    .option('--mesh <mesh>', `mesh whose metric names to query: ${MESH_NAMES.join(', ')} (env SMI_MESH)`, meshOption, DEFAULT_MESH)
+    .option('--mesh <mesh>', `mesh whose metric names to query: ${METRICS_MESHES.join(', ')} (env SMI_MESH)`, metricsMeshName, DEFAULT_MESH)
     .option('--prometheus <url>', 'Prometheus base URL (env SMI_PROMETHEUS_URL)', DEFAULT_PROMETHEUS)
     .option('--window <duration>', 'aggregation window, e.g. 30s, 1m', '30s')
     .option('-l, --selector <labels>', 'only resources whose objects match this label selector')
@@ -39,7 +34,7 @@ export function registerMetrics(program: Command): void {
   program
     .command('metrics-api')
     .description('serve metrics.smi-spec.io/v1alpha1 over HTTPS for the APIService (config/metrics/)')
-    .option('--mesh <mesh>', `mesh whose metric names to query: ${MESH_NAMES.join(', ')} (env SMI_MESH)`, meshOption, DEFAULT_MESH)
+    .option('--mesh <mesh>', `mesh whose metric names to query: ${METRICS_MESHES.join(', ')} (env SMI_MESH)`, metricsMeshName, DEFAULT_MESH)
     .option('--prometheus <url>', 'Prometheus base URL (env SMI_PROMETHEUS_URL)', DEFAULT_PROMETHEUS)
     .option('--port <port>', 'HTTPS port', '8443')
     .option('--host <addr>', 'listen address', '0.0.0.0')

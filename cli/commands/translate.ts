@@ -3,11 +3,11 @@
 // what the operator would apply. Objects on stdout, results on stderr.
 
 import { Command, Option } from 'commander';
-import { getAdapter, isMeshName } from '../../adapters/index.js';
+import { getAdapter } from '../../adapters/index.js';
 import { buildSnapshot } from '../../adapters/common/snapshot.js';
 import { parseMeshOptions, MESH_OPTION_KEYS } from '../../adapters/common/options.js';
 import { problemLine, resultLines, toYamlStream } from '../../adapters/common/report.js';
-import { MESH_NAMES } from '../../adapters/types.js';
+import { MESH_NAMES, isMeshName, meshNameProblem } from '../../adapters/types.js';
 import { readManifests } from '../input.js';
 
 interface TranslateFlags {
@@ -23,7 +23,7 @@ const collect = (v: string, prev: string[]): string[] => [...prev, v];
 /** Exit status: 0 ok, 1 some input invalid, 2 usage error. */
 export function runTranslate(flags: TranslateFlags, io: { out: (s: string) => void; err: (s: string) => void; stdin?: () => string }): number {
   if (!isMeshName(flags.mesh)) {
-    io.err(`smictl translate: --mesh must be one of ${MESH_NAMES.join(', ')}, got ${JSON.stringify(flags.mesh)}\n`);
+    io.err(`smictl translate: --mesh ${meshNameProblem(flags.mesh)}\n`);
     return 2;
   }
   const pairs = [...flags.options];

@@ -7,7 +7,7 @@ import { junit, summarize, table, type Report } from '../../conformance/report.j
 import { runConfigLevel } from '../../conformance/runner.js';
 import { SCENARIOS } from '../../conformance/scenarios/index.js';
 import { runTrafficLevel } from '../../conformance/traffic.js';
-import type { ConformanceFlags } from '../commands/conformance.js';
+import type { ConformanceFlags } from '../flags.js';
 
 export async function runConformance(f: ConformanceFlags): Promise<void> {
   if (f.list) {
@@ -23,6 +23,20 @@ export async function runConformance(f: ConformanceFlags): Promise<void> {
     process.stderr.write('smictl conformance: --level traffic runs against the one mesh installed: pass --mesh istio|linkerd|consul\n');
     process.exit(2);
   }
+  let xds: { binary: string; kubeconfigPath: string } | undefined;
+  if (f.level === 'xds') {
+    const binary = f.istioOracle ?? process.env.SMI_ISTIO_ORACLE;
+    const kubeconfigPath = f.kubeconfig ?? process.env.KUBECONFIG?.split(':')[0];
+    const problem =
+      f.mesh.some((m) => m !== 'istio') ? '--level xds judges Istio only (pass --mesh istio): Linkerd and Consul have no control plane that builds here' :
+      !binary ? '--level xds needs the istio-oracle binary: --istio-oracle <path> or $SMI_ISTIO_ORACLE (build it with test/istio-oracle/build.sh)' :
+      !kubeconfigPath ? '--level xds starts istiod, which needs a kubeconfig file: --kubeconfig <path> or $KUBECONFIG' : undefined;
+    if (problem) {
+      process.stderr.write(`smictl conformance: ${problem}\n`);
+      process.exit(2);
+    }
+    xds = { binary: binary!, kubeconfigPath: kubeconfigPath! };
+  }
   const creds = await loadCredentials({ path: f.kubeconfig, context: f.context });
   if (!creds.ok) {
     process.stderr.write(`smictl conformance: ${creds.error}\n`);
@@ -34,7 +48,10 @@ export async function runConformance(f: ConformanceFlags): Promise<void> {
   for (const mesh of f.mesh) {
     const common = { kubeConfig, mesh, timeoutMs: f.timeout * 1000, ...(f.scenario ? { only: f.scenario } : {}), progress: (l: string) => process.stderr.write(`${l}\n`) };
     try {
-      const results = f.level === 'config' ? await runConfigLevel({ ...common, operator: f.operator, operatorNamespace: f.operatorNamespace, ...(f.conversion ? { conversion: f.conversion } : {}) }) : await runTrafficLevel({ ...common, operatorNamespace: f.operatorNamespace });
+      const results =
+        f.level === 'traffic'
+          ? await runTrafficLevel({ ...common, operatorNamespace: f.operatorNamespace })
+          : await runConfigLevel({ ...common, operator: f.operator, operatorNamespace: f.operatorNamespace, ...(f.conversion ? { conversion: f.conversion } : {}), ...(xds ? { level: 'xds' as const, xds } : {}) });
       reports.push(summarize(mesh, f.level, results));
     } catch (e) {
       // Keep what ran so far: the reports below are still written.

@@ -3,10 +3,10 @@
 // metrics API server and its Prometheus client cost memory no other command needs).
 
 import { readFileSync } from 'node:fs';
-import { KubeConfig } from '@kubernetes/client-node';
-import yaml from 'js-yaml';
-import { MESH_NAMES, type MeshName } from '../../adapters/types.js';
-import { meshOption } from '../commands/metrics.js';
+import { HttpKubeClient, type KubeClient } from '../../kube/client.js';
+import { loadCredentials } from '../../kube/credentials.js';
+import { METRICS_MESHES } from '../../adapters/types.js';
+import type { QueryFlags, ServeFlags } from '../flags.js';
 import { loadFrontProxyConfig } from '../../metrics-api/auth.js';
 import { BASE_PATH } from '../../metrics-api/discovery.js';
 import { fail } from '../../metrics-api/errors.js';
@@ -18,19 +18,14 @@ import { httpPrometheus } from '../../metrics-api/prometheus.js';
 import { createMetricsApiServer } from '../../metrics-api/server.js';
 import { metricsTable } from '../../metrics-api/table.js';
 import { MeshConfigFollower } from '../../metrics-api/mesh-config.js';
+import yaml from 'js-yaml';
 import { selfSignedCert } from '../../metrics-api/tls.js';
 import type { TrafficMetrics } from '../../metrics-api/traffic-metrics.js';
 
-function loadKubeConfig(path: string | undefined, context?: string): KubeConfig | undefined {
-  const kc = new KubeConfig();
-  try {
-    if (path) kc.loadFromFile(path);
-    else kc.loadFromDefault();
-    if (context) kc.setCurrentContext(context);
-    return kc.getCurrentCluster() ? kc : undefined;
-  } catch {
-    return undefined;
-  }
+/** --kubeconfig, $KUBECONFIG, ~/.kube/config, in-cluster; undefined when none is usable. */
+async function kubeClient(path: string | undefined, context?: string): Promise<KubeClient | undefined> {
+  const creds = await loadCredentials({ path, homeKubeconfig: true, ...(context ? { context } : {}) });
+  return creds.ok ? new HttpKubeClient(creds.value) : undefined;
 }
 
 /** Without a cluster, only what needs no Kubernetes object (no selectors, no TrafficSplits) works. */
@@ -39,22 +34,9 @@ function noCluster(): KubeAccess {
   return { selectNames: why, getTrafficSplit: why, listTrafficSplits: why, authorize: why, getConfigMap: why };
 }
 
-export interface QueryFlags {
-  namespace?: string;
-  edges?: boolean;
-  mesh: MeshName;
-  prometheus: string;
-  window?: string;
-  selector?: string;
-  output: string;
-  kubeconfig?: string;
-  context?: string;
-  timeout: string;
-}
-
 export async function runQuery(target: string, f: QueryFlags): Promise<number> {
-  if (!(MESH_NAMES as readonly string[]).includes(f.mesh)) {
-    process.stderr.write(`smictl metrics: unknown mesh "${f.mesh}": one of ${MESH_NAMES.join(', ')}\n`);
+  if (!(METRICS_MESHES as readonly string[]).includes(f.mesh)) { // SMI_MESH bypasses commander's parser
+    process.stderr.write(`smictl metrics: --mesh: unknown mesh "${f.mesh}": one of ${METRICS_MESHES.join(', ')}\n`);
     return 2;
   }
   const [kindText = '', name] = target.split('/', 2);
@@ -78,9 +60,9 @@ export async function runQuery(target: string, f: QueryFlags): Promise<number> {
     process.stderr.write(`smictl metrics: unknown output "${f.output}": one of table, json, yaml\n`);
     return 2;
   }
-  const kc = loadKubeConfig(f.kubeconfig, f.context);
+  const kc = await kubeClient(f.kubeconfig, f.context);
   if (f.context && !kc) {
-    process.stderr.write(`smictl metrics: context "${f.context}" not found in the kubeconfig\n`);
+    process.stderr.write(`smictl metrics: cannot use context "${f.context}" (not in the kubeconfig?)\n`);
     return 2;
   }
   const handle = createHandler({
@@ -111,24 +93,11 @@ export async function runQuery(target: string, f: QueryFlags): Promise<number> {
   return 0;
 }
 
-export interface ServeFlags {
-  mesh: MeshName;
-  prometheus: string;
-  port: string;
-  host: string;
-  tlsCert?: string;
-  tlsKey?: string;
-  kubeconfig?: string;
-  timeout: string;
-  auth: boolean;
-  /** namespace/name of the operator's adapter ConfigMap to follow; '' to not follow. */
-  configMap: string;
-}
-
 export async function serve(f: ServeFlags): Promise<void> {
-  meshOption(f.mesh); // SMI_MESH bypasses commander's parser
+  // SMI_MESH bypasses commander's parser
+  if (!(METRICS_MESHES as readonly string[]).includes(f.mesh)) throw new Error(`smictl metrics-api: --mesh: unknown mesh "${f.mesh}": one of ${METRICS_MESHES.join(', ')}`);
   const logger = createLogger();
-  const kc = loadKubeConfig(f.kubeconfig);
+  const kc = await kubeClient(f.kubeconfig);
   if (!kc && f.auth) throw new Error('smictl metrics-api: no usable kubeconfig (in-cluster or --kubeconfig): needed for authentication and SubjectAccessReviews');
   const kube = kc ? kubeAccess(kc) : noCluster();
   let frontProxy;

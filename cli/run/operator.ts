@@ -2,13 +2,13 @@
 // the subcommand is invoked, so other subcommands do not pay for it.
 
 import { loadCredentials } from '../../kube/credentials.js';
-import { createLogger } from '../../log/log.js';
+import { createLogger, silentLogger } from '../../log/log.js';
 import { startOperator, type RunningOperator } from '../../operator/manager.js';
 import type { WebhookServer } from '../../operator/webhooks/index.js';
-import type { OperatorFlags } from '../commands/operator.js';
+import type { OperatorFlags } from '../flags.js';
 
 export async function runOperator(f: OperatorFlags): Promise<void> {
-  const log = createLogger(f.logLevel, { component: 'smi-operator', namespace: f.namespace });
+  const log = f.logLevel === 'silent' ? silentLogger() : createLogger(f.logLevel, { component: 'smi-operator', namespace: f.namespace });
   const creds = await loadCredentials({ path: f.kubeconfig, context: f.context });
   if (!creds.ok) {
     log.error('operator failed to start', { error: creds.error });
@@ -44,6 +44,8 @@ export async function runOperator(f: OperatorFlags): Promise<void> {
       leaderElect: f.leaderElect,
       leaseName: f.leaseName,
       leaseDurationSeconds: f.leaseDuration,
+      leaseRetryMs: Math.round(f.leaseRetry * 1000),
+      ...(f.identity ? { identity: f.identity } : {}),
       healthPort: f.healthPort,
       metricsPort: f.metricsPort,
       logger: log,
@@ -55,6 +57,11 @@ export async function runOperator(f: OperatorFlags): Promise<void> {
     process.exit(1);
   }
   log.info('operator running', { healthPort: running.healthPort, metricsPort: running.metricsPort, mesh: running.config().mesh });
+  // The machine-readable ready line (tests and benchmarks start the real command and wait for it).
+  const ready = { ready: true, pid: process.pid, identity: running.identity, healthPort: running.healthPort, metricsPort: running.metricsPort, ...(webhook ? { webhookPort: webhook.port } : {}) };
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
+  // A full GC on demand (node --expose-gc), so a benchmark can tell retained memory from garbage.
+  process.on('SIGUSR2', () => (globalThis as { gc?: () => void }).gc?.());
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);

@@ -5,6 +5,7 @@ import { RE2JS } from 're2js';
 import type { ServiceInfo, ServicePort, WorkloadInfo } from '../../adapters/types.js';
 import type { KubeObject } from '../../schemas/hub.js';
 import type { AccessVerdict, HttpRequest, RoutePolicy, SplitAssertion } from '../types.js';
+import { matchesLabels } from '../../adapters/common/label-match.js';
 
 export interface World {
   natives: KubeObject[];
@@ -52,29 +53,20 @@ export function natives(world: World, kind: string, ns: string, group?: string):
     .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
 }
 
-export function selects(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
-  return Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
-}
-
-/** Label selectors of the `{matchLabels, matchExpressions}` form (In/NotIn/Exists/DoesNotExist). */
-export function selectsLabelSelector(sel: unknown, labels: Record<string, string>): boolean {
-  const s = (sel ?? {}) as { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> };
-  if (!selects(s.matchLabels, labels)) return false;
-  return (s.matchExpressions ?? []).every((e) => {
-    const has = e.key in labels;
-    const v = labels[e.key];
-    if (e.operator === 'In') return has && (e.values ?? []).includes(v!);
-    if (e.operator === 'NotIn') return !has || !(e.values ?? []).includes(v!);
-    if (e.operator === 'Exists') return has;
-    if (e.operator === 'DoesNotExist') return !has;
-    return false;
-  });
-}
 
 /** The pods (by their workloads) a Service sends traffic to. */
 export function podsBehind(world: World, svc: ServiceInfo): WorkloadInfo[] {
   if (!svc.selector || Object.keys(svc.selector).length === 0) return [];
-  return world.workloads.filter((w) => w.namespace === svc.namespace && selects(svc.selector, w.podLabels));
+  return world.workloads.filter((w) => w.namespace === svc.namespace && matchesLabels(svc.selector, w.podLabels));
+}
+
+/** Access decided per pod (meshes that enforce at the destination's sidecar): every pod behind the Service must agree. */
+export function accessByPods(world: World, q: AccessQuery, podVerdict: (world: World, pod: WorkloadInfo, q: AccessQuery) => Verdict): Verdict {
+  const pods = podsBehind(world, q.to.service);
+  if (pods.length === 0) return { verdict: 'default', why: 'no pods behind the Service' };
+  const vs = pods.map((p) => podVerdict(world, p, q));
+  const first = vs[0]!;
+  return vs.every((v) => v.verdict === first.verdict) ? first : { verdict: 'deny', why: `pods disagree: ${vs.map((v) => v.verdict).join(', ')}` };
 }
 
 /** The pod port a Service port reaches (a number, or a name when targetPort is named). */

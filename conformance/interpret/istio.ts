@@ -7,7 +7,8 @@ import type { ServicePort, WorkloadInfo } from '../../adapters/types.js';
 import type { KubeObject } from '../../schemas/hub.js';
 import { meshDurationMs } from '../../schemas/duration.js';
 import type { RoutePolicy } from '../types.js';
-import { addShare, fullMatch, natives, podPort, podsBehind, roundShares, selects, serviceByHost, spec, type AccessQuery, type MeshInterpreter, type SplitQuery, type Verdict, type World } from './common.js';
+import { accessByPods, addShare, fullMatch, natives, podPort, roundShares, serviceByHost, spec, type AccessQuery, type MeshInterpreter, type SplitQuery, type Verdict, type World } from './common.js';
+import { matchesLabels } from '../../adapters/common/label-match.js';
 
 type StringMatch = { exact?: string; prefix?: string; regex?: string };
 
@@ -70,7 +71,7 @@ function ruleMatches(r: Rule, c: Ctx): boolean {
 
 function appliesTo(o: KubeObject, pod: WorkloadInfo): boolean {
   const sel = (spec(o).selector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels;
-  return selects(sel, pod.podLabels);
+  return matchesLabels(sel, pod.podLabels);
 }
 
 function mtlsDisabled(world: World, pod: WorkloadInfo): boolean {
@@ -79,8 +80,9 @@ function mtlsDisabled(world: World, pod: WorkloadInfo): boolean {
 
 function podVerdict(world: World, pod: WorkloadInfo, q: AccessQuery): Verdict {
   if (q.udp) {
-    const governed = natives(world, 'AuthorizationPolicy', pod.namespace, 'security.istio.io').some((p) => appliesTo(p, pod));
-    return governed ? { verdict: 'deny', why: 'Istio does not proxy UDP: no identity to authorize' } : { verdict: 'default', why: 'no AuthorizationPolicy selects the pods' };
+    // Sidecar interception redirects TCP only: datagrams reach the pod with no proxy and no policy (the xds level
+    // finds no UDP listener), whatever AuthorizationPolicy selects the pods.
+    return { verdict: 'default', why: 'Istio does not intercept UDP: datagrams bypass the sidecar, no policy applies' };
   }
   const c: Ctx = { namespace: q.from.ns, port: q.to.port, ...(q.request ? { request: q.request } : {}) };
   if (!mtlsDisabled(world, pod)) c.principal = `${world.trustDomain}/ns/${q.from.ns}/sa/${q.from.sa}`;
@@ -149,13 +151,7 @@ function matchedRoute(world: World, q: SplitQuery): { vs: KubeObject; route: Rou
 }
 
 export const istio: MeshInterpreter = {
-  access(world, q) {
-    const pods = podsBehind(world, q.to.service);
-    if (pods.length === 0) return { verdict: 'default', why: 'no pods behind the Service' };
-    const vs = pods.map((p) => podVerdict(world, p, q));
-    const first = vs[0]!;
-    return vs.every((v) => v.verdict === first.verdict) ? first : { verdict: 'deny', why: `pods disagree: ${vs.map((v) => v.verdict).join(', ')}` };
-  },
+  access: (world, q) => accessByPods(world, q, podVerdict),
   policy(world, q) {
     const out: RoutePolicy = {};
     const hit = matchedRoute(world, q);

@@ -7,57 +7,20 @@
 
 import type { WorkloadInfo } from '../../adapters/types.js';
 import type { KubeObject } from '../../schemas/hub.js';
-import { addShare, fullMatch, natives, podPort, podsBehind, roundShares, selectsLabelSelector, spec, type AccessQuery, type MeshInterpreter, type SplitQuery, type Verdict, type World } from './common.js';
+import { accessByPods, addShare, natives, podPort, roundShares, spec, type AccessQuery, type MeshInterpreter, type SplitQuery, type Verdict, type World } from './common.js';
+import { matchesLabelSelector, type LabelSelector } from '../../adapters/common/label-match.js';
 import type { HttpRequest, RoutePolicy } from '../types.js';
 import { meshDurationMs } from '../../schemas/duration.js';
+import { pickRule, type RouteMatch } from './linkerd-routes.js';
 
-type PathMatch = { type?: string; value?: string };
-type RouteMatch = { path?: PathMatch; method?: string; headers?: Array<{ type?: string; name: string; value: string }> };
 type RouteRule = { matches?: RouteMatch[]; backendRefs?: Array<{ name: string; kind?: string; port?: number; weight?: number }> };
 type ParentRef = { group?: string; kind?: string; name: string; port?: number; namespace?: string };
 
-/** Specificity [path kind (Exact 3, Regex 2, Prefix 1), path length, method, header count]; undefined: no match. */
-function score(m: RouteMatch, r: HttpRequest): number[] | undefined {
-  const p = m.path ?? { type: 'PathPrefix', value: '/' };
-  const value = p.value ?? '/';
-  let kind: number;
-  if (p.type === 'Exact') {
-    if (r.path !== value) return undefined;
-    kind = 3;
-  } else if (p.type === 'RegularExpression') {
-    if (!fullMatch(value, r.path)) return undefined;
-    kind = 2;
-  } else {
-    const prefix = value.replace(/\/+$/, '');
-    if (!(prefix === '' || r.path === prefix || r.path.startsWith(`${prefix}/`))) return undefined;
-    kind = 1;
-  }
-  if (m.method !== undefined && m.method !== r.method) return undefined;
-  for (const h of m.headers ?? []) {
-    const v = r.headers?.[h.name.toLowerCase()];
-    if (v === undefined) return undefined;
-    if (h.type === 'RegularExpression' ? !fullMatch(h.value, v) : v !== h.value) return undefined;
-  }
-  return [kind, kind === 2 ? r.path.length : value.length, m.method ? 1 : 0, (m.headers ?? []).length];
-}
-
-const better = (a: number[], b: number[]): boolean => {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! > b[i]!;
-  return false;
-};
-
 /** The route and rule the proxy picks among `routes` (name order stands in for age on ties). */
 function pick(routes: KubeObject[], r: HttpRequest): { route: KubeObject; rule: RouteRule } | undefined {
-  let best: { route: KubeObject; rule: RouteRule; s: number[] } | undefined;
-  for (const route of routes) {
-    for (const rule of (spec(route).rules as RouteRule[] | undefined) ?? []) {
-      for (const m of rule.matches?.length ? rule.matches : [{}]) {
-        const s = score(m, r);
-        if (s && (!best || better(s, best.s))) best = { route, rule, s };
-      }
-    }
-  }
-  return best;
+  const rules = routes.flatMap((route) => ((spec(route).rules as RouteRule[] | undefined) ?? []).map((rule) => ({ ...rule, route, rule })));
+  const hit = pickRule(rules, r);
+  return hit && { route: hit.route, rule: hit.rule };
 }
 
 /** HTTPRoutes attached to the queried Service port, in name order. */
@@ -94,8 +57,8 @@ function authorizedBy(world: World, ns: string, target: { group: string; kind: s
 function podVerdict(world: World, pod: WorkloadInfo, q: AccessQuery): Verdict {
   const port = podPort(q.to.port);
   const servers = natives(world, 'Server', pod.namespace, 'policy.linkerd.io').filter((s) => {
-    const sp = spec(s) as { podSelector?: unknown; port?: number | string };
-    return sp.podSelector !== undefined && selectsLabelSelector(sp.podSelector, pod.podLabels) && sp.port === port;
+    const sp = spec(s) as { podSelector?: LabelSelector; port?: number | string };
+    return sp.podSelector !== undefined && matchesLabelSelector(sp.podSelector, pod.podLabels) && sp.port === port;
   });
   const server = servers[0];
   if (!server) return { verdict: 'default', why: `no Server for pod port ${port}` };
@@ -118,13 +81,7 @@ function podVerdict(world: World, pod: WorkloadInfo, q: AccessQuery): Verdict {
 }
 
 export const linkerd: MeshInterpreter = {
-  access(world, q) {
-    const pods = podsBehind(world, q.to.service);
-    if (pods.length === 0) return { verdict: 'default', why: 'no pods behind the Service' };
-    const vs = pods.map((p) => podVerdict(world, p, q));
-    const first = vs[0]!;
-    return vs.every((v) => v.verdict === first.verdict) ? first : { verdict: 'deny', why: `pods disagree: ${vs.map((v) => v.verdict).join(', ')}` };
-  },
+  access: (world, q) => accessByPods(world, q, podVerdict),
   policy(world, q) {
     // Gateway API rule timeouts (backendRequest is per attempt) and the route's retry.linkerd.io annotations.
     const out: RoutePolicy = {};

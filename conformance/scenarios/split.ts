@@ -147,6 +147,7 @@ export const splitScenarios: Scenario[] = [
     unsupported: {
       linkerd: { assertions: ['TCP :9092 b 50% / c 50%'], reason: 'Linkerd 2.20 reads TCPRoute only as gateway.networking.k8s.io/v1alpha2, which Gateway API v1.6 no longer serves; non-HTTP ports are not split' },
       consul: { assertions: ['TCP :9092 b 50% / c 50%'], reason: 'Consul splitters work only for http, http2 and grpc services' },
+      gamma: { assertions: ['TCP :9092 b 50% / c 50%'], reason: 'TCPRoute is not in the Gateway API standard channel; non-HTTP ports are not split' },
     },
   },
   {

@@ -28,3 +28,22 @@ export function controlPlaneBinDir(): string {
   const dir = out.trim().split('\n').pop() ?? '';
   return checkDir(dir, script);
 }
+
+/** The istio-oracle binary (Istio's validation, analyzers and istiod): $SMI_ISTIO_ORACLE, else built by test/istio-oracle/build.sh. */
+export function istioOracleBinary(): string {
+  const fromEnv = process.env.SMI_ISTIO_ORACLE;
+  if (fromEnv) {
+    if (!existsSync(fromEnv)) throw new Error(`SMI_ISTIO_ORACLE=${fromEnv}: no such file`);
+    return fromEnv;
+  }
+  const script = join(repoRoot(), 'test', 'istio-oracle', 'build.sh');
+  let out: string;
+  try {
+    out = execFileSync(script, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  } catch (err) {
+    throw new Error(`${script} failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const bin = out.trim().split('\n').pop() ?? '';
+  if (!existsSync(bin)) throw new Error(`${script} printed ${bin}, which does not exist`);
+  return bin;
+}

@@ -1,9 +1,10 @@
-// Raw requests to the API server with a KubeConfig's credentials. Needed where
+// Raw requests for tests and the harness, through the one REST client
+// (kube/client.ts): the exact status and body of any response. Needed where
 // client-node's typed serializer would rewrite the body (it drops CRD schema keys
 // such as x-kubernetes-int-or-string) or hide the exact status code.
 
-import { request, type RequestOptions } from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
+import { HttpKubeClient } from '../../kube/client.js';
+import type { KubeCredentials } from '../../kube/credentials.js';
 
 export interface KubeRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -23,47 +24,27 @@ export interface KubeResponse {
   text: string;
 }
 
-export async function kubeRequest(kc: KubeConfig, r: KubeRequest): Promise<KubeResponse> {
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new Error('kubeRequest: kubeconfig has no current cluster');
-  const url = new URL(r.path, cluster.server);
-  for (const [k, v] of Object.entries(r.query ?? {})) url.searchParams.set(k, v);
-  const payload = r.body === undefined ? undefined : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
-  const opts: RequestOptions = {
-    method: r.method,
-    headers: {
-      Accept: r.accept ?? 'application/json',
-      ...(payload !== undefined ? { 'Content-Type': r.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}),
-    },
-    timeout: r.timeoutMs ?? 30_000,
-  };
-  await kc.applyToHTTPSOptions(opts);
-  return new Promise((resolve, reject) => {
-    const req = request(url, opts, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let body: unknown = text;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          // not JSON (e.g. /readyz): keep the text
-        }
-        resolve({ status: res.statusCode ?? 0, body, text });
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`${r.method} ${url.pathname}: timed out`)));
-    req.on('error', (err) => reject(new Error(`${r.method} ${url.pathname}: ${err.message}`)));
-    if (payload !== undefined) req.write(payload);
-    req.end();
-  });
+// One client per credentials object: each holds a keep-alive connection pool.
+const clients = new WeakMap<KubeCredentials, HttpKubeClient>();
+
+/** Any status resolves (tests assert on 4xx bodies); only a request that got no response rejects. */
+export async function kubeRequest(kc: KubeCredentials, r: KubeRequest): Promise<KubeResponse> {
+  let client = clients.get(kc);
+  if (!client) clients.set(kc, (client = new HttpKubeClient(kc)));
+  const res = await client.raw(r.method, r.path, { query: r.query, body: r.body, contentType: r.contentType, accept: r.accept, timeoutMs: r.timeoutMs });
+  if (!res.ok) throw new Error(`${r.method} ${r.path}: ${res.error.message}`);
+  let body: unknown = res.text;
+  try {
+    body = JSON.parse(res.text);
+  } catch {
+    // not JSON (e.g. /readyz): keep the text
+  }
+  return { status: res.status, body, text: res.text };
 }
 
 /** Server-side apply of any object; returns the raw response (status 200/201 on success, 409 on conflict). */
 export function serverSideApply(
-  kc: KubeConfig,
+  kc: KubeCredentials,
   path: string,
   obj: object,
   fieldManager: string,

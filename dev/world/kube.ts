@@ -2,32 +2,15 @@
 // bounded number of requests in flight, list/count, and small timing helpers.
 // Uses the operator's raw HTTPS client so B0 and B2 share one client stack.
 
-import { HttpKubeClient, resourcePath } from '../../kube/client.js';
+import { allNativeKinds } from '../../adapters/index.js';
+import { HttpKubeClient } from '../../kube/client.js';
+import { restMapper } from '../../kube/rest-mapper.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../../schemas/hub.js';
 
-export const PLURALS: Record<string, string> = {
-  Namespace: 'namespaces',
-  Service: 'services',
-  ServiceAccount: 'serviceaccounts',
-  Deployment: 'deployments',
-  ConfigMap: 'configmaps',
-  TrafficSplit: 'trafficsplits',
-  TrafficTarget: 'traffictargets',
-  HTTPRouteGroup: 'httproutegroups',
-  TCPRoute: 'tcproutes',
-  UDPRoute: 'udproutes',
-  VirtualService: 'virtualservices',
-  AuthorizationPolicy: 'authorizationpolicies',
-  PeerAuthentication: 'peerauthentications',
-  Lease: 'leases',
-};
+const mapper = restMapper(allNativeKinds());
 
-export const pathOf = (o: { apiVersion: string; kind: string; metadata: { namespace?: string; name?: string } }, sub?: string): string => {
-  const plural = PLURALS[o.kind];
-  if (!plural) throw new Error(`bench: no plural for ${o.kind}`);
-  return resourcePath(o.apiVersion, plural, o.kind === 'Namespace' ? undefined : o.metadata.namespace, o.metadata.name, sub);
-};
+export const pathOf = (o: { apiVersion: string; kind: string; metadata: { namespace?: string; name?: string } }, sub?: string): string => mapper.path(o, sub);
 
 export const now = (): number => performance.now();
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

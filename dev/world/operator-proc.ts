@@ -1,5 +1,5 @@
-// Runs bench/operator-main.js (the operator for benchmarks and fault tests) as a
-// child process: start, scrape its /metrics,
+// Runs the real `smictl operator` as a child process for benchmarks and fault
+// tests: start it and wait for its ready line, scrape its /metrics,
 // read its RSS/CPU from /proc, stop gracefully or kill -9.
 
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseProm, sum, type Sample } from './prom.js';
 
-const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'operator-main.js');
+const SMICTL = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'cli', 'smictl.js');
 
 export interface OperatorProcOptions {
   kubeconfigPath: string;
@@ -45,8 +45,9 @@ export class OperatorProc {
   constructor(private readonly o: OperatorProcOptions) {}
 
   async start(): Promise<this> {
-    const args = [MAIN, '--kubeconfig', this.o.kubeconfigPath, '--namespace', this.o.namespace, '--concurrency', String(this.o.concurrency ?? 8), '--log-level', this.o.logLevel ?? (process.env.SMI_BENCH_VERBOSE ? 'info' : 'silent')];
-    if (this.o.leaderElect) args.push('--leader-elect', '--lease-seconds', String(this.o.leaseSeconds ?? 15), '--lease-retry-ms', String(this.o.leaseRetryMs ?? 2000));
+    // One server on a free port for probes and /metrics; the ready line says which.
+    const args = [SMICTL, 'operator', '--kubeconfig', this.o.kubeconfigPath, '--namespace', this.o.namespace, '--watch-namespace', this.o.namespace, '--health-port', '0', '--metrics-port', '0', '--concurrency', String(this.o.concurrency ?? 8), '--log-level', this.o.logLevel ?? (process.env.SMI_BENCH_VERBOSE ? 'info' : 'silent')];
+    if (this.o.leaderElect) args.push('--leader-elect', '--lease-duration', String(this.o.leaseSeconds ?? 15), '--lease-retry', String((this.o.leaseRetryMs ?? 2000) / 1000));
     if (this.o.identity) args.push('--identity', this.o.identity);
     // V8 flags for the operator child: by default what config/manager sets (NODE_OPTIONS),
     // so B4 measures the deployed heap sizing; SMI_BENCH_NODE_FLAGS overrides ('' for V8's defaults).
@@ -77,8 +78,8 @@ export class OperatorProc {
         reject(new Error(`operator exited with ${code} before ready; stderr: ${this.stderr.slice(-2000)}`));
       });
     });
-    const info = JSON.parse(line) as { port: number; pid: number; identity: string };
-    this.port = info.port;
+    const info = JSON.parse(line) as { ready: true; metricsPort: number; pid: number; identity: string };
+    this.port = info.metricsPort;
     this.pid = info.pid;
     this.identity = info.identity;
     return this;

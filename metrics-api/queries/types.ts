@@ -2,7 +2,7 @@
 // the edges of one resource, or one TrafficSplit backend) to label matchers over
 // its own metric names; render.ts turns those into the five PromQL queries.
 
-import type { MeshName } from '../../adapters/types.js';
+import type { MetricsMesh } from '../../adapters/types.js';
 import type { Result } from '../errors.js';
 import type { ResourcePlural } from '../kinds.js';
 
@@ -34,7 +34,7 @@ export interface Selection {
 }
 
 export interface MeshQueries {
-  mesh: MeshName;
+  mesh: MetricsMesh;
   /** Histogram of response latency (the `_bucket` series). */
   latencyBucket: string;
   /** Multiply the histogram's values by this to get seconds. */

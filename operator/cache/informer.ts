@@ -6,13 +6,9 @@
 import type { KubeObject } from '../../schemas/hub.js';
 import { resourcePath, type KubeClient, type WatchEvent, type WatchHandle } from '../../kube/client.js';
 import type { Logger } from '../../log/log.js';
+import type { ResourceKind } from '../../kube/rest-mapper.js';
 
-export interface ResourceKind {
-  apiVersion: string;
-  kind: string;
-  plural: string;
-  namespaced: boolean;
-}
+export type { ResourceKind };
 
 export type StoreEvent = { type: 'upsert'; obj: KubeObject; old?: KubeObject } | { type: 'delete'; obj: KubeObject };
 

@@ -164,6 +164,23 @@ export class Reconciler {
         const svc = cache.get('Service', ns, svcName);
         if (svc && workloads.some((w) => selects(serviceSelector(svc), w.podLabels))) inputs.push(svc);
       }
+      // Sources are resolved like the destination (adapters/common/access.ts): the Services in a
+      // source's namespace selecting its pods, and every pod of that namespace (to see whom else
+      // those Services select). Consul names identities by those Services.
+      const sourceNamespaces = new Set<string>();
+      for (const sa of [...sas].sort()) {
+        if (sa === `${ns}/${unit.name}`) continue;
+        const sns = sa.slice(0, sa.indexOf('/'));
+        if (sns !== ns && !sourceNamespaces.has(sns)) {
+          sourceNamespaces.add(sns);
+          for (const k of [...index.workloadsByNs.get(sns)].sort()) add(this.getInput(k));
+        }
+        const own = [...index.workloadsBySA.get(sa)].map((k) => index.workloads.get(k)).filter((w) => !!w);
+        for (const svcName of [...new Set(own.flatMap((w) => index.servicesSelecting(sns, w.podLabels)))].sort()) {
+          const svc = cache.get('Service', sns, svcName);
+          if (svc && own.some((w) => selects(serviceSelector(svc), w.podLabels))) inputs.push(svc);
+        }
+      }
     }
     return { members, inputs };
   }

@@ -6,8 +6,8 @@
 //   *Policy ─spec.targetRef─────▶ split:<ns>/<service> (or split:<ns>/* for a Namespace target)
 //   TrafficTarget ─destination──▶ access:<ns>/<sa>          (all targets of one destination SA)
 //   HTTPRouteGroup/TCPRoute/UDPRoute ─▶ route:<ns>/<Kind>/<name> (its own status) + units of its referrers
-//   Service ─▶ splits naming it (root/backend) + access units whose pods it selects
-//   Deployment/StatefulSet/DaemonSet/Pod ─serviceAccountName─▶ access unit
+//   Service ─▶ splits naming it (root/backend) + access units whose pods it selects, as destination or source
+//   Deployment/StatefulSet/DaemonSet/Pod ─serviceAccountName─▶ access unit (as destination or source)
 //   ServiceAccount ─▶ its access unit + access units of targets naming it as a source
 //   managed native object ─annotation─▶ the unit that applied it
 
@@ -15,6 +15,7 @@ import type { KubeObject } from '../../schemas/hub.js';
 import { isSmiKind, isWorkloadKind } from './kinds.js';
 import { isPolicyKind } from '../../schemas/policy-types.js';
 import { isManaged, unitOf } from './labels.js';
+import { serviceSelects as selects } from '../../adapters/common/label-match.js';
 
 export type Unit =
   | { type: 'split'; namespace: string; name: string }
@@ -126,10 +127,8 @@ export function workloadRef(o: KubeObject): WorkloadRef {
   };
 }
 
-export function selects(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
-  if (!selector || Object.keys(selector).length === 0) return false; // selector-less Services select no pods
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
-}
+/** A Service's pod selector (selector-less Services select no pods); re-exported for the reconciler. */
+export { selects };
 
 export const serviceSelector = (o: KubeObject): Record<string, string> | undefined =>
   (spec(o).selector as Record<string, string> | undefined) ?? undefined;
@@ -167,6 +166,16 @@ export class DependencyIndex {
     return units;
   }
 
+  /** Access units of the targets naming this ServiceAccount as a source (sources resolve to the Services selecting their pods). */
+  private asSource(ns: string, sa: string): string[] {
+    const out: string[] = [];
+    for (const t of this.targetsBySource.get(nsName(ns, sa))) {
+      const u = this.smiUnit.get(t);
+      if (u) out.push(u);
+    }
+    return out;
+  }
+
   /** Access units that exist: they have targets, or still own objects to prune. */
   private accessIfLive(ns: string, sa: string): string[] {
     const u = accessUnit(ns, sa);
@@ -197,7 +206,7 @@ export class DependencyIndex {
         const wl = this.workloads.get(w);
         if (wl && selects(sel, wl.podLabels)) sas.add(wl.serviceAccount);
       }
-      for (const sa of sas) out.push(...this.accessIfLive(ns, sa));
+      for (const sa of sas) out.push(...this.accessIfLive(ns, sa), ...this.asSource(ns, sa));
       return out;
     }
     if (isWorkloadKind(kind)) {
@@ -212,16 +221,11 @@ export class DependencyIndex {
           if (wl) sas.add(wl.serviceAccount);
         }
       }
-      return [...sas].flatMap((sa) => this.accessIfLive(ns, sa));
+      // Any Service selecting these pods selects only pods sharing a label with them, so the
+      // sources whose Services (and the pods behind them) can change are among the same `sas`.
+      return [...sas].flatMap((sa) => [...this.accessIfLive(ns, sa), ...this.asSource(ns, sa)]);
     }
-    if (kind === 'ServiceAccount') {
-      const out = this.accessIfLive(ns, name);
-      for (const t of this.targetsBySource.get(nsName(ns, name))) {
-        const u = this.smiUnit.get(t);
-        if (u) out.push(u);
-      }
-      return out;
-    }
+    if (kind === 'ServiceAccount') return [...this.accessIfLive(ns, name), ...this.asSource(ns, name)];
     if (isManaged(o)) {
       const u = unitOf(o);
       return u ? [u] : [];

@@ -44,6 +44,20 @@ describe('smictl conformance (built binary)', function () {
     expect(run(['--mesh', 'kuma']).status).to.equal(2);
   });
 
+  it('--level xds: Istio only, and it needs the istio-oracle binary and a kubeconfig file', () => {
+    const env = { ...process.env, SMI_ISTIO_ORACLE: '', KUBECONFIG: '' };
+    const x = (args: string[]) => spawnSync(process.execPath, [SMICTL, 'conformance', '--level', 'xds', ...args], { encoding: 'utf8', timeout: 60_000, env });
+    const linkerd = x(['--mesh', 'istio,linkerd', '--istio-oracle', '/bin/true', '--kubeconfig', '/dev/null']);
+    expect(linkerd.status).to.equal(2);
+    expect(linkerd.stderr).to.match(/--level xds judges Istio only/);
+    const noBinary = x(['--mesh', 'istio', '--kubeconfig', '/dev/null']);
+    expect(noBinary.status).to.equal(2);
+    expect(noBinary.stderr).to.match(/needs the istio-oracle binary/);
+    const noKubeconfig = x(['--mesh', 'istio', '--istio-oracle', '/bin/true']);
+    expect(noKubeconfig.status).to.equal(2);
+    expect(noKubeconfig.stderr).to.match(/needs a kubeconfig file/);
+  });
+
   it('runs scenarios against a cluster and writes the table, JSON and JUnit reports', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'smi-conf-cli-'));
     const r = await runAsync(['--kubeconfig', sharedCluster().kubeconfigPath, '--mesh', 'linkerd', '--scenario', 'specs-method', 'split-headers', '--json', join(dir, 'r.json'), '--junit', join(dir, 'r.xml')]);

@@ -2,7 +2,7 @@
 // as nodes, TrafficMetrics edges as edges with their traffic, each edge judged
 // by the access overlay. Pure: the reader (../read/) did all the I/O.
 
-import { selectsPods } from '../../../adapters/common/selector.js';
+import { serviceSelects } from '../../../adapters/common/label-match.js';
 import type { ServiceInfo, WorkloadInfo } from '../../../adapters/types.js';
 import type { TrafficMetrics } from '../../../metrics-api/traffic-metrics.js';
 import type { AccessIndex, Identity } from './access.js';
@@ -26,8 +26,7 @@ export interface TopologyInput {
 
 export const nodeId = (kind: string, namespace: string | undefined, name: string): string => `${kind}/${namespace ?? ''}/${name}`;
 
-const selects = (s: ServiceInfo, w: WorkloadInfo): boolean =>
-  s.namespace === w.namespace && s.selector !== undefined && Object.keys(s.selector).length > 0 && selectsPods(s.selector, w);
+const selects = (s: ServiceInfo, w: WorkloadInfo): boolean => s.namespace === w.namespace && serviceSelects(s.selector, w.podLabels);
 
 interface Known {
   node: TopologyNode;

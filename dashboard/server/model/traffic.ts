@@ -1,13 +1,13 @@
 // TrafficMetrics values (Quantity strings; counts over the window, latencies in
 // seconds) as the numbers the page draws.
 
-import { parseQuantity } from '../../../metrics-api/quantity.js';
+import { quantityToNumber } from '../../../schemas/quantity.js';
 import type { Metric } from '../../../metrics-api/traffic-metrics.js';
 import type { Traffic } from './types.js';
 
 const valueOf = (metrics: readonly Metric[], name: string): number | undefined => {
   const m = metrics.find((x) => x.name === name);
-  return m === undefined ? undefined : parseQuantity(m.value);
+  return m === undefined ? undefined : quantityToNumber(m.value);
 };
 
 export function trafficOf(metrics: readonly Metric[], windowSeconds: number): Traffic {

@@ -9,6 +9,7 @@ import { resourcePath, type KubeClient, type KubeStatusError } from '../../../ku
 import { hubApiVersion, SMI_KINDS, SMI_PLURALS, type KubeObject } from '../../../schemas/hub.js';
 import { apiAlert } from '../alerts.js';
 import type { Alert } from '../model/types.js';
+import { BUILTIN_KINDS } from '../../../kube/rest-mapper.js';
 
 export interface ClusterRead {
   /** Every namespace the user can see (or, without list permission, the ones seen in objects). */
@@ -32,11 +33,7 @@ export interface ReadOptions {
 
 export type ConfigMapRead = { data?: Record<string, string>; error?: KubeStatusError };
 
-const WORKLOADS: ReadonlyArray<{ apiVersion: string; kind: string; plural: string }> = [
-  { apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments' },
-  { apiVersion: 'apps/v1', kind: 'StatefulSet', plural: 'statefulsets' },
-  { apiVersion: 'apps/v1', kind: 'DaemonSet', plural: 'daemonsets' },
-];
+const WORKLOADS = [BUILTIN_KINDS.Deployment, BUILTIN_KINDS.StatefulSet, BUILTIN_KINDS.DaemonSet];
 
 /** List items carry no apiVersion/kind; put them back so YAML and joins are complete. */
 const withKind = (items: KubeObject[], apiVersion: string, kind: string): KubeObject[] => items.map((o) => ({ ...o, apiVersion, kind }));

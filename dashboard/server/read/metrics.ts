@@ -5,8 +5,8 @@
 // topology costs one list per node kind plus one `edges` call per resource with
 // traffic, run a few at a time.
 
-import type { MeshName } from '../../../adapters/types.js';
-import type { KubeClient, KubeStatusError } from '../../../kube/client.js';
+import type { MeshName, MetricsMesh } from '../../../adapters/types.js';
+import { HttpKubeClient, type KubeClient, type KubeStatusError } from '../../../kube/client.js';
 import type { KubeCredentials } from '../../../kube/credentials.js';
 import { BASE_PATH } from '../../../metrics-api/discovery.js';
 import { createHandler } from '../../../metrics-api/handler.js';
@@ -44,9 +44,10 @@ function aggregated(client: KubeClient): MetricsSource {
 
 function inProcess(o: MetricsOptions & { prometheus: string }): MetricsSource {
   const handle = createHandler({
-    mesh: o.mesh,
+    // readTraffic never queries for gamma (it lists no kinds), so its handler is never asked.
+    mesh: o.mesh === 'gamma' ? 'istio' : o.mesh,
     prometheus: httpPrometheus(o.prometheus, o.prometheusTimeoutMs ?? 10_000),
-    kube: kubeAccess(o.credentials),
+    kube: kubeAccess(new HttpKubeClient(o.credentials)),
     frontProxy: undefined,
     logger: silentLogger(),
   });
@@ -98,7 +99,7 @@ async function pool(tasks: Array<() => Promise<void>>, limit: number, stop: () =
   await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
 }
 
-const NODE_KINDS: Record<MeshName, string[]> = {
+const NODE_KINDS: Record<MetricsMesh, string[]> = {
   // Istio's workload labels do not say which kind a workload is: every kind's list answers the same
   // series, so one list covers Deployments, StatefulSets and DaemonSets alike.
   istio: ['deployments'],
@@ -130,7 +131,8 @@ export async function readTraffic(source: MetricsSource, o: { mesh: MeshName; na
   const measured: Array<{ plural: string; namespace: string; name: string }> = [];
   const lists: Array<() => Promise<void>> = [];
   for (const ns of o.namespaces) {
-    for (const plural of NODE_KINDS[o.mesh]) {
+    // gamma: the traffic is the underlying mesh's, whose metrics this mesh name does not say how to read.
+    for (const plural of o.mesh === 'gamma' ? [] : NODE_KINDS[o.mesh]) {
       lists.push(async () => {
         const r = await source.get<TrafficMetricsList>(`/namespaces/${encodeURIComponent(ns)}/${plural}`, o.window);
         if (!r.ok) {

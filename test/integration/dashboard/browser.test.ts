@@ -12,6 +12,7 @@ import type { RequestOptions } from 'node:https';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { HttpKubeClient, resourcePath } from '../../../kube/client.js';
+import { restMapper } from '../../../kube/rest-mapper.js';
 import { loadFrontProxyConfig } from '../../../metrics-api/auth.js';
 import { kubeAccess } from '../../../metrics-api/kube.js';
 import { silentLogger } from '../../../log/log.js';
@@ -33,7 +34,7 @@ import { startPrometheus, type TestPrometheus } from '../../support/prometheus/p
 import { demoFamilies, sampleObjects } from './fixture.js';
 
 const APISERVICE = 'v1alpha1.metrics.smi-spec.io';
-const PLURALS: Record<string, string> = { ServiceAccount: 'serviceaccounts', Service: 'services', Deployment: 'deployments', ConfigMap: 'configmaps', TrafficSplit: 'trafficsplits', TrafficTarget: 'traffictargets', HTTPRouteGroup: 'httproutegroups', TCPRoute: 'tcproutes' };
+const mapper = restMapper();
 const WINDOW_S = 30;
 /** The metrics API's windows end this far back, so the last scrape has surely landed (as in the metrics tests). */
 const LAG_MS = 2_000;
@@ -85,7 +86,7 @@ describe('smictl dashboard in Chromium (operator, samples, real Prometheus, aggr
 
     op = await startOperator({ kubeConfig: cluster.kubeConfig, namespace: opNs, watchNamespace: ns, defaultMesh: 'istio', logger: silentLogger() });
     for (const o of sampleObjects(ns, opNs)) {
-      const r = await client.request('PATCH', resourcePath(o.apiVersion, PLURALS[o.kind]!, o.metadata.namespace, o.metadata.name), {
+      const r = await client.request('PATCH', mapper.path(o), {
         query: { fieldManager: 'dashboard-test', force: true },
         body: o,
         contentType: 'application/apply-patch+yaml',
@@ -94,7 +95,7 @@ describe('smictl dashboard in Chromium (operator, samples, real Prometheus, aggr
     }
 
     // The TrafficMetrics API behind the aggregation layer, as config/metrics deploys it.
-    const kube = kubeAccess(cluster.kubeConfig);
+    const kube = kubeAccess(new HttpKubeClient(cluster.kubeConfig));
     const frontProxy = await loadFrontProxyConfig(kube);
     if (!frontProxy.ok) throw new Error(frontProxy.error.message);
     metricsApi = createMetricsApiServer({

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getAdapter } from '../../../adapters/index.js';
 import { MESH_NAMES } from '../../../adapters/types.js';
-import { HttpKubeClient, type KubeResult, type RequestOptions } from '../../../kube/client.js';
+import { HttpKubeClient } from '../../../kube/client.js';
+import { RecordingClient, type RecordedCall } from '../../support/recording-client.js';
 import { runConfigLevel } from '../../../conformance/runner.js';
 import { bootstrapCertificates } from '../../../release/cert-bootstrap.js';
 import { APISERVICE, NAMESPACE, SERVICE_ACCOUNT, SERVING_SECRET, VALIDATING_WEBHOOK } from '../../../release/names.js';
@@ -21,13 +22,7 @@ import { startWebhookServer } from '../../../operator/webhooks/index.js';
 import { kubeRequest } from '../../../dev/controlplane/kube-request.js';
 import { kubectl, kustomize, toYaml } from './manifests.js';
 
-interface Call {
-  method: string;
-  path: string;
-  query?: RequestOptions['query'];
-  status: number;
-  message?: string;
-}
+type Call = RecordedCall;
 
 /** A 403 from the authorizer (not, say, a write into a namespace being deleted, also a 403). */
 const rbacDenied = (c: Call) => c.status === 403 && /cannot \w+ resource/.test(c.message ?? '');
@@ -108,42 +103,6 @@ function unjustified(rules: Rule[], attrs: Attr[]): string[] {
   return out.sort();
 }
 
-class Recorder {
-  calls: Call[] = [];
-  private restore: Array<() => void> = [];
-  constructor(private readonly kc: KubeConfig) {}
-  start(): void {
-    const proto = HttpKubeClient.prototype as unknown as Record<string, unknown>;
-    const request = proto.request as HttpKubeClient['request'];
-    const watch = proto.watch as HttpKubeClient['watch'];
-    const calls = this.calls;
-    const target = this.kc;
-    proto.request = async function (this: HttpKubeClient, method: string, path: string, opts?: RequestOptions): Promise<KubeResult<unknown>> {
-      const r = await request.call(this, method, path, opts);
-      if ((this as unknown as { kc: KubeConfig }).kc === target) calls.push({ method, path, query: opts?.query, status: r.ok ? r.status : r.error.status, ...(r.ok ? {} : { message: r.error.message }) });
-      return r;
-    };
-    proto.watch = function (this: HttpKubeClient, path: string, query: Record<string, string | number | boolean | undefined>, onEvent: Parameters<HttpKubeClient['watch']>[2]) {
-      const h = watch.call(this, path, query, onEvent);
-      if ((this as unknown as { kc: KubeConfig }).kc === target) {
-        const call: Call = { method: 'WATCH', path, query, status: 200 };
-        calls.push(call);
-        void h.done.then((d) => {
-          if (d.error) Object.assign(call, { status: d.error.status, message: d.error.message });
-        });
-      }
-      return h;
-    };
-    this.restore.push(() => {
-      proto.request = request;
-      proto.watch = watch;
-    });
-  }
-  stop(): void {
-    for (const r of this.restore.splice(0)) r();
-  }
-}
-
 describe('deploy: RBAC is least privilege (recorded against the real API server)', function () {
   this.timeout(600_000);
   const objs = kustomize('config/default');
@@ -178,16 +137,12 @@ describe('deploy: RBAC is least privilege (recorded against the real API server)
   });
 
   it('the operator, run as the ServiceAccount for every mesh, is never denied and uses every verb it is granted', async () => {
-    const rec = new Recorder(sa);
-    rec.start();
-    try {
-      for (const mesh of MESH_NAMES) {
-        const results = await runConfigLevel({ kubeConfig: sharedCluster().kubeConfig, operatorKubeConfig: sa, operatorNamespace: NAMESPACE, leaderElect: true, mesh, conversion: 'skip' });
-        const bad = results.filter((r) => r.outcome === 'failed' || r.outcome === 'unexpectedly-passed');
-        expect(bad.map((b) => `${b.scenario}: ${b.assertion}: ${b.detail}`), mesh).to.deep.equal([]);
-      }
-    } finally {
-      rec.stop();
+    // Every request the operator makes goes through the client it is given: record them there.
+    const rec = new RecordingClient(new HttpKubeClient(sa));
+    for (const mesh of MESH_NAMES) {
+      const results = await runConfigLevel({ kubeConfig: sharedCluster().kubeConfig, operatorKubeConfig: sa, operatorClient: rec, operatorNamespace: NAMESPACE, leaderElect: true, mesh, conversion: 'skip' });
+      const bad = results.filter((r) => r.outcome === 'failed' || r.outcome === 'unexpectedly-passed');
+      expect(bad.map((b) => `${b.scenario}: ${b.assertion}: ${b.detail}`), mesh).to.deep.equal([]);
     }
     const attrs = rec.calls.flatMap(attributes);
     const denied = rec.calls.filter(rbacDenied).map((c) => `${c.method} ${c.path} ${JSON.stringify(c.query ?? {})}: ${c.message}`);
@@ -224,22 +179,16 @@ describe('deploy: RBAC is least privilege (recorded against the real API server)
     });
 
     it('creates the Secret, injects the CA everywhere, reuses it next time, and uses exactly its granted verbs', async () => {
-      const rec = new Recorder(sa);
+      const rec = new RecordingClient(new HttpKubeClient(sa));
       const dir = mkdtempSync(join(tmpdir(), 'smi-certs-'));
-      rec.start();
-      let first, second;
-      try {
-        first = await bootstrapCertificates({ kubeConfig: sa, namespace: NAMESPACE, certDir: dir });
-        second = await bootstrapCertificates({ kubeConfig: sa, namespace: NAMESPACE });
-        // A Secret that no longer fits (wrong names) is replaced.
-        const bad = await kubeRequest(admin(), { method: 'PATCH', path: `/api/v1/namespaces/${NAMESPACE}/secrets/${SERVING_SECRET}`, contentType: 'application/merge-patch+json', body: { data: { 'tls.crt': Buffer.from('not a certificate').toString('base64') } } });
-        expect(bad.status, bad.text).to.equal(200);
-        const third = await bootstrapCertificates({ kubeConfig: sa, namespace: NAMESPACE });
-        expect(third.created).to.equal(true);
-        expect(third.caBundle).to.not.equal(first.caBundle);
-      } finally {
-        rec.stop();
-      }
+      const first = await bootstrapCertificates({ kubeConfig: sa, client: rec, namespace: NAMESPACE, certDir: dir });
+      const second = await bootstrapCertificates({ kubeConfig: sa, client: rec, namespace: NAMESPACE });
+      // A Secret that no longer fits (wrong names) is replaced.
+      const bad = await kubeRequest(admin(), { method: 'PATCH', path: `/api/v1/namespaces/${NAMESPACE}/secrets/${SERVING_SECRET}`, contentType: 'application/merge-patch+json', body: { data: { 'tls.crt': Buffer.from('not a certificate').toString('base64') } } });
+      expect(bad.status, bad.text).to.equal(200);
+      const third = await bootstrapCertificates({ kubeConfig: sa, client: rec, namespace: NAMESPACE });
+      expect(third.created).to.equal(true);
+      expect(third.caBundle).to.not.equal(first.caBundle);
       expect(first.created).to.equal(true);
       expect(second.created).to.equal(false);
       expect(second.caBundle).to.equal(first.caBundle);

@@ -1,7 +1,7 @@
 // Faults of the operator process itself, on the shared control plane: kill -9
 // in the middle of a bulk apply, two replicas with leader election, and a
 // second writer fighting over a generated object. The operator runs as a child
-// process (bench/operator-main.js) so it can really be killed.
+// process (`smictl operator`, through dev/world/operator-proc.ts) so it can really be killed.
 
 import { expect } from 'chai';
 import { sharedCluster } from '../../support/cluster.js';

@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import { serveConversion, type ServedConversion } from '../../../conformance/conversion.js';
 import { createTestNamespace, sharedCluster } from '../../support/cluster.js';
 import { kubeRequest } from '../../../dev/controlplane/kube-request.js';
+import { restMapper } from '../../../kube/rest-mapper.js';
 import { kubectl } from '../deploy/manifests.js';
 
 const TABLE = 'application/json;as=Table;g=meta.k8s.io;v=v1';
@@ -25,7 +26,7 @@ const conditions = (ready: 'True' | 'False', reason: string, message: string) =>
   ],
 });
 
-const PLURALS: Record<string, string> = { TrafficSplit: 'trafficsplits', TrafficTarget: 'traffictargets', HTTPRouteGroup: 'httproutegroups', TCPRoute: 'tcproutes', UDPRoute: 'udproutes' };
+const mapper = restMapper();
 
 /** One object per kind and served version, in that version's shape, with the cells its default columns must show. */
 function objectsFor(): Array<{ apiVersion: string; kind: string; name: string; body: Record<string, unknown>; want: Record<string, unknown> }> {
@@ -83,7 +84,7 @@ describe('kubectl get: printer columns of every served version (real kube-apiser
     // to the storage version's schema (a v1alpha1 TrafficTarget loses its top-level destination).
     conversion = await serveConversion(cluster.kubeConfig);
     for (const [i, o] of objects.entries()) {
-      const base = `/apis/${o.apiVersion}/namespaces/${ns}/${PLURALS[o.kind]}`;
+      const base = mapper.path({ apiVersion: o.apiVersion, kind: o.kind, metadata: { namespace: ns } });
       const created = await kubeRequest(cluster.kubeConfig, { method: 'POST', path: base, body: { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name }, ...o.body } });
       expect(created.status, `${o.apiVersion} ${o.kind}: ${created.text}`).to.equal(201);
       // Alternate Ready and a failure, so a column stuck on one value cannot pass.
@@ -105,7 +106,7 @@ describe('kubectl get: printer columns of every served version (real kube-apiser
   it('the Table API renders Ready, Reason and the spec columns at each object\'s own version', async () => {
     const cluster = sharedCluster();
     for (const [i, o] of objects.entries()) {
-      const path = `/apis/${o.apiVersion}/namespaces/${ns}/${PLURALS[o.kind]}/${o.name}`;
+      const path = mapper.path({ apiVersion: o.apiVersion, kind: o.kind, metadata: { namespace: ns, name: o.name } });
       const t = await kubeRequest(cluster.kubeConfig, { method: 'GET', path, accept: TABLE });
       const table = t.body as Table;
       expect(table.kind, `${o.apiVersion} ${o.kind}: ${t.text.slice(0, 300)}`).to.equal('Table');

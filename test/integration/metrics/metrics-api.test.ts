@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import { ApiregistrationV1Api, CoreV1Api, RbacAuthorizationV1Api, type V1APIService } from '@kubernetes/client-node';
 import { createHandler, type ApiRequest } from '../../../metrics-api/handler.js';
+import { HttpKubeClient } from '../../../kube/client.js';
 import { kubeAccess } from '../../../metrics-api/kube.js';
 import { loadFrontProxyConfig } from '../../../metrics-api/auth.js';
 import { silentLogger } from '../../../metrics-api/log.js';
@@ -57,7 +58,7 @@ describe('traffic metrics API (real Prometheus 2.x, real aggregation layer)', fu
   }
 
   const direct = (mesh: 'istio' | 'linkerd' | 'consul') => {
-    const handle = createHandler({ mesh, prometheus: httpPrometheus(prometheus.url), kube: kubeAccess(sharedCluster().kubeConfig), frontProxy: undefined, logger, now: clock });
+    const handle = createHandler({ mesh, prometheus: httpPrometheus(prometheus.url), kube: kubeAccess(new HttpKubeClient(sharedCluster().kubeConfig)), frontProxy: undefined, logger, now: clock });
     return async (path: string) => {
       const req: ApiRequest = { method: 'GET', url: `${BASE}${path}${path.includes('?') ? '&' : '?'}window=${WINDOW}`, headers: {}, peer: { verified: false } };
       const r = await handle(req);
@@ -126,7 +127,7 @@ describe('traffic metrics API (real Prometheus 2.x, real aggregation layer)', fu
 
     before(async () => {
       const cluster = sharedCluster();
-      const kube = kubeAccess(cluster.kubeConfig);
+      const kube = kubeAccess(new HttpKubeClient(cluster.kubeConfig));
       const frontProxy = await loadFrontProxyConfig(kube);
       if (!frontProxy.ok) throw new Error(frontProxy.error.message);
       const tls = selfSignedCert(['localhost', '127.0.0.1']);
@@ -229,7 +230,7 @@ describe('traffic metrics API (real Prometheus 2.x, real aggregation layer)', fu
     it('Prometheus down: a 503 Status with the reason, quickly, not a hang', async () => {
       // Swap the APIService to a server whose Prometheus is a closed port.
       const cluster = sharedCluster();
-      const kube = kubeAccess(cluster.kubeConfig);
+      const kube = kubeAccess(new HttpKubeClient(cluster.kubeConfig));
       const frontProxy = await loadFrontProxyConfig(kube);
       if (!frontProxy.ok) throw new Error(frontProxy.error.message);
       const deadUrl = `http://127.0.0.1:${await freePort()}`; // nothing listens there
@@ -246,7 +247,7 @@ describe('traffic metrics API (real Prometheus 2.x, real aggregation layer)', fu
 
     it('Prometheus hung (SIGSTOP): a 504 Status after the query timeout, not a hang', async () => {
       const cluster = sharedCluster();
-      const kube = kubeAccess(cluster.kubeConfig);
+      const kube = kubeAccess(new HttpKubeClient(cluster.kubeConfig));
       const frontProxy = await loadFrontProxyConfig(kube);
       if (!frontProxy.ok) throw new Error(frontProxy.error.message);
       slowServer = createMetricsApiServer({ mesh: 'istio', prometheus: httpPrometheus(prometheus.url, 2_000), kube, frontProxy: frontProxy.value, logger, tls: selfSignedCert() });

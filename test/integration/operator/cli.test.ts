@@ -1,5 +1,5 @@
-// `smictl operator` as a real child process: flags, probes, reconciling, and a
-// graceful SIGTERM that releases the Lease.
+// `smictl operator` as a real child process: flags, the ready line, probes,
+// reconciling, and a graceful SIGTERM that releases the Lease.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -50,27 +50,32 @@ describe('smictl operator (child process, real API server)', function () {
     writeFileSync(join(certDir, 'tls.crt'), certs.cert);
     writeFileSync(join(certDir, 'tls.key'), certs.key);
     const webhookPort = await freePort();
-    const args = [smictl, 'operator', '--webhook-port', String(webhookPort), '--webhook-cert-dir', certDir, '--kubeconfig', sharedCluster().kubeconfigPath, '--namespace', ns, '--watch-namespace', ns, '--health-port', '0', '--metrics-port', '0', '--leader-elect', '--lease-duration', '5', '--log-level', 'info'];
+    const args = [smictl, 'operator', '--webhook-port', String(webhookPort), '--webhook-cert-dir', certDir, '--kubeconfig', sharedCluster().kubeconfigPath, '--namespace', ns, '--watch-namespace', ns, '--health-port', '0', '--metrics-port', '0', '--leader-elect', '--lease-duration', '5', '--lease-retry', '0.5', '--identity', 'cli-test-replica', '--log-level', 'info'];
     child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let logs = '';
-    child.stdout?.on('data', (d: Buffer) => (logs += d.toString()));
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (logs += d.toString()));
-    const port = await eventually('operator running log line', async () => {
-      const line = logs.split('\n').find((l) => l.includes('"operator running"'));
-      return line ? (JSON.parse(line) as { healthPort: number }).healthPort : undefined;
-    }, 60_000);
-    // Every log line is JSON and names a namespace.
+    // The ready line: stdout's first line, JSON, with the ports really bound for `0`.
+    const ready = await eventually('the ready line on stdout', async () => (out.includes('\n') ? (JSON.parse(out.slice(0, out.indexOf('\n'))) as Record<string, unknown>) : undefined), 60_000);
+    expect(ready).to.include({ ready: true, pid: child.pid, identity: 'cli-test-replica', webhookPort });
+    const port = ready.healthPort as number;
+    expect(port).to.be.greaterThan(0);
+    expect(ready.metricsPort, '--metrics-port equal to --health-port: one server').to.equal(port);
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).to.equal(200);
+    // Logs go to stderr: every line JSON and naming a namespace.
     for (const l of logs.split('\n').filter(Boolean)) expect((JSON.parse(l) as { namespace?: string }).namespace, l).to.be.a('string');
     await eventually('/readyz 200', async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200);
     expect(await httpsStatus(`https://127.0.0.1:${webhookPort}/healthz`, certs.caCert), 'webhook server').to.equal(200);
     await k.apply(trafficSplit(ns, 'web', 'web', [['web-v1', 90], ['web-v2', 10]]));
     await eventually('VirtualService created by the CLI operator', async () => k.get(VS.apiVersion, VS.kind, ns, 'smi-split-web'));
     const held = (await k.get('coordination.k8s.io/v1', 'Lease', ns, 'smi-operator-leader')) as unknown as { spec: { holderIdentity?: string } };
-    expect(held.spec.holderIdentity ?? '').to.not.equal('');
+    expect(held.spec.holderIdentity, '--identity names the holder').to.equal('cli-test-replica');
 
     const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
     child.kill('SIGTERM');
     expect(await exited).to.equal(0);
+    expect(out.trim().split('\n'), 'stdout carries only the ready line').to.have.length(1);
     const released = (await k.get('coordination.k8s.io/v1', 'Lease', ns, 'smi-operator-leader')) as unknown as { spec: { holderIdentity?: string } };
     expect(released.spec.holderIdentity ?? '').to.equal('');
   });

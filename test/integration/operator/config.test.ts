@@ -8,7 +8,7 @@ import { MANAGED_BY_LABEL, MESH_LABEL, MESH_NAMES, type MeshName } from '../../.
 import type { RunningOperator } from '../../../operator/manager.js';
 import type { KubeObject } from '../../../schemas/hub.js';
 import { resourcePath } from '../../../kube/client.js';
-import { applyApp, condition, eventually, newNamespace, routeGroup, runOperator, TestKube, tcpRoute, trafficSplit, trafficTarget } from './helpers.js';
+import { applyApp, condition, eventually, newNamespace, routeGroup, runOperator, settled, TestKube, tcpRoute, trafficSplit, trafficTarget } from './helpers.js';
 
 async function managed(k: TestKube, ns: string): Promise<KubeObject[]> {
   const out: KubeObject[] = [];
@@ -80,12 +80,9 @@ describe('operator adapter switching (real API server)', function () {
     const ids = consul.map((o) => `${o.kind}/${o.metadata.name}`);
     expect(new Set(ids).size).to.equal(ids.length);
     // Settled: nobody fights over shared objects (e.g. ServiceDefaults wanted by a split and an access unit).
-    await op!.idle();
-    await new Promise((r) => setTimeout(r, 500));
-    await op!.idle();
+    await settled(op!, k, ns);
     const writes = await op!.metrics.writeCount();
-    await new Promise((r) => setTimeout(r, 1500));
-    await op!.idle();
+    await settled(op!, k, ns);
     expect(await op!.metrics.writeCount()).to.equal(writes);
   });
 

@@ -1,32 +1,19 @@
 // Helpers for the operator's integration tests: raw REST against the shared
 // real API server, bounded polling, and object builders for a small app.
 
-import { HttpKubeClient, resourcePath } from '../../../kube/client.js';
+import { allNativeKinds } from '../../../adapters/index.js';
+import { HttpKubeClient } from '../../../kube/client.js';
+import { restMapper } from '../../../kube/rest-mapper.js';
+import { until } from '../../../dev/world/kube.js';
 import type { KubeObject } from '../../../schemas/hub.js';
 import { sharedCluster, type TestCluster } from '../../support/cluster.js';
 import { createTestNamespace } from '../../support/cluster.js';
 import { startOperator, type OperatorOptions, type RunningOperator } from '../../../operator/manager.js';
 import { silentLogger } from '../../../log/log.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../../adapters/types.js';
+import { isSmiKind } from '../../../operator/controller/kinds.js';
 
-export const PLURALS: Record<string, string> = {
-  Service: 'services',
-  ServiceAccount: 'serviceaccounts',
-  Deployment: 'deployments',
-  ConfigMap: 'configmaps',
-  TrafficSplit: 'trafficsplits',
-  TrafficTarget: 'traffictargets',
-  HTTPRouteGroup: 'httproutegroups',
-  TCPRoute: 'tcproutes',
-  UDPRoute: 'udproutes',
-  VirtualService: 'virtualservices',
-  AuthorizationPolicy: 'authorizationpolicies',
-  PeerAuthentication: 'peerauthentications',
-  ServiceDefaults: 'servicedefaults',
-  Event: 'events',
-  Lease: 'leases',
-  TimeoutPolicy: 'timeoutpolicies',
-  RetryPolicy: 'retrypolicies',
-};
+const mapper = restMapper(allNativeKinds());
 
 export const VS = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService' };
 export const AP = { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy' };
@@ -38,9 +25,7 @@ export class TestKube {
   }
 
   path(apiVersion: string, kind: string, ns?: string, name?: string, sub?: string): string {
-    const plural = PLURALS[kind];
-    if (!plural) throw new Error(`no plural for ${kind}`);
-    return resourcePath(apiVersion, plural, ns, name, sub);
+    return mapper.path({ apiVersion, kind, metadata: { namespace: ns, name } }, sub);
   }
 
   async apply(o: KubeObject, manager = 'test-user'): Promise<KubeObject> {
@@ -79,19 +64,41 @@ export class TestKube {
 }
 
 /** Poll until fn returns a value (not undefined/false) or the deadline passes; the last error is in the failure. */
-export async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+export const eventually = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 200): Promise<T> => until(what, fn, timeoutMs, everyMs);
+
+/**
+ * Waits until the operator has caught up with the API server, a fact rather than a pause: its queue is idle, and its
+ * cache holds every object it writes in `ns` (SMI objects, managed native objects) at the server's current
+ * resourceVersion, with nothing cached that the server no longer has. The watch echo of each of its own writes has
+ * then arrived and been handled, so any follow-up write (a fight) would already be counted or queued.
+ */
+export async function settled(op: RunningOperator, k: TestKube, ns: string, timeoutMs = 30_000): Promise<void> {
+  const managed = (o: KubeObject): boolean => o.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE;
+  await eventually(
+    'the operator caught up with the API server',
+    async () => {
+      await op.idle();
+      for (const key of op.cache.keys()) {
+        const inf = op.cache.informer(key)!;
+        const { apiVersion, kind } = inf.kind;
+        let server: KubeObject[];
+        try {
+          server = await k.list(apiVersion, kind, ns);
+        } catch {
+          continue; // kind not served here (a mesh CRD that is not installed)
+        }
+        const onServer = new Map(server.map((o) => [o.metadata.name, o.metadata.resourceVersion]));
+        const cached = inf.list().filter((o) => o.metadata.namespace === ns);
+        if (cached.some((o) => onServer.get(o.metadata.name) !== o.metadata.resourceVersion)) return false;
+        const written = server.filter((o) => isSmiKind(kind) || managed(o));
+        if (written.some((o) => inf.get(ns, o.metadata.name)?.metadata.resourceVersion !== o.metadata.resourceVersion)) return false;
+      }
+      await op.idle();
+      return true;
+    },
+    timeoutMs,
+    100,
+  );
 }
 
 export async function newNamespace(prefix: string): Promise<string> {

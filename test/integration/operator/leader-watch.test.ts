@@ -8,6 +8,8 @@ import { silentLogger } from '../../../log/log.js';
 import type { RunningOperator } from '../../../operator/manager.js';
 import type { KubeObject } from '../../../schemas/hub.js';
 import { sharedCluster } from '../../support/cluster.js';
+import { HttpKubeClient } from '../../../kube/client.js';
+import { RecordingClient } from '../../support/recording-client.js';
 import { applyApp, eventually, newNamespace, runOperator, TestKube, trafficSplit, VS } from './helpers.js';
 
 describe('operator leader election (real API server)', function () {
@@ -30,12 +32,19 @@ describe('operator leader election (real API server)', function () {
     const a = await runOperator(ns, { ...lease, identity: 'op-a' });
     ops.push(a);
     await eventually('op-a leads', async () => a.isLeader());
-    const b = await runOperator(ns, { ...lease, identity: 'op-b' });
+    // The standby's requests are recorded: its lease attempts are facts to wait on.
+    const bClient = new RecordingClient(new HttpKubeClient(sharedCluster().kubeConfig));
+    const b = await runOperator(ns, { ...lease, identity: 'op-b', client: bClient });
     ops.push(b);
 
     await k.apply(trafficSplit(ns, 'one', 'web', [['web-v1', 50], ['web-v2', 50]]));
     await eventually('VirtualService from the leader', async () => k.get(VS.apiVersion, VS.kind, ns, 'smi-split-one'));
-    await new Promise((r) => setTimeout(r, 1000)); // several standby lease attempts
+    // The standby has seen the split, and has tried the Lease three more times since, all while op-a holds it.
+    await eventually('op-b cached the split', async () => b.cache.get('TrafficSplit', ns, 'one'));
+    const leaseCalls = () => bClient.calls.filter((c) => c.path.endsWith('/leases/smi-operator-leader')).length;
+    const mark = leaseCalls();
+    await eventually('three more standby lease attempts', async () => leaseCalls() >= mark + 3, 15_000, 50);
+    await b.idle();
     expect(b.isLeader()).to.equal(false);
     expect(await b.metrics.writeCount()).to.equal(0);
     const held = (await k.get('coordination.k8s.io/v1', 'Lease', ns, 'smi-operator-leader')) as unknown as { spec: { holderIdentity: string } };

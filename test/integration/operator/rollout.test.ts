@@ -15,7 +15,6 @@
 // A ConfigMap stands in for the Rollout / Canary custom resource as the controller owner.
 
 import { expect } from 'chai';
-import { resourcePath } from '../../../kube/client.js';
 import { serveConversion, type ServedConversion } from '../../../conformance/conversion.js';
 import type { RunningOperator } from '../../../operator/manager.js';
 import { MESH_NAMES, SOURCE_LABEL, type MeshName } from '../../../adapters/types.js';
@@ -61,35 +60,38 @@ const CLIENTS: Client[] = [
 ];
 
 /** The native kind that carries a split's weights on each mesh, and how to read them as shares. */
-const CARRIER: Record<MeshName, { apiVersion: string; kind: string; plural: string; shares: (spec: any) => Record<string, number> }> = { // eslint-disable-line @typescript-eslint/no-explicit-any
+const CARRIER: Record<MeshName, { apiVersion: string; kind: string; shares: (spec: any) => Record<string, number> }> = { // eslint-disable-line @typescript-eslint/no-explicit-any
   istio: {
     apiVersion: 'networking.istio.io/v1',
     kind: 'VirtualService',
-    plural: 'virtualservices',
     shares: (spec) => relative(spec.http[0].route.map((d: { destination: { host: string }; weight: number }) => [d.destination.host.split('.')[0], d.weight])),
   },
   linkerd: {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'HTTPRoute',
-    plural: 'httproutes',
+    shares: (spec) => relative(spec.rules[0].backendRefs.map((b: { name: string; weight: number }) => [b.name, b.weight])),
+  },
+  gamma: {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
     shares: (spec) => relative(spec.rules[0].backendRefs.map((b: { name: string; weight: number }) => [b.name, b.weight])),
   },
   consul: {
     apiVersion: 'consul.hashicorp.com/v1alpha1',
     kind: 'ServiceSplitter',
-    plural: 'servicesplitters',
     shares: (spec) => Object.fromEntries(spec.splits.map((s: { service: string; weight: number }) => [s.service, s.weight])),
   },
 };
 
 /** Every kind a split renders to, for the prune check. */
-const PRUNED: Record<MeshName, Array<{ apiVersion: string; plural: string }>> = {
-  istio: [{ apiVersion: 'networking.istio.io/v1', plural: 'virtualservices' }],
-  linkerd: [{ apiVersion: 'gateway.networking.k8s.io/v1', plural: 'httproutes' }],
+const PRUNED: Record<MeshName, Array<{ apiVersion: string; kind: string }>> = {
+  istio: [{ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService' }],
+  linkerd: [{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' }],
+  gamma: [{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' }],
   consul: [
-    { apiVersion: 'consul.hashicorp.com/v1alpha1', plural: 'servicesplitters' },
-    { apiVersion: 'consul.hashicorp.com/v1alpha1', plural: 'servicedefaults' },
-    { apiVersion: 'consul.hashicorp.com/v1alpha1', plural: 'serviceresolvers' },
+    { apiVersion: 'consul.hashicorp.com/v1alpha1', kind: 'ServiceSplitter' },
+    { apiVersion: 'consul.hashicorp.com/v1alpha1', kind: 'ServiceDefaults' },
+    { apiVersion: 'consul.hashicorp.com/v1alpha1', kind: 'ServiceResolver' },
   ],
 };
 
@@ -98,11 +100,10 @@ function relative(pairs: Array<[string, number]>): Record<string, number> {
   return Object.fromEntries(pairs.map(([n, w]) => [n, (w * 100) / sum]));
 }
 
-const splitPath = (c: Client, ns: string, name?: string) => resourcePath(c.apiVersion, 'trafficsplits', ns, name);
-
 describe('operator: the rollout sequence of Argo Rollouts and Flagger (real API server, every mesh)', function () {
   this.timeout(180_000);
   let k: TestKube;
+  const splitPath = (c: Client, ns: string, name?: string) => k.path(c.apiVersion, 'TrafficSplit', ns, name);
   let conversion: ServedConversion | undefined;
 
   before(async () => {
@@ -134,13 +135,9 @@ describe('operator: the rollout sequence of Argo Rollouts and Flagger (real API 
         it(`${c.id}: create at canary 0, step by update, promote, delete with the owner`, async () => {
           const carrier = CARRIER[mesh];
           const source = `${SOURCE_LABEL}=trafficsplit.${c.name}`;
-          const natives = async (plural: string, apiVersion: string): Promise<KubeObject[]> => {
-            const r = await k.client.request<{ items: KubeObject[] }>('GET', resourcePath(apiVersion, plural, ns), { query: { labelSelector: source } });
-            if (!r.ok) throw new Error(`list ${plural}: ${r.error.message}`);
-            return r.body.items;
-          };
+          const natives = (kind: string, apiVersion: string): Promise<KubeObject[]> => k.list(apiVersion, kind, ns, source);
           const shares = async (): Promise<Record<string, number>> => {
-            const [o, ...more] = await natives(carrier.plural, carrier.apiVersion);
+            const [o, ...more] = await natives(carrier.kind, carrier.apiVersion);
             expect(more, `one ${carrier.kind}`).to.deep.equal([]);
             return carrier.shares(o!.spec);
           };
@@ -199,8 +196,8 @@ describe('operator: the rollout sequence of Argo Rollouts and Flagger (real API 
           // Delete the owner: the garbage collector deletes the split, and its native objects go with it.
           await k.delete('v1', 'ConfigMap', ns, owner.metadata.name);
           await eventually(`${c.name} collected with its owner`, async () => (await k.client.request('GET', splitPath(c, ns, c.name))).ok === false, 60_000);
-          for (const { apiVersion, plural } of PRUNED[mesh]) {
-            await eventually(`${plural} of ${c.name} pruned`, async () => (await natives(plural, apiVersion)).length === 0, 60_000);
+          for (const { apiVersion, kind } of PRUNED[mesh]) {
+            await eventually(`${kind}s of ${c.name} pruned`, async () => (await natives(kind, apiVersion)).length === 0, 60_000);
           }
         });
       }

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import type { RunningOperator } from '../../../operator/manager.js';
 import { MANAGED_BY_LABEL } from '../../../adapters/types.js';
 import type { KubeObject } from '../../../schemas/hub.js';
-import { applyApp, condition, eventually, newNamespace, runOperator, TestKube, trafficSplit, trafficTarget, routeGroup, service, tcpRoute, VS, AP } from './helpers.js';
+import { applyApp, condition, eventually, newNamespace, runOperator, settled, TestKube, trafficSplit, trafficTarget, routeGroup, service, tcpRoute, VS, AP } from './helpers.js';
 
 const TS = 'split.smi-spec.io/v1alpha4';
 const TT = 'access.smi-spec.io/v1alpha3';
@@ -163,19 +163,15 @@ describe('operator statuses, conflicts and restarts (real API server)', function
   });
 
   it('a restart with everything in place writes nothing', async () => {
-    await op!.idle();
-    // Let status writes and their watch events settle.
-    await new Promise((r) => setTimeout(r, 1000));
-    await op!.idle();
+    // Status writes and their watch events have settled.
+    await settled(op!, k, ns);
     await op!.stop();
     op = undefined;
     const serverBefore = await apiserverWrites(k);
     const again = await runOperator(ns);
     op = again;
     await eventually('first pass done', async () => again.reconcileCounts().size > 0);
-    await again.idle();
-    await new Promise((r) => setTimeout(r, 1000));
-    await again.idle();
+    await settled(again, k, ns);
     expect(await again.metrics.writeCount()).to.equal(0);
     expect(await apiserverWrites(k)).to.equal(serverBefore);
     expect((await again.metrics.writesSkipped.get()).values[0]?.value ?? 0).to.be.greaterThan(0);

@@ -15,12 +15,13 @@ import { buildSnapshot } from '../../../adapters/common/snapshot.js';
 import { mergeNotes } from '../../../adapters/translate.js';
 import { MESH_NAMES, type MeshName, type MeshOptions } from '../../../adapters/types.js';
 import { readManifests } from '../../../cli/input.js';
+import { updateGolden } from '../../support/golden.js';
 
 // dist/test/unit/adapters -> repository root
 const ROOT = resolvePath(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
 const FIXTURES = join(ROOT, 'test/fixtures/adapters');
 const GOLDEN = join(ROOT, 'test/golden');
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
+const UPDATE = updateGolden();
 
 const cases = readdirSync(FIXTURES, { withFileTypes: true })
   .filter((d) => d.isDirectory())

@@ -35,7 +35,7 @@ function emitted(mesh: MeshName, objects: KubeObject[]): Map<string, number> {
   const spec = (kind: string) => objects.find((o) => o.kind === kind)?.spec as Record<string, any> | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
   const out = new Map<string, number>();
   if (mesh === 'istio') for (const d of spec('VirtualService')?.http[0].route ?? []) out.set(d.destination.host.split('.')[0], d.weight);
-  if (mesh === 'linkerd') for (const b of spec('HTTPRoute')?.rules[0].backendRefs ?? []) out.set(b.name, b.weight);
+  if (mesh === 'linkerd' || mesh === 'gamma') for (const b of spec('HTTPRoute')?.rules[0].backendRefs ?? []) out.set(b.name, b.weight);
   if (mesh === 'consul') for (const s of spec('ServiceSplitter')?.splits ?? []) out.set(s.service, s.weight);
   return out;
 }
@@ -50,7 +50,7 @@ function validationErrors(mesh: MeshName, objects: KubeObject[], ws: number[]): 
     if (sum === 0 || sum > INT32_MAX) errs.push(`total ${sum}`);
     for (const o of objects) errs.push(...specErrors(o));
   }
-  if (mesh === 'linkerd') {
+  if (mesh === 'linkerd' || mesh === 'gamma') {
     // Gateway API: 0..1,000,000 each, at most 16 backendRefs (the CRD schema).
     for (const o of objects) errs.push(...linkerdSchemaErrors(o));
   }

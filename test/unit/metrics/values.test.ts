@@ -1,5 +1,7 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { formatQuantity, roundCount } from '../../../metrics-api/quantity.js';
+import { quantityToNumber } from '../../../schemas/quantity.js';
 import { formatWindow, parseWindow } from '../../../metrics-api/window.js';
 import { route } from '../../../metrics-api/routes.js';
 
@@ -18,6 +20,15 @@ describe('metrics-api quantities', () => {
   it('has no quantity for NaN or infinity', () => {
     expect(formatQuantity(Number.NaN)).to.equal(undefined);
     expect(formatQuantity(Number.POSITIVE_INFINITY)).to.equal(undefined);
+  });
+  it('reads back what it writes through the one quantity parser (schemas/quantity.ts)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -1e12, max: 1e12 }), (nanos) => {
+        expect(quantityToNumber(formatQuantity(nanos / 1e9))).to.be.closeTo(nanos / 1e9, Math.abs(nanos / 1e9) * 1e-12);
+      }),
+    );
+    expect([quantityToNumber('25'), quantityToNumber('2500m'), quantityToNumber('1k'), quantityToNumber('8750u'), quantityToNumber('1Ki')]).to.deep.equal([25, 2.5, 1000, 0.00875, 1024]);
+    expect(quantityToNumber('ten')).to.equal(undefined);
   });
   it('rounds counts to milli precision', () => {
     expect(roundCount(79.99999999)).to.equal(80);

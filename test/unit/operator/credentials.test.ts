@@ -145,7 +145,8 @@ describe('kube credentials loader', () => {
     expect(r.ok ? '' : r.error).to.match(/absent: cannot read: ENOENT/);
   });
 
-  it('an exec user falls back to client-node\'s KubeConfig (imported only then)', async () => {
+  it('an exec user falls back to client-node\'s KubeConfig (imported only then)', async function () {
+    this.timeout(30_000); // importing client-node takes seconds on a busy machine
     const kc = await load(config({ server: 'https://h:1' }, { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'true' } }));
     expect(kc.constructor.name).to.equal('KubeConfig');
     expect(kc.getCurrentCluster()?.server).to.equal('https://h:1');
@@ -182,6 +183,21 @@ describe('kube credentials loader', () => {
       file('token', 't');
       const noCa = await loadCredentials({ env, serviceAccountDir: dir });
       expect(noCa.ok ? '' : noCa.error).to.match(/in-cluster: cannot read .*ca\.crt: ENOENT/);
+    });
+
+    it('user-facing commands (homeKubeconfig) read ~/.kube/config before in-cluster; the operator does not', async () => {
+      mkdirSync(join(dir, '.kube'));
+      file('.kube/config', config({ server: 'https://home:6443', 'insecure-skip-tls-verify': true }, { token: 't' }));
+      const home = { HOME: dir };
+      const user = await loadCredentials({ env: home, serviceAccountDir: dir, homeKubeconfig: true });
+      expect(user.ok && user.value.getCurrentCluster()?.server).to.equal('https://home:6443');
+      // The operator: in-cluster first; ~/.kube/config only outside a pod (controller-runtime's order).
+      const outside = await loadCredentials({ env: home, serviceAccountDir: dir });
+      expect(outside.ok && outside.value.getCurrentCluster()?.server).to.equal('https://home:6443');
+      file('token', 't');
+      file('ca.crt', 'c');
+      const inPod = await loadCredentials({ env: { ...home, ...env }, serviceAccountDir: dir });
+      expect(inPod.ok && inPod.value.getCurrentCluster()?.server).to.equal('https://10.96.0.1:443');
     });
   });
 });

@@ -16,7 +16,7 @@ describe('parseMeshConfig', () => {
     const r = parseMeshConfig({ mesh: 'nginx', mtlsMode: 'sometimes', clusterDomain: 'Not A Domain', colour: 'blue' });
     expect(r.ok).to.equal(false);
     const errors = r.ok ? [] : r.errors;
-    expect(errors.some((e) => e.startsWith('data.mesh: must be one of istio|linkerd|consul'))).to.equal(true);
+    expect(errors.some((e) => e === 'data.mesh: must be one of istio, linkerd, consul, gamma, got "nginx"')).to.equal(true);
     expect(errors.some((e) => e.startsWith('data.mtlsMode:'))).to.equal(true);
     expect(errors.some((e) => e.startsWith('data.clusterDomain: must be a DNS name'))).to.equal(true);
     expect(errors.some((e) => e.startsWith('data.colour: unknown key'))).to.equal(true);

@@ -32,7 +32,9 @@ process.on('exit', () => writeFileSync(${JSON.stringify(out)}, urls.join('\\n'))
   }
 }
 
-describe('smictl loads subcommands lazily', () => {
+describe('smictl loads subcommands lazily', function () {
+  // Each case starts node and smictl: seconds on a busy 2-core machine.
+  this.timeout(30_000);
   it('`smictl operator` loads the controller but not client-node, the metrics API, the conformance suite or (without --webhook-port) the webhooks', () => {
     const r = loadedModules(['operator', '--kubeconfig', join(tmpdir(), 'smi-no-such-kubeconfig'), '--health-port', '0', '--metrics-port', '0']);
     expect(r.status, r.stderr).to.equal(1);

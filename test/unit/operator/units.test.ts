@@ -51,6 +51,16 @@ describe('DependencyIndex', () => {
     expect([...idx.update('Service', undefined, svc('other', { app: 'nope' }))]).to.deep.equal([]);
   });
 
+  it('a Service or workload of a source reaches the targets naming that source (sources resolve to the Services selecting their pods)', () => {
+    const idx = world(0);
+    // `client` is a source of target t (destination api); its pods and Service change.
+    expect([...idx.update('Deployment', undefined, deploy('client', 'client', { app: 'client' }))]).to.deep.equal([accessUnit(ns, 'api')]);
+    expect([...idx.update('Service', undefined, svc('client', { app: 'client' }))]).to.deep.equal([accessUnit(ns, 'api')]);
+    // A pod of another ServiceAccount now also selected by the client's Service changes whom that Service holds.
+    expect([...idx.update('Deployment', undefined, deploy('batch', 'batch', { app: 'client', role: 'batch' }))]).to.deep.equal([accessUnit(ns, 'api')]);
+    expect([...idx.update('Service', undefined, svc('unrelated', { app: 'nobody' }))]).to.deep.equal([]);
+  });
+
   it('a workload changing ServiceAccount affects the old and the new destination', () => {
     const idx = world(1);
     idx.update('TrafficTarget', undefined, target('t2', 'api-v2', ['client'], []));

@@ -8,6 +8,7 @@ import { join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { capabilitiesDoc, POLICY_FEATURES, SMI_FEATURES, type Capability } from '../../../../adapters/common/capabilities.js';
 import { MESH_NAMES, type MeshName } from '../../../../adapters/types.js';
+import { updateGolden } from '../../../support/golden.js';
 
 const ROOT = resolvePath(fileURLToPath(new URL('.', import.meta.url)), '../../../../..');
 const DOC = join(ROOT, 'docs/capabilities.md');
@@ -41,7 +42,7 @@ describe('capabilities', () => {
 
   it('docs/capabilities.md is generated from the tables', () => {
     const doc = capabilitiesDoc(tables);
-    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(DOC, doc);
+    if (updateGolden()) writeFileSync(DOC, doc);
     expect(readFileSync(DOC, 'utf8')).to.equal(doc);
   });
 });

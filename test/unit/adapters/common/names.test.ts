@@ -39,16 +39,20 @@ describe('adapters given names that bypassed validation', () => {
     workloads: [workload('Deployment/api', 'api', { app: 'api' }, 'payments')],
   });
 
-  it('consul: a destination `*` gives no ServiceIntentions (not on the wildcard) and the TrafficTarget is Invalid', () => {
+  it('consul: a destination `*` gives no ServiceIntentions (not on the wildcard, not named ""): no Service can name it', () => {
     const out = getAdapter('consul').translate(wildcard, DEFAULT_MESH_OPTIONS);
     expect(out.objects.filter((o) => o.kind === 'ServiceIntentions')).to.deep.equal([]);
     const r = out.results.find((x) => x.object === 'TrafficTarget payments/t');
-    expect(r?.status).to.equal('Invalid');
-    expect(r?.messages.join('\n')).to.include('ServiceIntentions for Consul service "*" would be named "*", which is not a Kubernetes name; it is not emitted');
+    expect(r?.messages.join('\n')).to.include('no Service selects the pods of ServiceAccount payments/*, so they have no Consul service name');
   });
 
   it('consul: a source `*` is left out (denied), never an allowed wildcard', () => {
-    const s = snapshot({ ...wildcard, trafficTargets: [target('t', 'db', [{ kind: 'TCPRoute', name: 'tcp' }], [{ name: '*' }, { name: 'api' }], { ns: 'payments' })] });
+    const s = snapshot({
+      ...wildcard,
+      workloads: [...wildcard.workloads, workload('Deployment/db', 'db', { app: 'db' }, 'payments'), workload('Deployment/any', '*', { app: 'any' }, 'payments')],
+      services: [svc('db', [5432], { ns: 'payments' }), svc('api', [80], { ns: 'payments' })],
+      trafficTargets: [target('t', 'db', [{ kind: 'TCPRoute', name: 'tcp' }], [{ name: '*' }, { name: 'api' }], { ns: 'payments' })],
+    });
     const out = getAdapter('consul').translate(s, DEFAULT_MESH_OPTIONS);
     const intentions = out.objects.filter((o) => o.kind === 'ServiceIntentions');
     expect(intentions.map((o) => (o.spec as { sources: unknown[] }).sources)).to.deep.equal([
@@ -57,7 +61,7 @@ describe('adapters given names that bypassed validation', () => {
         { name: '*', action: 'deny', description: ((intentions[0]!.spec as { sources: Array<{ description: string }> }).sources[1]!).description },
       ],
     ]);
-    expect(out.results.find((x) => x.object === 'TrafficTarget payments/t')?.status).to.equal('Invalid');
+    expect(out.results.find((x) => x.object === 'TrafficTarget payments/t')?.messages.join('\n')).to.include('source ServiceAccount payments/*: no Service selects its pods');
   });
 
   for (const mesh of MESH_NAMES) {

@@ -7,7 +7,7 @@
 
 import { expect } from 'chai';
 import { endsWithDollar, quoteOpen, skipClass, splitTopLevel } from '../../../../adapters/common/regex.js';
-import { dialectProblem } from '../../../../adapters/linkerd/regex.js';
+import { dialectProblem } from '../../../../adapters/common/gateway/regex.js';
 import { trimTrailingSlashes } from '../../../../metrics-api/routes.js';
 
 function counted(s: string): { text: string; reads: () => number } {

@@ -203,7 +203,7 @@ describe('resolve: TrafficTarget', () => {
     expect(d.workloads.map((w) => w.owner)).to.deep.equal(['Deployment/api']);
     expect(d.services.map((s) => s.name)).to.deep.equal(['api']);
     expect(d.rules).to.have.length(1);
-    expect(d.rules[0]).to.deep.include({ path: 'spec.rules[0]', sources: [{ namespace: 'monitoring', serviceAccount: 'prometheus' }], ports: [] });
+    expect(d.rules[0]).to.deep.include({ path: 'spec.rules[0]', sources: [{ namespace: 'monitoring', serviceAccount: 'prometheus', services: [] }], ports: [] });
     expect(d.rules[0]!.http).to.deep.equal([{ origin: 'api-routes/metrics', pathRegex: '^/metrics', methods: ['GET'], headers: [] }]);
     expect(result(m, 'TrafficTarget shop/tt')).to.deep.include({ status: 'Accepted', messages: [] });
   });
@@ -219,7 +219,25 @@ describe('resolve: TrafficTarget', () => {
   it('takes every match of the group when rules[].matches is omitted; sources default to the target namespace', () => {
     const m = run(snapshot({ services, workloads, httpRouteGroups: [routes], trafficTargets: [target('tt', 'api', [{ kind: 'HTTPRouteGroup', name: 'api-routes' }], [{ name: 'web' }])] }));
     expect(m.destinations[0]!.rules[0]!.http!.map((c) => c.origin)).to.deep.equal(['api-routes/metrics', 'api-routes/everything']);
-    expect(m.destinations[0]!.rules[0]!.sources).to.deep.equal([{ namespace: 'shop', serviceAccount: 'web' }]);
+    expect(m.destinations[0]!.rules[0]!.sources.map((s) => [s.namespace, s.serviceAccount])).to.deep.equal([['shop', 'web']]);
+  });
+
+  it('resolves a source like the destination: the Services of its namespace selecting its pods, with everyone they select', () => {
+    const more = [
+      ...workloads,
+      workload('Deployment/web-canary', 'web', { app: 'web', track: 'canary' }),
+      workload('Deployment/batch', 'batch', { app: 'web', role: 'batch' }),
+      workload('Deployment/web', 'web', { app: 'web' }, 'other'),
+    ];
+    const extra = [svc('web-canary', [80], { selector: { track: 'canary' } }), svc('web', [80], { ns: 'other' }), svc('nobody', [80], { selector: { app: 'nobody' } })];
+    const m = run(snapshot({ services: [...services, ...extra], workloads: more, tcpRoutes: [tcp('all')], trafficTargets: [target('tt', 'api', [{ kind: 'TCPRoute', name: 'all' }], [{ name: 'web' }, { name: 'ghost' }])] }));
+    const [web, ghost] = m.destinations[0]!.rules[0]!.sources;
+    // Service web also selects the batch pods (app=web): the renderer must see that.
+    expect(web!.services!.map((s) => [`${s.service.namespace}/${s.service.name}`, s.serviceAccounts])).to.deep.equal([
+      ['shop/web', ['batch', 'web']],
+      ['shop/web-canary', ['web']],
+    ]);
+    expect(ghost).to.deep.equal({ namespace: 'shop', serviceAccount: 'ghost', services: [] });
   });
 
   it('refuses a destination in another namespace: nothing is resolved for it', () => {
@@ -298,7 +316,7 @@ describe('resolve: TrafficTarget', () => {
 
   it('drops sources of unsupported kinds', () => {
     const m = run(snapshot({ services, workloads, tcpRoutes: [tcp('all')], trafficTargets: [target('tt', 'api', [{ kind: 'TCPRoute', name: 'all' }], [{ name: 'web' }, { name: 'ops', kind: 'Group' }])] }));
-    expect(m.destinations[0]!.rules[0]!.sources).to.deep.equal([{ namespace: 'shop', serviceAccount: 'web' }]);
+    expect(m.destinations[0]!.rules[0]!.sources.map((s) => s.serviceAccount)).to.deep.equal(['web']);
     expect(result(m, 'TrafficTarget shop/tt').status).to.equal('Unsupported');
     expect(result(m, 'TrafficTarget shop/tt').messages[0]).to.match(/^spec\.sources\[1\]\.kind/);
   });

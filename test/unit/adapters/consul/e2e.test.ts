@@ -101,6 +101,16 @@ apiVersion: v1
 kind: ServiceAccount
 metadata: {name: web, namespace: shop}
 ---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec: {template: {metadata: {labels: {app: web}}, spec: {serviceAccountName: web}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec: {selector: {app: web}, ports: [{name: http, port: 80, targetPort: 8080}]}
+---
 apiVersion: v1
 kind: ServiceAccount
 metadata: {name: ops, namespace: shop}
@@ -140,6 +150,6 @@ spec:
     expect(spec(find(out.objects, 'ServiceDefaults', 'api')).protocol).to.equal('http');
     const ops = out.results.find((r) => r.object === 'TrafficTarget shop/ops-access');
     expect(ops?.status).to.equal('Unsupported');
-    expect(ops?.messages.join('\n')).to.match(/ports 9000 cover only part of Consul service api \(ports: 80, 9000\)/);
+    expect(ops?.messages.join('\n')).to.match(/ports 9000 cover only some of the pod ports of Consul service api \(8080, 9000\)/);
   });
 });

@@ -1,7 +1,7 @@
 // Hand-built ResolvedModel pieces for the Consul renderer tests.
 
 import type { TrafficSplit, TrafficTarget } from '../../../../schemas/hub.js';
-import type { AccessRule, HttpCondition, ResolvedDestination, ResolvedModel, ResolvedSplit, SourceIdentity } from '../../../../adapters/common/model.js';
+import type { AccessRule, HttpCondition, IdentityService, ResolvedDestination, ResolvedModel, ResolvedSplit, SourceIdentity } from '../../../../adapters/common/model.js';
 import type { KubeObject } from '../../../../schemas/hub.js';
 import type { MeshOptions, ServiceInfo, ServicePort } from '../../../../adapters/types.js';
 import { DEFAULT_MESH_OPTIONS } from '../../../../adapters/types.js';
@@ -51,8 +51,17 @@ export function trafficTarget(name: string, destSa: string, ns = NS): TrafficTar
   };
 }
 
-export function src(serviceAccount: string, namespace = NS): SourceIdentity {
-  return { namespace, serviceAccount };
+/**
+ * A source as resolve() gives it: by default its pods are selected by one Service of the
+ * same name and nobody else's (`services: []`: no Service selects them).
+ */
+export function src(serviceAccount: string, namespace = NS, services?: IdentityService[]): SourceIdentity {
+  return { namespace, serviceAccount, services: services ?? [{ service: svc(serviceAccount, { ns: namespace }), serviceAccounts: [serviceAccount] }] };
+}
+
+/** A Service selecting pods of the given ServiceAccounts, as a source identity sees it. */
+export function via(service: string, serviceAccounts: string[], namespace = NS): IdentityService {
+  return { service: svc(service, { ns: namespace }), serviceAccounts };
 }
 
 export function rule(target: TrafficTarget, index: number, sources: SourceIdentity[], opts: { http?: HttpCondition[]; ports?: number[] } = {}): AccessRule {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { AccessRule, HttpCondition } from '../../../../adapters/common/model.js';
 import { render, PERMISSIVE_ACCESS_NOTE } from '../../../../adapters/consul/index.js';
 import { decide, type Request } from './consul-intentions-oracle.js';
-import { cond, destination, find, model, NS, options, rule, spec, src, svc, trafficTarget } from './fixtures.js';
+import { cond, destination, find, model, NS, options, rule, spec, src, svc, trafficTarget, via } from './fixtures.js';
 
 const tt = trafficTarget('api-access', 'api');
 const apiSvc = svc('api', { ports: [{ port: 80, targetPort: 8080 }, { port: 9090, targetPort: 9090 }] });
@@ -64,24 +64,57 @@ describe('consul: TrafficTarget (accessMode enforce)', () => {
     expect(out.objects.some((o) => o.kind === 'ServiceDefaults')).to.equal(false);
   });
 
-  it('drops a rule limited to some ports (narrower, Unsupported), never widening it to all ports', () => {
-    const dest = destination('api', [tt], [apiSvc], [rule(tt, 0, [src('web')], { ports: [80] }), rule(tt, 1, [src('admin')], { ports: [8080, 9090] })]);
+  it('drops a rule limited to some pod ports (narrower, Unsupported), never widening it to all ports', () => {
+    const dest = destination('api', [tt], [apiSvc], [rule(tt, 0, [src('web')], { ports: [8080] }), rule(tt, 1, [src('admin')], { ports: [8080, 9090] })]);
     const out = render(model([], [dest]), options());
-    // admin's ports cover every Service port (by targetPort): exact. web's do not: dropped.
+    // admin's ports cover every pod port of the Service (its targetPorts): exact. web's do not: dropped.
     expect(spec(find(out.objects, 'ServiceIntentions', 'api')).sources.map((s: { name: string }) => s.name)).to.deep.equal(['admin', '*']);
     expect(out.notes).to.have.length(1);
     expect(out.notes[0]).to.include({ object: `TrafficTarget ${NS}/api-access`, status: 'Unsupported' });
-    expect(out.notes[0]?.message).to.match(/^spec\.rules\[0\]: ports 80 cover only part of Consul service api /);
+    expect(out.notes[0]?.message).to.match(/^spec\.rules\[0\]: ports 8080 cover only some of the pod ports of Consul service api \(8080, 9090\)/);
   });
 
-  it('applies a port rule exactly per Consul service: all of a service\'s ports, or none of them', () => {
+  it('reads a rule port as a pod port only: a port meant for one port of a two-port Service never allows the whole service', () => {
+    // Service port 80 -> pod port 9090, Service port 9090 -> pod port 8080. Port 9090 is pod port 9090,
+    // one of two: matching it against Service ports as well would have covered both.
+    const crossed = svc('api', { ports: [{ port: 80, targetPort: 9090 }, { port: 9090, targetPort: 8080 }] });
+    const out = render(model([], [destination('api', [tt], [crossed], [rule(tt, 0, [src('web')], { ports: [9090] })])]), options());
+    expect(spec(find(out.objects, 'ServiceIntentions', 'api')).sources.map((s: { name: string }) => s.name)).to.deep.equal(['*']);
+    expect(out.notes.map((n) => n.status)).to.deep.equal(['Unsupported']);
+    expect(out.notes[0]?.message).to.match(/ports 9090 cover only some of the pod ports of Consul service api \(8080, 9090\)/);
+  });
+
+  it('says so when a rule port is no pod port of the destination (a Service port number is not one)', () => {
+    const out = render(model([], [destination('api', [tt], [apiSvc], [rule(tt, 0, [src('web')], { ports: [80] })])]), options());
+    expect(spec(find(out.objects, 'ServiceIntentions', 'api')).sources.map((s: { name: string }) => s.name)).to.deep.equal(['*']);
+    expect(out.notes).to.have.length(1);
+    expect(out.notes[0]?.status).to.equal(undefined);
+    expect(out.notes[0]?.message).to.match(/^spec\.rules\[0\]: port 80 is not a pod port of any Service selecting the pods of ServiceAccount shop\/api \(rule ports are pod ports: 8080, 9090\)/);
+  });
+
+  it('applies a port rule exactly per Consul service: all of a service\'s pod ports, or none of them', () => {
     const cache = svc('api-cache', { ports: [{ port: 6379, targetPort: 6379 }] });
-    const dest = destination('api', [tt], [apiSvc, cache], [rule(tt, 0, [src('worker')], { ports: [6379] }), rule(tt, 1, [src('web')], { ports: [80, 9090] })]);
+    const dest = destination('api', [tt], [apiSvc, cache], [rule(tt, 0, [src('worker')], { ports: [6379] }), rule(tt, 1, [src('web')], { ports: [8080, 9090] })]);
     const out = render(model([], [dest]), options());
     const sourcesOf = (n: string) => spec(find(out.objects, 'ServiceIntentions', n)).sources.map((s: { name: string }) => s.name);
     expect(sourcesOf('api-cache')).to.deep.equal(['worker', '*']);
     expect(sourcesOf('api')).to.deep.equal(['web', '*']);
     expect(out.notes.filter((n) => n.status === 'Unsupported')).to.deep.equal([]);
+  });
+
+  it('makes a destination whose port is named `grpc` gRPC for its HTTP rules, never HTTP/1.1', () => {
+    const grpc = svc('api', { ports: [{ name: 'grpc', port: 9000 }] });
+    const dest = destination('api', [tt], [grpc], [rule(tt, 0, [src('web')], { http: [cond('rg/a', { pathRegex: '^/pkg.Svc/' })] })]);
+    const out = render(model([], [dest]), options());
+    expect(spec(find(out.objects, 'ServiceDefaults', 'api'))).to.deep.equal({ protocol: 'grpc' });
+  });
+
+  it('drops HTTP rules on a Service declared as TCP by its port name (Unsupported), never making it http', () => {
+    const pg = svc('api', { ports: [{ name: 'tcp-pg', port: 5432 }] });
+    const out = render(model([], [destination('api', [tt], [pg], [rule(tt, 0, [src('web')], { http: [cond('rg/a', { pathRegex: '^/a' })] })])]), options());
+    expect(out.objects.map((o) => o.kind)).to.deep.equal(['ServiceIntentions']);
+    expect(out.notes[0]).to.include({ status: 'Unsupported' });
+    expect(out.notes[0]?.message).to.match(/but Service api is declared tcp \(port 5432, name tcp\)/);
   });
 
   it('drops HTTP rules on a Service declared as TCP (Unsupported)', () => {
@@ -102,31 +135,81 @@ describe('consul: TrafficTarget (accessMode enforce)', () => {
     expect(out.notes[0]?.status).to.equal(undefined);
   });
 
-  it('falls back to the ServiceAccount name when no Service selects the pods, and says so', () => {
+  it('writes nothing for a destination no Service selects (its pods have no Consul name), and says so', () => {
     const out = render(model([], [destination('api', [tt], [], [rule(tt, 0, [src('web')])])]), options());
-    expect(spec(find(out.objects, 'ServiceIntentions', 'api')).destination).to.deep.equal({ name: 'api' });
-    expect(out.notes[0]?.message).to.match(/no Service selects the pods of ServiceAccount shop\/api/);
+    expect(out.objects).to.deep.equal([]);
+    expect(out.notes).to.have.length(1);
+    expect(out.notes[0]?.message).to.match(/^spec\.destination: no Service selects the pods of ServiceAccount shop\/api, so they have no Consul service name .*no ServiceIntentions are written for it$/);
   });
 
-  it('drops a port rule when no Service tells which ports the destination has', () => {
-    const out = render(model([], [destination('api', [tt], [], [rule(tt, 0, [src('web')], { ports: [80] })])]), options());
+  it('drops a port rule on a Service targeting a named container port (its number is unknown)', () => {
+    const named = svc('api', { ports: [{ port: 80, targetPort: 'http' }, { port: 9090, targetPort: 9090 }] });
+    const out = render(model([], [destination('api', [tt], [named], [rule(tt, 0, [src('web')], { ports: [8080, 9090] })])]), options());
     expect(spec(find(out.objects, 'ServiceIntentions', 'api')).sources.map((s: { name: string }) => s.name)).to.deep.equal(['*']);
-    expect(out.notes.find((n) => n.status === 'Unsupported')?.message).to.match(/ports 80 cannot be checked against Consul service api/);
+    expect(out.notes.find((n) => n.status === 'Unsupported')?.message).to.match(/ports 8080, 9090 cannot be checked against Consul service api: Service api targets the named container port\(s\) "http"/);
+  });
+
+  it('names a source by the Consul service its pods are registered as (the Service selecting them), like the destination', () => {
+    const dest = destination('api', [tt], [apiSvc], [rule(tt, 0, [src('web-sa', NS, [via('web', ['web-sa'])])])]);
+    const out = render(model([], [dest]), options());
+    expect(spec(find(out.objects, 'ServiceIntentions', 'api')).sources.map((s: { name: string }) => s.name)).to.deep.equal(['web', '*']);
+    expect(out.notes.map((n) => n.message)).to.deep.equal([
+      'spec.rules[0]: source ServiceAccount shop/web-sa is matched as Consul service web (Service shop/web); consul-k8s with ACLs enabled refuses to register its pods unless the ServiceAccount is named web',
+    ]);
+  });
+
+  it('allows a source under every Service selecting only its pods', () => {
+    const dest = destination('api', [tt], [apiSvc], [rule(tt, 0, [src('web', NS, [via('web', ['web']), via('web-canary', ['web'])])])]);
+    const out = render(model([], [dest]), options());
+    expect(spec(find(out.objects, 'ServiceIntentions', 'api')).sources.map((s: { name: string }) => s.name)).to.deep.equal(['web', 'web-canary', '*']);
+  });
+
+  it('leaves out a source no Service selects (it has no Consul name), and says so; never allows more', () => {
+    const dest = destination('api', [tt], [apiSvc], [rule(tt, 0, [src('batch', NS, []), src('web')])]);
+    const out = render(model([], [dest]), options());
+    expect(spec(find(out.objects, 'ServiceIntentions', 'api')).sources.map((s: { name: string }) => s.name)).to.deep.equal(['web', '*']);
+    expect(out.notes).to.have.length(1);
+    expect(out.notes[0]?.message).to.match(/^spec\.rules\[0\]: source ServiceAccount shop\/batch: no Service selects its pods, so they have no Consul service name .*it is not allowed$/);
+  });
+
+  it('leaves out a source Service that also selects pods of a ServiceAccount the rule does not allow (Unsupported)', () => {
+    // Service web selects the pods of web and of batch; only web-v2 holds web's pods alone.
+    const web = src('web', NS, [via('web', ['batch', 'web']), via('web-v2', ['web'])]);
+    const out = render(model([], [destination('api', [tt], [apiSvc], [rule(tt, 0, [web])])]), options());
+    expect(spec(find(out.objects, 'ServiceIntentions', 'api')).sources.map((s: { name: string }) => s.name)).to.deep.equal(['web-v2', '*']);
+    expect(out.notes.map((n) => [n.status, n.message])).to.deep.equal([
+      ['Unsupported', 'spec.rules[0]: source ServiceAccount shop/web: Service shop/web also selects pods of ServiceAccount(s) batch, which this rule does not allow, and Consul cannot tell them apart; Consul service web is not allowed'],
+      [undefined, 'spec.rules[0]: source ServiceAccount shop/web is matched as Consul service web-v2 (Service shop/web-v2); consul-k8s with ACLs enabled refuses to register its pods unless the ServiceAccount is named web-v2'],
+    ]);
+    // When the rule allows both ServiceAccounts, their shared Service is allowed.
+    const both = render(model([], [destination('api', [tt], [apiSvc], [rule(tt, 0, [web, src('batch', NS, [via('web', ['batch', 'web'])])])])]), options());
+    expect(spec(find(both.objects, 'ServiceIntentions', 'api')).sources.map((s: { name: string }) => s.name)).to.deep.equal(['web', 'web-v2', '*']);
+    expect(both.notes.filter((n) => n.status !== undefined)).to.deep.equal([]);
   });
 
   it('merges same-named sources from several namespaces into one (Consul rejects duplicates) and warns', () => {
     const dest = destination('api', [tt], [apiSvc], [rule(tt, 0, [src('web'), src('web', 'other')])]);
     const out = render(model([], [dest]), options());
     expect(spec(find(out.objects, 'ServiceIntentions', 'api')).sources.map((s: { name: string }) => s.name)).to.deep.equal(['web', '*']);
-    expect(out.notes.map((n) => n.message).join('\n')).to.include('source ServiceAccount other/web is matched as Consul service web');
+    expect(out.notes.map((n) => n.message).join('\n')).to.include('source ServiceAccount other/web is matched by Consul service name only');
   });
 
-  it('reports a Conflict when two ServiceAccounts share one Consul service', () => {
+  it('allows a source on a Consul service shared by two governed ServiceAccounts only as far as both allow it', () => {
     const tt2 = trafficTarget('b', 'api-b');
-    const out = render(model([], [destination('api', [tt], [apiSvc], []), destination('api-b', [tt2], [apiSvc], [])]), options());
-    expect(out.objects).to.have.length(1);
-    expect(out.notes).to.have.length(2); // api-b's name mismatch warning, then the conflict
-    expect(out.notes[1]).to.include({ object: `TrafficTarget ${NS}/b`, status: 'Conflict' });
+    const get = cond('rg/get', { methods: ['GET'] });
+    const a = destination('api', [tt], [apiSvc], [rule(tt, 0, [src('web'), src('ops'), src('cron')]), rule(tt, 1, [src('admin')], { http: [get] })]);
+    const b = destination('api-b', [tt2], [apiSvc], [rule(tt2, 0, [src('web')]), rule(tt2, 1, [src('ops')], { http: [get] }), rule(tt2, 2, [src('admin')], { http: [cond('rg/post', { methods: ['POST'] })] })]);
+    const out = render(model([], [a, b]), options());
+    expect(out.objects.map((o) => `${o.kind}/${o.metadata.name}`)).to.deep.equal(['ServiceDefaults/api', 'ServiceIntentions/api']);
+    const si = spec(find(out.objects, 'ServiceIntentions', 'api'));
+    // web: both allow everything. ops: one allows everything, the other GET only -> GET only.
+    // cron: only api allows it -> denied. admin: GET for one, POST for the other -> not expressible, denied.
+    expect(si.sources.map((x: { name: string }) => x.name)).to.deep.equal(['ops', 'web', '*']);
+    expect(si.sources[0].permissions[0]).to.deep.equal({ action: 'allow', http: { methods: ['GET'] } });
+    expect(find(out.objects, 'ServiceIntentions', 'api').metadata.ownerReferences?.map((o) => o.name)).to.deep.equal(['api-access', 'b']);
+    const unsupported = out.notes.filter((n) => n.status === 'Unsupported').map((n) => n.message);
+    expect(unsupported.some((m) => m.includes('source cron is allowed only for api'))).to.equal(true);
+    expect(unsupported.some((m) => m.includes('allow source admin different requests'))).to.equal(true);
   });
 
   it('owns the ServiceIntentions by every contributing TrafficTarget, oldest first', () => {

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { capabilities, render, renderer } from '../../../../adapters/consul/index.js';
+import { PERMISSIVE_MTLS_ENFORCED_NOTE } from '../../../../adapters/consul/mtls.js';
 import { meshCrdDir } from '../../../../dev/controlplane/paths.js';
 import { schemaErrors } from './crd-schema.js';
 import { cond, destination, find, model, NS, options, rule, spec, split, src, svc, trafficTarget } from './fixtures.js';
@@ -55,7 +56,10 @@ describe('consul: renderer contract', () => {
     const crds = consulCrds();
     const out = render(richModel(), options({ mtlsMode: 'permissive' }));
     expect(out.objects.length).to.be.greaterThan(10);
-    for (const o of out.objects) {
+    // mutualTLSMode is only emitted when access is not enforced.
+    const permissive = render(richModel(), options({ mtlsMode: 'permissive', accessMode: 'permissive' }));
+    expect(JSON.stringify(permissive.objects)).to.include('"mutualTLSMode":"permissive"');
+    for (const o of [...out.objects, ...permissive.objects]) {
       const crd = crds.find((c) => c.spec.names.kind === o.kind) as Crd;
       const version = crd.spec.versions.find((v: Crd) => `${crd.spec.group}/${v.name}` === o.apiVersion);
       const errors = schemaErrors({ spec: o.spec }, { type: 'object', properties: { spec: version.schema.openAPIV3Schema.properties.spec } });
@@ -97,15 +101,34 @@ describe('consul: mtlsMode', () => {
     expect(out.notes).to.deep.equal([]);
   });
 
-  it('permissive: ServiceDefaults mutualTLSMode permissive for the destination service, with a note', () => {
-    const out = render(model([], [dest()]), options({ mtlsMode: 'permissive' }));
-    expect(spec(find(out.objects, 'ServiceDefaults', 'api'))).to.deep.equal({ mutualTLSMode: 'permissive' });
-    expect(out.notes[0]?.message).to.match(/allowEnablingPermissiveMutualTLS/);
+  it('enforce + permissive: no mutualTLSMode permissive next to intentions (plaintext would skip them); every TrafficTarget is told', () => {
+    const tt2 = trafficTarget('more', 'api');
+    const d = destination('api', [tt, tt2], [svc('api')], [rule(tt, 0, [src('web')]), rule(tt2, 0, [src('ops')])]);
+    const out = render(model([], [d]), options({ mtlsMode: 'permissive', accessMode: 'enforce' }));
+    expect(out.objects.map((o) => o.kind)).to.deep.equal(['ServiceIntentions']);
+    for (const o of out.objects) expect(JSON.stringify(o.spec)).to.not.include('mutualTLSMode');
+    expect(out.notes).to.deep.equal([
+      { object: `TrafficTarget ${NS}/api-access`, message: PERMISSIVE_MTLS_ENFORCED_NOTE },
+      { object: `TrafficTarget ${NS}/more`, message: PERMISSIVE_MTLS_ENFORCED_NOTE },
+    ]);
   });
 
-  it('permissive keeps the protocol an HTTP rule needs in the same ServiceDefaults', () => {
-    const d = destination('api', [tt], [svc('api')], [rule(tt, 0, [src('web')], { http: [cond('rg/a', { pathRegex: '^/a' })] })]);
-    const out = render(model([], [d]), options({ mtlsMode: 'permissive' }));
+  it('accessMode permissive + mtlsMode permissive: ServiceDefaults mutualTLSMode permissive (no intentions to bypass), with a note', () => {
+    const out = render(model([], [dest()]), options({ mtlsMode: 'permissive', accessMode: 'permissive' }));
+    expect(out.objects.map((o) => o.kind)).to.deep.equal(['ServiceDefaults']);
+    expect(spec(find(out.objects, 'ServiceDefaults', 'api'))).to.deep.equal({ mutualTLSMode: 'permissive' });
+    expect(out.notes.map((n) => n.message).join('\n')).to.match(/allowEnablingPermissiveMutualTLS/);
+  });
+
+  it('permissive mTLS for a destination no Service selects: nothing to configure, and it says so', () => {
+    const out = render(model([], [destination('api', [tt], [], [])]), options({ mtlsMode: 'permissive', accessMode: 'permissive' }));
+    expect(out.objects).to.deep.equal([]);
+    expect(out.notes.map((n) => n.message).join('\n')).to.match(/mtlsMode permissive is not applied: no Service selects the pods of ServiceAccount shop\/api/);
+  });
+
+  it('permissive keeps the protocol a split needs in the same ServiceDefaults', () => {
+    const api = svc('api');
+    const out = render(model([split('canary', api, [[svc('api-v1'), 100]])], [destination('api', [tt], [api], [])]), options({ mtlsMode: 'permissive', accessMode: 'permissive' }));
     expect(spec(find(out.objects, 'ServiceDefaults', 'api'))).to.deep.equal({ protocol: 'http', mutualTLSMode: 'permissive' });
   });
 

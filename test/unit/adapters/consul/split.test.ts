@@ -168,6 +168,32 @@ describe('consul: TrafficSplit', () => {
     for (const n of ['api', 'api-v1', 'api-v2']) expect(spec(find(out.objects, 'ServiceDefaults', n))).to.deep.equal({ protocol: 'grpc' });
   });
 
+  it('reads the protocol from the port name as Istio does: the SMI birds example (port `grpc`) is split as gRPC, never HTTP/1.1', () => {
+    const bird = (n: string) => svc(n, { ports: [{ name: 'grpc', port: 8080, protocol: 'TCP' }] });
+    const out = render(model([split('birds', bird('birds'), [[bird('blue-birds'), 50], [bird('green-birds'), 50]])]), options());
+    for (const n of ['birds', 'blue-birds', 'green-birds']) expect(spec(find(out.objects, 'ServiceDefaults', n))).to.deep.equal({ protocol: 'grpc' });
+    expect(out.notes).to.deep.equal([]);
+  });
+
+  it('never makes a port named after a server-first protocol (redis) http: the split is Unsupported', () => {
+    const cache = (n: string) => svc(n, { ports: [{ name: 'redis', port: 6379 }] });
+    const out = render(model([split('c', cache('cache'), [[cache('cache-b'), 100]])]), options());
+    expect(out.objects).to.deep.equal([]);
+    expect(out.notes.map((n) => [n.status, n.message])).to.deep.equal([
+      ['Unsupported', 'spec: Service cache is declared tcp (port 6379, name redis), but Consul splits and routes only HTTP-based traffic (http, http2, grpc); the split is not rendered'],
+    ]);
+  });
+
+  it('refuses a root whose ports declare different protocols: a Consul service has one (Unsupported)', () => {
+    const two = (n: string) => svc(n, { ports: [{ name: 'http', port: 80, appProtocol: 'http' }, { name: 'grpc-admin', port: 9000 }] });
+    const out = render(model([split('p', two('payments'), [[two('payments-beta'), 100]])]), options());
+    expect(out.objects).to.deep.equal([]);
+    expect(out.notes[0]?.status).to.equal('Unsupported');
+    expect(out.notes[0]?.message).to.equal(
+      'spec: Service payments: port 80 (appProtocol http) is http but port 9000 (name grpc) is grpc, and a Consul service has one protocol, but Consul splits and routes only HTTP-based traffic (http, http2, grpc); the split is not rendered',
+    );
+  });
+
   it('refuses to split a TCP service (Unsupported, nothing emitted)', () => {
     const db = svc('db', { ports: [{ port: 5432, appProtocol: 'tcp' }] });
     const out = render(model([split('db', db, [[svc('db-a', { ports: [{ port: 5432 }] }), 100]])]), options());

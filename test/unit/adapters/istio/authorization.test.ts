@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { renderAuthorizationPolicy, translateCondition, workloadPorts } from '../../../../adapters/istio/authorization.js';
+import { renderAuthorizationPolicy, translateCondition } from '../../../../adapters/istio/authorization.js';
 import { MANAGED_BY_LABEL, MESH_LABEL, SOURCE_LABEL } from '../../../../adapters/types.js';
 import { cond, destination, OPTIONS, rule, service, ttObject } from './model.js';
 
@@ -22,11 +22,15 @@ describe('istio AuthorizationPolicy', () => {
     expect(s).to.deep.equal({ selector: { matchLabels: { app: 'api' } }, action: 'ALLOW' });
   });
 
-  it('TCP rule ports become the workload (target) ports, as strings', () => {
-    const d = destination('api', [rule(tt, [['shop', 'web']], { ports: [80, 9090] })], {
+  it('TCP rule ports are the destination pod ports, used as they are (strings), never mapped through a Service', () => {
+    const d = destination('api', [rule(tt, [['shop', 'web']], { ports: [8080, 9090] }), rule(tt, [['shop', 'ops']], { ports: [80] })], {
       services: [service('api', [{ port: 80, name: 'http', targetPort: 8080 }, { port: 9090, name: 'metrics' }])],
     });
-    expect((spec(d).rules as unknown[])[0]).to.deep.equal({ from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }], to: [{ operation: { ports: ['8080', '9090'] } }] });
+    expect(spec(d).rules).to.deep.equal([
+      { from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }], to: [{ operation: { ports: ['8080', '9090'] } }] },
+      // Service port 80 is not pod port 8080: the rule allows pod port 80 only (nothing listens there).
+      { from: [{ source: { principals: ['cluster.local/ns/shop/sa/ops'] } }], to: [{ operation: { ports: ['80'] } }] },
+    ]);
   });
 
   it('HTTP rule: one policy rule per condition, paths/methods in `to`, headers in `when`', () => {
@@ -62,13 +66,6 @@ describe('istio AuthorizationPolicy', () => {
     expect(spec(d)).to.not.have.property('rules');
   });
 
-  it('a named targetPort cannot be resolved: that port is not allowed, and it is reported', () => {
-    const d = destination('api', [rule(tt, [['shop', 'web']], { ports: [80] })], { services: [service('api', [{ port: 80, name: 'http', targetPort: 'web' }])] });
-    const out = renderAuthorizationPolicy(d, sel, OPTIONS);
-    expect(out.policy.spec).to.not.have.property('rules');
-    expect(out.notes.map((n) => n.status)).to.deep.equal(['Unsupported']);
-  });
-
   it('identical rules from several TrafficTargets appear once', () => {
     const other = ttObject('again');
     const d = destination('api', [rule(tt, [['shop', 'web']]), rule(other, [['shop', 'web']])]);
@@ -86,10 +83,6 @@ describe('istio AuthorizationPolicy', () => {
 });
 
 describe('istio AuthorizationPolicy: helpers', () => {
-  it('workloadPorts maps Service ports to targetPorts and keeps other ports as workload ports', () => {
-    const svcs = [service('a', [{ port: 80, targetPort: 8080 }, { port: 81 }]), service('b', [{ port: 80, targetPort: 9080 }, { port: 80, targetPort: 53, protocol: 'UDP' }])];
-    expect(workloadPorts([80, 81, 7000], svcs)).to.deep.equal({ ports: [81, 7000, 8080, 9080], unresolved: [] });
-  });
   it('translateCondition: suffix paths, header alternatives, presence reported as narrowed', () => {
     const t = translateCondition(cond('g/m', { pathRegex: '^.*\\.json$', headers: [{ name: 'x-env', regex: '^(dev|qa)$' }, { name: 'x-any', regex: '.*' }] }));
     expect(t).to.deep.equal({

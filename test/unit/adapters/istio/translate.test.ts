@@ -11,7 +11,7 @@ const snap = () =>
     services: [svc('web'), svc('web-v1'), svc('web-v2'), { ...svc('api'), ports: [{ port: 80, protocol: 'TCP', targetPort: 8080, name: 'http' }] }],
     workloads: [workload('Deployment/api', 'api', { app: 'api', version: 'v1' }), workload('Deployment/web', 'web', { app: 'web' })],
     httpRouteGroups: [hrg('routes', [{ name: 'items', pathRegex: '/items', methods: ['GET'] }, { name: 'ids', pathRegex: '/items/[0-9]+' }, { name: 'mobile', headers: { 'User-Agent': 'Android' } }])],
-    tcpRoutes: [tcp('http-port', [80])],
+    tcpRoutes: [tcp('http-port', [8080])],
     trafficSplits: [split('canary', 'web', [['web-v1', 1], ['web-v2', 2]], { matches: ['routes'] })],
     trafficTargets: [
       target('api-access', 'api', [{ kind: 'HTTPRouteGroup', name: 'routes', matches: ['items', 'ids'] }, { kind: 'TCPRoute', name: 'http-port' }], [{ name: 'web' }]),
@@ -41,7 +41,7 @@ describe('istio: translateWith end to end', () => {
     expect(vs?.spec).to.not.have.property('tcp');
   });
 
-  it('access: exact rules kept, the inexpressible regex dropped and reported, ports mapped to targetPort', () => {
+  it('access: exact rules kept, the inexpressible regex dropped and reported, rule ports are pod ports', () => {
     const out = translateWith(renderer, snap(), DEFAULT_MESH_OPTIONS);
     const ap = out.objects.find((o) => o.kind === 'AuthorizationPolicy');
     const from = [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }];

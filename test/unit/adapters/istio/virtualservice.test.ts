@@ -135,5 +135,7 @@ describe('istio VirtualService: HTTPMatchRequest', () => {
   it('ANDs path, methods and every header in one match request', () => {
     const m = httpMatchRequest(cond('g/m', { pathRegex: '^/a$', methods: ['GET'], headers: [{ name: 'x-a', regex: '^1$' }, { name: 'x-b', regex: 'b' }] }));
     expect(m).to.deep.equal({ uri: { regex: '^/a$' }, method: { exact: 'GET' }, headers: { 'x-a': { regex: '^1$' }, 'x-b': { regex: 'b' } } });
+    // Istio rejects an empty header regex; '^$' full-matches exactly what '' does (the empty value).
+    expect(httpMatchRequest(cond('g/m', { headers: [{ name: 'x-a', regex: '' }] })).headers).to.deep.equal({ 'x-a': { regex: '^$' } });
   });
 });

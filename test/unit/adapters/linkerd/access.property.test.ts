@@ -8,7 +8,11 @@ import type { HttpCondition } from '../../../../adapters/common/model.js';
 import { renderDestination } from '../../../../adapters/linkerd/access.js';
 import type { KubeObject } from '../../../../schemas/hub.js';
 import { cond, destination, rule, service, src, ttObject } from './fixtures.js';
-import { pick, re2, type HttpReq, type Match } from './linkerd-emulator.js';
+import { RE2JS } from 're2js';
+import { pickRule as pick, type RouteMatch as Match } from '../../../../conformance/interpret/linkerd-routes.js';
+
+type HttpReq = { path: string; method: string; headers: Record<string, string> };
+const re2 = (re: string): RE2JS => RE2JS.compile(re);
 
 interface Req {
   source: string;

@@ -45,14 +45,23 @@ describe('linkerd access', () => {
     }
   });
 
-  it('port restrictions: only the listed Service ports are authorized; the others keep a deny Server', () => {
+  it('port restrictions: only the listed pod ports are authorized; the others keep a deny Server', () => {
     const d = destination('web', { targets: [tt], services: [service('web', [80, 9090])], rules: [rule(tt, [src('front')], { ports: [80, 7000] })] });
     const { objects, notes } = renderDestination(d);
     expect(of(objects, 'Server').map((s) => s.metadata.name)).to.deep.equal(['tt-web-80', 'tt-web-9090']);
     expect(of(objects, 'AuthorizationPolicy').map((s) => s.metadata.name)).to.deep.equal(['tt-web-80']);
     expect(notes).to.have.length(1);
-    expect(notes[0]!.message).to.match(/port 7000 is not a TCP port of any Service/);
+    expect(notes[0]!.message).to.match(/pod port 7000 is neither a TCP container port .* nor a port a Service selecting them targets by number/);
     expect(notes[0]!.status).to.equal(undefined);
+  });
+
+  it('a rule port is a pod port: a Service port number that targets another pod port allows nothing there', () => {
+    // Service port 9090 targets pod port 8080; Service port 80 targets pod port 9090.
+    const d = destination('web', { targets: [tt], services: [service('web', [{ port: 80, targetPort: 9090 }, { port: 9090, targetPort: 8080 }])], rules: [rule(tt, [src('front')], { ports: [9090] })] });
+    const { objects, notes } = renderDestination(d);
+    expect(of(objects, 'Server').map((s) => [s.metadata.name, spec(s).port])).to.deep.equal([['tt-web-8080', 8080], ['tt-web-9090', 9090]]);
+    expect(of(objects, 'AuthorizationPolicy').map((s) => s.metadata.name)).to.deep.equal(['tt-web-9090']);
+    expect(notes).to.deep.equal([]);
   });
 
   it('no rules: deny Servers only', () => {

@@ -10,7 +10,7 @@ import { DEFAULT_MESH_OPTIONS } from '../../../../adapters/types.js';
 import type { KubeObject } from '../../../../schemas/hub.js';
 import { schemaErrors } from './crd-schema.js';
 import { cond, destination, probed, rule, service, src, ttObject, workload } from './fixtures.js';
-import { pick, type HttpReq, type Match } from './linkerd-emulator.js';
+import { pickRule as pick, type RouteMatch as Match, type RouteRequest as HttpReq } from '../../../../conformance/interpret/linkerd-routes.js';
 
 const of = (objects: KubeObject[], kind: string) => objects.filter((o) => o.kind === kind);
 const spec = (o: KubeObject) => o.spec as Record<string, unknown>;
@@ -55,12 +55,12 @@ describe('linkerd: pod ports, probes and opaque ports (issue 11 items 4-6)', () 
       { name: 'dns', containerPort: 5353, protocol: 'UDP' },
     ]);
 
-    it('a port no Service exposes gets a deny Server; rules for all ports apply there, rules for a Service port do not', () => {
+    it('a port no Service exposes gets a deny Server; rules for all ports apply there, rules for another pod port do not', () => {
       const d = destination('web', {
         targets: [tt],
         workloads: [w],
         services: [service('web', [{ port: 80, targetPort: 'http' }])],
-        rules: [rule(tt, [src('front')], { ports: [80] }), rule(tt, [src('prometheus', 'monitoring')])],
+        rules: [rule(tt, [src('front')], { ports: [8080] }), rule(tt, [src('prometheus', 'monitoring')])],
       });
       const { objects, notes } = renderDestination(d);
       expect(notes).to.deep.equal([]);
@@ -71,6 +71,23 @@ describe('linkerd: pod ports, probes and opaque ports (issue 11 items 4-6)', () 
       expect(authorizes(objects, { kind: 'Server', name: 'tt-web-9090' }, { sa: 'prometheus' })).to.equal(true);
       expect(authorizes(objects, { kind: 'Server', name: 'tt-web-9090' }, { sa: 'front' })).to.equal(false);
       for (const o of objects) expect(schemaErrors(o), `${o.kind}/${o.metadata.name}`).to.deep.equal([]);
+    });
+
+    it('a rule port is a pod port: a container port no Service exposes is authorized, a Service port number allows nothing (noted)', () => {
+      const d = destination('web', {
+        targets: [tt],
+        workloads: [w],
+        services: [service('web', [{ port: 80, targetPort: 'http' }])],
+        rules: [rule(tt, [src('front')], { ports: [9090] }), rule(tt, [src('ops')], { ports: [80], path: 'spec.rules[1]' })],
+      });
+      const { objects, notes } = renderDestination(d);
+      expect(servers(objects)).to.deep.equal([[8080, 'unknown'], [9090, 'unknown']]);
+      expect(authorizes(objects, { kind: 'Server', name: 'tt-web-9090' }, { sa: 'front' })).to.equal(true);
+      expect(authorizes(objects, { kind: 'Server', name: 'tt-web-8080' }, { sa: 'front' })).to.equal(false);
+      for (const server of ['tt-web-8080', 'tt-web-9090']) expect(authorizes(objects, { kind: 'Server', name: server }, { sa: 'ops' })).to.equal(false);
+      expect(notes.map((n) => n.message)).to.deep.equal([
+        'spec.rules[1]: pod port 80 is neither a TCP container port of the pods of ServiceAccount web nor a port a Service selecting them targets by number (rule ports are pod ports, not Service ports), so Linkerd has no Server to authorize it on; nothing is allowed on it',
+      ]);
     });
 
     it('governs container ports even when no Service selects the pods', () => {
@@ -105,7 +122,7 @@ describe('linkerd: pod ports, probes and opaque ports (issue 11 items 4-6)', () 
       { name: 'http', containerPort: 8080, protocol: 'TCP' },
       { name: 'admin', containerPort: 9901, protocol: 'TCP' },
     ]);
-    const httpOnly = rule(tt, [src('front')], { http: [cond('g/api', { pathRegex: '^/api', methods: ['GET'] })], ports: [80] });
+    const httpOnly = rule(tt, [src('front')], { http: [cond('g/api', { pathRegex: '^/api', methods: ['GET'] })], ports: [8080] });
 
     it('adds a GET exact-path probe route on the probe port, authorized for every network without identity', () => {
       const d = destination('web', { targets: [tt], workloads: [w], services: [service('web', [{ port: 80, targetPort: 'http' }])], rules: [httpOnly] });
@@ -124,7 +141,7 @@ describe('linkerd: pod ports, probes and opaque ports (issue 11 items 4-6)', () 
       expect(httpVerdict(objects, 'tt-web-8080', { path: '/ready/x', method: 'GET', headers: {} }, kubelet).allowed).to.equal(false);
       expect(httpVerdict(objects, 'tt-web-8080', { path: '/api/x', method: 'GET', headers: {} }, kubelet).allowed).to.equal(false);
       expect(httpVerdict(objects, 'tt-web-8080', { path: '/api/x', method: 'GET', headers: {} }, { sa: 'front' }).allowed).to.equal(true);
-      // Port 9901 has no HTTPRoute (the rule is for Service port 80), so Linkerd's own default probe route still applies there.
+      // Port 9901 has no HTTPRoute (the rule is for pod port 8080), so Linkerd's own default probe route still applies there.
       expect(of(objects, 'HTTPRoute').map((r) => r.metadata.name)).to.deep.equal(['ttprobe-web-8080', 'ttroute-web-8080-1']);
       for (const o of objects) expect(schemaErrors(o), `${o.kind}/${o.metadata.name}`).to.deep.equal([]);
     });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { RE2JS } from 're2js';
-import { headerRegexValue, pathRegexValue } from '../../../../adapters/linkerd/regex.js';
+import { headerRegexValue, pathRegexValue } from '../../../../adapters/common/gateway/regex.js';
 
 /** Linkerd's check (linkerd2-proxy http-route): the leftmost match must span the whole value. */
 function linkerdMatches(re: string, value: string): boolean {

@@ -6,7 +6,11 @@ import fc from 'fast-check';
 import type { HttpCondition } from '../../../../adapters/common/model.js';
 import { renderSplit } from '../../../../adapters/linkerd/splits.js';
 import { cond, resolvedSplit, service } from './fixtures.js';
-import { pick, re2, type HttpReq, type Match } from './linkerd-emulator.js';
+import { RE2JS } from 're2js';
+import { pickRule as pick, type RouteMatch as Match } from '../../../../conformance/interpret/linkerd-routes.js';
+
+type HttpReq = { path: string; method: string; headers: Record<string, string> };
+const re2 = (re: string): RE2JS => RE2JS.compile(re);
 
 const condition = fc
   .record({

@@ -84,16 +84,19 @@ describe('policies', () => {
     }
   });
 
-  it('consul: one ServiceRouter per service carries the split routes and the policies', () => {
+  it('consul: one ServiceRouter per service carries the policies; a two-protocol Service gets none (reported)', () => {
     const { objects, results } = run('consul');
-    const routers = objects.filter((o) => o.kind === 'ServiceRouter' && o.metadata.name === 'payments');
+    // payments declares http (port 80) and grpc (port 9000): a Consul service has one protocol, so
+    // neither its A/B split nor its policies are rendered, and each says why.
+    expect(objects.filter((o) => o.kind === 'ServiceRouter' && o.metadata.name === 'payments')).to.have.length(0);
+    for (const k of ['TimeoutPolicy smi-demo/payments-firefox-timeout', 'RateLimitPolicy smi-demo/payments-rate']) {
+      expect(result(results, k).status, k).to.equal('Unsupported');
+      expect(result(results, k).messages.join(' '), k).to.match(/one protocol/);
+    }
+    const routers = objects.filter((o) => o.kind === 'ServiceRouter' && o.metadata.name === 'website');
     expect(routers).to.have.length(1);
-    const routes = (routers[0]!.spec as { routes: Array<{ destination: Record<string, unknown> }> }).routes;
-    expect(routes).to.have.length(1); // no catch-all: the only policy is narrowed to the A/B match
-    expect(routes[0]!.destination).to.deep.equal({ service: 'payments-smi-payments-ab', requestTimeout: '5s' });
-    const website = (find(objects, 'ServiceRouter', 'website')!.spec as { routes: Array<{ destination: Record<string, unknown>; match?: unknown }> }).routes;
+    const website = (routers[0]!.spec as { routes: Array<{ destination: Record<string, unknown>; match?: unknown }> }).routes;
     expect(website).to.deep.equal([{ destination: { service: 'website', numRetries: 2, retryOnConnectFailure: true, retryOn: ['gateway-error', 'reset'], requestTimeout: '10s' } }]);
-    expect((find(objects, 'ServiceDefaults', 'payments')!.spec as { rateLimits: unknown }).rateLimits).to.deep.equal({ instanceLevel: { requestsPerSecond: 100, requestsMaxBurst: 200 } });
     expect(result(results, 'FaultInjectionPolicy smi-demo/website-chaos').status).to.equal('Unsupported');
   });
 

@@ -1,4 +1,5 @@
-// SMI regexes -> values for Linkerd's RegularExpression matches.
+// SMI regexes -> values for Gateway API RegularExpression matches, in the form
+// Linkerd needs (the strictest GAMMA engine; RE2 engines read it the same).
 //
 // Linkerd (linkerd2-proxy http-route) accepts a regex match only when the
 // leftmost match spans the whole value (start 0, end = length). SMI anchors
@@ -29,7 +30,7 @@ export function dialectProblem(re: string): string | undefined {
 function checked(value: string, source: string, limit: number): RegexValue {
   const bad = dialectProblem(source);
   if (bad) return { ok: false, why: bad };
-  if (value.length > limit) return { ok: false, why: `the Linkerd regex is ${value.length} characters, over the ${limit} the HTTPRoute schema allows` };
+  if (value.length > limit) return { ok: false, why: `the HTTPRoute regex is ${value.length} characters, over the ${limit} the HTTPRoute schema allows` };
   return { ok: true, value };
 }
 

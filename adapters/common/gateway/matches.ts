@@ -2,7 +2,7 @@
 // method, so a condition with N methods becomes N matches, each repeating the
 // path and headers: (m1 OR m2) AND p AND h == (m1 AND p AND h) OR (m2 AND p AND h).
 
-import type { HttpCondition } from '../common/model.js';
+import type { HttpCondition } from '../model.js';
 import { headerRegexValue, pathRegexValue } from './regex.js';
 
 export interface HTTPRouteMatch {
