@@ -21,7 +21,7 @@ describe('docs/getting-started.md', function () {
       for (const mesh of ['istio', 'linkerd', 'consul']) {
         const t = smictl(['translate', '--mesh', mesh, ...files]);
         expect(t.status, `${mesh}: ${t.stderr}`).to.equal(0);
-        const results = t.stderr.trim().split('\n').filter((l) => / shop\//.test(l));
+        const results = t.stderr.trim().split('\n').filter((l) => /^(HTTPRouteGroup|TrafficSplit|TrafficTarget) shop\//.test(l));
         expect(results, mesh).to.have.length(3);
         for (const l of results) expect(l, mesh).to.match(/: Accepted/);
       }
