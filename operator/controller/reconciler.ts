@@ -16,7 +16,8 @@ import type { OperatorMetrics } from '../metrics.js';
 import type { EventRecorder, Writer } from '../writer.js';
 import type { MeshConfig } from '../config/mesh-config.js';
 import { computeStatus, REASONS, transitionEvent, type ConditionSpec, type DesiredConditions } from './conditions.js';
-import { canonicalJson, decorate, isManaged, nativeKey } from './labels.js';
+import { canonicalJson, decorate, isManaged, nativeKey, nativeKindKey } from './labels.js';
+import { meshRejection } from './mesh-status.js';
 import { mergeShared } from './shared.js';
 import { ownerOf, plan, type PlannedAction } from './plan.js';
 import { inputKey, parseUnit, routeRefs, routeUnit, selects, serviceRefs, serviceSelector, type DependencyIndex, type Unit } from './units.js';
@@ -471,6 +472,9 @@ export class Reconciler {
     const conflict = bad.find((b) => b.reason === 'Conflict');
     if (conflict) return { accepted, ready: { status: 'False', reason: REASONS.Conflict, message: conflict.message } };
     if (bad.length > 0) return { accepted, ready: { status: 'False', reason: REASONS.ApplyFailed, message: bad.map((b) => b.message).join('; ') } };
+    // Applied; in effect only if the mesh, where it writes status on its objects, accepted them.
+    const rejected = relevant.map((o) => meshRejection(this.d.cache.get(nativeKindKey(o.apiVersion, o.kind), o.metadata.namespace, o.metadata.name))).filter((x): x is string => !!x);
+    if (rejected.length > 0) return { accepted, ready: { status: 'False', reason: REASONS.MeshRejected, message: `${cfg.mesh} did not accept what was applied: ${rejected.join('; ')}` } };
     const kinds = [...new Set(relevant.map((o) => o.kind))].sort().join(', ');
     return {
       accepted,
