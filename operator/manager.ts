@@ -10,6 +10,7 @@ import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, type MeshAdapter, type MeshName } f
 import type { KubeObject } from '../schemas/hub.js';
 import { ClusterCache } from './cache/cache.js';
 import { ServedProbe } from './cache/served.js';
+import { USER_KINDS, userKindKey } from './controller/clashes.js';
 import { DEFAULT_CONFIG, DEFAULT_CONFIG_MAP, DEFAULT_MESH, parseMeshConfig, sameConfig, type MeshConfig } from './config/mesh-config.js';
 import { CONFIG_MAP, SERVICE, SERVICE_ACCOUNT, SMI_RESOURCE_KINDS, WORKLOAD_KINDS, isSmiKind, isWorkloadKind } from './controller/kinds.js';
 import { WorkQueue } from './controller/queue.js';
@@ -107,6 +108,8 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   cache.watch(CONFIG_MAP, { namespace: o.namespace, fieldSelector: `metadata.name=${configMapName}` });
   const managedSelector = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
   for (const k of nativeKinds) cache.watch(k, { namespace: watchNs, labelSelector: managedSelector, retryMs: 2000 }, nativeKindKey(k.apiVersion, k.kind));
+  // The user's own routing objects of those kinds (no selector): clashes with ours are reported as Conflict.
+  for (const k of USER_KINDS) cache.watch(k, { namespace: watchNs, retryMs: 2000 }, userKindKey(k.apiVersion, k.kind));
 
   // ---- adapter configuration ----
   let config: MeshConfig = { ...DEFAULT_CONFIG, mesh: defaultMesh };
@@ -186,6 +189,12 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   cache.onChange((kind, old, next) => {
     if (kind === 'ConfigMap') {
       if (synced) loadConfig(next);
+      return;
+    }
+    if (kind.startsWith('user:')) {
+      // Someone else's VirtualService/route came, changed or went: re-check the units (rare; all of them).
+      const o = (next ?? old) as KubeObject;
+      if (synced && !isManaged(o) && relevant(kind, old, next)) enqueueAll();
       return;
     }
     if (!next && old && isSmiKind(kind)) reconciler.forget(old);

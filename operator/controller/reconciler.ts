@@ -18,6 +18,7 @@ import type { MeshConfig } from '../config/mesh-config.js';
 import { computeStatus, REASONS, transitionEvent, type ConditionSpec, type DesiredConditions } from './conditions.js';
 import { canonicalJson, decorate, isManaged, nativeKey, nativeKindKey } from './labels.js';
 import { meshRejection } from './mesh-status.js';
+import { userClash, userKindKey } from './clashes.js';
 import { mergeShared } from './shared.js';
 import { ownerOf, plan, type PlannedAction } from './plan.js';
 import { inputKey, parseUnit, routeRefs, routeUnit, selects, serviceRefs, serviceSelector, type DependencyIndex, type Unit } from './units.js';
@@ -472,6 +473,9 @@ export class Reconciler {
     const conflict = bad.find((b) => b.reason === 'Conflict');
     if (conflict) return { accepted, ready: { status: 'False', reason: REASONS.Conflict, message: conflict.message } };
     if (bad.length > 0) return { accepted, ready: { status: 'False', reason: REASONS.ApplyFailed, message: bad.map((b) => b.message).join('; ') } };
+    // Applied, but a routing object of the user's competes with ours for the same host / Service port.
+    const clashes = relevant.map((o) => userClash(o, this.d.cache.list(userKindKey(o.apiVersion, o.kind)), cfg.options.clusterDomain)).filter((x): x is string => !!x);
+    if (clashes.length > 0) return { accepted, ready: { status: 'False', reason: REASONS.Conflict, message: clashes.join('; ') } };
     // Applied; in effect only if the mesh, where it writes status on its objects, accepted them.
     const rejected = relevant.map((o) => meshRejection(this.d.cache.get(nativeKindKey(o.apiVersion, o.kind), o.metadata.namespace, o.metadata.name))).filter((x): x is string => !!x);
     if (rejected.length > 0) return { accepted, ready: { status: 'False', reason: REASONS.MeshRejected, message: `${cfg.mesh} did not accept what was applied: ${rejected.join('; ')}` } };
