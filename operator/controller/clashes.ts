@@ -22,14 +22,13 @@ export const userKindKey = (apiVersion: string, kind: string): string => `user:$
 
 const ours = (o: KubeObject): boolean => o.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE;
 
-/** A host as Istio resolves it from a VirtualService in `ns`: short names are namespace-relative. */
+/**
+ * A host as Istio resolves it from a VirtualService in `ns` (pilot/pkg/model ResolveShortnameToFQDN):
+ * only a name without a dot is namespace-relative; anything with a dot, and `*`, is taken literally.
+ */
 export function fqdn(host: string, ns: string, domain: string): string {
   const h = host.toLowerCase();
-  const parts = h.split('.');
-  if (parts.length === 1) return `${h}.${ns}.svc.${domain}`;
-  if (parts.length === 2) return `${h}.svc.${domain}`;
-  if (h.endsWith('.svc')) return `${h}.${domain}`;
-  return h;
+  return h === '*' || h.includes('.') ? h : `${h}.${ns}.svc.${domain}`;
 }
 
 interface VsSpec { hosts?: string[]; gateways?: string[] }

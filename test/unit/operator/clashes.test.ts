@@ -16,17 +16,17 @@ const route = (name: string, ns: string, parent: Record<string, unknown>, manage
 } as KubeObject);
 
 describe('userClash', () => {
-  it('fqdn: short names are relative to the VirtualService namespace', () => {
+  it('fqdn: dotless names are relative to the VirtualService namespace', () => {
     expect(fqdn('web', 'shop', 'cluster.local')).to.equal('web.shop.svc.cluster.local');
-    expect(fqdn('web.shop', 'x', 'cluster.local')).to.equal('web.shop.svc.cluster.local');
-    expect(fqdn('web.shop.svc', 'x', 'cluster.local')).to.equal('web.shop.svc.cluster.local');
+    // Istio expands only dotless names (ResolveShortnameToFQDN); `web.shop` is a literal host.
+    expect(fqdn('web.shop', 'x', 'cluster.local')).to.equal('web.shop');
     expect(fqdn('Example.COM', 'x', 'cluster.local')).to.equal('example.com');
   });
 
   it('Istio: the same host in any spelling clashes; gateway-only, other hosts and our own objects do not', () => {
     const mine = vs('smi', 'shop', ['web.shop.svc.cluster.local'], {}, true);
     expect(userClash(mine, [vs('u', 'shop', ['web'])], 'cluster.local')).to.contain('VirtualService shop/u (not managed by smi-operator) also routes host web.shop.svc.cluster.local');
-    expect(userClash(mine, [vs('u', 'other', ['web.shop'])], 'cluster.local')).to.contain('other/u');
+    expect(userClash(mine, [vs('u', 'other', ['web.shop.svc.cluster.local'])], 'cluster.local')).to.contain('other/u');
     expect(userClash(mine, [vs('u', 'shop', ['web'], { gateways: ['istio-system/ingress'] })], 'cluster.local')).to.equal(undefined);
     expect(userClash(mine, [vs('u', 'shop', ['api'])], 'cluster.local')).to.equal(undefined);
     expect(userClash(mine, [vs('u', 'shop', ['web'], {}, true)], 'cluster.local')).to.equal(undefined);
