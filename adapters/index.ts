@@ -21,6 +21,7 @@ export function getAdapter(mesh: MeshName): MeshAdapter {
     mesh,
     nativeKinds: renderer.nativeKinds,
     translate: (snapshot, options) => translateWith(renderer, snapshot, options),
+    closedForm: (o) => renderer.closedForm(o),
   };
 }
 

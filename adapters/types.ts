@@ -141,11 +141,21 @@ export interface TranslationOutput {
   results: ObjectResult[];
 }
 
+/**
+ * What to write instead of an emitted object the API server refused (e.g. over a CRD limit), so a
+ * refusal never leaves an older, possibly broader object in force: a narrower object of the same
+ * name (`apply`), or its removal where removing it narrows access (`remove`). Undefined: the
+ * object grants no access (a traffic split) or is already the narrowest form.
+ */
+export type ClosedForm = { apply: KubeObject } | { remove: true } | undefined;
+
 export interface MeshAdapter {
   readonly mesh: MeshName;
   /** The native kinds this adapter may emit (group/version + kind), for watches, pruning and RBAC. */
   readonly nativeKinds: ReadonlyArray<{ apiVersion: string; kind: string; plural: string }>;
   translate(snapshot: Snapshot, options: MeshOptions): TranslationOutput;
+  /** The fail-closed form of one of its objects (see ClosedForm). */
+  closedForm?(o: KubeObject): ClosedForm;
 }
 
 /** Labels every emitted object carries. */

@@ -22,6 +22,8 @@ export interface RequestOptions {
   /** Default application/json; e.g. the Table form `application/json;as=Table;g=meta.k8s.io;v=v1`. */
   accept?: string;
   timeoutMs?: number;
+  /** Aborts the request (fencing: the term it was made under ended); an aborted signal sends nothing. */
+  signal?: AbortSignal;
 }
 
 export interface WatchEvent {
@@ -89,7 +91,13 @@ export class HttpKubeClient implements KubeClient {
   async raw(method: string, path: string, o: RequestOptions = {}): Promise<{ ok: true; status: number; text: string } | { ok: false; error: KubeStatusError }> {
     const payload = o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
     const headers: Record<string, string> = {};
-    if (payload !== undefined) headers['Content-Type'] = o.contentType ?? 'application/json';
+    if (payload !== undefined) {
+      headers['Content-Type'] = o.contentType ?? 'application/json';
+      // Node frames a DELETE body only when told its length (no chunked encoding by default for
+      // DELETE): without it the server ignores the DeleteOptions (and their uid precondition) and
+      // reads the unread JSON as the start of the next request on the keep-alive socket.
+      headers['Content-Length'] = String(Buffer.byteLength(payload));
+    }
     if (o.accept !== undefined) headers.Accept = o.accept;
     let opts: https.RequestOptions;
     try {
@@ -97,6 +105,9 @@ export class HttpKubeClient implements KubeClient {
     } catch (e) {
       return { ok: false, error: { status: 0, reason: 'ClientConfig', message: String(e) } };
     }
+    const aborted = (): { ok: false; error: KubeStatusError } => ({ ok: false, error: { status: 0, reason: 'Aborted', message: `${method} ${path}: aborted: ${String(o.signal?.reason ?? '')}` } });
+    if (o.signal?.aborted) return aborted();
+    if (o.signal) opts.signal = o.signal;
     return new Promise((resolve) => {
       const req = https.request(opts, (res) => {
         const chunks: Buffer[] = [];
@@ -105,7 +116,7 @@ export class HttpKubeClient implements KubeClient {
         res.on('error', (e) => resolve({ ok: false, error: { status: 0, reason: 'Network', message: String(e) } }));
       });
       req.setTimeout(o.timeoutMs ?? 30_000, () => req.destroy(new Error('request timed out')));
-      req.on('error', (e) => resolve({ ok: false, error: { status: 0, reason: 'Network', message: `${method} ${path}: ${String(e)}` } }));
+      req.on('error', (e) => resolve(o.signal?.aborted ? aborted() : { ok: false, error: { status: 0, reason: 'Network', message: `${method} ${path}: ${String(e)}` } }));
       if (payload !== undefined) req.write(payload);
       req.end();
     });
@@ -146,19 +157,39 @@ export class HttpKubeClient implements KubeClient {
             return;
           }
           let buf = '';
+          let failed = false;
+          // Ends this watch with an error; the caller resumes (or relists) from what it has seen.
+          const fail = (error: KubeStatusError): void => {
+            failed = true;
+            resolve({ error });
+            req?.destroy();
+          };
           res.setEncoding('utf8');
           res.on('data', (chunk: string) => {
+            if (failed || aborted) return;
             buf += chunk;
             let nl: number;
             while ((nl = buf.indexOf('\n')) >= 0) {
               const line = buf.slice(0, nl).trim();
               buf = buf.slice(nl + 1);
               if (!line) continue;
+              let event: WatchEvent;
               try {
-                onEvent(JSON.parse(line) as WatchEvent);
-              } catch {
-                /* a torn line cannot happen on a healthy stream; ignore it */
+                event = JSON.parse(line) as WatchEvent;
+              } catch (e) {
+                // Not JSON: the stream is corrupt. Skipping the line would lose an event; end the watch instead.
+                fail({ status: 0, reason: 'InvalidWatchEvent', message: `GET ${path}: undecodable watch event: ${String(e)}: ${line.slice(0, 200)}` });
+                return;
               }
+              // An exception of the consumer (informer, index, queue) is not ours to drop: the watch fails
+              // with it, so the consumer sees the error and can recover (the informer relists).
+              try {
+                onEvent(event);
+              } catch (e) {
+                fail({ status: 0, reason: 'HandlerFailed', message: `GET ${path}: ${event.type} event handler failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` });
+                return;
+              }
+              if (failed || aborted) return; // the handler ended the watch
             }
           });
           res.on('end', () => resolve({}));

@@ -72,7 +72,14 @@ export function authenticate(cfg: FrontProxyConfig, peer: PeerInfo, headers: Hea
   for (const [name, v] of Object.entries(headers)) {
     const prefix = cfg.extraHeaderPrefixes.find((p) => name.toLowerCase().startsWith(p.toLowerCase()));
     if (!prefix || v === undefined) continue;
-    const key = decodeURIComponent(name.slice(prefix.length)).toLowerCase();
+    // The key is percent-encoded (the API server's requestheader authenticator unescapes it the
+    // same way); a malformed escape is the caller's error, never ours.
+    let key: string;
+    try {
+      key = decodeURIComponent(name.slice(prefix.length)).toLowerCase();
+    } catch {
+      return fail('BadRequest', `malformed header ${name}: the extra key after ${prefix} is not valid percent-encoding`);
+    }
     extra[key] = [...(extra[key] ?? []), ...(Array.isArray(v) ? v : [v])];
   }
   return ok({ username, groups, extra });

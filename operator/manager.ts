@@ -1,6 +1,8 @@
-// Wires the operator: one cache (informers) → indexes → work queue → reconciler,
-// gated by leader election, plus the adapter ConfigMap and the probe/metrics
-// servers. startOperator() returns a handle; stop() is the graceful shutdown.
+// Wires the operator: one cache (informers) → indexes and triggers
+// (controller/predicates.ts) → work queue → reconciler, gated by leader election
+// (a fenced term per leadership), plus the adapter ConfigMap (config/reload.ts),
+// conflict watches and the probe/metrics servers. Only wiring: each job lives in
+// its own module. startOperator() returns a handle; stop() is the graceful shutdown.
 
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -9,26 +11,30 @@ import { allNativeKinds, getAdapter } from '../adapters/index.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, type MeshAdapter, type MeshName } from '../adapters/types.js';
 import type { KubeObject } from '../schemas/hub.js';
 import { ClusterCache } from './cache/cache.js';
+import { DEFAULT_CONFIG_MAP, DEFAULT_MESH, type MeshConfig } from './config/mesh-config.js';
+import { ConfigReloader } from './config/reload.js';
+import { CONFIG_MAP, SERVICE, SERVICE_ACCOUNT, SMI_RESOURCE_KINDS, WORKLOAD_KINDS, isSmiKind } from './controller/kinds.js';
 import { ServedProbe } from './cache/served.js';
 import { USER_KINDS, userKindKey } from './controller/clashes.js';
-import { DEFAULT_CONFIG, DEFAULT_CONFIG_MAP, DEFAULT_MESH, parseMeshConfig, sameConfig, type MeshConfig } from './config/mesh-config.js';
-import { CONFIG_MAP, SERVICE, SERVICE_ACCOUNT, SMI_RESOURCE_KINDS, WORKLOAD_KINDS, isSmiKind, isWorkloadKind } from './controller/kinds.js';
+import { ConflictWatches } from './controller/conflict-watch.js';
 import { WorkQueue } from './controller/queue.js';
 import { Reconciler } from './controller/reconciler.js';
-import { DependencyIndex, workloadRef } from './controller/units.js';
-import { isManaged, nativeKey, nativeKindKey } from './controller/labels.js';
+import { DependencyIndex } from './controller/units.js';
+import { unitsToReconcile } from './controller/predicates.js';
+import { nativeKindKey } from './controller/labels.js';
 import { startProbeServer, type ProbeServer } from './http/server.js';
+import { HttpKubeClient, type KubeClient } from '../kube/client.js';
 import { restMapper } from '../kube/rest-mapper.js';
-import { HttpKubeClient, type KubeClient, type WatchHandle } from '../kube/client.js';
 import { EventRecorder, Writer } from './writer.js';
+import { Fence } from './leader/fence.js';
 import { LeaderElector } from './leader/lease.js';
 import { createLogger, type Logger } from '../log/log.js';
 import { OperatorMetrics } from './metrics.js';
 
 export interface OperatorOptions {
-  /** Credentials for the operator's own REST client; not needed when `client` is given. */
+  /** Credentials for the default client; not needed when `client` is given. */
   kubeConfig?: KubeCredentials;
-  /** Every API request and watch goes through this client (tests pass a recording or fake one). */
+  /** The client to talk to the API server with; default: an HttpKubeClient on kubeConfig (tests inject recording or stalling ones). */
   client?: KubeClient;
   /** The operator's namespace: ConfigMap and Lease live here. */
   namespace: string;
@@ -73,35 +79,25 @@ export interface RunningOperator {
   stop(opts?: { releaseLease?: boolean }): Promise<void>;
 }
 
-const MAX_CONFLICT_WATCHES = 16;
-
-/** Whether a change can matter to translation (status-only updates of inputs do not). */
-function relevant(kind: string, old: KubeObject | undefined, next: KubeObject | undefined): boolean {
-  if (!old || !next) return true;
-  if (isSmiKind(kind)) {
-    return old.metadata.generation !== next.metadata.generation || !!old.metadata.deletionTimestamp !== !!next.metadata.deletionTimestamp || JSON.stringify(old.metadata.labels) !== JSON.stringify(next.metadata.labels);
-  }
-  if (isWorkloadKind(kind)) return JSON.stringify(workloadRef(old)) !== JSON.stringify(workloadRef(next));
-  if (kind === 'Service') return JSON.stringify((old as { spec?: unknown }).spec) !== JSON.stringify((next as { spec?: unknown }).spec);
-  if (kind === 'ServiceAccount') return false;
-  return old.metadata.resourceVersion !== next.metadata.resourceVersion;
+function missingClient(): never {
+  throw new Error('startOperator: either kubeConfig or client is required');
 }
 
 export async function startOperator(o: OperatorOptions): Promise<RunningOperator> {
   const identity = o.identity ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const log = o.logger ?? createLogger(o.logLevel ?? 'info', { component: 'smi-operator', namespace: o.namespace, identity });
   const metrics = new OperatorMetrics(o.defaultMetrics ?? false);
-  if (!o.client && !o.kubeConfig) throw new Error('startOperator: give kubeConfig or client');
-  const client: KubeClient = o.client ?? new HttpKubeClient(o.kubeConfig!);
+  const client: KubeClient = o.client ?? (o.kubeConfig ? new HttpKubeClient(o.kubeConfig) : missingClient());
+  // Every write is fenced on the current leadership term and, with election, on the lease's renew deadline.
+  const fence = new Fence(() => elector?.holds() ?? true);
   const adapterOf = o.adapter ?? getAdapter;
   const configMapName = o.configMapName ?? DEFAULT_CONFIG_MAP;
-  const defaultMesh = o.defaultMesh ?? DEFAULT_MESH;
   const watchNs = o.watchNamespace || undefined;
 
   const nativeKinds = allNativeKinds(adapterOf);
   const mapper = restMapper(nativeKinds);
-  const writer = new Writer(client, { plural: (av, kind) => mapper.mapping(av, kind)?.plural }, metrics);
-  const events = new EventRecorder(client, 'smi-operator', metrics);
+  const writer = new Writer(client, { plural: (av, kind) => mapper.mapping(av, kind)?.plural }, metrics, fence);
+  const events = new EventRecorder(client, 'smi-operator', metrics, fence);
 
   const cache = new ClusterCache(client, log, (kind) => metrics.relists.inc({ kind }));
   for (const k of [...SMI_RESOURCE_KINDS, SERVICE, SERVICE_ACCOUNT, ...WORKLOAD_KINDS]) cache.watch(k, { namespace: watchNs });
@@ -111,8 +107,6 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   // The user's own routing objects of those kinds (no selector): clashes with ours are reported as Conflict.
   for (const k of USER_KINDS) cache.watch(k, { namespace: watchNs, retryMs: 2000 }, userKindKey(k.apiVersion, k.kind));
 
-  // ---- adapter configuration ----
-  let config: MeshConfig = { ...DEFAULT_CONFIG, mesh: defaultMesh };
   const index = new DependencyIndex();
   // The handler closes over `reconciler`, created below; the queue runs only after start().
   const queue = new WorkQueue((k) => reconciler.reconcile(k), { concurrency: o.concurrency ?? 4, baseDelayMs: 200, maxDelayMs: 60_000 });
@@ -120,65 +114,28 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   const enqueueAll = (): void => {
     for (const u of allUnits()) queue.add(u);
   };
-  const loadConfig = (cm: KubeObject | undefined): void => {
-    const data = (cm as { data?: Record<string, string> } | undefined)?.data;
-    const r = parseMeshConfig(cm ? data : {}, defaultMesh);
-    const cmLog = log.child({ namespace: o.namespace, name: configMapName });
-    if (!r.ok) {
-      metrics.configReloads.inc({ result: 'invalid' });
-      cmLog.error('invalid adapter ConfigMap; keeping the last good configuration', { errors: r.errors, mesh: config.mesh });
-      if (cm && leader) void events.record(cm, { type: 'Warning', reason: 'InvalidConfig', message: `${r.errors.join('; ')}; keeping mesh=${config.mesh}` });
-      return;
-    }
-    metrics.configReloads.inc({ result: 'ok' });
-    if (sameConfig(r.config, config)) return;
-    cmLog.info('adapter configuration changed', { from: config.mesh, to: r.config.mesh, options: r.config.options });
-    config = r.config;
-    if (cm && leader) void events.record(cm, { type: 'Normal', reason: 'ConfigLoaded', message: `mesh=${config.mesh}` });
-    if (leader) reconciler.primeClaims(allUnits());
-    enqueueAll();
-  };
+  const config = new ConfigReloader({
+    defaultMesh: o.defaultMesh ?? DEFAULT_MESH,
+    metrics,
+    log: log.child({ namespace: o.namespace, name: configMapName }),
+    event: (cm, e) => void reconciler.status.event(cm, e),
+    changed: () => {
+      if (leader) reconciler.primeClaims(allUnits());
+      enqueueAll();
+    },
+  });
+  const conflicts = new ConflictWatches(client, (o) => mapper.tryPath({ apiVersion: o.apiVersion, kind: o.kind, metadata: { namespace: o.metadata.namespace } }), (u) => queue.add(u));
 
-  // ---- conflicts ----
-  // The blocking object carries no managed-by label, so the cache does not see it go.
-  // One watch on just that object (field selector on its name) notices its deletion or
-  // labelling at once; bounded in number, as the periodic re-check covers any overflow.
-  const conflictWatches = new Map<string, { units: Set<string>; handle?: WatchHandle }>();
-  const watchConflict = (unitKey: string, o: KubeObject): void => {
-    const key = nativeKey(o);
-    const cur = conflictWatches.get(key);
-    if (cur) {
-      cur.units.add(unitKey);
-      return;
-    }
-    const collection = mapper.tryPath({ apiVersion: o.apiVersion, kind: o.kind, metadata: { namespace: o.metadata.namespace } });
-    if (!collection || conflictWatches.size >= MAX_CONFLICT_WATCHES || stopping) return;
-    const entry: { units: Set<string>; handle?: WatchHandle } = { units: new Set([unitKey]) };
-    conflictWatches.set(key, entry);
-    const handle = client.watch(
-      collection,
-      { fieldSelector: `metadata.name=${o.metadata.name}`, resourceVersion: o.metadata.resourceVersion, timeoutSeconds: 300 },
-      (e) => {
-        if (e.type === 'BOOKMARK') return;
-        if (e.type === 'DELETED' || (e.type !== 'ERROR' && isManaged(e.object as unknown as KubeObject))) for (const u of entry.units) queue.add(u);
-        if (e.type !== 'MODIFIED' && e.type !== 'ADDED') handle.abort();
-      },
-    );
-    entry.handle = handle;
-    void handle.done.then(() => {
-      if (conflictWatches.get(key) === entry) conflictWatches.delete(key);
-    });
-  };
-
-  const reconciler = new Reconciler({
-    watchConflict,
+  const reconciler: Reconciler = new Reconciler({
+    fence,
+    watchConflict: (u, blocking) => conflicts.watch(u, blocking),
     cache,
     index,
     writer,
     events,
     metrics,
     log,
-    config: () => config,
+    config: () => config.current(),
     adapter: adapterOf,
     enqueue: (u, after) => (after ? queue.addAfter(u, after) : queue.add(u)),
   });
@@ -186,31 +143,25 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   metrics.watchQueueDepth(() => queue.depth);
   let synced = false;
   const nativeKindNames = new Set(nativeKinds.map((k) => nativeKindKey(k.apiVersion, k.kind)));
+  const triggers = { index, nativeKinds: nativeKindNames, isEcho: (x: KubeObject, deleted: boolean) => reconciler.isEcho(x, deleted), claimantsOf: (k: string) => reconciler.claimantsOf(k), forget: (x: KubeObject) => reconciler.forget(x) };
   cache.onChange((kind, old, next) => {
     if (kind === 'ConfigMap') {
-      if (synced) loadConfig(next);
+      if (synced) config.load(next);
       return;
     }
     if (kind.startsWith('user:')) {
       // Someone else's VirtualService/route came, changed or went: re-check the units (rare; all of them).
       const o = (next ?? old) as KubeObject;
-      if (synced && !isManaged(o) && relevant(kind, old, next)) enqueueAll();
+      if (synced && o.metadata.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE && old?.metadata.resourceVersion !== next?.metadata.resourceVersion) enqueueAll();
       return;
     }
-    if (!next && old && isSmiKind(kind)) reconciler.forget(old);
-    const units = index.update(kind, old, next);
-    if (nativeKindNames.has(kind)) {
-      // Our own write coming back through the watch: the unit already knows.
-      if (reconciler.isEcho((next ?? old) as KubeObject, !next)) units.clear();
-      // A managed object deleted or changed by someone: every unit that wants it may have to re-create it.
-      else for (const u of reconciler.claimantsOf(nativeKey((next ?? old) as KubeObject))) units.add(u);
-    }
+    const units = unitsToReconcile(kind, old, next, triggers);
     if (nativeKindNames.has(kind)) {
       let n = 0;
       for (const k of nativeKindNames) n += cache.informer(k)?.store.size ?? 0;
       metrics.managedObjects.set(n);
     }
-    if (!synced || !relevant(kind, old, next)) return;
+    if (!synced) return;
     for (const u of units) queue.add(u);
   });
 
@@ -220,6 +171,9 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   const onLeader = (isLeader: boolean): void => {
     leader = isLeader;
     metrics.leader.set(isLeader ? 1 : 0);
+    // Before anything else: a new term for new work; the end of the term fences the work in flight.
+    if (isLeader) fence.begin();
+    else fence.end('lost leadership');
     if (isLeader && synced && !stopping) {
       reconciler.primeClaims(allUnits());
       queue.start();
@@ -259,8 +213,8 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   served.start();
   await cache.synced();
   synced = true;
-  loadConfig(cache.get('ConfigMap', o.namespace, configMapName));
-  log.info('caches synced', { kinds: cache.kinds().length, mesh: config.mesh });
+  config.load(cache.get('ConfigMap', o.namespace, configMapName));
+  log.info('caches synced', { kinds: cache.kinds().length, mesh: config.current().mesh });
   if (elector) elector.start();
   else onLeader(true);
 
@@ -272,14 +226,15 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     metricsPort,
     isLeader: () => leader,
     ready: () => readyDetail().ok,
-    config: () => config,
+    config: () => config.current(),
     idle: () => queue.idle(),
     reconcileCounts: () => reconciler.counts,
     async stop(opts = {}) {
       stopping = true;
-      for (const w of conflictWatches.values()) w.handle?.abort();
+      conflicts.stop();
       queue.stop();
       await queue.idle();
+      fence.end('stopping');
       await elector?.stop(opts.releaseLease !== false);
       cache.stop();
       served.stop();

@@ -1,10 +1,13 @@
 // Writes the operator makes, as narrow verbs over KubeClient: server-side
 // apply under our field manager, delete, status patch, Events. Each write is
-// counted; results are values.
+// counted; results are values. Every write is fenced: it names the leadership
+// Term it is made under and is refused (never sent) once that term ended, and
+// aborted if it ends while the request is in flight (./leader/fence.ts).
 
 import type { KubeObject, SmiStatus } from '../schemas/hub.js';
 import type { OperatorMetrics } from './metrics.js';
-import { resourcePath, type KubeClient, type KubeResult } from '../kube/client.js';
+import { resourcePath, type KubeClient, type KubeResult, type RequestOptions } from '../kube/client.js';
+import type { Fence, Term } from './leader/fence.js';
 
 export const FIELD_MANAGER = 'smi-operator';
 
@@ -13,11 +16,24 @@ export interface KindPaths {
   plural(apiVersion: string, kind: string): string | undefined;
 }
 
+/** A write refused by the fence, or aborted by it in flight: the work must stop, not be retried as a failure. */
+export function isFenced(r: KubeResult<unknown>): boolean {
+  return !r.ok && (r.error.reason === 'Fenced' || r.error.reason === 'Aborted');
+}
+
+/** Sends a write under `term`, or refuses it without sending when the fence says so. */
+function fencedRequest<T>(client: KubeClient, fence: Fence, term: Term, method: string, path: string, opts: RequestOptions): Promise<KubeResult<T>> {
+  const why = fence.refuse(term);
+  if (why) return Promise.resolve({ ok: false, error: { status: 0, reason: 'Fenced', message: `${method} ${path} not sent: ${why}` } });
+  return client.request<T>(method, path, { ...opts, signal: term.signal });
+}
+
 export class Writer {
   constructor(
     private readonly client: KubeClient,
     private readonly kinds: KindPaths,
     private readonly metrics: OperatorMetrics,
+    private readonly fence: Fence,
   ) {}
 
   private path(o: { apiVersion: string; kind: string; metadata: { namespace?: string; name: string } }, sub?: string): string | undefined {
@@ -31,11 +47,11 @@ export class Writer {
     return this.client.request<KubeObject>('GET', p);
   }
 
-  async apply(o: KubeObject, force: boolean): Promise<KubeResult<KubeObject>> {
+  async apply(o: KubeObject, force: boolean, term: Term): Promise<KubeResult<KubeObject>> {
     const p = this.path(o);
     if (!p) return { ok: false, error: { status: 0, reason: 'UnknownKind', message: `no REST mapping for ${o.apiVersion} ${o.kind}` } };
     this.metrics.writes.inc({ verb: 'apply', target: 'object' });
-    return this.client.request<KubeObject>('PATCH', p, {
+    return fencedRequest<KubeObject>(this.client, this.fence, term, 'PATCH', p, {
       // Strict: a field the CRD schema would prune is an error, not a silent drop that
       // makes every later reconcile see drift and apply again.
       query: { fieldManager: FIELD_MANAGER, force: force ? true : undefined, fieldValidation: 'Strict' },
@@ -45,22 +61,22 @@ export class Writer {
   }
 
   /** Delete guarded by uid, so an object re-created meanwhile by someone else survives. */
-  async delete(o: KubeObject): Promise<KubeResult<unknown>> {
+  async delete(o: KubeObject, term: Term): Promise<KubeResult<unknown>> {
     const p = this.path(o);
     if (!p) return { ok: false, error: { status: 0, reason: 'UnknownKind', message: `no REST mapping for ${o.apiVersion} ${o.kind}` } };
     this.metrics.writes.inc({ verb: 'delete', target: 'object' });
     const body = o.metadata.uid ? { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: o.metadata.uid } } : undefined;
-    const r = await this.client.request('DELETE', p, { body });
+    const r = await fencedRequest(this.client, this.fence, term, 'DELETE', p, { body });
     if (!r.ok && (r.error.status === 404 || r.error.status === 409)) return { ok: true, status: 200, body: undefined };
     return r;
   }
 
-  async patchStatus(o: KubeObject, status: SmiStatus): Promise<KubeResult<KubeObject>> {
+  async patchStatus(o: KubeObject, status: SmiStatus, term: Term): Promise<KubeResult<KubeObject>> {
     const p = this.path(o, 'status');
     if (!p) return { ok: false, error: { status: 0, reason: 'UnknownKind', message: `no REST mapping for ${o.apiVersion} ${o.kind}` } };
     this.metrics.writes.inc({ verb: 'patch', target: 'status' });
     // Merge patch of the whole status: we own observedGeneration and the conditions list.
-    return this.client.request<KubeObject>('PATCH', p, { body: { status }, contentType: 'application/merge-patch+json' });
+    return fencedRequest<KubeObject>(this.client, this.fence, term, 'PATCH', p, { body: { status }, contentType: 'application/merge-patch+json' });
   }
 }
 
@@ -76,13 +92,14 @@ export class EventRecorder {
     private readonly client: KubeClient,
     private readonly component: string,
     private readonly metrics: OperatorMetrics,
+    private readonly fence: Fence,
   ) {}
 
-  async record(o: KubeObject, e: EventSpec): Promise<void> {
+  async record(o: KubeObject, e: EventSpec, term: Term): Promise<void> {
     const ns = o.metadata.namespace ?? 'default';
     const now = new Date().toISOString();
     this.metrics.writes.inc({ verb: 'create', target: 'event' });
-    await this.client.request('POST', `/api/v1/namespaces/${encodeURIComponent(ns)}/events`, {
+    await fencedRequest(this.client, this.fence, term, 'POST', `/api/v1/namespaces/${encodeURIComponent(ns)}/events`, {
       body: {
         apiVersion: 'v1',
         kind: 'Event',

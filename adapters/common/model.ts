@@ -4,7 +4,7 @@
 
 import type { KubeObject, TrafficSplit, TrafficTarget } from '../../schemas/hub.js';
 import type { PolicyObject } from '../../schemas/policy-types.js';
-import type { MeshName, MeshOptions, ObjectResult, ResultStatus, ServiceInfo, ServicePort, WorkloadInfo } from '../types.js';
+import type { ClosedForm, MeshName, MeshOptions, ObjectResult, ResultStatus, ServiceInfo, ServicePort, WorkloadInfo } from '../types.js';
 
 /** One HTTP match of an HTTPRouteGroup, normalised. Fields inside are ANDed. */
 export interface HttpCondition {
@@ -143,6 +143,8 @@ export interface MeshRenderer {
   readonly mesh: MeshName;
   readonly nativeKinds: ReadonlyArray<{ apiVersion: string; kind: string; plural: string }>;
   render(model: ResolvedModel, options: MeshOptions): RenderOutput;
+  /** What replaces an object of this renderer the API server refused (adapters/types.ts ClosedForm). */
+  closedForm(o: KubeObject): ClosedForm;
 }
 
 export type { ServicePort };

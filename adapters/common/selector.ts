@@ -46,6 +46,9 @@ export function commonLabels(workloads: readonly WorkloadInfo[]): Record<string,
 
 export const selectsPods = (matchLabels: Record<string, string>, w: WorkloadInfo): boolean => matchesLabels(matchLabels, w.podLabels);
 
+const conflictsOf = (d: ResolvedDestination, matchLabels: Record<string, string>): WorkloadInfo[] =>
+  d.namespaceWorkloads.filter((w) => w.namespace === d.namespace && w.serviceAccount !== d.serviceAccount && selectsPods(matchLabels, w));
+
 export function destinationSelector(d: ResolvedDestination): PodSelector {
   const sa = `${d.namespace}/${d.serviceAccount}`;
   if (d.workloads.length === 0) return { ok: false, reason: 'no-workloads', why: `no workload runs as ServiceAccount ${sa} yet`, conflicts: [] };
@@ -54,7 +57,7 @@ export function destinationSelector(d: ResolvedDestination): PodSelector {
     const owners = d.workloads.map((w) => w.owner).join(', ');
     return { ok: false, reason: 'no-shared-labels', why: `the workloads running as ServiceAccount ${sa} (${owners}) share no pod label to select them by`, conflicts: [] };
   }
-  const conflicts = d.namespaceWorkloads.filter((w) => w.namespace === d.namespace && w.serviceAccount !== d.serviceAccount && selectsPods(matchLabels, w));
+  const conflicts = conflictsOf(d, matchLabels);
   if (conflicts.length > 0) {
     const labels = Object.entries(matchLabels).map(([k, v]) => `${k}=${v}`).join(',');
     const names = conflicts.map((w) => `${w.owner} (ServiceAccount ${w.serviceAccount})`).join(', ');
@@ -62,3 +65,37 @@ export function destinationSelector(d: ResolvedDestination): PodSelector {
   }
   return { ok: true, matchLabels };
 }
+
+export interface CoveringSelector {
+  matchLabels: Record<string, string>;
+  /** Workloads of other ServiceAccounts it also selects: policy on it may only be narrower on every pod (deny-all, STRICT mTLS). */
+  conflicts: WorkloadInfo[];
+}
+
+/**
+ * When one selector cannot cover a destination's pods exactly (destinationSelector failed with
+ * pods present), policy must still close them, never fall open: label sets that together cover
+ * every pod of the ServiceAccount, one per workload, each as specific as that workload allows. A
+ * set without conflicts selects only this ServiceAccount's pods and can carry the exact policy; one
+ * with conflicts may carry only policy that is narrower on every pod. A set that is a superset of
+ * another selects a subset of its pods and is dropped. `uncovered`: workloads whose pods carry no
+ * stable label, which nothing short of the whole namespace would select.
+ */
+export function coveringSelectors(d: ResolvedDestination): { selectors: CoveringSelector[]; uncovered: WorkloadInfo[] } {
+  const uncovered: WorkloadInfo[] = [];
+  const byKey = new Map<string, Record<string, string>>();
+  for (const w of d.workloads) {
+    const labels = commonLabels([w]);
+    if (Object.keys(labels).length === 0) uncovered.push(w);
+    else byKey.set(JSON.stringify(labels), labels);
+  }
+  const all = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+  const subsumes = (a: Record<string, string>, b: Record<string, string>): boolean => a !== b && Object.entries(a).every(([k, v]) => b[k] === v);
+  const selectors = all.filter((s) => !all.some((o) => subsumes(o, s))).map((matchLabels) => ({ matchLabels, conflicts: conflictsOf(d, matchLabels) }));
+  return { selectors, uncovered };
+}
+
+export const formatLabels = (m: Record<string, string>): string =>
+  Object.entries(m)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');

@@ -11,6 +11,7 @@ import { NATIVE_KINDS } from './kinds.js';
 import { renderMtls } from './mtls.js';
 import { RenderSink } from './sink.js';
 import { renderSplits } from './split.js';
+import { closedForm } from './closed.js';
 import { renderPolicies } from './policy.js';
 
 export const PERMISSIVE_ACCESS_NOTE =
@@ -36,6 +37,7 @@ export const renderer: MeshRenderer = {
   mesh: 'consul',
   nativeKinds: NATIVE_KINDS,
   render,
+  closedForm,
 };
 
 export { capabilities } from './capabilities.js';

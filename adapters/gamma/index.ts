@@ -53,5 +53,7 @@ export const renderer: MeshRenderer = {
   mesh: 'gamma',
   nativeKinds: GAMMA_KINDS.map((k) => ({ apiVersion: k.apiVersion, kind: k.kind, plural: k.plural })),
   render,
+  // Routes only, no authorization: a refused route grants no access, so there is nothing to close.
+  closedForm: () => undefined,
 };
 export { capabilities } from './capabilities.js';

@@ -89,7 +89,7 @@ export interface AccessRender {
   notes: RenderNote[];
 }
 
-export function renderAuthorizationPolicy(d: ResolvedDestination, matchLabels: Record<string, string>, options: MeshOptions): AccessRender {
+export function renderAuthorizationPolicy(d: ResolvedDestination, matchLabels: Record<string, string>, options: MeshOptions, name = nativeName('smi-access', d.serviceAccount)): AccessRender {
   const notes: RenderNote[] = [];
   const rules: PolicyRule[] = [];
   const seen = new Set<string>();
@@ -102,7 +102,6 @@ export function renderAuthorizationPolicy(d: ResolvedDestination, matchLabels: R
   }
   const spec: Record<string, unknown> = { selector: { matchLabels }, action: 'ALLOW' };
   if (rules.length > 0) spec.rules = rules; // absent: the policy matches nothing, i.e. deny all
-  const name = nativeName('smi-access', d.serviceAccount);
   return {
     policy: {
       apiVersion: AUTHORIZATION_POLICY.apiVersion,
@@ -111,5 +110,15 @@ export function renderAuthorizationPolicy(d: ResolvedDestination, matchLabels: R
       spec,
     },
     notes,
+  };
+}
+
+/** An ALLOW policy with no rules: Istio allows nothing to the pods it selects (the fail-closed form). */
+export function denyAllPolicy(d: ResolvedDestination, matchLabels: Record<string, string>, name = nativeName('smi-access', d.serviceAccount)): KubeObject {
+  return {
+    apiVersion: AUTHORIZATION_POLICY.apiVersion,
+    kind: AUTHORIZATION_POLICY.kind,
+    metadata: managedMetadata(name, d.namespace, 'istio', d.targets),
+    spec: { selector: { matchLabels }, action: 'ALLOW' },
   };
 }

@@ -21,7 +21,7 @@ export const capabilities: CapabilityTable & Readonly<Record<string, Capability>
     'approximated: exact in TrafficSplit matches (VirtualService full-match regex); in TrafficTarget rules only literal, prefix, suffix and finite alternations are exact (an "any value" regex does not match empty values), any other regex allows nothing (narrower)',
   'TrafficTarget sources': 'exact',
   'TrafficTarget destination':
-    'approximated: pods are selected by the labels all pods of the ServiceAccount share; no policy (reported) when none exist or they also select a workload of another ServiceAccount in the namespace',
+    'approximated: pods are selected by the labels all pods of the ServiceAccount share; when none exist or they also select a workload of another ServiceAccount, each workload\'s own labels carry the policy, and pods that cannot be told apart from another identity\'s are closed instead (deny-all, STRICT mTLS; reported)',
   'TrafficTarget HTTP rules':
     'approximated: one ALLOW rule per match, HTTP-only so raw TCP is never admitted; paths and header values follow HTTPRouteGroup pathRegex/headers above',
   'TrafficTarget TCPRoute (all ports)': 'exact',

@@ -15,11 +15,11 @@ export const MTLS_MODES: Record<MtlsMode, 'STRICT' | 'PERMISSIVE' | 'DISABLE'> =
   disabled: 'DISABLE',
 };
 
-export function renderPeerAuthentication(d: ResolvedDestination, matchLabels: Record<string, string>, mode: MtlsMode): KubeObject {
+export function renderPeerAuthentication(d: ResolvedDestination, matchLabels: Record<string, string>, mode: MtlsMode, name = nativeName('smi-mtls', d.serviceAccount)): KubeObject {
   return {
     apiVersion: PEER_AUTHENTICATION.apiVersion,
     kind: PEER_AUTHENTICATION.kind,
-    metadata: managedMetadata(nativeName('smi-mtls', d.serviceAccount), d.namespace, 'istio', d.targets),
+    metadata: managedMetadata(name, d.namespace, 'istio', d.targets),
     spec: { selector: { matchLabels }, mtls: { mode: MTLS_MODES[mode] } },
   };
 }

@@ -12,7 +12,7 @@ import type { KubeObject, TrafficTarget } from '../../schemas/hub.js';
 import { objectRef } from '../../schemas/hub.js';
 import type { RenderNote, ResolvedDestination, SourceIdentity } from '../common/model.js';
 import { managedMetadata, nativeName } from '../common/meta.js';
-import { destinationSelector } from '../common/selector.js';
+import { coveringSelectors, destinationSelector, formatLabels } from '../common/selector.js';
 import { ALL_NETWORKS, AUTHORIZATION_POLICY, GATEWAY_GROUP, HTTPROUTE, MESH_TLS_AUTHENTICATION, NETWORK_AUTHENTICATION, POLICY_GROUP, ROUTE_LIMITS, SERVER } from './kinds.js';
 import { conditionMatches, MATCH_ALL, type HTTPRouteMatch } from '../common/gateway/matches.js';
 import { destinationPorts, podPortsForRulePort, type PodPort } from './ports.js';
@@ -156,8 +156,7 @@ const exactPathOk = (p: string): boolean =>
  * Authorization Policy"): GET on each probe path (an exact match, as Linkerd's own default
  * probe route), authorized for every network without identity, as the kubelet has none.
  */
-function probeRoute(e: Emit, d: ResolvedDestination, serverName: string, label: string, paths: string[], noteAll: (m: string, s?: RenderNote['status']) => void): void {
-  const name = nativeName('ttprobe', d.serviceAccount, label);
+function probeRoute(e: Emit, d: ResolvedDestination, serverName: string, label: string, name: string, paths: string[], noteAll: (m: string, s?: RenderNote['status']) => void): void {
   const matches: HTTPRouteMatch[][] = [];
   for (const path of paths) {
     if (path.length > ROUTE_LIMITS.pathValue) {
@@ -198,15 +197,40 @@ function probeRoute(e: Emit, d: ResolvedDestination, serverName: string, label: 
 /** A regex matching exactly `s` (RE2 and Rust regex share this escaping). */
 const literalRegex = (s: string): string => `^${s.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&')}$`;
 
+/** Names of one selector's objects: the single selector's plain shapes, or `…by` shapes with the selector's index. */
+interface Names {
+  server(label: string): string;
+  probe(label: string): string;
+  route(label: string, i: number): string;
+  routeAll(label: string): string;
+}
+
+const namesFor = (sa: string, sel: number | undefined): Names =>
+  sel === undefined
+    ? { server: (l) => nativeName('tt', sa, l), probe: (l) => nativeName('ttprobe', sa, l), route: (l, i) => nativeName('ttroute', sa, l, i), routeAll: (l) => nativeName('ttrouteall', sa, l) }
+    : {
+        server: (l) => nativeName('ttby', sa, l, sel),
+        probe: (l) => nativeName('ttprobeby', sa, l, sel),
+        route: (l, i) => nativeName('ttrouteby', sa, l, sel, i),
+        routeAll: (l) => nativeName('ttrouteallby', sa, l, sel),
+      };
+
+interface Target {
+  matchLabels: Record<string, string>;
+  names: Names;
+  /** The labels also select another identity's pods: only closed Servers (deny, no authorization) may go there. */
+  closed: boolean;
+}
+
 export function renderDestination(d: ResolvedDestination): { objects: KubeObject[]; notes: RenderNote[] } {
   const notes: RenderNote[] = [];
   const noteAll = (message: string, status: RenderNote['status'] = 'Unsupported'): void => {
     for (const t of d.targets) notes.push({ object: objectRef(t), status, message });
   };
   const who = `ServiceAccount ${d.namespace}/${d.serviceAccount}`;
-  // Servers select pods by label: the selector covers exactly this ServiceAccount's pods or is refused.
+  // Servers select pods by label: one selector that covers exactly this ServiceAccount's pods.
   const sel = destinationSelector(d);
-  if (!sel.ok) {
+  if (!sel.ok && sel.reason === 'no-workloads') {
     noteAll(`spec.destination: Linkerd Servers select pods by label, and ${sel.why}; no Linkerd policy is created, so access to it is not enforced`);
     return { objects: [], notes };
   }
@@ -216,7 +240,41 @@ export function renderDestination(d: ResolvedDestination): { objects: KubeObject
     noteAll(`spec.destination: neither a Service nor a container of the pods of ${who} declares a TCP port, and a Linkerd Server needs the port; no Linkerd policy is created, so access to it is not enforced`);
     return { objects: [], notes };
   }
-  const plans = plan(d, ports, (t, message) => notes.push({ object: objectRef(t), message }));
+  let targets: Target[];
+  if (sel.ok) targets = [{ matchLabels: sel.matchLabels, names: namesFor(d.serviceAccount, undefined), closed: false }];
+  else {
+    // The pods exist but no one selector fits them (a look-alike pod of another ServiceAccount, or
+    // no shared label). Creating nothing would leave them on the default inbound policy, i.e. open:
+    // each workload's own labels carry the exact policy where they select only this ServiceAccount's
+    // pods, and close the ports otherwise (a deny Server without authorization). Where a closed
+    // Server and the other identity's own Server select one pod port, Linkerd uses one of them
+    // (policy-controller `Pod::reindex_servers`: "Port already matched by another server"); either
+    // is narrower than or equal to that identity's policy. The first set keeps the single
+    // selector's names, so the switch is an update of the same Servers, never a prune.
+    const { selectors, uncovered } = coveringSelectors(d);
+    targets = selectors.map((c, i) => ({ matchLabels: c.matchLabels, names: namesFor(d.serviceAccount, i === 0 ? undefined : i + 1), closed: c.conflicts.length > 0 }));
+    const exact = selectors.filter((c) => c.conflicts.length === 0).map((c) => formatLabels(c.matchLabels));
+    const closed = selectors.filter((c) => c.conflicts.length > 0);
+    let message = `spec.destination: Linkerd Servers select pods by label, and ${sel.why}`;
+    if (exact.length > 0) message += `; the policy is applied to each workload's pods by their own labels (${exact.join('; ')})`;
+    if (closed.length > 0) {
+      const also = closed.map((c) => `${formatLabels(c.matchLabels)} (also ${c.conflicts.map((w) => `${w.owner} of ServiceAccount ${w.serviceAccount}`).join(', ')})`).join('; ');
+      message += `; pods labelled ${also} cannot be told apart, so they are closed instead: Servers that deny all traffic on their pod ports (fail-closed, until they can be selected exactly)`;
+    }
+    if (uncovered.length > 0) message += `; ${uncovered.map((w) => w.owner).join(', ')} carry no stable label to select them by: not governed`;
+    if (closed.length > 0 || uncovered.length > 0) noteAll(message);
+    else for (const t of d.targets) notes.push({ object: objectRef(t), message });
+  }
+  const objects: KubeObject[] = [];
+  for (const t of targets) objects.push(...renderSelected(d, t, ports, notes, noteAll));
+  return { objects, notes };
+}
+
+/** The policy of a destination on the pods `t` selects: exact, or only the closed Servers. */
+function renderSelected(d: ResolvedDestination, t: Target, ports: PodPort[], notes: RenderNote[], noteAll: (message: string, status?: RenderNote['status']) => void): KubeObject[] {
+  const who = `ServiceAccount ${d.namespace}/${d.serviceAccount}`;
+  // Equal notes of several selectors are merged into one message per object.
+  const plans = plan(d, ports, (target, message) => notes.push({ object: objectRef(target), message }));
   const probes = httpProbes(d.workloads);
   const e: Emit = { objects: [], ns: d.namespace, order: d.targets };
   for (const p of plans) {
@@ -230,8 +288,8 @@ export function renderDestination(d: ResolvedDestination): { objects: KubeObject
       noteAll(`spec.destination: pod port ${label}: the kubelet's ${what} ${blind.path} of ${blind.owner} has no mesh identity and cannot be authorized by HTTP path, so a Linkerd Server would fail it; the port is left on the cluster default inbound policy`);
       continue;
     }
-    const serverName = nativeName('tt', d.serviceAccount, label);
-    const server: Record<string, unknown> = { podSelector: { matchLabels: { ...sel.matchLabels } }, port: p.pod.port, accessPolicy: 'deny' };
+    const serverName = t.names.server(label);
+    const server: Record<string, unknown> = { podSelector: { matchLabels: { ...t.matchLabels } }, port: p.pod.port, accessPolicy: 'deny' };
     // A Server's proxyProtocol supersedes the opaque-ports annotation: left out, an opaque port would go through detection.
     if (p.pod.kind === 'opaque') server.proxyProtocol = 'opaque';
     e.objects.push({
@@ -240,6 +298,8 @@ export function renderDestination(d: ResolvedDestination): { objects: KubeObject
       metadata: managedMetadata(serverName, d.namespace, 'linkerd', d.targets),
       spec: server,
     });
+    // Closed: no authorization and no route, so Linkerd denies all but its own probe route.
+    if (t.closed) continue;
     const serverRef = { group: POLICY_GROUP, kind: SERVER.kind, name: serverName };
     if (p.whole.sources.size > 0) authorize(e, serverName, serverRef, p.whole);
     if (p.conditions.size === 0) continue; // no route: Linkerd authorizes the probes itself
@@ -278,18 +338,18 @@ export function renderDestination(d: ResolvedDestination): { objects: KubeObject
     };
     // Linkerd drops its default probe route once any HTTPRoute is attached to the Server.
     const plain = [...new Set(portProbes.filter((x) => !x.https).map((x) => x.path))].sort();
-    if (plain.length > 0) probeRoute(e, d, serverName, label, plain, noteAll);
+    if (plain.length > 0) probeRoute(e, d, serverName, label, t.names.probe(label), plain, noteAll);
     let i = 0;
     for (const gk of [...groups.keys()].sort()) {
       const g = groups.get(gk)!;
       for (const conds of chunk(g.conds)) {
         i += 1;
-        route(nativeName('ttroute', d.serviceAccount, label, i), g.grant, conds.map((matches) => ({ matches })));
+        route(t.names.route(label, i), g.grant, conds.map((matches) => ({ matches })));
       }
     }
     // Named to sort after the match routes: on a specificity tie Linkerd prefers the older,
     // then the alphabetically first route, and the catch-all must lose such ties.
-    if (rest.sources.size > 0) route(nativeName('ttrouteall', d.serviceAccount, label), rest, [{ matches: [{ path: { ...MATCH_ALL.path } }] }]);
+    if (rest.sources.size > 0) route(t.names.routeAll(label), rest, [{ matches: [{ path: { ...MATCH_ALL.path } }] }]);
   }
-  return { objects: e.objects, notes };
+  return e.objects;
 }

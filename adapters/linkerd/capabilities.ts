@@ -24,7 +24,7 @@ export const capabilities: CapabilityTable & Readonly<Record<string, Capability>
     'approximated: RE2 syntax is passed to Linkerd\'s Rust regex engine, which matches it identically on ASCII paths and header values; \\Q...\\E and \\C (RE2-only) are reported unsupported',
   'TrafficTarget sources': 'exact',
   'TrafficTarget destination':
-    'approximated: a Server podSelector made of the pod labels every workload of the ServiceAccount shares; refused (not enforced, reported) when none exist or they also select a workload of another ServiceAccount in the namespace',
+    'approximated: a Server podSelector made of the pod labels every workload of the ServiceAccount shares; when none exist or they also select a workload of another ServiceAccount, each workload\'s own labels carry the policy, and pods that cannot be told apart from another identity\'s are closed instead (deny Servers without authorization; reported)',
   'TrafficTarget HTTP rules':
     'approximated: inbound HTTPRoutes per source set; a request matching overlapping matches of different source sets is allowed for one set only (narrower, never wider)',
   'TrafficTarget TCPRoute (all ports)':

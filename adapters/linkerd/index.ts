@@ -11,6 +11,7 @@ import { renderDestination } from './access.js';
 import { LINKERD_KINDS } from './kinds.js';
 import { modeNotes } from './notes.js';
 import { renderSplit } from './splits.js';
+import { closedForm } from './closed.js';
 import { renderPolicies } from './policy.js';
 
 export function render(model: ResolvedModel, options: MeshOptions): { objects: KubeObject[]; notes: RenderNote[] } {
@@ -38,5 +39,6 @@ export const renderer: MeshRenderer = {
   mesh: 'linkerd',
   nativeKinds: LINKERD_KINDS.map((k) => ({ apiVersion: k.apiVersion, kind: k.kind, plural: k.plural })),
   render,
+  closedForm,
 };
 export { capabilities } from './capabilities.js';

@@ -15,12 +15,15 @@ export const GAMMA_POLICY_GAP = 'the gamma adapter does not render resilience po
  * policy (allow or deny, not the mesh default) and every TrafficTarget status assertion
  * expecting another reason than Unsupported. The config-level test checks each really fails.
  */
+// Conflicts and missing references are decided by the shared resolution before any renderer, so gamma reports them too.
+const POLICY_REASONS_GAMMA_SHARES = new Set(['Unsupported', 'Conflict', 'InvalidReference']);
+
 export function withGammaGaps(s: Scenario): Scenario {
   const names = s.steps.flatMap((step) =>
     step.assertions.filter((a) => (a.kind === 'access' && a.expect !== 'default') || (a.kind === 'status' && a.object.kind === 'TrafficTarget' && a.expectReason !== 'Unsupported')).map((a) => a.name),
   );
   const policies = s.steps.flatMap((step) =>
-    step.assertions.filter((a) => (a.kind === 'policy' && Object.values(a.expect).some((v) => v !== undefined)) || (a.kind === 'status' && a.object.kind.endsWith('Policy') && a.expectReason !== 'Unsupported')).map((a) => a.name),
+    step.assertions.filter((a) => (a.kind === 'policy' && Object.values(a.expect).some((v) => v !== undefined)) || (a.kind === 'status' && a.object.kind.endsWith('Policy') && !POLICY_REASONS_GAMMA_SHARES.has(a.expectReason ?? ''))).map((a) => a.name),
   );
   if (names.length === 0 && policies.length === 0) return s;
   const reason = [names.length > 0 ? GAMMA_ACCESS_GAP : '', policies.length > 0 ? GAMMA_POLICY_GAP : ''].filter(Boolean).join('; ');

@@ -110,6 +110,30 @@ export class Informer {
     for (const l of this.listeners) l(e);
   }
 
+  /**
+   * Store one change and tell the listeners. A listener that throws (a bug in an index or the
+   * queue) must not leave the store ahead of them: the entry is put back as it was, the error
+   * logged with its context and rethrown, and the informer relists, which delivers the change again.
+   */
+  private commit(k: string, e: StoreEvent, prev: KubeObject | undefined): void {
+    if (e.type === 'upsert') this.store.set(k, e.obj);
+    else this.store.delete(k);
+    try {
+      this.emit(e);
+    } catch (err) {
+      if (prev) this.store.set(k, prev);
+      else this.store.delete(k);
+      this.rv = '';
+      this.log.error('change handler failed; relisting to deliver the change again', {
+        kind: this.kind.kind,
+        object: k,
+        change: e.type,
+        error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      });
+      throw err;
+    }
+  }
+
   private path(): string {
     return resourcePath(this.kind.apiVersion, this.kind.plural, this.kind.namespaced ? this.opts.namespace : undefined);
   }
@@ -159,7 +183,7 @@ export class Informer {
           // API not served (e.g. that mesh's CRDs are not installed): empty, synced, re-probe later.
           if (this.available) this.log.info('kind not served by the API server; will re-probe', { kind: this.kind.kind });
           this.available = false;
-          this.replace([]);
+          this.replace([]); // a failed delivery leaves rv empty: retried with the re-probe
           this.markSynced();
           return false;
         }
@@ -186,7 +210,8 @@ export class Informer {
       this.relists++;
       this.onRelist?.(this.kind.kind);
     }
-    this.replace(items);
+    // No resourceVersion (and not synced) until every change was delivered: the next relist retries the rest.
+    if (!this.replace(items)) return false;
     this.rv = rv;
     this.markSynced();
     return true;
@@ -199,22 +224,26 @@ export class Informer {
     }
   }
 
-  private replace(items: KubeObject[]): void {
+  /** Make the store equal `items`, emitting the differences; false when a listener failed on one (logged by commit). */
+  private replace(items: KubeObject[]): boolean {
     const seen = new Set<string>();
+    let delivered = true;
+    const tryCommit = (k: string, e: StoreEvent, prev: KubeObject | undefined): void => {
+      try {
+        this.commit(k, e, prev);
+      } catch {
+        delivered = false;
+      }
+    };
     for (const o of items) {
       const k = objectKey(o);
       seen.add(k);
       const old = this.store.get(k);
       if (old && old.metadata.resourceVersion === o.metadata.resourceVersion) continue;
-      this.store.set(k, o);
-      this.emit(old ? { type: 'upsert', obj: o, old } : { type: 'upsert', obj: o });
+      tryCommit(k, old ? { type: 'upsert', obj: o, old } : { type: 'upsert', obj: o }, old);
     }
-    for (const [k, o] of [...this.store]) {
-      if (!seen.has(k)) {
-        this.store.delete(k);
-        this.emit({ type: 'delete', obj: o });
-      }
-    }
+    for (const [k, o] of [...this.store]) if (!seen.has(k)) tryCommit(k, { type: 'delete', obj: o }, o);
+    return delivered;
   }
 
   private async watchOnce(): Promise<'gone' | 'closed' | 'error'> {
@@ -249,13 +278,9 @@ export class Informer {
         }
         const k = objectKey(obj);
         const old = this.store.get(k);
-        if (e.type === 'DELETED') {
-          this.store.delete(k);
-          this.emit({ type: 'delete', obj });
-        } else {
-          this.store.set(k, obj);
-          this.emit(old ? { type: 'upsert', obj, old } : { type: 'upsert', obj });
-        }
+        // Throws on a listener failure: the client ends the watch with it and run() relists.
+        if (e.type === 'DELETED') this.commit(k, { type: 'delete', obj }, old);
+        else this.commit(k, old ? { type: 'upsert', obj, old } : { type: 'upsert', obj }, old);
         if (rv) this.rv = rv;
       },
     );
@@ -269,7 +294,8 @@ export class Informer {
         this.rv = ''; // the kind went away: relist (which handles 404)
         return 'error';
       }
-      if (!this.abort.signal.aborted) this.log.warn('watch failed', { kind: this.kind.kind, error: r.error.message });
+      // A listener failure was logged by commit(), with the object.
+      if (!this.abort.signal.aborted && r.error.reason !== 'HandlerFailed') this.log.warn('watch failed', { kind: this.kind.kind, error: r.error.message });
       return 'error';
     }
     return 'closed';

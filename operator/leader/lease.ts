@@ -41,6 +41,14 @@ export class LeaderElector {
     return this.leader;
   }
 
+  /**
+   * Leader, and renewed within the renew deadline by the clock now. Checked at each write: the
+   * step-down timer cannot fire while the event loop is blocked, the clock still moves.
+   */
+  holds(): boolean {
+    return this.leader && Date.now() - this.lastRenew < this.renewDeadlineMs;
+  }
+
   start(): void {
     void this.tick();
   }

@@ -228,9 +228,15 @@ describe('smictl dashboard in Chromium (operator, samples, real Prometheus, aggr
     const url = await dashboard();
     const { page, errors } = await open(url, 'objects');
     const rows = await rowText(page, '#objects-view tr[data-object]');
-    // 2 TrafficSplits, 3 TrafficTargets, 3 HTTPRouteGroups, 1 TCPRoute.
-    expect(rows).to.have.length(9);
-    for (const r of rows) expect(r).to.match(/ True True /);
+    // SMI: 2 TrafficSplits, 3 TrafficTargets, 3 HTTPRouteGroups, 1 TCPRoute, all Ready on Istio.
+    const smi = rows.filter((r) => !/^\S+Policy /.test(r));
+    expect(smi).to.have.length(9);
+    for (const r of smi) expect(r).to.match(/ True True /);
+    // policy.smi-operator.io: the 8 sample policies, each with its own status (Istio has no local rate limit).
+    const policies = rows.filter((r) => /^\S+Policy /.test(r));
+    expect(policies).to.have.length(8);
+    expect(policies.find((r) => r.startsWith(`RateLimitPolicy ${ns} `))).to.not.match(/ True True /);
+    expect(policies.find((r) => r.startsWith(`RetryPolicy ${ns} `))).to.match(/ True True /);
     const canary = rows.find((r) => r.startsWith(`TrafficSplit ${ns} website-canary`));
     expect(canary).to.include('VirtualService');
     expect(await page.locator('.mesh dl').textContent()).to.include(`MeshistioAccess modeenforce`);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { parseMeshConfig } from '../../../operator/config/mesh-config.js';
-import { MESH_NAMES } from '../../../adapters/types.js';
+import { MESH_NAMES, METRICS_MESHES } from '../../../adapters/types.js';
 import { sharedCluster } from '../../support/cluster.js';
 import { repoRoot } from '../../../dev/controlplane/paths.js';
 import { kubectl } from './manifests.js';
@@ -122,9 +122,9 @@ describe('deploy: kind/ scripts', function () {
       const parsed = parseMeshConfig(data);
       expect(parsed.ok && parsed.config.mesh, mesh).to.equal(mesh);
     }
-    // The metrics API's Prometheus URL is set per mesh (a dry run of the same command).
+    // The metrics API's Prometheus URL is set per mesh with metrics of its own (gamma has none) (a dry run of the same command).
     const urls = [...read('04-deploy.sh').matchAll(/^\s+(istio|linkerd|consul)\) PROMETHEUS=(\S+) ;;$/gm)].map((m) => [m[1], m[2]]);
-    expect(urls.map((u) => u[0]).sort()).to.deep.equal([...MESH_NAMES].sort());
+    expect(urls.map((u) => u[0]).sort()).to.deep.equal([...METRICS_MESHES].sort());
     // A copy whose URL differs from every mesh's, so each `set env` really changes it (unchanged objects print nothing).
     const copy = readFileSync(join(root, 'config/metrics/service.yaml'), 'utf8').replace(/(name: SMI_PROMETHEUS_URL\s+value: )\S+/, '$1http://placeholder.invalid:9090');
     expect(copy).to.contain('placeholder.invalid');

@@ -1,6 +1,7 @@
 // An access unit's snapshot holds every workload of the destination namespace, so a
 // pod selector that would also pick an ungoverned ServiceAccount's pods is refused
-// (no AuthorizationPolicy on someone else's pods) and the TrafficTarget says why.
+// (no rule of this destination on someone else's pods: the pods are closed instead,
+// with an AuthorizationPolicy that allows nothing) and the TrafficTarget says why.
 
 import { expect } from 'chai';
 import type { RunningOperator } from '../../../operator/manager.js';
@@ -26,14 +27,15 @@ describe('operator access units see the whole namespace (real API server)', func
     await op?.stop();
   });
 
-  it('refuses a selector that also selects an ungoverned workload, naming it in the status', async () => {
+  it('refuses a selector that also selects an ungoverned workload, naming it in the status, and closes the pods instead', async () => {
     await k.apply(trafficTarget(ns, 'client-to-api', 'api', ['client'], [{ kind: 'TCPRoute', name: 'all' }]));
     const tt = await eventually('TrafficTarget status reports the conflict', async () => {
       const o = await k.get('access.smi-spec.io/v1alpha3', 'TrafficTarget', ns, 'client-to-api');
       return condition(o, 'Accepted')?.message.includes('Deployment/admin (ServiceAccount admin)') ? o : undefined;
     });
     expect(condition(tt, 'Accepted')?.reason).to.equal('Unsupported');
-    expect(await k.get(AP.apiVersion, AP.kind, ns, 'smi-access-api')).to.equal(undefined);
+    const closed = await eventually('a deny-all AuthorizationPolicy for api', async () => k.get(AP.apiVersion, AP.kind, ns, 'smi-access-api'));
+    expect(closed.spec).to.deep.equal({ selector: { matchLabels: { app: 'api' } }, action: 'ALLOW' });
 
     // A destination whose labels select only its own pods still gets its policy.
     await k.apply(trafficTarget(ns, 'client-to-web', 'web', ['client'], [{ kind: 'TCPRoute', name: 'all' }]));

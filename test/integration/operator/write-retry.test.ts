@@ -4,6 +4,8 @@
 // fixed, the retried reconcile writes it without any other change to the object.
 
 import { expect } from 'chai';
+import { allNativeKinds } from '../../../adapters/index.js';
+import { SMI_GROUPS } from '../../../schemas/hub.js';
 import { resourcePath } from '../../../kube/client.js';
 import type { RunningOperator } from '../../../operator/manager.js';
 import { sharedCluster } from '../../support/cluster.js';
@@ -12,11 +14,14 @@ import { condition, eventually, newNamespace, routeGroup, runOperator, TestKube 
 const HRG = 'specs.smi-spec.io/v1alpha4';
 const RBAC = 'rbac.authorization.k8s.io/v1';
 const USER = 'smi-operator-write-retry';
+// Every group the operator watches except specs.smi-spec.io, derived so a new SMI or native
+// kind cannot leave the operator unable to list it (it would never become ready).
+const EVERY_OTHER_GROUP = [...new Set([...Object.values(SMI_GROUPS), ...allNativeKinds().map((k) => k.apiVersion.split('/')[0]!)])].filter((g) => g !== 'specs.smi-spec.io');
 
 function role(ns: string, withStatus: boolean): Record<string, unknown> {
   const rules: Array<Record<string, string[]>> = [
     {
-      apiGroups: ['', 'apps', 'split.smi-spec.io', 'access.smi-spec.io', 'networking.istio.io', 'security.istio.io', 'gateway.networking.k8s.io', 'policy.linkerd.io', 'consul.hashicorp.com'],
+      apiGroups: ['', 'apps', ...EVERY_OTHER_GROUP],
       resources: ['*'],
       verbs: ['*'],
     },

@@ -227,6 +227,14 @@ describe('metrics-api front-proxy authentication', () => {
     });
     expect(r).to.deep.equal({ ok: true, value: { username: 'alice', groups: ['devs', 'system:authenticated'], extra: { scopes: ['a'] } } });
   });
+  it('a malformed X-Remote-Extra-* key is a 400 naming the header, not a 500 (issue 18.10)', async () => {
+    const r = authenticate(frontProxy, aggregator, { 'x-remote-user': 'alice', 'x-remote-extra-%zz': 'a' });
+    expect(r).to.deep.equal({ ok: false, error: { reason: 'BadRequest', message: 'malformed header x-remote-extra-%zz: the extra key after X-Remote-Extra- is not valid percent-encoding' } });
+    const h = createHandler({ mesh: 'istio', prometheus: fakePrometheus(istioWeb), kube: fakeKube(), frontProxy, logger: silentLogger(), now: () => T });
+    const res = await h(get(`${BASE}/namespaces/shop/deployments/web`, { 'x-remote-user': 'alice', 'x-remote-extra-%e0%a4%a': 'x' }));
+    expect(res.status).to.equal(400);
+    expect(res.body).to.include({ kind: 'Status', reason: 'BadRequest', code: 400 });
+  });
   it('allows any CN from the CA when the allowed-names list is empty', () => {
     expect(authenticate({ ...frontProxy, allowedNames: [] }, { verified: true, commonName: 'anything' }, { 'x-remote-user': 'a' }).ok).to.equal(true);
   });

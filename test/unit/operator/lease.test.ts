@@ -32,4 +32,22 @@ describe('LeaderElector', () => {
     expect(e.isLeader()).to.equal(false);
     await e.stop(false);
   });
+
+  it('holds() turns false past the renew deadline while the event loop is blocked, before the step-down timer can fire', async () => {
+    let became!: () => void;
+    const leading = new Promise<void>((r) => (became = r));
+    const e = new LeaderElector(new HangingClient(), { namespace: 'ns', name: 'lease', identity: 'me', leaseDurationSeconds: 0.3, retryPeriodMs: 50 }, silentLogger(), (v) => v && became());
+    e.start();
+    await leading;
+    expect(e.holds()).to.equal(true);
+    // A CPU-bound stall (the event loop is the lease's lifeline): the deadline (2/3 of 300 ms) passes
+    // without any timer running. Writes check holds() by the clock, so they are fenced at once.
+    const until = Date.now() + 250;
+    while (Date.now() < until) {
+      /* blocked */
+    }
+    expect(e.isLeader(), 'the step-down timer has not run yet').to.equal(true);
+    expect(e.holds()).to.equal(false);
+    await e.stop(false);
+  });
 });

@@ -17,7 +17,7 @@ const RUNS = Number(process.env.SMI_FUZZ_RUNS ?? 100);
 const keyOf = (o: KubeObject): string => `${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ''}|${o.metadata.name}`;
 
 // Words the renderers themselves put into names, so that a name part can mimic a shape or a token.
-const WORDS = ['a', 'b', 'web', '0', '80', 'smi', 'tt', 'ts', 'ttroute', 'ttrouteall', 'ttprobe', 'match', 'rest', 'access', 'split', 'mtls'];
+const WORDS = ['a', 'b', 'web', '0', '80', 'smi', 'tt', 'ts', 'ttroute', 'ttrouteall', 'ttprobe', 'ttby', 'ttrouteby', 'match', 'rest', 'access', 'split', 'mtls', 'accessby'];
 const word = fc.constantFrom(...WORDS);
 
 function fixEnds(s: string): string {
@@ -122,9 +122,10 @@ describe('native keys: distinct inputs never share one (issue 11 item 1)', funct
   });
 
   it('names: injective over (shape, name, tokens) for the shapes one kind shares', () => {
-    const linkerdPolicyShapes: Array<[string, number]> = [['tt', 1], ['ttprobe', 1], ['ttroute', 2], ['ttrouteall', 1]];
+    // The `…by` shapes name the objects of a destination's second, third... pod selector (fail-closed covering selectors).
+    const linkerdPolicyShapes: Array<[string, number]> = [['tt', 1], ['ttprobe', 1], ['ttroute', 2], ['ttrouteall', 1], ['ttby', 2], ['ttprobeby', 2], ['ttrouteby', 3], ['ttrouteallby', 2]];
     const input = (name: string) =>
-      fc.tuple(fc.constantFrom(...linkerdPolicyShapes), fc.oneof(fc.nat(65535), portName), fc.nat(20)).map(([[shape, n], port, i]) => ({ shape, name, tokens: n === 2 ? [port, i] : [port] }));
+      fc.tuple(fc.constantFrom(...linkerdPolicyShapes), fc.oneof(fc.nat(65535), portName), fc.nat(20), fc.nat(20)).map(([[shape, n], port, i, j]) => ({ shape, name, tokens: [port, i, j].slice(0, n) }));
     const pair = siblings(2, 2).chain(([x, y]) => fc.tuple(input(x!), fc.oneof(input(x!), input(y!))));
     fc.assert(
       fc.property(pair, ([a, b]) => {

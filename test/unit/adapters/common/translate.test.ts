@@ -33,6 +33,7 @@ describe('translateWith', () => {
       objects: [obj('b/v1', 'K', 'n', 'x'), obj('a/v1', 'Z', 'n', 'x'), obj('a/v1', 'K', 'n', 'y'), obj('a/v1', 'K', 'm', 'z')],
       notes: model.splits.map((s) => ({ object: `TrafficSplit shop/${s.split.metadata.name}`, status: 'Unsupported' as const, message: `rendered ${s.backends.length}` })),
     }),
+    closedForm: () => undefined,
   };
 
   it('resolves, renders, merges notes and sorts objects by apiVersion, kind, namespace, name', () => {

@@ -72,7 +72,7 @@ describe('istio renderer', () => {
     expect(out.notes.filter((n) => n.status === 'Unsupported' && /mTLS is disabled/.test(n.message)).map((n) => n.object)).to.deep.equal(['TrafficTarget shop/allow']);
   });
 
-  it('no policy that could select other pods, governed or not: nothing emitted, Unsupported naming them', () => {
+  it('no allow that could select other pods, governed or not: their shared labels get deny-all + STRICT, Unsupported naming them', () => {
     const m = model();
     const api = wl('Deployment/api', 'api', { app: 'shop' });
     // `admin` is not governed by any TrafficTarget: only namespaceWorkloads shows it.
@@ -80,10 +80,15 @@ describe('istio renderer', () => {
     const elsewhere = wl('Deployment/other', 'other', { app: 'shop' }, 'other-ns');
     m.destinations = [destination('api', [rule(tt, [['shop', 'web']])], { targets: [tt], workloads: [api], otherWorkloads: [admin, elsewhere] })];
     const out = renderer.render(m, OPTIONS);
-    expect(out.objects.filter((o) => o.kind !== 'VirtualService')).to.deep.equal([]);
+    expect(out.objects.filter((o) => o.kind !== 'VirtualService').map((o) => [o.kind, o.spec])).to.deep.equal([
+      ['AuthorizationPolicy', { selector: { matchLabels: { app: 'shop' } }, action: 'ALLOW' }],
+      ['PeerAuthentication', { selector: { matchLabels: { app: 'shop' } }, mtls: { mode: 'STRICT' } }],
+    ]);
     const note = out.notes.find((n) => n.object === 'TrafficTarget shop/allow');
     expect(note?.status).to.equal('Unsupported');
-    expect(note?.message).to.equal("spec.destination: the pod labels shared by ServiceAccount shop/api's workloads (app=shop) also select Deployment/admin (ServiceAccount admin); no AuthorizationPolicy or PeerAuthentication is emitted for it");
+    expect(note?.message).to.equal(
+      "spec.destination: the pod labels shared by ServiceAccount shop/api's workloads (app=shop) also select Deployment/admin (ServiceAccount admin); pods labelled app=shop (also Deployment/admin of ServiceAccount admin) cannot be told apart, so they are closed instead: an AuthorizationPolicy that allows nothing and STRICT mTLS (fail-closed, until they can be selected exactly)",
+    );
   });
 
   it('other pods the selector does not pick leave the policy in place', () => {

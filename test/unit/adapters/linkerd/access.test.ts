@@ -158,7 +158,7 @@ describe('linkerd access', () => {
     expect(notes.map((n) => n.message)).to.satisfy((ms: string[]) => ms.some((m) => m.includes('pod port 5432 is proxied opaquely (Service web port 5432 declares appProtocol postgresql), so HTTP rules cannot apply there')));
   });
 
-  it('refuses an over-broad or empty selector: Unsupported, no objects', () => {
+  it('an over-broad selector closes the ports instead (deny Servers, no authorization); disjoint workloads get the policy each; no workload: nothing', () => {
     const shared = destination('web', {
       targets: [tt],
       workloads: [workload('Deployment/web', 'web', { tier: 'frontend' })],
@@ -166,17 +166,23 @@ describe('linkerd access', () => {
       rules: [rule(tt, [src('front')])],
     });
     const r1 = renderDestination(shared);
-    expect(r1.objects).to.deep.equal([]);
+    expect(r1.objects.map((o) => [o.kind, o.metadata.name, spec(o)])).to.deep.equal([['Server', 'tt-web-8080', { podSelector: { matchLabels: { tier: 'frontend' } }, port: 8080, accessPolicy: 'deny' }]]);
     expect(r1.notes.map((n) => n.status)).to.deep.equal(['Unsupported']);
-    expect(r1.notes[0]!.message).to.match(/also select Deployment\/cart/);
+    expect(r1.notes[0]!.message).to.match(/also select Deployment\/cart/).and.match(/closed instead/);
 
     const disjoint = destination('web', {
       targets: [tt],
       workloads: [workload('Deployment/web', 'web', { app: 'web' }), workload('StatefulSet/web-db', 'web', { app: 'web-db' })],
+      rules: [rule(tt, [src('front')])],
     });
     const r2 = renderDestination(disjoint);
-    expect(r2.objects).to.deep.equal([]);
+    expect(of(r2.objects, 'Server').map((o) => [o.metadata.name, spec(o).podSelector])).to.deep.equal([
+      ['tt-web-8080', { matchLabels: { app: 'web' } }],
+      ['ttby-web-8080-2', { matchLabels: { app: 'web-db' } }],
+    ]);
+    expect(of(r2.objects, 'AuthorizationPolicy').map((o) => (spec(o).targetRef as { name: string }).name)).to.deep.equal(['tt-web-8080', 'ttby-web-8080-2']);
     expect(r2.notes[0]!.message).to.match(/share no pod label/);
+    expect(r2.notes.map((n) => n.status)).to.deep.equal([undefined]);
 
     const none = renderDestination(destination('web', { targets: [tt], workloads: [] }));
     expect(none.objects).to.deep.equal([]);

@@ -83,7 +83,11 @@ describe('linkerd renderer', () => {
     const refused = out.notes.filter((n) => n.status === 'Unsupported');
     expect(refused.map((n) => n.object)).to.deep.equal(['TrafficTarget shop/web-access']);
     expect(refused[0]!.message).to.contain('also select Deployment/search (ServiceAccount search)');
-    expect(out.objects.map((o) => (o.spec as { podSelector?: unknown }).podSelector)).to.deep.equal([{ matchLabels: { app: 'cart', tier: 'fe' } }]);
+    // web's pods cannot be told apart from search's: closed (a deny Server with no authorization).
+    expect(out.objects.map((o) => [o.kind, o.metadata.name, (o.spec as { podSelector?: unknown }).podSelector])).to.deep.equal([
+      ['Server', 'tt-cart-8080', { matchLabels: { app: 'cart', tier: 'fe' } }],
+      ['Server', 'tt-web-8080', { matchLabels: { tier: 'fe' } }],
+    ]);
   });
 
   it('publishes a capability for every feature, each exact, approximated or unsupported with a reason', () => {

@@ -1,0 +1,25 @@
+// What a reconcile can end in besides success, as values the queue and the
+// status writer understand.
+
+/** Outcome of writing one desired object. Rejected: the API server refused the object itself (400/422). */
+export type WriteOutcome = { ok: true } | { ok: false; reason: 'Conflict' | 'ApplyFailed' | 'Rejected'; message: string };
+
+/** The term a reconcile ran under ended: it stopped writing. Not a failure to count or retry. */
+export class FencedError extends Error {
+  constructor(
+    readonly unit: string,
+    reason: string,
+  ) {
+    super(`${unit}: stopped: ${reason}`);
+  }
+}
+
+/** A failed reconcile: the queue retries with backoff. */
+export class ReconcileError extends Error {
+  constructor(
+    readonly unit: string,
+    message: string,
+  ) {
+    super(`${unit}: ${message}`);
+  }
+}

@@ -1,0 +1,30 @@
+import { expect } from 'chai';
+import { relevant } from '../../../operator/controller/predicates.js';
+import type { KubeObject } from '../../../schemas/hub.js';
+
+const tt = (meta: Partial<KubeObject['metadata']> = {}, spec: unknown = { destination: { kind: 'ServiceAccount', name: 'api' } }): KubeObject =>
+  ({ apiVersion: 'access.smi-spec.io/v1alpha3', kind: 'TrafficTarget', metadata: { name: 't', namespace: 'ns', generation: 1, resourceVersion: '1', ...meta }, spec }) as KubeObject;
+
+describe('predicates: relevant()', () => {
+  it('an edit of smi-operator.io/destination-port (no new generation) matters (issue 18.9)', () => {
+    const before = tt();
+    const after = tt({ resourceVersion: '2', annotations: { 'smi-operator.io/destination-port': '8080' } });
+    expect(relevant('TrafficTarget', before, after)).to.equal(true);
+    const changed = tt({ resourceVersion: '3', annotations: { 'smi-operator.io/destination-port': '9090' } });
+    expect(relevant('TrafficTarget', after, changed)).to.equal(true);
+  });
+
+  it('the other conversion annotations matter too; an unrelated annotation or a status-only update does not', () => {
+    expect(relevant('TrafficSplit', tt(), tt({ annotations: { 'smi-operator.io/hub-fields': '{}' } }))).to.equal(true);
+    expect(relevant('TrafficSplit', tt(), tt({ annotations: { 'smi-operator.io/v1alpha1-weights': '["1"]' } }))).to.equal(true);
+    expect(relevant('TrafficTarget', tt(), tt({ resourceVersion: '2', annotations: { 'example.com/owner': 'team-a' } }))).to.equal(false);
+    expect(relevant('TrafficTarget', tt(), { ...tt({ resourceVersion: '2' }), status: { conditions: [] } } as KubeObject)).to.equal(false);
+  });
+
+  it('generation, labels, deletion and the spec of SMI objects matter', () => {
+    expect(relevant('TrafficTarget', tt(), tt({ generation: 2 }))).to.equal(true);
+    expect(relevant('TrafficTarget', tt(), tt({ labels: { a: 'b' } }))).to.equal(true);
+    expect(relevant('TrafficTarget', tt(), tt({ deletionTimestamp: '2024-01-01T00:00:00Z' }))).to.equal(true);
+    expect(relevant('TrafficTarget', tt(), tt({}, { destination: { kind: 'ServiceAccount', name: 'web' } }))).to.equal(true);
+  });
+});

@@ -1,0 +1,308 @@
+// The reconciler against a recording fake client (issue 15): every request it
+// makes is recorded, so the tests assert its decisions (apply, skip, prune,
+// status), conflicts, refusals, fencing, echo suppression and fight limiting
+// without an API server. The cache is a map fed through the real indexes.
+
+import { expect } from 'chai';
+import { allNativeKinds, getAdapter } from '../../../adapters/index.js';
+import { restMapper } from '../../../kube/rest-mapper.js';
+import type { KubeClient, KubeResult, RequestOptions, WatchHandle } from '../../../kube/client.js';
+import { silentLogger } from '../../../log/log.js';
+import { DEFAULT_CONFIG, type MeshConfig } from '../../../operator/config/mesh-config.js';
+import type { CacheReader } from '../../../operator/controller/inputs.js';
+import { nativeKindKey } from '../../../operator/controller/labels.js';
+import { Reconciler } from '../../../operator/controller/reconciler.js';
+import { DependencyIndex } from '../../../operator/controller/units.js';
+import { Fence } from '../../../operator/leader/fence.js';
+import { OperatorMetrics } from '../../../operator/metrics.js';
+import { EventRecorder, Writer } from '../../../operator/writer.js';
+import type { KubeObject } from '../../../schemas/hub.js';
+
+interface Req {
+  method: string;
+  path: string;
+  query?: RequestOptions['query'];
+  body?: Record<string, unknown>;
+}
+type Responder = (r: Req) => KubeResult<unknown> | undefined;
+
+/** Records every request; answers with `respond` first, then like an empty API server that accepts every write. */
+class RecordingClient implements KubeClient {
+  readonly requests: Req[] = [];
+  respond: Responder = () => undefined;
+  private rv = 100;
+
+  request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<KubeResult<T>> {
+    if (opts.signal?.aborted) return Promise.resolve({ ok: false, error: { status: 0, reason: 'Aborted', message: 'aborted' } });
+    const body = typeof opts.body === 'string' ? (JSON.parse(opts.body) as Record<string, unknown>) : (opts.body as Record<string, unknown> | undefined);
+    const req: Req = { method, path, ...(opts.query ? { query: opts.query } : {}), ...(body === undefined ? {} : { body }) };
+    this.requests.push(req);
+    const scripted = this.respond(req);
+    if (scripted) return Promise.resolve(scripted as KubeResult<T>);
+    if (method === 'GET') return Promise.resolve({ ok: false, error: { status: 404, reason: 'NotFound', message: 'not found' } });
+    if (method === 'PATCH' && !path.endsWith('/status') && body) {
+      const meta = body.metadata as Record<string, unknown>;
+      return Promise.resolve({ ok: true, status: 200, body: { ...body, metadata: { ...meta, uid: `uid-${String(meta.name)}`, resourceVersion: String(++this.rv) } } as T });
+    }
+    return Promise.resolve({ ok: true, status: 200, body: {} as T });
+  }
+
+  watch(): WatchHandle {
+    throw new Error('no watches in these tests');
+  }
+
+  /** Compact view: `VERB resource/name[/status]`. */
+  seen(): string[] {
+    return this.requests.map((r) => `${r.method} ${r.path.split('/').slice(-2).join('/').replace(/^(.*)\/status$/, '$1/status')}`);
+  }
+}
+
+/** The cache as a map by (cache key, namespace, name), fed through the real DependencyIndex like the manager does. */
+class MapCache implements CacheReader {
+  private readonly m = new Map<string, KubeObject>();
+  constructor(readonly index: DependencyIndex) {}
+  static keyOf(o: KubeObject): string {
+    return o.apiVersion.includes('.') && !['apps/v1'].includes(o.apiVersion) && !o.apiVersion.includes('smi-spec.io') ? nativeKindKey(o.apiVersion, o.kind) : o.kind;
+  }
+  put(o: KubeObject): void {
+    const k = MapCache.keyOf(o);
+    const id = `${k}|${o.metadata.namespace ?? ''}|${o.metadata.name}`;
+    const old = this.m.get(id);
+    this.m.set(id, o);
+    this.index.update(k, old, o);
+  }
+  get(kind: string, ns: string | undefined, name: string): KubeObject | undefined {
+    return this.m.get(`${kind}|${ns ?? ''}|${name}`);
+  }
+  list(kind: string): KubeObject[] {
+    return [...this.m.entries()].filter(([k]) => k.startsWith(`${kind}|`)).map(([, v]) => v);
+  }
+}
+
+const NS = 'shop';
+const UNIT = `access:${NS}/api`;
+const meta = (name: string, extra: Record<string, unknown> = {}) => ({ name, namespace: NS, uid: `uid-${name}`, resourceVersion: '1', generation: 1, ...extra });
+const target = (spec?: Record<string, unknown>): KubeObject =>
+  ({
+    apiVersion: 'access.smi-spec.io/v1alpha3',
+    kind: 'TrafficTarget',
+    metadata: meta('web-to-api'),
+    spec: spec ?? { destination: { kind: 'ServiceAccount', name: 'api', namespace: NS }, sources: [{ kind: 'ServiceAccount', name: 'web', namespace: NS }], rules: [{ kind: 'TCPRoute', name: 'all' }] },
+  }) as KubeObject;
+const app = (): KubeObject[] =>
+  [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('api') },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('web') },
+    { apiVersion: 'v1', kind: 'Service', metadata: meta('api'), spec: { selector: { app: 'api' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } },
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('api'), spec: { selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { serviceAccountName: 'api', containers: [{ name: 'c', image: 'x' }] } } } },
+    { apiVersion: 'specs.smi-spec.io/v1alpha4', kind: 'TCPRoute', metadata: meta('all'), spec: {} },
+  ] as KubeObject[];
+
+function setup(objects: KubeObject[], mesh: MeshConfig['mesh'] = 'istio') {
+  const index = new DependencyIndex();
+  const cache = new MapCache(index);
+  for (const o of objects) cache.put(o);
+  const client = new RecordingClient();
+  const fence = new Fence();
+  const metrics = new OperatorMetrics(false);
+  const mapper = restMapper(allNativeKinds());
+  const enqueued: string[] = [];
+  const blocked: string[] = [];
+  let now = 1_000_000;
+  const reconciler = new Reconciler({
+    cache,
+    index,
+    writer: new Writer(client, { plural: (av, kind) => mapper.mapping(av, kind)?.plural }, metrics, fence),
+    events: new EventRecorder(client, 'smi-operator', metrics, fence),
+    fence,
+    metrics,
+    log: silentLogger(),
+    config: () => ({ ...DEFAULT_CONFIG, mesh }),
+    adapter: getAdapter,
+    enqueue: (u) => enqueued.push(u),
+    watchConflict: (u, o) => blocked.push(`${u} ${o.kind}/${o.metadata.name}`),
+    now: () => new Date('2026-01-01T00:00:00Z'),
+    clock: () => now,
+  });
+  fence.begin();
+  return { cache, client, fence, reconciler, enqueued, blocked, metrics, tick: (ms: number) => (now += ms) };
+}
+
+/** Feeds what the fake API server accepted back into the cache, as the watch would. */
+function echoBack(s: ReturnType<typeof setup>): void {
+  for (const r of s.client.requests) {
+    if (r.method !== 'PATCH' || !r.body) continue;
+    if (r.path.endsWith('/status')) {
+      const tt = s.cache.list('TrafficTarget')[0]!;
+      s.cache.put({ ...tt, status: (r.body as { status: unknown }).status, metadata: { ...tt.metadata, resourceVersion: '2' } } as KubeObject);
+      continue;
+    }
+    const m = r.body.metadata as Record<string, unknown>;
+    s.cache.put({ ...(r.body as KubeObject), metadata: { ...(m as KubeObject['metadata']), uid: `uid-${String(m.name)}`, resourceVersion: '7' } });
+  }
+}
+
+const conditions = (r: Req | undefined) => ((r?.body as { status?: { conditions?: Array<{ type: string; status: string; reason: string; message: string }> } } | undefined)?.status?.conditions ?? []);
+const statusPatch = (c: RecordingClient) => c.requests.find((r) => r.method === 'PATCH' && r.path.endsWith('/status'));
+
+describe('reconciler (recording fake client)', () => {
+  it('apply: a new destination gets its AuthorizationPolicy and PeerAuthentication by server-side apply, then Ready=True and an Event', async () => {
+    const s = setup([...app(), target()]);
+    expect(await s.reconciler.reconcile(UNIT)).to.equal(undefined);
+    expect(s.client.seen()).to.deep.equal([
+      'GET authorizationpolicies/smi-access-api',
+      'PATCH authorizationpolicies/smi-access-api',
+      'GET peerauthentications/smi-mtls-api',
+      'PATCH peerauthentications/smi-mtls-api',
+      'PATCH web-to-api/status',
+      'POST shop/events',
+    ]);
+    const ap = s.client.requests[1]!;
+    expect(ap.query).to.include({ fieldManager: 'smi-operator', fieldValidation: 'Strict' });
+    expect((ap.body!.metadata as { annotations: Record<string, string> }).annotations['smi-operator.io/unit']).to.equal(UNIT);
+    expect(conditions(statusPatch(s.client)).map((c) => [c.type, c.status, c.reason])).to.deep.equal([
+      ['Accepted', 'True', 'Accepted'],
+      ['Ready', 'True', 'Applied'],
+    ]);
+  });
+
+  it('skip: with the objects and the status already in place, a reconcile makes no request at all', async () => {
+    const s = setup([...app(), target()]);
+    await s.reconciler.reconcile(UNIT);
+    echoBack(s);
+    s.client.requests.length = 0;
+    await s.reconciler.reconcile(UNIT);
+    expect(s.client.seen()).to.deep.equal([]);
+    expect((await s.metrics.writesSkipped.get()).values[0]?.value).to.equal(2);
+  });
+
+  it('prune: an object of the unit that is no longer desired is deleted with a uid precondition', async () => {
+    const stale: KubeObject = {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { ...meta('smi-access-old'), uid: 'uid-stale', labels: { 'app.kubernetes.io/managed-by': 'smi-operator' }, annotations: { 'smi-operator.io/unit': UNIT } },
+      spec: {},
+    } as KubeObject;
+    const s = setup([...app(), target(), stale]);
+    await s.reconciler.reconcile(UNIT);
+    const del = s.client.requests.filter((r) => r.method === 'DELETE');
+    expect(del.map((r) => [r.path.split('/').pop(), r.body])).to.deep.equal([['smi-access-old', { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: 'uid-stale' } }]]);
+    expect(s.reconciler.isEcho(stale, true), 'the watch event of our delete is an echo').to.equal(true);
+  });
+
+  it('conflict: an object of that name we do not manage is left alone, reported, watched, and re-checked in 30 s', async () => {
+    const s = setup([...app(), target()]);
+    s.client.respond = (r) =>
+      r.method === 'GET' && r.path.endsWith('/authorizationpolicies/smi-access-api')
+        ? { ok: true, status: 200, body: { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'smi-access-api', namespace: NS, resourceVersion: '5' }, spec: {} } }
+        : undefined;
+    expect(await s.reconciler.reconcile(UNIT)).to.deep.equal({ requeueAfterMs: 30_000 });
+    expect(s.client.seen().filter((x) => x.startsWith('PATCH authorizationpolicies'))).to.deep.equal([]);
+    expect(s.blocked).to.deep.equal([`${UNIT} AuthorizationPolicy/smi-access-api`]);
+    const ready = conditions(statusPatch(s.client)).find((c) => c.type === 'Ready');
+    expect([ready?.status, ready?.reason]).to.deep.equal(['False', 'Conflict']);
+  });
+
+  it('rejected: a refused AuthorizationPolicy update is replaced by its fail-closed form (deny-all), reported and re-checked in 60 s', async () => {
+    const s = setup([...app(), target()]);
+    let refused = false;
+    s.client.respond = (r) => {
+      if (r.method === 'PATCH' && r.path.includes('/authorizationpolicies/') && !refused) {
+        refused = true;
+        return { ok: false, error: { status: 422, reason: 'Invalid', message: 'spec.rules: Too many: 513: must have at most 512 items' } };
+      }
+      return undefined;
+    };
+    expect(await s.reconciler.reconcile(UNIT)).to.deep.equal({ requeueAfterMs: 60_000 });
+    const aps = s.client.requests.filter((r) => r.method === 'PATCH' && r.path.includes('/authorizationpolicies/'));
+    expect(aps).to.have.length(2);
+    expect(aps[1]!.body!.spec).to.deep.equal({ selector: { matchLabels: { app: 'api' } }, action: 'ALLOW' });
+    expect((aps[1]!.body!.metadata as { annotations: Record<string, string> }).annotations['smi-operator.io/applied-hash']).to.equal('fail-closed');
+    const ready = conditions(statusPatch(s.client)).find((c) => c.type === 'Ready');
+    expect(ready?.reason).to.equal('ApplyFailed');
+    expect(ready?.message).to.include('512').and.include('fail-closed');
+  });
+
+  it('linkerd: a refused AuthorizationPolicy is removed (the previous one admitted more), with a uid precondition', async () => {
+    const s = setup([...app(), target()], 'linkerd');
+    await s.reconciler.reconcile(UNIT);
+    echoBack(s);
+    // It drifted, and re-applying it is now refused (e.g. a changed CRD): the one in force is removed.
+    const ap = s.cache.list(nativeKindKey('policy.linkerd.io/v1alpha1', 'AuthorizationPolicy'))[0]!;
+    const spec = ap.spec as { targetRef: Record<string, string> };
+    s.cache.put({ ...ap, spec: { ...spec, targetRef: { ...spec.targetRef, name: 'elsewhere' } } } as KubeObject);
+    s.client.requests.length = 0;
+    s.client.respond = (r) => (r.method === 'PATCH' && r.path.includes('/authorizationpolicies/') ? { ok: false, error: { status: 422, reason: 'Invalid', message: 'refused' } } : undefined);
+    await s.reconciler.reconcile(UNIT);
+    const del = s.client.requests.filter((r) => r.method === 'DELETE');
+    expect(del.map((r) => [r.path.split('/').slice(-2).join('/'), (r.body as { preconditions: unknown }).preconditions])).to.deep.equal([[`authorizationpolicies/${ap.metadata.name}`, { uid: ap.metadata.uid }]]);
+  });
+
+  it('an invalid TrafficTarget of the destination holds every prune (fail-closed) and is reported Invalid', async () => {
+    const s = setup([...app(), target()]);
+    await s.reconciler.reconcile(UNIT);
+    echoBack(s);
+    s.client.requests.length = 0;
+    // Edited into something invalid (e.g. while the webhook was down): its rules are unknown.
+    s.cache.put({ ...target({ destination: { kind: 'ServiceAccount', name: 'api', namespace: NS }, sources: [{ kind: 'ServiceAccount', name: 'web', namespace: NS }], rules: [{ kind: 'Nonsense', name: 'all' }] }), metadata: { ...meta('web-to-api'), resourceVersion: '3', generation: 2 } } as KubeObject);
+    await s.reconciler.reconcile(UNIT);
+    expect(s.client.requests.filter((r) => r.method === 'DELETE')).to.deep.equal([]);
+    const accepted = conditions(statusPatch(s.client)).find((c) => c.type === 'Accepted');
+    expect(accepted?.reason).to.equal('Invalid');
+  });
+
+  it('fencing: no request at all without a term; a term that ends mid-reconcile stops it before its next write', async () => {
+    const idle = setup([...app(), target()]);
+    idle.fence.end('lost leadership');
+    expect(await idle.reconciler.reconcile(UNIT)).to.equal(undefined);
+    expect(idle.client.requests).to.deep.equal([]);
+
+    const s = setup([...app(), target()]);
+    // The step-down happens while the first apply is on its way: that one went out, nothing after it.
+    s.client.respond = (r) => {
+      if (r.method === 'PATCH' && r.path.includes('/authorizationpolicies/')) s.fence.end('lost leadership');
+      return undefined;
+    };
+    expect(await s.reconciler.reconcile(UNIT)).to.equal(undefined);
+    expect(s.client.seen()).to.deep.equal(['GET authorizationpolicies/smi-access-api', 'PATCH authorizationpolicies/smi-access-api', 'GET peerauthentications/smi-mtls-api']);
+    expect((await s.metrics.errors.get()).values.reduce((a, v) => a + v.value, 0), 'a fenced reconcile is no error').to.equal(0);
+  });
+
+  it('echoes: the watch event of our own apply needs no reconcile, once; another version does', async () => {
+    const s = setup([...app(), target()]);
+    await s.reconciler.reconcile(UNIT);
+    const applied = s.client.requests.find((r) => r.method === 'PATCH' && r.path.includes('/authorizationpolicies/'))!;
+    const obj = { ...(applied.body as KubeObject), metadata: { ...(applied.body!.metadata as KubeObject['metadata']), resourceVersion: '101' } } as KubeObject;
+    expect(s.reconciler.isEcho({ ...obj, metadata: { ...obj.metadata, resourceVersion: '999' } }, false)).to.equal(false);
+    expect(s.reconciler.isEcho(obj, false)).to.equal(true);
+    expect(s.reconciler.isEcho(obj, false)).to.equal(false);
+  });
+
+  it('fights: an object someone keeps changing back is re-applied at most 5 times a minute, then backs off', async () => {
+    const s = setup([...app(), target()]);
+    await s.reconciler.reconcile(UNIT);
+    echoBack(s);
+    // Someone else edits our AuthorizationPolicy (same applied-hash, other content): drift.
+    const key = nativeKindKey('security.istio.io/v1', 'AuthorizationPolicy');
+    const ap = s.cache.get(key, NS, 'smi-access-api')!;
+    s.cache.put({ ...ap, spec: { ...(ap.spec as object), action: 'DENY' } } as KubeObject);
+    const applies = (): number => s.client.requests.filter((r) => r.method === 'PATCH' && r.path.includes('/authorizationpolicies/')).length;
+    s.client.requests.length = 0;
+    const results: unknown[] = [];
+    for (let i = 0; i < 6; i++) results.push(await s.reconciler.reconcile(UNIT));
+    expect(applies()).to.equal(5);
+    expect(results[5]).to.deep.equal({ requeueAfterMs: 60_000 });
+    s.tick(60_001);
+    await s.reconciler.reconcile(UNIT);
+    expect(applies(), 'after the window, it applies again').to.equal(6);
+  });
+
+  it('status writer: the one writer of Events is leader-gated (nothing without a term)', async () => {
+    const s = setup([...app(), target()]);
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('smi-operator-config') } as KubeObject;
+    await s.reconciler.status.event(cm, { type: 'Normal', reason: 'ConfigLoaded', message: 'mesh=istio' });
+    s.fence.end('lost leadership');
+    await s.reconciler.status.event(cm, { type: 'Normal', reason: 'ConfigLoaded', message: 'mesh=linkerd' });
+    expect(s.client.requests.map((r) => (r.body as { message?: string }).message)).to.deep.equal(['mesh=istio']);
+  });
+});
