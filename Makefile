@@ -15,7 +15,7 @@ CONTROLPLANE_BIN = $(shell test/controlplane/build.sh)
 ISTIO_ORACLE = $(shell test/istio-oracle/build.sh)
 
 .PHONY: all setup build lint test test-unit test-integration test-conformance test-oracle controlplane istio-oracle conformance-xds \
-        cluster-up cluster-down demo bench bundle bundle-image conformance image generate clean help release lint-actions
+        cluster-up cluster-down demo bench bench-hostile bundle bundle-image conformance image generate clean help release lint-actions
 
 all: build
 
@@ -25,6 +25,7 @@ help:
 	@echo "make setup|build|lint|generate|clean"
 	@echo "make cluster-up|cluster-down   local kube-apiserver+etcd for kubectl"
 	@echo "make bench|bundle|conformance|image   (IMG=..., CONFORMANCE_ARGS=...)"
+	@echo "make bench-hostile what hostile but admissible input costs the event loop (in process, ~1 min)"
 	@echo "make test-oracle|conformance-xds|istio-oracle   Istio judges the Istio adapter (builds Istio from Go modules)"
 
 # ---- toolchain ----
@@ -136,6 +137,10 @@ demo: build
 # Benchmarks B0-B5 on a dedicated local control plane (BENCHMARKS.md); FULL=1 adds the 10,000-object runs.
 bench: build
 	SMI_CONTROLPLANE_BIN="$(CONTROLPLANE_BIN)" node dist/bench/run.js $(if $(FULL),--full,)
+
+# In process, no control plane: validation and translation costs of the hostile corpus (BENCHMARKS.md, "Hostile input").
+bench-hostile: build
+	node dist/bench/hostile.js
 
 clean:
 	rm -rf dist bench/results

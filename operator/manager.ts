@@ -30,6 +30,7 @@ import { Fence } from './leader/fence.js';
 import { LeaderElector } from './leader/lease.js';
 import { createLogger, type Logger } from '../log/log.js';
 import { OperatorMetrics } from './metrics.js';
+import { Offload } from './offload/offload.js';
 
 export interface OperatorOptions {
   /** Credentials for the default client; not needed when `client` is given. */
@@ -58,6 +59,11 @@ export interface OperatorOptions {
   logger?: Logger;
   logLevel?: string;
   adapter?: (mesh: MeshName) => MeshAdapter;
+  /**
+   * Compile new regexes and translate large units in a worker thread (default: true). Off
+   * with a custom `adapter`, which cannot cross to the worker.
+   */
+  offload?: boolean;
   /** Register process-wide default metrics (the CLI does; in-process tests do not). */
   defaultMetrics?: boolean;
 }
@@ -120,14 +126,16 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     log: log.child({ namespace: o.namespace, name: configMapName }),
     event: (cm, e) => void reconciler.status.event(cm, e),
     changed: () => {
-      if (leader) reconciler.primeClaims(allUnits());
-      enqueueAll();
+      if (leader) void primeThenRun();
+      else enqueueAll();
     },
   });
   const conflicts = new ConflictWatches(client, (o) => mapper.tryPath({ apiVersion: o.apiVersion, kind: o.kind, metadata: { namespace: o.metadata.namespace } }), (u) => queue.add(u));
 
+  const offload = o.offload !== false && !o.adapter ? new Offload() : undefined;
   const reconciler: Reconciler = new Reconciler({
     fence,
+    ...(offload ? { offload } : {}),
     watchConflict: (u, blocking) => conflicts.watch(u, blocking),
     cache,
     index,
@@ -168,20 +176,41 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   // ---- leadership ----
   let leader = false;
   let stopping = false;
-  const onLeader = (isLeader: boolean): void => {
+  /** The priming in progress, if any: idle() and stop() wait for it. */
+  let priming: Promise<void> | undefined;
+  /**
+   * A new leader or a new configuration: pause reconciling, translate every unit (yielding
+   * between units), then reconcile them all. Abandoned when leadership ends, the operator
+   * stops or a newer priming starts (only the newest one starts the queue).
+   */
+  const primeThenRun = (): Promise<void> => {
+    queue.stop();
+    const run = reconciler.primeClaims(allUnits(), () => leader && !stopping).then(
+      (done) => {
+        if (!done) return;
+        queue.start();
+        enqueueAll();
+      },
+      (err: unknown) => void log.error('priming failed', { error: err instanceof Error ? err.message : String(err) }),
+    );
+    const tracked: Promise<void> = run.finally(() => {
+      if (priming === tracked) priming = undefined;
+    });
+    priming = tracked;
+    return tracked;
+  };
+  const onLeader = (isLeader: boolean): Promise<void> | undefined => {
     leader = isLeader;
     metrics.leader.set(isLeader ? 1 : 0);
     // Before anything else: a new term for new work; the end of the term fences the work in flight.
     if (isLeader) fence.begin();
     else fence.end('lost leadership');
-    if (isLeader && synced && !stopping) {
-      reconciler.primeClaims(allUnits());
-      queue.start();
-      enqueueAll();
-    } else if (!isLeader) queue.stop();
+    if (isLeader && synced && !stopping) return primeThenRun();
+    if (!isLeader) queue.stop();
+    return undefined;
   };
   const elector = o.leaderElect
-    ? new LeaderElector(client, { namespace: o.namespace, name: o.leaseName ?? 'smi-operator-leader', identity, leaseDurationSeconds: o.leaseDurationSeconds ?? 15, retryPeriodMs: o.leaseRetryMs ?? 2000 }, log, onLeader)
+    ? new LeaderElector(client, { namespace: o.namespace, name: o.leaseName ?? 'smi-operator-leader', identity, leaseDurationSeconds: o.leaseDurationSeconds ?? 15, retryPeriodMs: o.leaseRetryMs ?? 2000 }, log, (v) => void onLeader(v))
     : undefined;
 
   // ---- servers ----
@@ -216,7 +245,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   config.load(cache.get('ConfigMap', o.namespace, configMapName));
   log.info('caches synced', { kinds: cache.kinds().length, mesh: config.current().mesh });
   if (elector) elector.start();
-  else onLeader(true);
+  else await onLeader(true);
 
   return {
     identity,
@@ -227,17 +256,22 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     isLeader: () => leader,
     ready: () => readyDetail().ok,
     config: () => config.current(),
-    idle: () => queue.idle(),
+    async idle() {
+      while (priming) await priming;
+      await queue.idle();
+    },
     reconcileCounts: () => reconciler.counts,
     async stop(opts = {}) {
       stopping = true;
       conflicts.stop();
       queue.stop();
+      await priming;
       await queue.idle();
       fence.end('stopping');
       await elector?.stop(opts.releaseLease !== false);
       cache.stop();
       served.stop();
+      await offload?.close();
       await Promise.all(servers.map((s) => s.close()));
       log.info('stopped');
     },

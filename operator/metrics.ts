@@ -25,6 +25,14 @@ export class OperatorMetrics {
   readonly relists = new Counter({ name: 'smi_operator_watch_relists_total', help: 'Relists after a watch expired (410 Gone)', labelNames: ['kind'] as const, registers: [this.registry] });
   readonly conflicts = new Counter({ name: 'smi_operator_conflicts_total', help: 'Desired objects blocked by an object the operator does not manage', registers: [this.registry] });
   readonly leader = new Gauge({ name: 'smi_operator_leader', help: '1 while this instance holds the lease', registers: [this.registry] });
+  readonly loopCpu = new Histogram({
+    name: 'smi_operator_event_loop_cpu_seconds',
+    help: 'CPU time of one synchronous step on the event loop (validate: one SMI object; translate: one unit translated inline)',
+    labelNames: ['step'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly offloaded = new Counter({ name: 'smi_operator_offloaded_total', help: 'Units translated in the offload worker (large SMI input)', registers: [this.registry] });
 
   constructor(defaults = false) {
     if (defaults) collectDefaultMetrics({ register: this.registry });

@@ -13,6 +13,15 @@ export class Lru<K, V> {
     return this.items.size;
   }
 
+  has(key: K): boolean {
+    return this.items.has(key);
+  }
+
+  /** The value without making it the most recently used. */
+  peek(key: K): V | undefined {
+    return this.items.get(key);
+  }
+
   get(key: K): V | undefined {
     if (!this.items.has(key)) return undefined;
     const v = this.items.get(key) as V;

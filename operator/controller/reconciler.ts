@@ -4,13 +4,15 @@
 // the cache (plan.ts), write (executor.ts: fenced applies and prunes), then report
 // on the unit's SMI objects (status.ts). This file only sequences those jobs.
 
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { buildSnapshot } from '../../adapters/common/snapshot.js';
 import type { MeshAdapter, ObjectResult } from '../../adapters/types.js';
 import type { KubeObject } from '../../schemas/hub.js';
 import type { Logger } from '../../log/log.js';
-import type { MeshConfig } from '../config/mesh-config.js';
+import { sameConfig, type MeshConfig } from '../config/mesh-config.js';
 import type { Fence, Term } from '../leader/fence.js';
 import type { OperatorMetrics } from '../metrics.js';
+import { isLarge, type Offload } from '../offload/offload.js';
 import type { EventRecorder, Writer } from '../writer.js';
 import { Claims } from './claims.js';
 import { EchoFilter, FightLimiter } from './echoes.js';
@@ -40,6 +42,8 @@ export interface ReconcilerDeps {
   enqueue(unit: string, afterMs?: number): void;
   /** An object we may not overwrite blocks this unit: notice its deletion before the periodic re-check, if possible. */
   watchConflict?(unit: string, blocking: KubeObject): void;
+  /** Compiles new regexes and translates large units off the event loop; without it, everything runs inline. */
+  offload?: Offload;
   now?: () => Date;
   /** Milliseconds clock of the fight limiter (tests). */
   clock?: () => number;
@@ -55,9 +59,11 @@ export class Reconciler {
   readonly status: StatusWriter;
   /** Reconciles per unit since start (what a change cost; asserted by tests and the benchmark). */
   readonly counts = new Map<string, number>();
+  /** Bumped by each primeClaims: an older priming still running gives up, and so do translations begun before it. */
+  private primeEpoch = 0;
 
   constructor(private readonly d: ReconcilerDeps) {
-    this.inputs = new Inputs(d.cache, d.index);
+    this.inputs = new Inputs(d.cache, d.index, (start) => this.observeCpu('validate', start));
     this.executor = new WriteExecutor({
       writer: d.writer,
       metrics: d.metrics,
@@ -120,28 +126,75 @@ export class Reconciler {
     return this.claims.claimantsOf(key);
   }
 
-  /** Translate every unit once (no writes) before reconciling: a new leader or a new config starts with complete claims. */
-  primeClaims(units: Iterable<string>): void {
-    this.claims.clear();
-    this.routeResults.clear();
+  /**
+   * Translate every unit once (no writes) before reconciling: a new leader or a new config
+   * starts with complete claims. Yields to the event loop between units, so lease renewal,
+   * probes and webhooks keep running however many units there are; the claims are replaced
+   * in one step at the end. Resolves false, changing nothing, when `wanted()` turns false or
+   * a newer priming starts meanwhile.
+   */
+  async primeClaims(units: Iterable<string>, wanted: () => boolean = () => true): Promise<boolean> {
+    const epoch = ++this.primeEpoch;
+    const current = (): boolean => epoch === this.primeEpoch && wanted();
     const cfg = this.d.config();
     const adapter = this.d.adapter(cfg.mesh);
-    for (const u of units) this.ensureClaims(u, adapter, cfg);
+    const primed = new Map<string, { objects: KubeObject[]; results: ObjectResult[] }>();
+    for (const u of [...units]) {
+      await yieldToEventLoop();
+      if (!current()) return false;
+      const unit = parseUnit(u);
+      if (!unit) continue;
+      try {
+        primed.set(u, await this.translate(unit, this.inputs.gather(unit).inputs, adapter, cfg));
+      } catch (err) {
+        // The unit's own reconcile reports the failure on its objects; the others still prime.
+        this.d.log.warn('translation failed while priming', { unit: u, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    if (!current()) return false;
+    this.claims.clear();
+    this.routeResults.clear();
+    for (const [u, t] of primed) {
+      this.claims.set(u, t.objects);
+      this.recordRouteResults(u, t.results);
+    }
+    return true;
   }
 
-  /** The adapter's objects and results for a unit; no writes. */
-  private translate(unit: Unit, inputs: KubeObject[], adapter: MeshAdapter, cfg: MeshConfig): { objects: KubeObject[]; results: ObjectResult[] } {
+  /**
+   * The adapter's objects and results for a unit; no writes. With an offload, a unit with
+   * large SMI inputs is translated in the worker, and a new route group's regexes are
+   * compiled there first: the event loop only ever does the cheap rest.
+   */
+  private async translate(unit: Unit, inputs: KubeObject[], adapter: MeshAdapter, cfg: MeshConfig): Promise<{ objects: KubeObject[]; results: ObjectResult[] }> {
     if (unit.type === 'route' || inputs.length === 0) return { objects: [], results: [] };
-    const { snapshot } = buildSnapshot(inputs);
-    return adapter.translate(snapshot, cfg.options);
+    const off = this.d.offload;
+    if (off && isLarge(inputs)) {
+      this.d.metrics.offloaded.inc();
+      return off.translate(cfg.mesh, cfg.options, inputs);
+    }
+    await off?.warm(inputs);
+    const start = process.threadCpuUsage();
+    try {
+      return adapter.translate(buildSnapshot(inputs).snapshot, cfg.options);
+    } finally {
+      this.observeCpu('translate', start);
+    }
+  }
+
+  /** What a synchronous step cost the event loop (this thread's CPU). */
+  private observeCpu(step: 'validate' | 'translate', start: NodeJS.CpuUsage): void {
+    const d = process.threadCpuUsage(start);
+    this.d.metrics.loopCpu.observe({ step }, (d.user + d.system) / 1e6);
   }
 
   /** Claims of units not translated yet by this process, so shared objects are merged and owned as before a restart. */
-  private ensureClaims(other: string, adapter: MeshAdapter, cfg: MeshConfig): void {
+  private async ensureClaims(other: string, adapter: MeshAdapter, cfg: MeshConfig): Promise<void> {
     if (this.claims.has(other)) return;
     const u = parseUnit(other);
     if (!u) return;
-    const t = this.translate(u, this.inputs.gather(u).inputs, adapter, cfg);
+    const t = await this.translate(u, this.inputs.gather(u).inputs, adapter, cfg);
+    if (this.claims.has(other)) return; // translated meanwhile, by its own reconcile or a priming
     this.claims.set(other, t.objects);
     this.recordRouteResults(other, t.results);
   }
@@ -157,22 +210,33 @@ export class Reconciler {
   private async reconcileUnit(unitKey: string, unit: Unit, log: Logger, term: Term): Promise<{ requeueAfterMs?: number } | void> {
     const cfg = this.d.config();
     const adapter = this.d.adapter(cfg.mesh);
+    const epoch = this.primeEpoch;
     const { members, inputs } = this.inputs.gather(unit);
     let translated: { objects: KubeObject[]; results: ObjectResult[] };
     try {
-      translated = this.translate(unit, inputs, adapter, cfg);
+      if (unit.type === 'route' && this.d.offload) {
+        // A route unit validates its route group here: compiled off the loop first, and
+        // validated (cached per resourceVersion) before anything else can evict the results.
+        await this.d.offload.warm(members);
+        for (const m of members) this.inputs.validate(m);
+      }
+      translated = await this.translate(unit, inputs, adapter, cfg);
     } catch (err) {
       // An adapter bug must not take the operator down: report it on the unit's objects and retry with backoff.
       const failure = `the ${cfg.mesh} adapter failed: ${err instanceof Error ? err.message : String(err)}`;
       await this.status.write({ unitKey, unit, members, desired: [], results: [], outcomes: new Map(), cfg, failure }, term, log);
       throw new ReconcileError(unitKey, failure);
     }
+    // Claims recorded under another configuration or priming are not this translation's to change.
+    const stale = (): boolean => epoch !== this.primeEpoch || !sameConfig(cfg, this.d.config());
+    if (stale()) return { requeueAfterMs: 0 };
     const { objects, results } = translated;
-    this.recordRouteResults(unitKey, results);
     for (const o of objects) {
       const other = this.inputs.observed(nativeKey(o))?.metadata.annotations?.[UNIT_ANNOTATION];
-      if (other && other !== unitKey) this.ensureClaims(other, adapter, cfg);
+      if (other && other !== unitKey) await this.ensureClaims(other, adapter, cfg);
     }
+    if (stale()) return { requeueAfterMs: 0 };
+    this.recordRouteResults(unitKey, results);
     for (const u of this.claims.set(unitKey, objects)) this.d.enqueue(u);
     const desired = this.claims.desiredFor(unitKey);
     const actions = plan({

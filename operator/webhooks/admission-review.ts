@@ -68,6 +68,14 @@ function answer(uid: string, denial?: string, warnings: string[] = []): Admissio
   };
 }
 
+/** The object of a CREATE or UPDATE review, if any (read defensively). */
+export function admissionObject(body: unknown): KubeObject | undefined {
+  const request = (body as { request?: AdmissionRequest } | null)?.request;
+  if (request?.operation !== 'CREATE' && request?.operation !== 'UPDATE') return undefined;
+  const o = request.object;
+  return o && typeof o === 'object' && !Array.isArray(o) ? (o as KubeObject) : undefined;
+}
+
 export function reviewAdmission(body: unknown, refs?: ReferenceLookup): AdmissionReviewResponse {
   const request = (body as { request?: AdmissionRequest } | null)?.request;
   const uid = typeof request?.uid === 'string' ? request.uid : '';

@@ -4,7 +4,7 @@
 // mesh cannot express what it rejects (docs/adapters/<mesh>.md says which and where).
 
 import type { HTTPMatch } from '../hub.js';
-import { compileRe2, MAX_PROGRAM_PER_GROUP, regexLengthProblem } from '../regex.js';
+import { compileRe2, MAX_COMPILE_MS_PER_GROUP, MAX_PROGRAM_PER_GROUP, regexLengthProblem } from '../regex.js';
 
 type Found = Array<{ path: string; message: string }>;
 
@@ -39,6 +39,7 @@ export function matchRegexRules(matches: readonly HTTPMatch[], prefix: string, u
     out.push({ path: prefix, message: `has ${matches.length} matches; at most ${MAX_MATCHES} are allowed (the most one Gateway API HTTPRoute holds); split them over several HTTPRouteGroups` });
   }
   let program = 0;
+  let cpuMs = 0;
   let overBudget = false;
   const checkRegex = (path: string, re: string): void => {
     const long = regexLengthProblem(re);
@@ -48,6 +49,15 @@ export function matchRegexRules(matches: readonly HTTPMatch[], prefix: string, u
     }
     if (overBudget) return; // reported once; compiling more would only spend time
     const c = compileRe2(re);
+    cpuMs += c.cpuMs;
+    if (cpuMs > MAX_COMPILE_MS_PER_GROUP) {
+      overBudget = true;
+      out.push({
+        path,
+        message: `compiling the regexes of this HTTPRouteGroup, up to this one, takes more than the ${MAX_COMPILE_MS_PER_GROUP} ms of CPU allowed per HTTPRouteGroup (large Unicode classes such as \\pL and case-insensitive non-ASCII ranges are the usual cause); simplify them or split the group`,
+      });
+      return;
+    }
     if (c.error !== undefined) {
       out.push({ path, message: `not a valid RE2 regex: ${c.error}` });
       return;

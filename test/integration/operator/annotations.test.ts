@@ -34,11 +34,11 @@ describe('operator reconciles on the annotations it reads (real API server)', fu
     await eventually('every port allowed', async () => JSON.stringify(ports(await k.get(AP.apiVersion, AP.kind, ns, 'smi-access-api'))) === JSON.stringify([['*']]));
     const before = await k.get('access.smi-spec.io/v1alpha3', 'TrafficTarget', ns, 'client-to-api');
 
-    await k.mergePatch('access.smi-spec.io/v1alpha3', 'TrafficTarget', ns, 'client-to-api', { metadata: { annotations: { 'smi-operator.io/destination-port': '80' } } });
+    await k.mergePatch('access.smi-spec.io/v1alpha3', 'TrafficTarget', ns, 'client-to-api', { metadata: { annotations: { 'smi-operator.io/destination-port': '8080' } } });
     const after = await k.get('access.smi-spec.io/v1alpha3', 'TrafficTarget', ns, 'client-to-api');
     expect(after?.metadata.generation, 'an annotation edit changes no generation').to.equal(before?.metadata.generation);
-    // Service api port 80 targets container port 8080: the workload port Istio matches.
-    await eventually('only port 80 (pod port 8080) allowed', async () => JSON.stringify(ports(await k.get(AP.apiVersion, AP.kind, ns, 'smi-access-api'))) === JSON.stringify([['8080']]));
+    // Rule ports are pod ports on every mesh (docs/capabilities.md): the Service's port 80 targets container port 8080.
+    await eventually('only pod port 8080 allowed', async () => JSON.stringify(ports(await k.get(AP.apiVersion, AP.kind, ns, 'smi-access-api'))) === JSON.stringify([['8080']]));
 
     await k.mergePatch('access.smi-spec.io/v1alpha3', 'TrafficTarget', ns, 'client-to-api', { metadata: { annotations: { 'smi-operator.io/destination-port': null } } });
     await eventually('every port allowed again', async () => JSON.stringify(ports(await k.get(AP.apiVersion, AP.kind, ns, 'smi-access-api'))) === JSON.stringify([['*']]));

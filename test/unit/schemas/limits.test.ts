@@ -8,7 +8,7 @@ import type { KubeObject } from '../../../schemas/hub.js';
 import { formatProblem } from '../../../schemas/problem.js';
 import { quantitiesToWeights } from '../../../schemas/quantity.js';
 import { convert } from '../../../schemas/conversion.js';
-import { MAX_PROGRAM_PER_GROUP, MAX_REGEX_BYTES } from '../../../schemas/regex.js';
+import { MAX_COMPILE_MS_PER_GROUP, MAX_PROGRAM_PER_GROUP, MAX_REGEX_BYTES } from '../../../schemas/regex.js';
 import { MAX_HEADERS, MAX_MATCHES } from '../../../schemas/rules/http-match.js';
 import { validateSmiObject } from '../../../schemas/validate.js';
 import { Lru } from '../../../schemas/lru.js';
@@ -78,6 +78,24 @@ describe('HTTPRouteGroup regex limits', () => {
     expect(found).to.deep.equal([
       `HTTPRouteGroup shop/routes: spec.matches[${crossing}].pathRegex: the regexes of this HTTPRouteGroup, up to this one, compile to ${(crossing + 1) * per} RE2 instructions, over the 32768 allowed per HTTPRouteGroup (large {n,m} repetitions are the usual cause); simplify them or split the group`,
     ]);
+  });
+
+  it(`stops compiling once a group's regexes took ${MAX_COMPILE_MS_PER_GROUP} ms of CPU (few instructions, slow to parse), and the verdict holds on retry`, function () {
+    this.timeout(60_000);
+    // One case-folded class of huge ranges: ~6 RE2 instructions but ~100+ ms to parse (re2js
+    // folds every range). 40 of them passed every other limit and took over ten seconds before.
+    const slow = (i: number): string => `/(?i)[${'\\x{100}-\\x{10FFFF}'.repeat(40)}]${unique('')}-${i}`;
+    const matches = Array.from({ length: 40 }, (_, i) => ({ name: `m${i}`, pathRegex: slow(i) }));
+    let found: string[] = [];
+    const compiles = countCompiles(() => (found = lines(group(matches))));
+    // Where it stops depends on the machine; that it stops well before the end, and says where, does not.
+    expect(compiles, 'compiled every regex').to.be.below(matches.length);
+    expect(found).to.have.length(1);
+    expect(found[0]).to.match(new RegExp(`^HTTPRouteGroup shop/routes: spec\\.matches\\[${compiles - 1}\\]\\.pathRegex: compiling the regexes of this HTTPRouteGroup, up to this one, takes more than the ${MAX_COMPILE_MS_PER_GROUP} ms of CPU allowed per HTTPRouteGroup`));
+    // A retry compiles nothing (the costs are remembered) and is refused at the same regex.
+    let again: string[] = [];
+    expect(countCompiles(() => (again = lines(group(matches))))).to.equal(0);
+    expect(again).to.deep.equal(found);
   });
 
   it(`limits matches per group (${MAX_MATCHES}) and headers per match (${MAX_HEADERS}), in the schema and the rules`, () => {
