@@ -147,3 +147,25 @@ export function routeGroupRegexes(obj: unknown): string[] {
   }
   return out;
 }
+
+/**
+ * Whether a pattern uses what makes re2js slow to parse relative to its length: Unicode
+ * classes (`\p`, `\P`) and case folding (a `(?flags)` group with `i`), which expand to
+ * thousands of ranges (~40 ms and ~180 ms for 1 KB of them; BENCHMARKS.md, "Hostile
+ * input"). Anything else costs at most a few microseconds per byte. One forward pass.
+ */
+export function slowToCompile(pattern: string): boolean {
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      const n = pattern[i + 1];
+      if (n === 'p' || n === 'P') return true;
+      i++;
+    } else if (c === '(' && pattern[i + 1] === '?') {
+      let j = i + 2;
+      for (; j < pattern.length && pattern[j] !== ':' && pattern[j] !== ')' && pattern[j] !== '<'; j++) if (pattern[j] === 'i') return true;
+      i = j - 1;
+    }
+  }
+  return false;
+}

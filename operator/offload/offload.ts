@@ -3,13 +3,13 @@
 // per-group CPU budget, schemas/regex.ts) and translating units whose SMI inputs are
 // large (a destination's work grows with every route group its TrafficTargets name).
 // One worker thread, started on first use and stopped when idle, so an operator that
-// never sees large input pays nothing for it. Measurements: BENCHMARKS.md, "Hostile input".
+// sees only ordinary input never starts it. Measurements: BENCHMARKS.md, "Hostile input".
 
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { MeshName, MeshOptions, TranslationOutput } from '../../adapters/types.js';
 import type { KubeObject } from '../../schemas/hub.js';
-import { isCompiled, rememberCompiled, routeGroupRegexes } from '../../schemas/regex.js';
+import { compileRe2, isCompiled, MAX_PROGRAM_PER_GROUP, rememberCompiled, routeGroupRegexes, slowToCompile } from '../../schemas/regex.js';
 import { Lru } from '../../schemas/lru.js';
 import type { Reply, Request } from './protocol.js';
 
@@ -53,9 +53,37 @@ export function isLarge(inputs: readonly KubeObject[]): boolean {
   return bytes >= OFFLOAD_MIN_BYTES || regexes >= OFFLOAD_MIN_REGEXES;
 }
 
+/**
+ * New regex text of one object compiled right here rather than in the worker, when none of
+ * it is slow to parse (regex.ts slowToCompile), and as long as compiling it takes at most
+ * INLINE_COMPILE_MAX_MS (counted repetitions cost by the instruction, not by the byte): an
+ * ordinary route group never starts the worker.
+ */
+export const INLINE_COMPILE_MAX_BYTES = 16 * 1024;
+export const INLINE_COMPILE_MAX_MS = 20;
+
 /** Route groups among `objects` with a regex this thread has not compiled yet. */
 export function needsCompile(objects: readonly KubeObject[]): KubeObject[] {
   return objects.filter((o) => o.kind === 'HTTPRouteGroup' && routeGroupRegexes(o).some((p) => !isCompiled(p)));
+}
+
+/** Compiles an object's new regexes here if they are few, plain and quick (see above); false: the rest is the worker's job. */
+function compiledInline(o: KubeObject): boolean {
+  const fresh = routeGroupRegexes(o).filter((p) => !isCompiled(p));
+  let bytes = 0;
+  for (const p of fresh) {
+    bytes += p.length;
+    if (bytes > INLINE_COMPILE_MAX_BYTES || slowToCompile(p)) return false;
+  }
+  let cpuMs = 0;
+  let program = 0;
+  for (const p of fresh) {
+    const c = compileRe2(p);
+    cpuMs += c.cpuMs;
+    program += c.programSize;
+    if (cpuMs > INLINE_COMPILE_MAX_MS || program > MAX_PROGRAM_PER_GROUP) return false;
+  }
+  return true;
 }
 
 export interface OffloadOptions {
@@ -87,6 +115,8 @@ export class Offload {
   private readonly warmed = new Lru<string, true>(4096);
   /** Workers started so far. */
   started = 0;
+  /** Objects sent to the worker so far (an unchanged object is sent once). */
+  sent = 0;
 
   constructor(private readonly opts: OffloadOptions = {}) {}
 
@@ -96,7 +126,7 @@ export class Offload {
    * keeps regexes that are never compiled, and asking again would not change that.
    */
   async warm(objects: readonly KubeObject[]): Promise<void> {
-    const todo = needsCompile(objects).filter((o) => !this.warmed.has(versionKey(o)));
+    const todo = needsCompile(objects).filter((o) => !this.warmed.has(versionKey(o)) && !compiledInline(o));
     if (todo.length === 0) return;
     this.busy++;
     try {
@@ -127,6 +157,7 @@ export class Offload {
         await yieldToEventLoop();
         if (this.worker !== w) throw new Error(`offload worker stopped: ${this.exitReason}`);
         w.postMessage({ type: 'put', key, object: o } satisfies Request);
+        this.sent++;
         this.remember(key, version, objectBytes(o));
       }
       const r = await this.call(w, { type: 'translate', mesh, options, keys });
@@ -140,6 +171,11 @@ export class Offload {
       }
       this.done();
     }
+  }
+
+  /** Whether a worker thread is running now. */
+  get running(): boolean {
+    return this.worker !== undefined;
   }
 
   /** Stops the worker; calls in flight fail. */

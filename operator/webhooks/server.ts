@@ -18,8 +18,8 @@ export interface WebhookServerOptions {
   /** Largest request body accepted, bytes (default 8 MiB; a ConversionReview may hold many objects). */
   maxBodyBytes?: number;
   /** Called for every request, for logging. */
-  /** `cpuMs`: this thread's CPU spent on the request (its event-loop cost; a worker's compiles not included). */
-  onRequest?: (info: { path: string; status: number; ms: number; cpuMs: number }) => void;
+  /** `cpuMs`: this thread's CPU spent on the request (its event-loop cost; a worker's compiles not included); `bytes`: the request body. */
+  onRequest?: (info: { path: string; status: number; ms: number; cpuMs: number; bytes: number }) => void;
   /**
    * Compiles a new route group's regexes in a worker before it is validated, so one
    * admission costs the event loop milliseconds, not up to the per-group CPU budget.
@@ -47,6 +47,7 @@ function handle(req: IncomingMessage, res: ServerResponse, opts: WebhookServerOp
   const started = Date.now();
   const path = (req.url ?? '/').split('?')[0]!;
   let cpu = 0;
+  let size = 0;
   /** Runs `fn` on this thread, counting its CPU towards the request. */
   const counted = <T>(fn: () => T): T => {
     const start = process.threadCpuUsage();
@@ -59,7 +60,7 @@ function handle(req: IncomingMessage, res: ServerResponse, opts: WebhookServerOp
   };
   const done = (status: number, body: unknown) => {
     counted(() => send(res, status, body));
-    opts.onRequest?.({ path, status, ms: Date.now() - started, cpuMs: cpu });
+    opts.onRequest?.({ path, status, ms: Date.now() - started, cpuMs: cpu, bytes: size });
   };
   if (path === '/healthz' && req.method === 'GET') return done(200, { status: 'ok' });
   const route = ROUTES[path];
@@ -67,7 +68,6 @@ function handle(req: IncomingMessage, res: ServerResponse, opts: WebhookServerOp
   if (req.method !== 'POST') return done(405, { error: `${path} takes POST` });
   const limit = opts.maxBodyBytes ?? 8 * 1024 * 1024;
   const chunks: Buffer[] = [];
-  let size = 0;
   let aborted = false;
   req.on('data', (c: Buffer) => {
     size += c.length;

@@ -113,7 +113,7 @@ export function expectLeaseHeld(seen: readonly LeaseSeen[], identity: string, du
 
 export interface InProcessWebhook {
   server: WebhookServer;
-  reviews: Array<{ path: string; status: number; ms: number; cpuMs: number }>;
+  reviews: Array<{ path: string; status: number; ms: number; cpuMs: number; bytes: number }>;
   close(): Promise<void>;
 }
 

@@ -10,7 +10,7 @@ import type { KubeClient, KubeResult, RequestOptions, WatchHandle } from '../../
 import { silentLogger } from '../../../log/log.js';
 import { DEFAULT_CONFIG, type MeshConfig } from '../../../operator/config/mesh-config.js';
 import type { CacheReader } from '../../../operator/controller/inputs.js';
-import { nativeKindKey } from '../../../operator/controller/labels.js';
+import { nativeKey, nativeKindKey } from '../../../operator/controller/labels.js';
 import { Reconciler } from '../../../operator/controller/reconciler.js';
 import { DependencyIndex } from '../../../operator/controller/units.js';
 import { Fence } from '../../../operator/leader/fence.js';
@@ -304,5 +304,44 @@ describe('reconciler (recording fake client)', () => {
     s.fence.end('lost leadership');
     await s.reconciler.status.event(cm, { type: 'Normal', reason: 'ConfigLoaded', message: 'mesh=linkerd' });
     expect(s.client.requests.map((r) => (r.body as { message?: string }).message)).to.deep.equal(['mesh=istio']);
+  });
+});
+
+describe('reconciler priming (issue 18.7)', () => {
+  const AP_KEY = nativeKey({ apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { namespace: NS, name: 'smi-access-api' } });
+  const units = [UNIT, `access:${NS}/web`, `access:${NS}/nobody`, `split:${NS}/api`];
+
+  it('yields to the event loop between units, writes nothing, and records every claim at the end', async () => {
+    const s = setup([...app(), target()]);
+    let turns = 0;
+    let spinning = true;
+    const spin = (): void => {
+      if (!spinning) return;
+      turns++;
+      setImmediate(spin);
+    };
+    setImmediate(spin);
+    const primed = s.reconciler.primeClaims(units);
+    // Nothing recorded while it runs: the claims are swapped in at once.
+    expect(s.reconciler.claimantsOf(AP_KEY)).to.deep.equal([]);
+    expect(await primed).to.equal(true);
+    spinning = false;
+    // It used to translate every unit in one synchronous run: no turn of the event loop in between.
+    expect(turns, 'event-loop turns during priming').to.be.at.least(units.length);
+    expect(s.reconciler.claimantsOf(AP_KEY)).to.deep.equal([UNIT]);
+    expect(s.client.requests).to.deep.equal([]);
+  });
+
+  it('a newer priming, or the end of leadership, abandons one in progress without changing the claims', async () => {
+    const s = setup([...app(), target()]);
+    const first = s.reconciler.primeClaims(units);
+    const second = s.reconciler.primeClaims(units);
+    expect([await first, await second]).to.deep.equal([false, true]);
+    expect(s.reconciler.claimantsOf(AP_KEY)).to.deep.equal([UNIT]);
+    let leader = true;
+    const third = s.reconciler.primeClaims([`access:${NS}/nobody`], () => leader);
+    leader = false;
+    expect(await third).to.equal(false);
+    expect(s.reconciler.claimantsOf(AP_KEY), 'the claims of the completed priming stay').to.deep.equal([UNIT]);
   });
 });
