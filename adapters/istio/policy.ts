@@ -7,7 +7,7 @@
 import { objectRef, type KubeObject } from '../../schemas/hub.js';
 import { durationMs, secondsText } from '../../schemas/duration.js';
 import type { HttpCondition, RenderNote, ResolvedPolicy } from '../common/model.js';
-import { managedMetadata, nativeName } from '../common/meta.js';
+import { addSourceAnnotation, managedMetadata, nativeName } from '../common/meta.js';
 import type { MeshOptions, ServiceInfo } from '../types.js';
 import { DESTINATION_RULE, serviceFqdn, TELEMETRY, VIRTUAL_SERVICE } from './kinds.js';
 import { classifyPort } from './protocol.js';
@@ -22,6 +22,7 @@ const ms = (d: string | undefined): number | undefined => (d === undefined ? und
 const hasHttp = (s: ServiceInfo): boolean => s.ports.some((p) => ['http', 'sniffed'].includes(classifyPort(p)));
 
 function addOwner(vs: KubeObject, p: ResolvedPolicy): void {
+  addSourceAnnotation(vs.metadata, p.policy);
   const uid = p.policy.metadata.uid;
   if (!uid) return;
   const owners = (vs.metadata.ownerReferences ??= []);
@@ -230,6 +231,7 @@ function renderRouteLevel(objects: KubeObject[], added: KubeObject[], ps: Resolv
     const first = order[0]!.policy;
     Object.assign(vs.metadata, managedMetadata(vs.metadata.name, vs.metadata.namespace as string, 'istio', [first]), { ownerReferences: vs.metadata.ownerReferences });
     if (!vs.metadata.ownerReferences) delete vs.metadata.ownerReferences;
+    for (const x of order) addSourceAnnotation(vs.metadata, x.policy);
   }
 }
 

@@ -80,7 +80,10 @@ describe('policies', () => {
     const rules = (ab.spec as { rules: Array<{ timeouts?: unknown }> }).rules;
     expect(rules.map((r) => r.timeouts)).to.deep.equal([{ request: '5s' }, undefined]);
     const canary = find(objects, 'HTTPRoute', 'ts-website-canary-80')!;
-    expect(canary.metadata.annotations).to.deep.equal({ 'retry.linkerd.io/limit': '2', 'retry.linkerd.io/http': '502-504', 'retry.linkerd.io/timeout': '3s' });
+    const { 'smi-operator.io/sources': sources, ...retry } = canary.metadata.annotations ?? {};
+    expect(retry).to.deep.equal({ 'retry.linkerd.io/limit': '2', 'retry.linkerd.io/http': '502-504', 'retry.linkerd.io/timeout': '3s' });
+    // Every contributor is recorded: the split and the policy that joined its route.
+    expect(sources?.split(',')).to.include('TrafficSplit/smi-demo/website-canary').and.to.have.length.greaterThan(1);
     expect((canary.spec as { rules: Array<{ timeouts?: unknown }> }).rules[0]!.timeouts).to.deep.equal({ request: '10s', backendRequest: '3s' });
     for (const k of ['FaultInjectionPolicy smi-demo/website-chaos', 'MirrorPolicy smi-demo/website-shadow', 'CircuitBreakerPolicy smi-demo/payments-breaker', 'TracingPolicy smi-demo/website-tracing']) {
       expect(result(results, k).status, k).to.equal('Unsupported');
