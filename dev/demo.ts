@@ -34,7 +34,11 @@ function sampleDocs(): KubeObject[] {
   } catch {
     files = readdirSync(SAMPLES).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').sort();
   }
-  return files.flatMap((f) => yaml.loadAll(readFileSync(join(SAMPLES, f), 'utf8')).filter((d): d is KubeObject => !!d && typeof d === 'object'));
+  const samples = files.flatMap((f) => yaml.loadAll(readFileSync(join(SAMPLES, f), 'utf8')).filter((d): d is KubeObject => !!d && typeof d === 'object'));
+  // The operator namespace and its adapter ConfigMap as config/default installs them (not part of
+  // the samples, so `kubectl apply -k config/samples` never resets the adapter configuration).
+  const configMap = yaml.load(readFileSync(join(repoRoot, 'config', 'manager', 'config.yaml'), 'utf8')) as KubeObject;
+  return [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: OPERATOR_NS } }, configMap, ...samples];
 }
 
 async function applyAll(client: HttpKubeClient, docs: KubeObject[]): Promise<void> {
@@ -130,6 +134,8 @@ async function main(): Promise<number> {
       defaultMesh: 'istio',
       logger: createLogger(process.env.SMI_DEMO_LOG_LEVEL ?? 'warn', { component: 'smi-operator', namespace: OPERATOR_NS }),
       healthPort: 0,
+      // As in a cluster: `smictl check` finds the running operator through its Lease.
+      leaderElect: true,
     });
     say(`operator running (health/metrics on http://127.0.0.1:${op.healthPort}/{healthz,readyz,metrics}); applying ${docs.length} sample objects from config/samples…`);
     await applyAll(client, docs);

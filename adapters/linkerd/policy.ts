@@ -8,7 +8,7 @@
 import { objectRef, type KubeObject } from '../../schemas/hub.js';
 import { durationMs, goDuration } from '../../schemas/duration.js';
 import type { RenderNote, ResolvedModel, ResolvedPolicy } from '../common/model.js';
-import { managedMetadata, nativeName } from '../common/meta.js';
+import { addSourceAnnotation, managedMetadata, nativeName } from '../common/meta.js';
 import type { ServiceInfo } from '../types.js';
 import { HTTPROUTE } from './kinds.js';
 import { conditionMatches, MATCH_ALL } from '../common/gateway/matches.js';
@@ -139,6 +139,7 @@ export function renderPolicies(objects: KubeObject[], model: ResolvedModel): { o
         if (pol.spec.backoff) note(p, 'spec.backoff: Linkerd has no back-off setting (it bounds retries with a budget instead); not applied');
       }
       if (Object.keys(annotations).length === 0) delete route.metadata.annotations;
+      addSourceAnnotation(route.metadata, pol);
       const uid = pol.metadata.uid;
       if (uid && !(route.metadata.ownerReferences ?? []).some((o) => o.uid === uid)) {
         (route.metadata.ownerReferences ??= []).push({ apiVersion: pol.apiVersion, kind: pol.kind, name: pol.metadata.name, uid });

@@ -17,7 +17,11 @@
 //   pod's controller), the workload index (labels, service account).
 // - Managed native objects: plan.ts compares what the operator applies
 //   (metadata labels/annotations/ownerReferences and every top-level field but
-//   status) with what is there; uid and resourceVersion for deletes and echoes.
+//   status) with what is there; uid and resourceVersion for deletes and echoes;
+//   mesh-status.ts reads the mesh's verdict (status.parents[].conditions of
+//   Gateway API routes, status.conditions of Consul entries, with generation).
+// - The user's own routing objects (clashes.ts): labels, VirtualService hosts and
+//   gateways, route parentRefs.
 // Metadata-only watches (PartialObjectMetadata) would not do for workloads: the
 // adapters read the service account, container ports and probes from the spec.
 
@@ -162,17 +166,44 @@ export function workloadTransform(i: Interner): Transform {
   };
 }
 
-/** Objects the operator writes: all it applies (every top-level field but status), and identity for deletes and echoes. */
+type Cond = Record<string, unknown>;
+const conditions = (v: unknown, i: Interner): Cond[] | undefined =>
+  Array.isArray(v) ? v.map((c) => { const x = pick(rec(c), ['type', 'status', 'reason', 'message', 'observedGeneration']); for (const k of ['type', 'status', 'reason']) if (typeof x[k] === 'string') x[k] = i.s(x[k]); return x; }) : undefined;
+
+/** The mesh's verdict on an object we applied, as mesh-status.ts reads it. */
+function meshStatus(status: unknown, i: Interner): Rec | undefined {
+  const st = rec(status);
+  if (!st) return undefined;
+  const out: Rec = {};
+  if (Array.isArray(st.parents)) out.parents = st.parents.map((p) => { const r = rec(p) ?? {}; const x: Rec = {}; if (r.controllerName !== undefined) x.controllerName = i.s(r.controllerName); const c = conditions(r.conditions, i); if (c) x.conditions = c; return x; });
+  const c = conditions(st.conditions, i);
+  if (c) out.conditions = c;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** Objects the operator writes: all it applies (every top-level field but status), identity for deletes and echoes, the mesh's verdict. */
 export function nativeTransform(i: Interner): Transform {
   return (o) => {
-    const { status: _status, ...rest } = o as KubeObject & { status?: unknown };
+    const { status, ...rest } = o as KubeObject & { status?: unknown };
     const metadata = baseMeta(o.metadata, i);
     const labels = i.map(o.metadata.labels);
     if (labels) metadata.labels = labels;
     const annotations = i.map(withoutLastApplied(o.metadata.annotations));
     if (annotations) metadata.annotations = annotations;
     if (o.metadata.ownerReferences) metadata.ownerReferences = o.metadata.ownerReferences;
-    return { ...rest, apiVersion: i.s(o.apiVersion), kind: i.s(o.kind), metadata } as KubeObject;
+    const verdict = meshStatus(status, i);
+    return { ...rest, apiVersion: i.s(o.apiVersion), kind: i.s(o.kind), metadata, ...(verdict ? { status: verdict } : {}) } as KubeObject;
+  };
+}
+
+/** The user's own VirtualServices and routes (clashes.ts): who they route for, not how. */
+export function userObjectTransform(i: Interner): Transform {
+  return (o) => {
+    const metadata = baseMeta(o.metadata, i);
+    const labels = i.map(o.metadata.labels);
+    if (labels) metadata.labels = labels;
+    const spec = rec((o as { spec?: unknown }).spec);
+    return { apiVersion: i.s(o.apiVersion), kind: i.s(o.kind), metadata, spec: pick(spec, ['hosts', 'gateways', 'parentRefs']) } as KubeObject;
   };
 }
 

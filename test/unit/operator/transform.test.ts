@@ -8,7 +8,9 @@ import { expect } from 'chai';
 import { buildSnapshot } from '../../../adapters/common/snapshot.js';
 import { getAdapter } from '../../../adapters/index.js';
 import { DEFAULT_MESH_OPTIONS, MESH_NAMES } from '../../../adapters/types.js';
-import { Interner, transformFor } from '../../../operator/cache/transform.js';
+import { Interner, transformFor, userObjectTransform } from '../../../operator/cache/transform.js';
+import { userClash } from '../../../operator/controller/clashes.js';
+import { meshRejection } from '../../../operator/controller/mesh-status.js';
 import { decorate } from '../../../operator/controller/labels.js';
 import { matches } from '../../../operator/controller/plan.js';
 import { relevant } from '../../../operator/controller/predicates.js';
@@ -58,7 +60,7 @@ describe('informer transforms', () => {
           const desired = decorate(o, 'split:ns/x');
           const cached = keep(new Interner())(served(desired, n++));
           expect(matches(desired, cached), `${o.kind} ${o.metadata.name}`).to.equal(true);
-          expect((cached as { status?: unknown }).status).to.equal(undefined);
+          expect(meshRejection(cached)).to.equal(meshRejection(served(desired, n)));
           const spec = (desired as { spec?: Record<string, unknown> }).spec;
           if (spec && Object.keys(spec).length > 0) {
             const changed = keep(new Interner())(served({ ...desired, spec: { ...spec, [Object.keys(spec)[0]!]: 'changed-by-someone' } } as KubeObject, n++));
@@ -113,5 +115,27 @@ describe('informer transforms', () => {
     expect(relevant('Service', a, b)).to.equal(false);
     const c = keep(i)(served({ ...base, spec: { selector: { app: 'b' }, ports: [{ port: 80 }] } } as KubeObject, 3));
     expect(relevant('Service', a, c)).to.equal(true);
+  });
+
+  it('keeps the mesh\'s verdict on what we applied (mesh-status.ts) and what a user\'s route competes for (clashes.ts)', () => {
+    const i = new Interner();
+    const route = {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'r', namespace: 'n', generation: 2 },
+      spec: { parentRefs: [{ group: 'core', kind: 'Service', name: 'web', port: 80 }], rules: [{ backendRefs: [{ name: 'web-v1', port: 80 }] }] },
+      status: { parents: [{ controllerName: 'linkerd.io/policy-controller', parentRef: { name: 'web' }, conditions: [{ type: 'Accepted', status: 'False', reason: 'NoMatchingParent', message: 'no port 80', observedGeneration: 2, lastTransitionTime: 't' }] }] },
+    } as unknown as KubeObject;
+    const cached = keep(i)(route);
+    expect(meshRejection(cached)).to.be.a('string').and.equal(meshRejection(route));
+    const consul = { apiVersion: 'consul.hashicorp.com/v1alpha1', kind: 'ServiceDefaults', metadata: { name: 'web', namespace: 'n', generation: 1 }, spec: { protocol: 'http' }, status: { conditions: [{ type: 'Synced', status: 'False', reason: 'ConsulAgentError', message: 'refused', lastTransitionTime: 't' }] } } as unknown as KubeObject;
+    expect(meshRejection(keep(i)(consul))).to.be.a('string').and.equal(meshRejection(consul));
+    const userVs = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'mine', namespace: 'n', labels: { team: 'a' } }, spec: { hosts: ['web'], http: [{ route: [{ destination: { host: 'web' } }] }] } } as unknown as KubeObject;
+    const ours = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'smi-split-web', namespace: 'n' }, spec: { hosts: ['web.n.svc.cluster.local'] } } as unknown as KubeObject;
+    const slim = userObjectTransform(i)(userVs);
+    expect(slim).to.not.have.nested.property('spec.http');
+    expect(userClash(ours, [slim], 'cluster.local')).to.be.a('string').and.equal(userClash(ours, [userVs], 'cluster.local'));
+    const userRoute = { ...route, metadata: { name: 'theirs', namespace: 'n' } } as KubeObject;
+    expect(userClash(route, [userObjectTransform(i)(userRoute)], 'cluster.local')).to.equal(userClash(route, [userRoute], 'cluster.local'));
   });
 });
