@@ -53,6 +53,11 @@ export class WriteExecutor {
     if (isFenced(r)) throw new FencedError(ctx.unit, r.ok ? '' : r.error.message);
   }
 
+  /** Someone else changed an object while our write of it was in flight: the unit looks again. */
+  private settled(ctx: WriteContext, changedMeanwhile: boolean): void {
+    if (changedMeanwhile) this.d.enqueue(ctx.unit);
+  }
+
   async execute(a: PlannedAction, ctx: WriteContext): Promise<Executed> {
     const { writer, metrics } = this.d;
     const ref = `${a.obj.kind} ${a.obj.metadata.namespace ?? ''}/${a.obj.metadata.name}`;
@@ -68,10 +73,12 @@ export class WriteExecutor {
         this.d.enqueue(a.to);
         return { outcome: { ok: true } };
       case 'prune': {
+        this.d.echoes.writing(a.key);
         const r = await writer.delete(a.obj, ctx.term);
+        if (!r.ok) this.settled(ctx, this.d.echoes.failed(a.key));
         this.fenced(ctx, r);
         if (!r.ok) return { outcome: { ok: false, reason: 'ApplyFailed', message: `delete ${ref}: ${r.error.message}` } };
-        this.d.echoes.deleted(a.key, a.obj.metadata.uid);
+        this.settled(ctx, this.d.echoes.deleted(a.key, a.obj.metadata.uid));
         log.info('pruned object no longer desired');
         return { outcome: { ok: true } };
       }
@@ -104,7 +111,9 @@ export class WriteExecutor {
       log.warn('object keeps drifting from what we apply; backing off', { windowMs: this.d.fights.windowMs });
       return { outcome: { ok: true }, requeueAfterMs: this.d.fights.windowMs };
     }
+    this.d.echoes.writing(a.key);
     const r = await writer.apply(a.obj, force, ctx.term);
+    if (!r.ok) this.settled(ctx, this.d.echoes.failed(a.key));
     this.fenced(ctx, r);
     if (!r.ok) {
       if (r.error.status === 409) {
@@ -122,7 +131,7 @@ export class WriteExecutor {
       }
       return { outcome: { ok: false, reason: 'ApplyFailed', message } };
     }
-    this.d.echoes.wrote(a.key, r.body?.metadata?.resourceVersion);
+    this.settled(ctx, this.d.echoes.wrote(a.key, r.body?.metadata?.resourceVersion));
     log.info('applied', { why: a.why });
     return { outcome: { ok: true } };
   }
@@ -138,19 +147,23 @@ export class WriteExecutor {
     if ('remove' in form) {
       const seen = this.d.observed(a.key);
       if (!seen || !isManaged(seen)) return undefined;
+      this.d.echoes.writing(a.key);
       const r = await writer.delete(seen, ctx.term);
+      if (!r.ok) this.settled(ctx, this.d.echoes.failed(a.key));
       this.fenced(ctx, r);
       if (!r.ok) return `could not remove the previous ${a.obj.kind} either (fail-closed): ${r.error.message}`;
-      this.d.echoes.deleted(a.key, seen.metadata.uid);
+      this.settled(ctx, this.d.echoes.deleted(a.key, seen.metadata.uid));
       log.warn('removed the previous object instead (fail-closed)');
       return `the previous ${a.obj.kind} was removed instead, so it admits nothing (fail-closed)`;
     }
     // Marked as not what the unit wants: the next reconcile tries the real object again.
     const obj = { ...form.apply, metadata: { ...form.apply.metadata, annotations: { ...form.apply.metadata.annotations, [HASH_ANNOTATION]: 'fail-closed' } } };
+    this.d.echoes.writing(a.key);
     const r = await writer.apply(obj, true, ctx.term);
+    if (!r.ok) this.settled(ctx, this.d.echoes.failed(a.key));
     this.fenced(ctx, r);
     if (!r.ok) return `its fail-closed form was refused too: ${r.error.message}`;
-    this.d.echoes.wrote(a.key, r.body?.metadata?.resourceVersion);
+    this.settled(ctx, this.d.echoes.wrote(a.key, r.body?.metadata?.resourceVersion));
     log.warn('applied the fail-closed form instead');
     return `the narrowest form of the ${a.obj.kind} was applied in its place (fail-closed)`;
   }

@@ -278,6 +278,28 @@ describe('reconciler (recording fake client)', () => {
     expect(s.reconciler.isEcho(obj, false)).to.equal(false);
   });
 
+  it('echoes: one the watch delivers before the write\'s answer is still ours (no second reconcile); someone else\'s change meanwhile reconciles again', async () => {
+    for (const [label, watched, expectRequeue] of [
+      ['our echo first', '555', false],
+      ['a foreign change first', '554', true],
+    ] as const) {
+      const s = setup([...app(), target()]);
+      const held: boolean[] = [];
+      s.client.respond = (r) => {
+        if (r.method !== 'PATCH' || !r.path.includes('/authorizationpolicies/') || !r.body) return undefined;
+        const obj = { ...(r.body as KubeObject), metadata: { ...(r.body.metadata as KubeObject['metadata']), resourceVersion: watched } } as KubeObject;
+        held.push(s.reconciler.isEcho(obj, false)); // the watch event, before the answer
+        return { ok: true, status: 200, body: { metadata: { ...(r.body.metadata as object), resourceVersion: '555' } } };
+      };
+      await s.reconciler.reconcile(UNIT);
+      expect(held, label).to.deep.equal([true]);
+      expect(s.enqueued.includes(UNIT), label).to.equal(expectRequeue);
+      const ap = s.client.requests.find((r) => r.method === 'PATCH' && r.path.includes('/authorizationpolicies/'))!;
+      // The echo was consumed while in flight: the same version later is not taken for ours again.
+      expect(s.reconciler.isEcho({ ...(ap.body as KubeObject), metadata: { ...(ap.body!.metadata as KubeObject['metadata']), resourceVersion: '555' } } as KubeObject, false), label).to.equal(expectRequeue);
+    }
+  });
+
   it('fights: an object someone keeps changing back is re-applied at most 5 times a minute, then backs off', async () => {
     const s = setup([...app(), target()]);
     await s.reconciler.reconcile(UNIT);
