@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
 import { startCluster } from './cluster.js';
-import { pollUntil, sleep } from './http.js';
+import { sleep } from './http.js';
+import { until } from '../world/kube.js';
 import { kubeRequest } from './kube-request.js';
 import { smiCache } from './paths.js';
 import { removeOnExit, tail } from './proc.js';
@@ -87,10 +88,10 @@ async function up(): Promise<number> {
   child.once('exit', () => (exited = true));
   child.unref();
   try {
-    const state = await pollUntil('the cluster to start', 5 * 60_000, async () => {
+    const state = await until('the cluster to start', async () => {
       if (exited) throw new Error('daemon exited');
       return readState();
-    });
+    }, 5 * 60_000);
     console.error(`cluster up at ${state.server} in ${state.startMs} ms (daemon pid ${state.pid}, log ${daemonLog()})`);
     console.log(`export KUBECONFIG=${state.kubeconfigPath}`);
     return 0;

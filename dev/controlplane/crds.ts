@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ApiextensionsV1Api, KubeConfig, type V1CustomResourceDefinition } from '@kubernetes/client-node';
 import yaml from 'js-yaml';
 import { meshCrdDir, smiCrdDir } from './paths.js';
-import { pollUntil } from './http.js';
+import { until } from '../world/kube.js';
 import { serverSideApply } from './kube-request.js';
 
 export const CRD_FIELD_MANAGER = 'smi-test-harness';
@@ -89,11 +89,11 @@ export async function installCrds(kc: KubeConfig, crds: CrdFile[], timeoutMs = 6
   );
   const ext = kc.makeApiClient(ApiextensionsV1Api);
   const want = new Set(crds.map((c) => c.name));
-  await pollUntil(`${want.size} CRDs Established`, timeoutMs, async () => {
+  await until(`${want.size} CRDs Established`, async () => {
     const list = await ext.listCustomResourceDefinition();
     const ready = new Set(list.items.filter(established).map((c) => c.metadata?.name));
     const missing = [...want].filter((n) => !ready.has(n));
     if (missing.length > 0) throw new Error(`not Established: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`);
     return true;
-  });
+  }, timeoutMs);
 }

@@ -41,27 +41,3 @@ export function httpGet(url: string, tls: TlsOptions = {}, timeoutMs = 5_000): P
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/**
- * Polls `check` until it returns a value other than undefined, or throws after timeoutMs
- * with the last reason. `check` may throw; that counts as "not yet".
- */
-export async function pollUntil<T>(
-  what: string,
-  timeoutMs: number,
-  check: () => Promise<T | undefined>,
-  intervalMs = 200,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no attempt';
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-      last = 'not yet';
-    } catch (err) {
-      last = err instanceof Error ? err.message : String(err);
-    }
-    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${last})`);
-    await sleep(intervalMs);
-  }
-}

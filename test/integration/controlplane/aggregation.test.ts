@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import type { IncomingMessage } from 'node:http';
 import { ApiregistrationV1Api, CoreV1Api, type V1APIService } from '@kubernetes/client-node';
 import { createTestNamespace, sharedCluster } from '../../support/cluster.js';
-import { pollUntil } from '../../../dev/controlplane/http.js';
+import { until } from '../../../dev/world/kube.js';
 import { kubeRequest } from '../../../dev/controlplane/kube-request.js';
 import { clientCertVerified, sendJson, startLocalHttpsServer, type LocalHttpsServer } from '../../support/local-https.js';
 
@@ -99,21 +99,21 @@ describe('control plane: aggregated APIService on 127.0.0.1', () => {
 
   it('becomes Available', async () => {
     const api = sharedCluster().kubeConfig.makeApiClient(ApiregistrationV1Api);
-    await pollUntil(`APIService ${APISERVICE} Available`, 30_000, async () => {
+    await until(`APIService ${APISERVICE} Available`, async () => {
       const s = await api.readAPIService({ name: APISERVICE });
       const cond = s.status?.conditions?.find((c) => c.type === 'Available');
       if (cond?.status !== 'True') throw new Error(`Available=${cond?.status} ${cond?.reason}: ${cond?.message}`);
       return true;
-    });
+    }, 30_000);
   });
 
   it('proxies discovery and resources, authenticated by the front-proxy cert with the caller in X-Remote-User', async () => {
     const kc = sharedCluster().kubeConfig;
-    const discovery = await pollUntil('discovery through the API server', 20_000, async () => {
+    const discovery = await until('discovery through the API server', async () => {
       const r = await kubeRequest(kc, { method: 'GET', path: `/apis/${GV}` });
       if (r.status !== 200) throw new Error(`HTTP ${r.status}: ${r.text.slice(0, 200)}`);
       return r.body as { groupVersion: string; resources: { name: string }[] };
-    });
+    }, 20_000);
     expect(discovery.groupVersion).to.equal(GV);
     expect(discovery.resources.map((r) => r.name)).to.deep.equal(['pings']);
 

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { createTestNamespace, sharedCluster } from '../../support/cluster.js';
 import { apiStatus } from '../../support/api-errors.js';
-import { pollUntil } from '../../../dev/controlplane/http.js';
+import { until } from '../../../dev/world/kube.js';
 
 async function gone(p: Promise<unknown>): Promise<true | undefined> {
   try {
@@ -28,7 +28,7 @@ describe('control plane: garbage collection and namespaces', () => {
     await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'bystander' } } });
 
     await core.deleteNamespacedConfigMap({ namespace: ns, name: 'owner' });
-    await pollUntil('the dependent to be collected', 30_000, () => gone(core.readNamespacedConfigMap({ namespace: ns, name: 'dependent' })));
+    await until('the dependent to be collected', () => gone(core.readNamespacedConfigMap({ namespace: ns, name: 'dependent' })), 30_000);
     const bystander = await core.readNamespacedConfigMap({ namespace: ns, name: 'bystander' });
     expect(bystander.metadata?.name).to.equal('bystander');
   });
@@ -41,6 +41,6 @@ describe('control plane: garbage collection and namespaces', () => {
     await core.deleteNamespace({ name: ns });
     const terminating = await core.readNamespace({ name: ns }).catch(() => undefined);
     if (terminating) expect(terminating.status?.phase).to.equal('Terminating');
-    await pollUntil(`namespace ${ns} to disappear`, 60_000, () => gone(core.readNamespace({ name: ns })), 250);
+    await until(`namespace ${ns} to disappear`, () => gone(core.readNamespace({ name: ns })), 60_000, 250);
   });
 });

@@ -7,7 +7,8 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { sharedCluster, startCluster, type TestCluster } from '../../support/cluster.js';
-import { httpGet, pollUntil } from '../../../dev/controlplane/http.js';
+import { httpGet } from '../../../dev/controlplane/http.js';
+import { until } from '../../../dev/world/kube.js';
 
 const run = promisify(execFile);
 
@@ -37,11 +38,11 @@ async function clusterInChildProcess(): Promise<{ child: ReturnType<typeof spawn
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  const runDir = await pollUntil('the child to start its cluster', 60_000, async () => {
+  const runDir = await until('the child to start its cluster', async () => {
     if (child.exitCode !== null) throw new Error(`child exited ${child.exitCode}`);
     const line = out.split('\n').find((l) => l.startsWith('{'));
     return line ? (JSON.parse(line) as { runDir: string }).runDir : undefined;
-  });
+  }, 60_000);
   return { child, runDir };
 }
 
@@ -66,7 +67,7 @@ describe('control plane: harness', () => {
       const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
       child.kill('SIGINT');
       expect(await exited).to.equal(130);
-      await pollUntil('children to go', 5_000, async () => (pidsMentioning(runDir).length === 0 ? true : undefined), 50);
+      await until('children to go', async () => (pidsMentioning(runDir).length === 0 ? true : undefined), 5_000, 50);
       expect(existsSync(runDir)).to.equal(false);
     });
 
@@ -77,7 +78,7 @@ describe('control plane: harness', () => {
       try {
         expect(pidsMentioning(runDir)).to.have.length(2);
         child.kill('SIGKILL');
-        await pollUntil('children to die with their parent', 5_000, async () => (pidsMentioning(runDir).length === 0 ? true : undefined), 50);
+        await until('children to die with their parent', async () => (pidsMentioning(runDir).length === 0 ? true : undefined), 5_000, 50);
       } finally {
         rmSync(runDir, { recursive: true, force: true }); // nobody was left to clean it
       }

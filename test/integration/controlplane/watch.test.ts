@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { CoreV1Api, Watch } from '@kubernetes/client-node';
 import { createTestNamespace, sharedCluster } from '../../support/cluster.js';
-import { pollUntil } from '../../../dev/controlplane/http.js';
+import { until } from '../../../dev/world/kube.js';
 
 describe('control plane: watch', () => {
   it('sees ADDED, MODIFIED and DELETED for a ConfigMap', async () => {
@@ -28,7 +28,7 @@ describe('control plane: watch', () => {
         { namespace: ns, name: 'w', body: [{ op: 'replace', path: '/data/v', value: '2' }] },
       );
       await core.deleteNamespacedConfigMap({ namespace: ns, name: 'w' });
-      await pollUntil('three watch events', 10_000, async () => (events.length >= 3 ? true : undefined), 50);
+      await until('three watch events', async () => (events.length >= 3 ? true : undefined), 10_000, 50);
     } finally {
       aborted = true;
       abort.abort();

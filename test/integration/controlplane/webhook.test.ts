@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { AdmissionregistrationV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { createTestNamespace, sharedCluster } from '../../support/cluster.js';
 import { expectApiError } from '../../support/api-errors.js';
-import { pollUntil } from '../../../dev/controlplane/http.js';
+import { until } from '../../../dev/world/kube.js';
 import { sendJson, startLocalHttpsServer, type LocalHttpsServer } from '../../support/local-https.js';
 
 interface Review {
@@ -68,14 +68,14 @@ describe('control plane: validating webhook on 127.0.0.1', () => {
   it('is called for matching requests and its denial is returned to the client', async () => {
     const core = sharedCluster().kubeConfig.makeApiClient(CoreV1Api);
     // The API server picks up new webhook configurations asynchronously.
-    const denied = await pollUntil('the webhook to deny', 15_000, async () => {
+    const denied = await until('the webhook to deny', async () => {
       try {
         await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { generateName: 'denied-', labels: { deny: 'true' } } } });
         return undefined;
       } catch (err) {
         return expectApiError(Promise.reject(err));
       }
-    });
+    }, 15_000);
     expect(denied.status).to.equal(403);
     expect(denied.message).to.include('smi-test webhook says no');
     expect(denied.message).to.include('deny.smi-test.io');

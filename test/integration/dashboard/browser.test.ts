@@ -26,7 +26,8 @@ import type { DashboardContext } from '../../../dashboard/server/snapshot.js';
 import type { KubeObject } from '../../../schemas/hub.js';
 import { launchBrowser, type TestBrowser } from '../../support/browser.js';
 import { createTestNamespace, sharedCluster } from '../../support/cluster.js';
-import { pollUntil, sleep } from '../../../dev/controlplane/http.js';
+import { sleep } from '../../../dev/controlplane/http.js';
+import { until } from '../../../dev/world/kube.js';
 import { repoRoot } from '../../../dev/controlplane/paths.js';
 import { freePort } from '../../../dev/controlplane/ports.js';
 import { startExporter, type TestExporter } from '../../support/prometheus/exporter.js';
@@ -118,12 +119,12 @@ describe('smictl dashboard in Chromium (operator, samples, real Prometheus, aggr
     };
     const created = await client.request('POST', '/apis/apiregistration.k8s.io/v1/apiservices', { body: apiService });
     if (!created.ok) throw new Error(created.error.message);
-    await pollUntil(`APIService ${APISERVICE} Available`, 60_000, async () => {
+    await until(`APIService ${APISERVICE} Available`, async () => {
       const r = await client.request<{ status?: { conditions?: Array<{ type: string; status: string }> } }>('GET', `/apis/apiregistration.k8s.io/v1/apiservices/${APISERVICE}`);
       return r.ok && r.body.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True') ? true : undefined;
-    });
+    }, 60_000);
     // Every sample Ready (the operator wrote its native objects), and the scraped data covers the whole window.
-    await pollUntil('every sample SMI object Ready', 60_000, async () => {
+    await until('every sample SMI object Ready', async () => {
       const kinds = ['trafficsplits.split.smi-spec.io/v1alpha4', 'traffictargets.access.smi-spec.io/v1alpha3'];
       for (const k of kinds) {
         const [plural, rest] = k.split(/\.(.*)/) as [string, string];
@@ -135,8 +136,8 @@ describe('smictl dashboard in Chromium (operator, samples, real Prometheus, aggr
         }
       }
       return true;
-    });
-    const first = await pollUntil('first scrape of the demo exporter', 20_000, async () => exporter!.firstScrapeAt());
+    }, 60_000);
+    const first = await until('first scrape of the demo exporter', async () => exporter!.firstScrapeAt(), 20_000);
     const ready = first + WINDOW_S * 1000 + LAG_MS + 2_000;
     if (Date.now() < ready) await sleep(ready - Date.now());
   });
@@ -165,10 +166,10 @@ describe('smictl dashboard in Chromium (operator, samples, real Prometheus, aggr
     page.$$eval(selector, (rows) => rows.map((r) => Array.from(r.children, (c) => ((c as { textContent?: string | null }).textContent ?? '').replace(/\s+/g, ' ').trim()).filter(Boolean).join(' ')));
   /** The page's CSP forbids eval, so no waitForFunction: poll a locator instead. */
   const waitForText = (page: Page, selector: string, test: (text: string) => boolean, what: string): Promise<string> =>
-    pollUntil(what, 20_000, async () => {
+    until(what, async () => {
       const t = (await page.locator(selector).textContent()) ?? '';
       return test(t) ? t : undefined;
-    });
+    }, 20_000);
 
   it('Topology: workloads as nodes, observed edges with request rate, success rate and p99', async () => {
     const url = await dashboard();
@@ -308,10 +309,10 @@ describe('smictl dashboard in Chromium (operator, samples, real Prometheus, aggr
     it('metrics API missing (no APIService, no --prometheus): says so and how to fix it; objects still render', async () => {
       const client = new HttpKubeClient(sharedCluster().kubeConfig);
       await client.request('DELETE', `/apis/apiregistration.k8s.io/v1/apiservices/${APISERVICE}`);
-      await pollUntil('metrics.smi-spec.io gone from the API server', 30_000, async () => {
+      await until('metrics.smi-spec.io gone from the API server', async () => {
         const r = await client.request('GET', '/apis/metrics.smi-spec.io/v1alpha1');
         return !r.ok && r.error.status === 404 ? true : undefined;
-      });
+      }, 30_000);
       const url = await dashboard();
       const { page, errors } = await open(url, 'topology');
       const alert = page.locator('.alert[data-kind="metrics-missing"]');

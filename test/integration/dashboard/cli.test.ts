@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import http from 'node:http';
 import { join } from 'node:path';
 import { sharedCluster } from '../../support/cluster.js';
-import { pollUntil } from '../../../dev/controlplane/http.js';
+import { until } from '../../../dev/world/kube.js';
 import { repoRoot } from '../../../dev/controlplane/paths.js';
 
 const SMICTL = join(repoRoot(), 'dist', 'cli', 'smictl.js');
@@ -34,7 +34,7 @@ describe('smictl dashboard (the command)', function () {
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     try {
-      const url = await pollUntil('the URL on stdout', 30_000, async () => /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1]);
+      const url = await until('the URL on stdout', async () => /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1], 30_000);
       expect(out).to.include(`smi dashboard for ${cluster.server}`);
       const page = await request(url);
       expect(page.status).to.equal(200);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 import { createTestNamespace, sharedCluster } from '../../support/cluster.js';
-import { pollUntil } from '../../../dev/controlplane/http.js';
+import { until } from '../../../dev/world/kube.js';
 import { kubeRequest } from '../../../dev/controlplane/kube-request.js';
 
 const CONFIG_DIR = fileURLToPath(new URL('../../../../config/metrics/', import.meta.url));
@@ -107,7 +107,7 @@ describe('config/metrics manifests', function () {
         path: '/apis/authorization.k8s.io/v1/subjectaccessreviews',
         body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: { user: 'viewer', groups: ['viewers'], resourceAttributes: { group: 'metrics.smi-spec.io', resource: 'deployments', ...(subresource ? { subresource } : {}), namespace: ns, verb: 'get' } } },
       }).then((r) => ((r.body as { status?: { allowed?: boolean } }).status?.allowed === true ? true : undefined));
-    expect(await pollUntil('the viewers binding to take effect', 10_000, () => viewer('edges'))).to.equal(true);
+    expect(await until('the viewers binding to take effect', () => viewer('edges'), 10_000)).to.equal(true);
     expect(await viewer()).to.equal(true);
   });
 });

@@ -14,7 +14,8 @@ import { httpPrometheus } from '../../../metrics-api/prometheus.js';
 import { createMetricsApiServer, type MetricsApiServer } from '../../../metrics-api/server.js';
 import { selfSignedCert } from '../../../metrics-api/tls.js';
 import { createTestNamespace, sharedCluster } from '../../support/cluster.js';
-import { httpGet, pollUntil, sleep } from '../../../dev/controlplane/http.js';
+import { httpGet, sleep } from '../../../dev/controlplane/http.js';
+import { until } from '../../../dev/world/kube.js';
 import { kubeRequest } from '../../../dev/controlplane/kube-request.js';
 import { freePort } from '../../../dev/controlplane/ports.js';
 import { startExporter, type TestExporter } from '../../support/prometheus/exporter.js';
@@ -52,7 +53,7 @@ describe('traffic metrics API (real Prometheus 2.x, real aggregation layer)', fu
 
   /** Bounded wait until the window [now-LAG-W, now-LAG] lies inside scraped data (about 14 s after the first scrape). */
   async function dataCoversWindow(): Promise<void> {
-    const first = await pollUntil('first scrape of the test exporter', 15_000, async () => exporter.firstScrapeAt());
+    const first = await until('first scrape of the test exporter', async () => exporter.firstScrapeAt(), 15_000);
     const ready = first + WINDOW_MS + LAG_MS + 2_000;
     if (Date.now() < ready) await sleep(ready - Date.now());
   }
@@ -149,12 +150,12 @@ describe('traffic metrics API (real Prometheus 2.x, real aggregation layer)', fu
         },
       };
       await cluster.kubeConfig.makeApiClient(ApiregistrationV1Api).createAPIService({ body });
-      await pollUntil(`APIService ${APISERVICE} Available`, 30_000, async () => {
+      await until(`APIService ${APISERVICE} Available`, async () => {
         const s = await cluster.kubeConfig.makeApiClient(ApiregistrationV1Api).readAPIService({ name: APISERVICE });
         const cond = s.status?.conditions?.find((c) => c.type === 'Available');
         if (cond?.status !== 'True') throw new Error(`Available=${cond?.status} ${cond?.reason}: ${cond?.message}`);
         return true;
-      });
+      }, 30_000);
       await dataCoversWindow();
     });
 
@@ -205,10 +206,10 @@ describe('traffic metrics API (real Prometheus 2.x, real aggregation layer)', fu
         namespace: ns,
         body: { metadata: { name: 'traffic-metrics' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'traffic-metrics' }, subjects: [{ kind: 'Group', name: 'viewers', apiGroup: 'rbac.authorization.k8s.io' }] },
       });
-      const allowed = await pollUntil('RBAC grant visible to the SubjectAccessReview', 10_000, async () => {
+      const allowed = await until('RBAC grant visible to the SubjectAccessReview', async () => {
         const r = await kubeRequest(user, { method: 'GET', path, query: { window: WINDOW } });
         return r.status === 200 ? r : undefined;
-      });
+      }, 10_000);
       expect(values(allowed.body as MetricsItem)).to.deep.equal(ISTIO_WEB);
       // deployments, not deployments/edges: the subresource needs its own grant.
       const edges = await kubeRequest(user, { method: 'GET', path: `${path}/edges` });
@@ -236,10 +237,10 @@ describe('traffic metrics API (real Prometheus 2.x, real aggregation layer)', fu
       const deadUrl = `http://127.0.0.1:${await freePort()}`; // nothing listens there
       deadServer = createMetricsApiServer({ mesh: 'istio', prometheus: httpPrometheus(deadUrl, 2_000), kube, frontProxy: frontProxy.value, logger, tls: selfSignedCert() });
       await useServerOnPort(await deadServer.listen(0, '127.0.0.1'));
-      const r = await pollUntil('the aggregator to use the new port', 20_000, async () => {
+      const r = await until('the aggregator to use the new port', async () => {
         const x = await kubeRequest(cluster.kubeConfig, { method: 'GET', path: `${BASE}/namespaces/${ns}/deployments/web`, timeoutMs: 10_000 });
         return x.status === 503 && x.text.includes('prometheus at') ? x : undefined;
-      });
+      }, 20_000);
       expect(r.body).to.deep.include({ kind: 'Status', reason: 'ServiceUnavailable', code: 503 });
       expect((r.body as { message: string }).message).to.contain(`prometheus at ${deadUrl} unreachable`);
       expect((r.body as { message: string }).message).to.contain('ECONNREFUSED');
@@ -254,10 +255,10 @@ describe('traffic metrics API (real Prometheus 2.x, real aggregation layer)', fu
       await useServerOnPort(await slowServer.listen(0, '127.0.0.1'));
       prometheus.pause();
       try {
-        const r = await pollUntil('the aggregator to use the new port', 30_000, async () => {
+        const r = await until('the aggregator to use the new port', async () => {
           const x = await kubeRequest(cluster.kubeConfig, { method: 'GET', path: `${BASE}/namespaces/${ns}/deployments/web`, timeoutMs: 20_000 });
           return x.status === 504 && x.text.includes('did not answer') ? x : undefined;
-        });
+        }, 30_000);
         expect(r.body).to.deep.include({ kind: 'Status', reason: 'Timeout', code: 504 });
         expect((r.body as { message: string }).message).to.equal(`prometheus at ${prometheus.url} did not answer within 2000 ms`);
       } finally {

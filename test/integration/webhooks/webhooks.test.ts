@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createTestNamespace, sharedCluster } from '../../support/cluster.js';
-import { pollUntil } from '../../../dev/controlplane/http.js';
+import { until } from '../../../dev/world/kube.js';
 import { kubeRequest, type KubeResponse } from '../../../dev/controlplane/kube-request.js';
 import { DESTINATION_PORT_ANNOTATION, HUB_FIELDS_ANNOTATION, V1ALPHA1_WEIGHTS_ANNOTATION } from '../../../schemas/annotations.js';
 import { generateWebhookCertificates } from '../../../release/certs.js';
@@ -66,11 +66,11 @@ describe('webhooks against the API server', function () {
         const kind = { trafficsplits: 'TrafficSplit', traffictargets: 'TrafficTarget', httproutegroups: 'HTTPRouteGroup', tcproutes: 'TCPRoute' }[p.plural];
         const probe = { apiVersion: `${p.group}/${p.hub}`, kind, metadata: { name: 'conversion-probe' }, spec: p.spec };
         await ok(kubeRequest(kc, { method: 'POST', path: objects(p.group, p.hub, ns, p.plural), body: probe }));
-        await pollUntil(`${p.plural}: reads through ${p.old} reach the conversion webhook`, 30_000, async () => {
+        await until(`${p.plural}: reads through ${p.old} reach the conversion webhook`, async () => {
           const before = calls.filter((c) => c.startsWith('/convert')).length;
           const r = await kubeRequest(kc, { method: 'GET', path: `${objects(p.group, p.old, ns, p.plural)}/conversion-probe` });
           return r.status === 200 && calls.filter((c) => c.startsWith('/convert')).length > before ? true : undefined;
-        });
+        }, 30_000);
         await ok(kubeRequest(kc, { method: 'DELETE', path: `${objects(p.group, p.hub, ns, p.plural)}/conversion-probe` }));
       }
     });
@@ -88,10 +88,10 @@ describe('webhooks against the API server', function () {
         spec: { service: 'web', backends: [{ service: 'web-v1', weight: 1 }, { service: 'web-v2', weight: '500m' }] },
       };
       // The API server picks up the new conversion config asynchronously.
-      await pollUntil('a v1alpha1 create through the conversion webhook', 20_000, async () => {
+      await until('a v1alpha1 create through the conversion webhook', async () => {
         const r = await kubeRequest(kc, { method: 'POST', path: splits(ns, 'v1alpha1'), body });
         return r.status === 201 || r.status === 409 ? r : undefined;
-      });
+      }, 20_000);
       const hub = await ok(kubeRequest(kc, { method: 'GET', path: `${splits(ns, 'v1alpha4')}/quantities` }));
       expect(hub.apiVersion).to.equal('split.smi-spec.io/v1alpha4');
       expect(hub.spec).to.deep.equal({ service: 'web', backends: [{ service: 'web-v1', weight: 1000 }, { service: 'web-v2', weight: 500 }] });
@@ -214,7 +214,7 @@ describe('webhooks against the API server', function () {
         // Weights the CRD schema accepts (it has minimum: 0 and runs before admission), so the webhook decides.
         spec: { service: 'web', backends: [{ service: 'web-v2', weight: 0 }, { service: 'web-v2', weight: 0 }] },
       };
-      const denied = await pollUntil('the validating webhook to deny', 20_000, async () => {
+      const denied = await until('the validating webhook to deny', async () => {
         const r = await kubeRequest(kc, { method: 'POST', path: splits(ns, 'v1alpha4'), body: bad });
         if (r.status === 201) {
           // Not active yet: remove what slipped through and try again.
@@ -223,7 +223,7 @@ describe('webhooks against the API server', function () {
           return undefined;
         }
         return r;
-      });
+      }, 20_000);
       expect(denied.status).to.equal(422);
       const message = (denied.body as { message: string }).message;
       expect(message).to.include('validate.smi-operator.io');

@@ -5,7 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { httpGet, pollUntil } from '../../../dev/controlplane/http.js';
+import { httpGet } from '../../../dev/controlplane/http.js';
+import { until } from '../../../dev/world/kube.js';
 import { freePort } from '../../../dev/controlplane/ports.js';
 
 export interface TestPrometheus {
@@ -69,11 +70,11 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<TestProm
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await pollUntil('prometheus ready', opts.startTimeoutMs ?? 20_000, async () => {
+    await until('prometheus ready', async () => {
       if (exited) throw new Error(`prometheus ${exited}: ${readFileSync(logPath, 'utf8').slice(-2000)}`);
       const r = await httpGet(`${url}/-/ready`, {}, 1_000);
       return r.status === 200 ? true : undefined;
-    });
+    }, opts.startTimeoutMs ?? 20_000);
   } catch (err) {
     await stop();
     throw err;
