@@ -13,6 +13,7 @@ import { MESH_NAMES } from '../../../adapters/types.js';
 import { HttpKubeClient } from '../../../kube/client.js';
 import { RecordingClient, type RecordedCall } from '../../support/recording-client.js';
 import { runConfigLevel } from '../../../conformance/runner.js';
+import { until } from '../../../dev/world/kube.js';
 import { bootstrapCertificates } from '../../../release/cert-bootstrap.js';
 import { APISERVICE, NAMESPACE, SERVICE_ACCOUNT, SERVING_SECRET, VALIDATING_WEBHOOK } from '../../../release/names.js';
 import type { KubeObject } from '../../../schemas/hub.js';
@@ -238,13 +239,9 @@ describe('deploy: RBAC is least privilege (recorded against the real API server)
         expect(r.status, r.text).to.equal(200);
       };
       // The API server picks up webhook configuration changes asynchronously: retry, bounded.
-      const eventually = async (what: string, attempt: (i: number) => Promise<boolean>) => {
-        const deadline = Date.now() + 15_000;
-        for (let i = 0; ; i++) {
-          if (await attempt(i)) return;
-          if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-          await new Promise((res) => setTimeout(res, 300));
-        }
+      const eventually = (what: string, attempt: (i: number) => Promise<boolean>): Promise<true> => {
+        let i = 0;
+        return until(what, async () => (await attempt(i++)) || undefined, 15_000, 300);
       };
       const create = (name: string, ports: unknown) =>
         kubeRequest(admin(), { method: 'POST', path: `/apis/specs.smi-spec.io/v1alpha4/namespaces/${ns}/udproutes`, body: { apiVersion: 'specs.smi-spec.io/v1alpha4', kind: 'UDPRoute', metadata: { name, labels: { 'smi-cert-test': marker } }, spec: { matches: { ports } } } });
