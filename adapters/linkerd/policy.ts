@@ -22,7 +22,6 @@ const UNSUPPORTED: Partial<Record<ResolvedPolicy['policy']['kind'], string>> = {
   MirrorPolicy: 'Linkerd does not mirror traffic',
   CircuitBreakerPolicy:
     'Linkerd has no connection limits, and its only outlier detection is failure accrual set by the balancer.linkerd.io/failure-accrual* annotations on the Service itself, an object this operator does not own (set them there: consecutive, with a max-failures count)',
-  RateLimitPolicy: 'HTTPLocalRateLimitPolicy attaches to a Server (inbound, per pod), which this operator emits only for TrafficTarget destinations; not translated yet',
   TracingPolicy: 'Linkerd tracing is enabled by the linkerd-jaeger extension and per-workload proxy configuration (annotations on the pods), not by a CRD; nothing is emitted',
 };
 
@@ -96,6 +95,7 @@ export function renderPolicies(objects: KubeObject[], model: ResolvedModel): { o
   const added: KubeObject[] = [];
   // Retries before timeouts: the order annotations and rule fields are written in does not matter, messages read better.
   for (const p of model.policies ?? []) {
+    if (p.policy.kind === 'RateLimitPolicy') continue; // ./ratelimit.ts
     const why = UNSUPPORTED[p.policy.kind];
     if (why) {
       note(p, `spec: ${why}`, 'Unsupported');
