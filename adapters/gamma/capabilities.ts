@@ -42,7 +42,7 @@ export const capabilities: CapabilityTable & Readonly<Record<string, Capability>
   ...(Object.fromEntries(POLICY_FEATURES.map((f) => [f, NO_POLICY(f)])) as unknown as Record<(typeof POLICY_FEATURES)[number], Capability>),
   'TimeoutPolicy request': 'exact: HTTPRoute rule timeouts.request (Extended support; a GRPCRoute has no timeouts: reported there)',
   'TimeoutPolicy backendRequest':
-    'exact: HTTPRoute rule timeouts.backendRequest; Gateway API requires it to be no more than request, so a longer one is written as request, the same bound (reported)',
+    'exact: HTTPRoute rule timeouts.backendRequest (validation already requires it to be no more than request, as Gateway API does)',
   'TimeoutPolicy idle': 'unsupported: Gateway API has no idle timeout (reported)',
   'TimeoutPolicy connect': 'unsupported: Gateway API has no connect timeout (reported)',
   'MirrorPolicy backendRef (Service, port)':

@@ -6,7 +6,6 @@
 // those are reported Unsupported. Facts and sources: docs/adapters/gamma.md.
 
 import { objectRef, type KubeObject } from '../../schemas/hub.js';
-import { durationMs } from '../../schemas/duration.js';
 import { GRPCROUTE } from '../common/gateway/kinds.js';
 import { governedRules, ownRoute, parentedRoutes, policyRoutes, type PolicyNote } from '../common/gateway/policy-routes.js';
 import type { RenderNote, ResolvedModel, ResolvedPolicy } from '../common/model.js';
@@ -29,15 +28,8 @@ function timeouts(p: Extract<ResolvedPolicy['policy'], { kind: 'TimeoutPolicy' }
   const t: Record<string, string> = {};
   const { request, backendRequest, idle, connect } = p.spec;
   if (request) t.request = request;
-  if (backendRequest) {
-    // Gateway API: backendRequest must be no more than request (0s request: no limit). A longer per-try bound never applies anyway.
-    const r = request === undefined ? undefined : durationMs(request);
-    const b = durationMs(backendRequest);
-    if (r !== undefined && b !== undefined && r > 0 && b > r) {
-      t.backendRequest = request as string;
-      note(rp, `spec.backendRequest: ${backendRequest} is longer than the request timeout ${request}, which Gateway API forbids; written as ${request} (the same bound)`);
-    } else t.backendRequest = backendRequest;
-  }
+  // Validation already rejects a backendRequest longer than request, as Gateway API does.
+  if (backendRequest) t.backendRequest = backendRequest;
   if (idle) note(rp, 'spec.idle: Gateway API has no idle timeout; not applied', 'Unsupported');
   if (connect) note(rp, 'spec.connect: Gateway API has no connect timeout; not applied', 'Unsupported');
   return t;
