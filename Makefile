@@ -20,7 +20,7 @@ ISTIO_ORACLE = $(shell test/istio-oracle/build.sh)
 all: build
 
 help:
-	@echo "make demo           local control plane + operator (istio) + samples; ONCE=1 to exit after showing"
+	@echo "make demo           local control plane + operator (istio; MESH=linkerd|consul|gamma) + samples; ONCE=1 to exit after showing"
 	@echo "make test           lint + all test tiers (unit, integration, conformance, oracle)"
 	@echo "make setup|build|lint|generate|clean"
 	@echo "make cluster-up|cluster-down   local kube-apiserver+etcd for kubectl"
@@ -120,7 +120,7 @@ cluster-down:
 
 # ---- main job ----
 demo: build
-	SMI_CONTROLPLANE_BIN="$(CONTROLPLANE_BIN)" node dist/dev/demo.js $(if $(ONCE),--once,)
+	SMI_CONTROLPLANE_BIN="$(CONTROLPLANE_BIN)" node dist/dev/demo.js $(if $(ONCE),--once,) $(if $(MESH),--mesh $(MESH),)
 
 # Benchmarks B0-B5 on a dedicated local control plane (BENCHMARKS.md); FULL=1 adds the 10,000-object runs.
 bench: build
