@@ -15,7 +15,7 @@ CONTROLPLANE_BIN = $(shell test/controlplane/build.sh)
 ISTIO_ORACLE = $(shell test/istio-oracle/build.sh)
 
 .PHONY: all setup build lint test test-unit test-integration test-conformance test-oracle controlplane istio-oracle conformance-xds \
-        cluster-up cluster-down demo bench bench-hostile bundle bundle-image conformance image generate clean help
+        cluster-up cluster-down demo bench bench-hostile bundle bundle-image conformance image generate clean help release lint-actions
 
 all: build
 
@@ -50,6 +50,12 @@ lint: build
 	eslint .
 	tsc -p tsconfig.json --noEmit
 	tsc -p dashboard/ui/tsconfig.json
+	$(MAKE) --no-print-directory lint-actions
+
+# The GitHub workflows, checked by actionlint built from its Go module (the Go toolchain the control plane needs).
+ACTIONLINT_VERSION ?= v1.7.12
+lint-actions:
+	go run github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION) -no-color .github/workflows/*.yml
 
 generate: build
 	node dist/schemas/generate.js
@@ -96,6 +102,12 @@ image:
 # bundle/ (committed; a unit test checks it is fresh) and bundle.Dockerfile, from config/ via kubectl kustomize.
 bundle: build
 	node dist/release/bundle.js --image $(IMG)
+
+# Point config/, bundle/ and the smictl version at a release: make release VERSION=1.2.3 [REGISTRY=ghcr.io/<org>].
+# Changes files only (commit and tag them); .github/workflows/release.yml builds and pushes on the tag.
+REGISTRY ?= ghcr.io/smi-operator
+release: build
+	node dist/release/release.js --version "$(VERSION)" --registry "$(REGISTRY)"
 
 bundle-image: bundle
 	docker build -f bundle.Dockerfile -t $(BUNDLE_IMG) .

@@ -168,5 +168,11 @@ export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY_VALUE = 'smi-operator';
 /** Value: `<kind-lowercase>.<name>` of the SMI object that produced it (several sources: the oldest/first). */
 export const SOURCE_LABEL = 'smi-operator.io/source';
+/**
+ * Every SMI object an emitted object is derived from, `Kind/namespace/name` comma-separated in
+ * input order. SOURCE_LABEL names only the first (a label holds one value, for `-l` selection);
+ * shared objects (one VirtualService for two splits, one policy for several targets) list all here.
+ */
+export const SOURCES_ANNOTATION = 'smi-operator.io/sources';
 /** Value: the mesh adapter that produced it. */
 export const MESH_LABEL = 'smi-operator.io/mesh';

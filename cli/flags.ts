@@ -39,6 +39,7 @@ export const meshList = (v: string): MeshName[] => v.split(',').map((s) => meshN
 
 export interface OperatorFlags {
   kubeconfig?: string;
+  context?: string;
   namespace: string;
   watchNamespace: string;
   configMap: string;
@@ -61,6 +62,7 @@ export interface ConformanceFlags {
   level: 'config' | 'xds' | 'traffic';
   istioOracle?: string;
   kubeconfig?: string;
+  context?: string;
   operator: 'in-process' | 'external';
   operatorNamespace: string;
   scenario?: string[];
@@ -81,6 +83,7 @@ export interface QueryFlags {
   selector?: string;
   output: string;
   kubeconfig?: string;
+  context?: string;
   timeout: string;
 }
 
@@ -94,4 +97,6 @@ export interface ServeFlags {
   kubeconfig?: string;
   timeout: string;
   auth: boolean;
+  /** namespace/name of the operator's adapter ConfigMap to follow; '' to not follow. */
+  configMap: string;
 }

@@ -11,15 +11,41 @@ import { registerMetrics } from './commands/metrics.js';
 import { registerConformance } from './commands/conformance.js';
 import { registerOperator } from './commands/operator.js';
 import { registerDashboard } from './commands/dashboard.js';
+import { registerCheck } from './commands/check.js';
+import { registerDescribe } from './commands/describe.js';
+import { registerUninstall } from './commands/uninstall.js';
+import { registerCompletion } from './commands/completion.js';
+import { CLIENT_VERSION } from './version.js';
 
 export function buildProgram(): Command {
   const program = new Command('smictl')
-    .description('Service Mesh Interface tools: validate, convert, translate and migrate SMI manifests; run the operator; query traffic metrics; a dashboard')
-    .version('0.1.0')
+    .description('Service Mesh Interface tools: validate, convert, translate and migrate SMI manifests; run the operator; check, describe and uninstall it; query traffic metrics; a dashboard')
+    .option('-V, --version', 'print the client version and, with a cluster (--kubeconfig/--context or the default kubeconfig), the operator version')
+    .option('--kubeconfig <path>', 'with --version: kubeconfig file')
+    .option('--context <name>', 'with --version: kubeconfig context')
+    // Root options only before the subcommand: `smictl check --kubeconfig x` is check's flag.
+    .enablePositionalOptions()
     .showHelpAfterError()
     .exitOverride((err) => {
       // Usage errors exit 2 (help and version exit 0).
       process.exit(err.exitCode === 0 ? 0 : 2);
+    })
+    .action(async (flags: { version?: boolean; kubeconfig?: string; context?: string }) => {
+      if (!flags.version) {
+        program.help({ error: true });
+        return;
+      }
+      process.stdout.write(`client: ${CLIENT_VERSION}\n`);
+      const { kubeClient } = await import('./kube-flags.js');
+      const { serverVersion } = await import('./server-version.js');
+      const { OPERATOR_NAMESPACE } = await import('./check/names.js');
+      const k = await kubeClient(flags);
+      if (!k.ok) {
+        process.stdout.write(`server: no cluster (${k.error})\n`);
+        return;
+      }
+      const v = await serverVersion(k.client, OPERATOR_NAMESPACE);
+      process.stdout.write(v.ok ? `server: ${v.version} (${v.image})\n` : `server: unknown (${v.reason})\n`);
     });
   registerValidate(program);
   registerConvert(program);
@@ -29,6 +55,10 @@ export function buildProgram(): Command {
   registerConformance(program);
   registerOperator(program);
   registerDashboard(program);
+  registerCheck(program);
+  registerDescribe(program);
+  registerUninstall(program);
+  registerCompletion(program);
   return program;
 }
 

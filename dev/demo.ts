@@ -37,7 +37,11 @@ function sampleDocs(): KubeObject[] {
   } catch {
     files = readdirSync(SAMPLES).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').sort();
   }
-  return files.flatMap((f) => yaml.loadAll(readFileSync(join(SAMPLES, f), 'utf8')).filter((d): d is KubeObject => !!d && typeof d === 'object'));
+  const samples = files.flatMap((f) => yaml.loadAll(readFileSync(join(SAMPLES, f), 'utf8')).filter((d): d is KubeObject => !!d && typeof d === 'object'));
+  // The operator namespace and its adapter ConfigMap as config/default installs them (not part of
+  // the samples, so `kubectl apply -k config/samples` never resets the adapter configuration).
+  const configMap = yaml.load(readFileSync(join(repoRoot, 'config', 'manager', 'config.yaml'), 'utf8')) as KubeObject;
+  return [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: OPERATOR_NS } }, configMap, ...samples];
 }
 
 async function applyAll(client: HttpKubeClient, docs: KubeObject[]): Promise<void> {
@@ -110,7 +114,7 @@ async function waitReady(client: HttpKubeClient, ns: string, expected: number, u
   }
 }
 
-/** The ConfigMap sample selects the mesh: point it at the one asked for. */
+/** The adapter ConfigMap (config/manager's) selects the mesh: point it at the one asked for. */
 function withMesh(docs: KubeObject[], mesh: MeshName): KubeObject[] {
   return docs.map((d) => (d.kind === 'ConfigMap' && d.metadata.name === 'smi-operator-config' ? ({ ...d, data: { ...(d as { data?: Record<string, string> }).data, mesh } } as KubeObject) : d));
 }
@@ -151,6 +155,8 @@ async function main(): Promise<number> {
       defaultMesh: 'istio',
       logger: createLogger(process.env.SMI_DEMO_LOG_LEVEL ?? 'warn', { component: 'smi-operator', namespace: OPERATOR_NS }),
       healthPort: 0,
+      // As in a cluster: `smictl check` finds the running operator through its Lease.
+      leaderElect: true,
     });
     say(`operator running (health/metrics on http://127.0.0.1:${op.healthPort}/{healthz,readyz,metrics}); applying ${docs.length} sample objects from config/samples…`);
     await applyAll(client, docs);

@@ -4,6 +4,7 @@
 
 import https from 'node:https';
 import type { KubeCredentials } from './credentials.js';
+import { warningTexts } from './warnings.js';
 
 export type { KubeCredentials } from './credentials.js';
 
@@ -86,9 +87,10 @@ export class HttpKubeClient implements KubeClient {
 
   /**
    * The response as sent, any status; a request that got no response (network, timeout, credentials) is
-   * `{ ok: false }` with status 0. request() and the test harness's kubeRequest build on it.
+   * `{ ok: false }` with status 0. request() and the test harness's kubeRequest build on it. `warnings`: the
+   * texts of the response's Warning headers (e.g. an admission webhook's warnings), as kubectl prints them.
    */
-  async raw(method: string, path: string, o: RequestOptions = {}): Promise<{ ok: true; status: number; text: string } | { ok: false; error: KubeStatusError }> {
+  async raw(method: string, path: string, o: RequestOptions = {}): Promise<{ ok: true; status: number; text: string; warnings: string[] } | { ok: false; error: KubeStatusError }> {
     const payload = o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
     const headers: Record<string, string> = {};
     if (payload !== undefined) {
@@ -112,7 +114,7 @@ export class HttpKubeClient implements KubeClient {
       const req = https.request(opts, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ ok: true, status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => resolve({ ok: true, status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), warnings: warningTexts(res.headersDistinct.warning) }));
         res.on('error', (e) => resolve({ ok: false, error: { status: 0, reason: 'Network', message: String(e) } }));
       });
       req.setTimeout(o.timeoutMs ?? 30_000, () => req.destroy(new Error('request timed out')));

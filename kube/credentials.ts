@@ -236,7 +236,7 @@ export function loadInCluster(o: LoadOptions = {}): CredentialsResult {
   if (o.context) return fail(`--context "${o.context}" needs a kubeconfig (--kubeconfig or $KUBECONFIG)`);
   const host = env.KUBERNETES_SERVICE_HOST;
   const port = env.KUBERNETES_SERVICE_PORT;
-  if (!host || !port) return fail('no kubeconfig (--kubeconfig, $KUBECONFIG) and not in a cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set');
+  if (!host || !port) return fail('no kubeconfig (--kubeconfig, $KUBECONFIG, ~/.kube/config) and not in a cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set');
   const dir = o.serviceAccountDir ?? SERVICE_ACCOUNT_DIR;
   const tokenFile = join(dir, 'token');
   let ca: Buffer;
@@ -250,7 +250,10 @@ export function loadInCluster(o: LoadOptions = {}): CredentialsResult {
   return { ok: true, value: new StaticCredentials(server, { ca, insecure: false }, { file: tokenFile }, o.now) };
 }
 
-/** --kubeconfig, else $KUBECONFIG, else in-cluster: the order `smictl operator` documents. */
+/**
+ * --kubeconfig, else $KUBECONFIG, else in-cluster, else ~/.kube/config: controller-runtime's
+ * order, so `smictl operator` run from a laptop works like kubectl does.
+ */
 export async function loadCredentials(o: LoadOptions = {}): Promise<CredentialsResult> {
   const env = o.env ?? process.env;
   if (o.path) return loadKubeconfigFiles([o.path], o);
@@ -258,5 +261,9 @@ export async function loadCredentials(o: LoadOptions = {}): Promise<CredentialsR
   if (list.length) return loadKubeconfigFiles(list, o);
   const home = env.HOME ? join(env.HOME, '.kube', 'config') : undefined;
   if (o.homeKubeconfig && home && existsSync(home)) return loadKubeconfigFiles([home], o);
-  return loadInCluster(o);
+  const inCluster = loadInCluster({ ...o, context: undefined });
+  if (inCluster.ok && !o.context) return inCluster;
+  // Not in a pod (or --context given): ~/.kube/config, as controller-runtime does after in-cluster.
+  if (home && existsSync(home)) return loadKubeconfigFiles([home], o);
+  return o.context ? loadInCluster(o) : inCluster;
 }

@@ -15,8 +15,9 @@ import { edgeMetrics, list, resourceMetrics, splitMetrics, type QueryContext, ty
 import { parseWindow } from './window.js';
 
 export interface HandlerOptions {
-  mesh: MetricsMesh;
-  prometheus: PrometheusClient;
+  /** A function: read per request (the metrics API follows the adapter ConfigMap). */
+  mesh: MetricsMesh | (() => MetricsMesh);
+  prometheus: PrometheusClient | (() => PrometheusClient);
   kube: KubeAccess;
   /** Front-proxy trust; undefined serves without authentication (local use only). */
   frontProxy: FrontProxyConfig | undefined;
@@ -41,7 +42,8 @@ const reply = (body: unknown, status = 200): ApiResponse => ({ status, body });
 const errorReply = (e: MetricsError): ApiResponse => reply(toStatus(e), codeOf(e.reason));
 
 export function createHandler(opts: HandlerOptions): (req: ApiRequest) => Promise<ApiResponse> {
-  const mesh = MESH_QUERIES[opts.mesh];
+  const meshNow = () => MESH_QUERIES[typeof opts.mesh === 'function' ? opts.mesh() : opts.mesh];
+  const prometheusNow = () => (typeof opts.prometheus === 'function' ? opts.prometheus() : opts.prometheus);
   const now = opts.now ?? Date.now;
 
   async function authorize(r: Extract<Route, { type: 'metrics' }>, user: UserInfo): Promise<Result<void>> {
@@ -64,7 +66,7 @@ export function createHandler(opts: HandlerOptions): (req: ApiRequest) => Promis
   async function metrics(r: Extract<Route, { type: 'metrics' }>, params: URLSearchParams, selfLink: string): Promise<Result<unknown>> {
     const window = parseWindow(params.get('window') ?? params.get('t'));
     if (!window.ok) return window;
-    const ctx: QueryContext = { mesh, prometheus: opts.prometheus, windowSeconds: window.value, time: now(), selfLink };
+    const ctx: QueryContext = { mesh: meshNow(), prometheus: prometheusNow(), windowSeconds: window.value, time: now(), selfLink };
     const labelSelector = params.get('labelSelector') ?? undefined;
     const resourceRef = { kind: r.kind.kind, ...(r.namespace ? { namespace: r.namespace } : {}), ...(r.name ? { name: r.name } : {}) };
 

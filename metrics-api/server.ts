@@ -51,7 +51,7 @@ export function createMetricsApiServer(opts: MetricsApiServerOptions): MetricsAp
         server.listen(port, host, () => {
           server.off('error', reject);
           const addr = server.address() as AddressInfo;
-          opts.logger.info('metrics API listening', { host, port: addr.port, mesh: opts.mesh, auth: opts.frontProxy ? 'front-proxy' : 'none' });
+          opts.logger.info('metrics API listening', { host, port: addr.port, mesh: typeof opts.mesh === 'function' ? opts.mesh() : opts.mesh, auth: opts.frontProxy ? 'front-proxy' : 'none' });
           resolve(addr.port);
         });
       });

@@ -13,7 +13,9 @@ import type { KubeObject } from '../schemas/hub.js';
 import { ClusterCache } from './cache/cache.js';
 import { DEFAULT_CONFIG_MAP, DEFAULT_MESH, type MeshConfig } from './config/mesh-config.js';
 import { ConfigReloader } from './config/reload.js';
-import { CONFIG_MAP, SERVICE, SERVICE_ACCOUNT, SMI_RESOURCE_KINDS, WORKLOAD_KINDS } from './controller/kinds.js';
+import { CONFIG_MAP, SERVICE, SERVICE_ACCOUNT, SMI_RESOURCE_KINDS, WORKLOAD_KINDS, isSmiKind } from './controller/kinds.js';
+import { ServedProbe } from './cache/served.js';
+import { USER_KINDS, userKindKey } from './controller/clashes.js';
 import { ConflictWatches } from './controller/conflict-watch.js';
 import { WorkQueue } from './controller/queue.js';
 import { Reconciler } from './controller/reconciler.js';
@@ -48,6 +50,8 @@ export interface OperatorOptions {
   identity?: string;
   leaseDurationSeconds?: number;
   leaseRetryMs?: number;
+  /** How often /readyz re-checks through discovery that the SMI CRDs are served (default 5000). */
+  servedProbeMs?: number;
   /** Probe port (/healthz, /readyz); undefined: no server; 0: any free port. */
   healthPort?: number;
   /** /metrics port; equal to healthPort: served by the same server. */
@@ -106,6 +110,8 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   cache.watch(CONFIG_MAP, { namespace: o.namespace, fieldSelector: `metadata.name=${configMapName}` });
   const managedSelector = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
   for (const k of nativeKinds) cache.watch(k, { namespace: watchNs, labelSelector: managedSelector, retryMs: 2000 }, nativeKindKey(k.apiVersion, k.kind));
+  // The user's own routing objects of those kinds (no selector): clashes with ours are reported as Conflict.
+  for (const k of USER_KINDS) cache.watch(k, { namespace: watchNs, retryMs: 2000 }, userKindKey(k.apiVersion, k.kind));
 
   const index = new DependencyIndex();
   // The handler closes over `reconciler`, created below; the queue runs only after start().
@@ -149,6 +155,12 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   cache.onChange((kind, old, next) => {
     if (kind === 'ConfigMap') {
       if (synced) config.load(next);
+      return;
+    }
+    if (kind.startsWith('user:')) {
+      // Someone else's VirtualService/route came, changed or went: re-check the units (rare; all of them).
+      const o = (next ?? old) as KubeObject;
+      if (synced && o.metadata.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE && old?.metadata.resourceVersion !== next?.metadata.resourceVersion) enqueueAll();
       return;
     }
     const units = unitsToReconcile(kind, old, next, triggers);
@@ -203,9 +215,13 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
 
   // ---- servers ----
   const servers: ProbeServer[] = [];
+  const served = new ServedProbe(client, SMI_RESOURCE_KINDS, o.servedProbeMs ?? 5000);
   const readyDetail = (): { ok: boolean; detail: string } => {
     const pending = cache.keys().filter((k) => !cache.informer(k)?.isSynced);
-    return pending.length ? { ok: false, detail: `caches not synced: ${pending.join(', ')}` } : { ok: true, detail: 'ok' };
+    if (pending.length) return { ok: false, detail: `caches not synced: ${pending.join(', ')}` };
+    // Without its own CRDs the operator can do nothing: not ready (a missing mesh kind is fine).
+    const unserved = [...new Set([...served.missing(), ...cache.keys().filter((k) => isSmiKind(k) && cache.informer(k)?.available === false)])];
+    return unserved.length ? { ok: false, detail: `SMI CRDs not served: ${unserved.join(', ')} (kubectl apply --server-side -k config/crd)` } : { ok: true, detail: 'ok' };
   };
   let healthPort: number | undefined;
   let metricsPort: number | undefined;
@@ -223,6 +239,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   }
 
   cache.start();
+  served.start();
   await cache.synced();
   synced = true;
   config.load(cache.get('ConfigMap', o.namespace, configMapName));
@@ -253,6 +270,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
       fence.end('stopping');
       await elector?.stop(opts.releaseLease !== false);
       cache.stop();
+      served.stop();
       await offload?.close();
       await Promise.all(servers.map((s) => s.close()));
       log.info('stopped');

@@ -109,6 +109,25 @@ function rulesFor(objs: Obj[], sa: string, scope: 'namespace' | 'cluster'): Rule
   return out;
 }
 
+/** The listing icon: a split arrow, drawn here so no binary asset is needed. */
+const ICON_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="12" fill="#2f6fde"/><path d="M10 32h18l12-14h14M28 32l12 14h14" stroke="#fff" stroke-width="5" fill="none" stroke-linecap="round" stroke-linejoin="round"/></svg>';
+
+/** OperatorHub form/detail hints: where Ready and the weights are, per kind (hub version only). */
+function descriptors(kind: string, hub: boolean): Record<string, unknown> {
+  if (!hub) return {};
+  const status = [
+    { path: 'conditions', displayName: 'Conditions', description: 'Accepted (the adapter can translate it) and Ready (the native objects are applied).', 'x-descriptors': ['urn:alm:descriptor:io.kubernetes.conditions'] },
+    { path: 'observedGeneration', displayName: 'Observed generation', description: 'The generation the conditions describe.' },
+  ];
+  const spec = kind === 'TrafficSplit'
+    ? [
+      { path: 'service', displayName: 'Root service', description: 'The Service clients address.', 'x-descriptors': ['urn:alm:descriptor:io.kubernetes:Service'] },
+      { path: 'backends[0].weight', displayName: 'Backend weight', description: 'Relative share of the traffic for this backend.', 'x-descriptors': ['urn:alm:descriptor:com.tectonic.ui:number'] },
+    ]
+    : [];
+  return { specDescriptors: spec, statusDescriptors: status };
+}
+
 function examples(root: string): KubeObject[] {
   const dir = join(root, 'config/samples');
   const samples = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().flatMap((f) => docs(readFileSync(join(dir, f), 'utf8')));
@@ -170,7 +189,13 @@ export function generateBundle(o: BundleOptions): Files {
         'smi-operator reconciles Service Mesh Interface objects (TrafficSplit, TrafficTarget, HTTPRouteGroup, TCPRoute, UDPRoute)',
         'and translates them into the native objects of the mesh selected in the `smi-operator-config` ConfigMap (istio, linkerd or consul).',
         'It serves TrafficMetrics as an aggregated API (metrics.smi-spec.io/v1alpha1).',
+        '\n\n**Choosing the mesh**: the operator uses Istio by default. To use another mesh, install its control plane first, then',
+        '`kubectl -n <operator namespace> patch configmap smi-operator-config --type merge -p \'{"data":{"mesh":"linkerd"}}\'` (istio, linkerd or consul);',
+        'the operator switches at once and removes the previous mesh\'s objects. `smictl check` verifies the mesh control plane and its CRD versions.',
+        '\n\n**Versions**: every SMI version is served and converted losslessly; the newest of each group is the storage version,',
+        'older ones are deprecated.',
       ].join(' '),
+      icon: [{ base64data: Buffer.from(ICON_SVG).toString('base64'), mediatype: 'image/svg+xml' }],
       version: o.version,
       minKubeVersion: MIN_KUBE_VERSION,
       maturity: 'alpha',
@@ -191,8 +216,9 @@ export function generateBundle(o: BundleOptions): Files {
             name: `${info.plural}.${info.group}`,
             version: v,
             kind: info.kind,
-            displayName: info.kind,
-            description: `${DESCRIPTIONS[info.kind]}${v === info.storageVersion ? '' : ` (${v}: served and converted to ${info.storageVersion}, the storage version)`}`,
+            displayName: v === info.storageVersion ? info.kind : `${info.kind} (${v}, deprecated)`,
+            description: `${DESCRIPTIONS[info.kind]}${v === info.storageVersion ? '' : ` Deprecated: ${v} is served and converted to ${info.storageVersion}, the storage version; use ${info.storageVersion}.`}`,
+            ...descriptors(info.kind, v === info.storageVersion),
           })),
         ),
       },

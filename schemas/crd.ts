@@ -29,9 +29,15 @@ export function structuralise(schema: Schema): Schema {
       }
     }
     if (key === 'properties') {
+      // The API server drops an empty map when it stores the CRD; emitting it would make the
+      // applied `.spec.versions` differ from the stored one, and a second server-side-apply
+      // manager (Argo CD, Flux) would conflict on that atomic list.
+      if (Object.keys(value as object).length === 0) continue;
       out.properties = Object.fromEntries(Object.entries(value as Record<string, Schema>).map(([k, v]) => [k, structuralise(v)]));
     } else if ((key === 'items' || key === 'additionalProperties') && typeof value === 'object' && value !== null) {
       out[key] = structuralise(value as Schema);
+    } else if (Array.isArray(value) && value.length === 0) {
+      continue; // `required: []` and the like: dropped by the API server too (omitempty)
     } else {
       out[key] = value;
     }

@@ -2,7 +2,7 @@
 // namespace, managed-by/source/mesh labels, and ownerReferences to its SMI sources.
 
 import type { KubeObject, ObjectMeta, OwnerReference } from '../../schemas/hub.js';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, MESH_LABEL, SOURCE_LABEL, type MeshName } from '../types.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, MESH_LABEL, SOURCE_LABEL, SOURCES_ANNOTATION, type MeshName } from '../types.js';
 import { shortHash } from './names.js';
 import { compareStrings } from './status.js';
 
@@ -12,6 +12,23 @@ export { nativeName } from './names.js';
 export function sourceLabelValue(obj: KubeObject): string {
   const v = `${obj.kind.toLowerCase()}.${obj.metadata.name}`;
   return v.length <= 63 ? v : `${v.slice(0, 54).replace(/[^a-z0-9]+$/i, '')}.${shortHash(v)}`;
+}
+
+export function sourcesAnnotationValue(sources: KubeObject[]): string {
+  return [...new Set(sources.map((s) => `${s.kind}/${s.metadata.namespace ?? 'default'}/${s.metadata.name}`))].join(',');
+}
+
+/** Adds `source` to an emitted object's SOURCES_ANNOTATION (a policy joining a split's route). */
+export function addSourceAnnotation(meta: ObjectMeta, source: KubeObject): void {
+  const current = meta.annotations?.[SOURCES_ANNOTATION];
+  const entry = sourcesAnnotationValue([source]);
+  if (current?.split(',').includes(entry)) return;
+  meta.annotations = { ...meta.annotations, [SOURCES_ANNOTATION]: current ? `${current},${entry}` : entry };
+}
+
+/** The SOURCES_ANNOTATION back as (kind, namespace, name); unparseable entries are skipped. */
+export function parseSourcesAnnotation(v: string | undefined): { kind: string; namespace: string; name: string }[] {
+  return (v ?? '').split(',').map((e) => e.trim().split('/')).filter((p) => p.length === 3 && p.every((x) => x)).map(([kind, namespace, name]) => ({ kind: kind!, namespace: namespace!, name: name! }));
 }
 
 /**
@@ -26,6 +43,7 @@ export function managedMetadata(name: string, namespace: string, mesh: MeshName,
     .filter((s) => typeof s.metadata.uid === 'string' && s.metadata.uid !== '' && (s.metadata.namespace ?? 'default') === namespace)
     .map((s) => ({ apiVersion: s.apiVersion, kind: s.kind, name: s.metadata.name, uid: s.metadata.uid as string }));
   const meta: ObjectMeta = { name, namespace, labels };
+  if (sources.length) meta.annotations = { [SOURCES_ANNOTATION]: sourcesAnnotationValue(sources) };
   if (owners.length > 0) meta.ownerReferences = owners;
   return meta;
 }

@@ -14,6 +14,7 @@ import { httpMatch, isEmptyMatch } from './match.js';
 import { consulServiceName } from './names.js';
 import { chainProtocol, L7_PROTOCOLS } from './protocol.js';
 import { addSources, type RenderSink } from './sink.js';
+import { addSourceAnnotation } from '../common/meta.js';
 
 type Route = { match?: unknown; destination: Record<string, unknown> };
 
@@ -119,6 +120,7 @@ function renderRouter(ps: ResolvedPolicy[], svc: ServiceInfo, name: string, mode
     (existing.object.spec as { routes: Route[] }).routes = all;
     addSources(existing.sources, ...sources);
     for (const s of sources) {
+      addSourceAnnotation(existing.object.metadata, s);
       const uid = s.metadata.uid;
       if (uid) (existing.object.metadata.ownerReferences ??= []).push({ apiVersion: s.apiVersion, kind: s.kind, name: s.metadata.name, uid });
     }

@@ -7,7 +7,7 @@
 import { objectRef, type KubeObject } from '../../schemas/hub.js';
 import { durationMs, secondsText } from '../../schemas/duration.js';
 import type { HttpCondition, RenderNote, ResolvedPolicy } from '../common/model.js';
-import { managedMetadata, nativeName } from '../common/meta.js';
+import { addSourceAnnotation, managedMetadata, nativeName } from '../common/meta.js';
 import type { MeshOptions, ServiceInfo } from '../types.js';
 import { DESTINATION_RULE, serviceFqdn, TELEMETRY, VIRTUAL_SERVICE } from './kinds.js';
 import { classifyPort } from './protocol.js';
@@ -22,6 +22,7 @@ const ms = (d: string | undefined): number | undefined => (d === undefined ? und
 const hasHttp = (s: ServiceInfo): boolean => s.ports.some((p) => ['http', 'sniffed'].includes(classifyPort(p)));
 
 function addOwner(vs: KubeObject, p: ResolvedPolicy): void {
+  addSourceAnnotation(vs.metadata, p.policy);
   const uid = p.policy.metadata.uid;
   if (!uid) return;
   const owners = (vs.metadata.ownerReferences ??= []);
@@ -62,8 +63,9 @@ function applyToRoute(route: Route, p: ResolvedPolicy, retried: boolean, domain:
     case 'TimeoutPolicy': {
       const req = ms(pol.spec.request);
       const backend = ms(pol.spec.backendRequest);
-      // backendRequest is a per-try timeout when a RetryPolicy governs the route (set there);
-      // otherwise one attempt is the whole request, so the shorter of the two bounds it (never longer).
+      // backendRequest is a per-try timeout when a RetryPolicy governs the route (set there). Otherwise the route
+      // keeps Istio's default retries, which take no per-try timeout without being replaced: the shorter of the two
+      // bounds the whole request, hence every attempt (never longer).
       const whole = retried || backend === undefined ? req : req === undefined || req === 0 ? backend : Math.min(req, backend);
       if (whole !== undefined) route.timeout = secondsText(whole);
       if (retried && backend) route.retries = { ...(route.retries as object), perTryTimeout: (route.retries as { perTryTimeout?: string } | undefined)?.perTryTimeout ?? secondsText(backend) };
@@ -124,6 +126,9 @@ function destinationRuleSpec(ps: ResolvedPolicy[], note: Note): Record<string, u
       if (od) {
         outlier = {};
         if (od.consecutive5xxErrors !== undefined) outlier.consecutive5xxErrors = od.consecutive5xxErrors;
+        // Istio leaves Envoy's consecutive_5xx unset when consecutive5xxErrors is, and Envoy then ejects after 5
+        // consecutive 5xx: naming only gateway errors must not turn 5xx ejection on as well.
+        else if (od.consecutiveGatewayErrors !== undefined) outlier.consecutive5xxErrors = 0;
         if (od.consecutiveGatewayErrors !== undefined) outlier.consecutiveGatewayErrors = od.consecutiveGatewayErrors;
         const interval = ms(od.interval);
         const base = ms(od.baseEjectionTime);
@@ -219,13 +224,14 @@ function renderRouteLevel(objects: KubeObject[], added: KubeObject[], ps: Resolv
   for (const p of order.filter((x) => x.policy.kind === 'TimeoutPolicy')) {
     const pol = p.policy as Extract<ResolvedPolicy['policy'], { kind: 'TimeoutPolicy' }>;
     if (pol.spec.backendRequest && !order.some((x) => x.policy.kind === 'RetryPolicy')) {
-      note(p, 'spec.backendRequest: without a RetryPolicy each request is one attempt, so the route timeout is the shorter of request and backendRequest');
+      note(p, 'spec.backendRequest: without a RetryPolicy the route keeps Istio\'s default retries (2, on connect failures, refused streams and unavailable/cancelled gRPC), which take no per-try timeout; the route timeout is the shorter of request and backendRequest, so it bounds every attempt');
     }
   }
   if (!vs.metadata.labels?.['smi-operator.io/source'] && vs.metadata.labels) {
     const first = order[0]!.policy;
     Object.assign(vs.metadata, managedMetadata(vs.metadata.name, vs.metadata.namespace as string, 'istio', [first]), { ownerReferences: vs.metadata.ownerReferences });
     if (!vs.metadata.ownerReferences) delete vs.metadata.ownerReferences;
+    for (const x of order) addSourceAnnotation(vs.metadata, x.policy);
   }
 }
 

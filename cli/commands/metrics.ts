@@ -22,8 +22,9 @@ export function registerMetrics(program: Command): void {
     .option('--prometheus <url>', 'Prometheus base URL (env SMI_PROMETHEUS_URL)', DEFAULT_PROMETHEUS)
     .option('--window <duration>', 'aggregation window, e.g. 30s, 1m', '30s')
     .option('-l, --selector <labels>', 'only resources whose objects match this label selector')
-    .option('-o, --output <format>', 'table or json', 'table')
+    .option('-o, --output <format>', 'table, json or yaml', 'table')
     .option('--kubeconfig <path>', 'kubeconfig for selectors and trafficsplits (default: KUBECONFIG or ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context to use (default: current-context)')
     .option('--timeout <seconds>', 'Prometheus query timeout', '10')
     .action(async (target: string, flags: QueryFlags) => {
       const { runQuery } = await import('../run/metrics.js');
@@ -42,6 +43,7 @@ export function registerMetrics(program: Command): void {
     .option('--kubeconfig <path>', 'kubeconfig (default: in-cluster, KUBECONFIG or ~/.kube/config)')
     .option('--timeout <seconds>', 'Prometheus query timeout', '10')
     .option('--no-auth', 'serve without front-proxy authentication and authorization (local debugging only)')
+    .option('--config-map <ns/name>', "follow the operator's adapter ConfigMap: its `mesh` and optional `prometheusUrl` override --mesh/--prometheus ('' to not follow)", `${process.env.POD_NAMESPACE || 'smi-system'}/smi-operator-config`)
     .action(async (flags: ServeFlags) => {
       const { serve } = await import('../run/metrics.js');
       await serve(flags);

@@ -11,7 +11,8 @@ export function registerOperator(program: Command): void {
   program
     .command('operator')
     .description('run the SMI operator: translate SMI objects into native mesh objects and report their status')
-    .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, else in-cluster service account)')
+    .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, else in-cluster service account, else ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context to use (default: current-context)')
     .option('--namespace <ns>', "operator namespace: holds the adapter ConfigMap and the leader Lease", process.env.POD_NAMESPACE ?? 'smi-system')
     .option('--watch-namespace <ns>', 'only watch this namespace (default: all namespaces)', '')
     .option('--config-map <name>', 'adapter ConfigMap name in --namespace (data: mesh, accessMode, mtlsMode, clusterDomain, trustDomain)', DEFAULT_CONFIG_MAP)

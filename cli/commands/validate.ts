@@ -9,6 +9,9 @@ import { validateReferences, validateSmiObject } from '../../schemas/validate.js
 import { servedKind, unservedSmiField } from '../../schemas/versions.js';
 import { readManifests, type InputResult } from '../input.js';
 import { refOf } from '../../schemas/object-ref.js';
+import { buildSnapshot } from '../../adapters/common/snapshot.js';
+import { resolve } from '../../adapters/common/resolve.js';
+import { DEFAULT_MESH_OPTIONS } from '../../adapters/types.js';
 
 export interface CliIo {
   out: (s: string) => void;
@@ -47,11 +50,26 @@ export function validateInput(input: InputResult): ValidationReport {
     lines.push(...r.problems.map((p) => `${source}: ${formatProblem(p)}`));
   }
   const hubs = valid.map((v) => v.hub);
+  const sourceOf = new Map<string, string>();
   for (const { source, hub } of valid) {
+    sourceOf.set(`${hub.kind} ${hub.metadata.namespace ?? 'default'}/${hub.metadata.name}`, source);
     lines.push(...validateReferences(hub, hubs).map((p) => `${source}: ${formatProblem(p)}`));
+  }
+  // The rules `translate` and the operator apply (resolve(): route groups that are not given,
+  // backend ports the root Service lacks, ...): the same input gets the same verdict.
+  if (problemFree(lines)) {
+    const { snapshot } = buildSnapshot(input.objects.map((o) => o.object));
+    for (const r of resolve(snapshot, DEFAULT_MESH_OPTIONS).results) {
+      if (r.status !== 'Invalid' && r.status !== 'InvalidReference') continue;
+      const source = sourceOf.get(r.object) ?? '-';
+      for (const m of r.messages) lines.push(`${source}: ${r.object}: ${m}`);
+    }
   }
   return { lines, checked, skipped };
 }
+
+// Only input that passes the per-object rules is resolved: resolve() assumes valid objects.
+const problemFree = (lines: string[]): boolean => lines.length === 0;
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
@@ -79,7 +97,10 @@ export function registerValidate(program: Command): void {
         '(kustomization.yaml, kustomization.yml, Kustomization). A file named with -f is always read.\n' +
         'Prints one line per problem on stdout: <file>: <Kind> <namespace>/<name>: <field.path>: <message>,\n' +
         'and a summary on stderr. Every problem of an object is reported, not just the first.\n' +
-        'Objects that are not SMI (Services, Deployments, ...) are skipped; an SMI kind at a version or\n' +
+        'Then the rules translate and the operator apply to the objects together: references to HTTPRouteGroups,\n' +
+        'TCPRoutes, Services and workloads must resolve within the given files (give the Services, ServiceAccounts\n' +
+        'and Deployments too), and backends must have the root Service\'s ports: the same verdict as translate.\n' +
+        'Objects that are not SMI (Services, Deployments, ...) are not validated themselves; an SMI kind at a version or\n' +
         'group that is not served is a problem (see smictl convert --help for the served versions).\n' +
         'Exit status: 0 all valid, 1 invalid input (a problem in an object, or a file that cannot be read or parsed),\n' +
         '2 usage error (no -f, or an unknown option).',

@@ -37,20 +37,33 @@ export async function runConformance(f: ConformanceFlags): Promise<void> {
     }
     xds = { binary: binary!, kubeconfigPath: kubeconfigPath! };
   }
-  const creds = await loadCredentials({ path: f.kubeconfig });
+  const creds = await loadCredentials({ path: f.kubeconfig, context: f.context });
   if (!creds.ok) {
     process.stderr.write(`smictl conformance: ${creds.error}\n`);
     process.exit(2);
   }
   const kubeConfig = creds.value;
   const reports: Report[] = [];
+  let aborted: string | undefined;
   for (const mesh of f.mesh) {
     const common = { kubeConfig, mesh, timeoutMs: f.timeout * 1000, ...(f.scenario ? { only: f.scenario } : {}), progress: (l: string) => process.stderr.write(`${l}\n`) };
-    const results =
-      f.level === 'traffic'
-        ? await runTrafficLevel({ ...common, operatorNamespace: f.operatorNamespace })
-        : await runConfigLevel({ ...common, operator: f.operator, operatorNamespace: f.operatorNamespace, ...(f.conversion ? { conversion: f.conversion } : {}), ...(xds ? { level: 'xds' as const, xds } : {}) });
-    reports.push(summarize(mesh, f.level, results));
+    try {
+      const results =
+        f.level === 'traffic'
+          ? await runTrafficLevel({ ...common, operatorNamespace: f.operatorNamespace })
+          : await runConfigLevel({ ...common, operator: f.operator, operatorNamespace: f.operatorNamespace, ...(f.conversion ? { conversion: f.conversion } : {}), ...(xds ? { level: 'xds' as const, xds } : {}) });
+      reports.push(summarize(mesh, f.level, results));
+    } catch (e) {
+      // Keep what ran so far: the reports below are still written.
+      aborted = `${mesh}: ${e instanceof Error ? e.message : String(e)}`;
+      break;
+    }
+  }
+  if (aborted) {
+    const hint = f.operator === 'external'
+      ? ` (is the operator in ${f.operatorNamespace} running and watching its ConfigMap? smictl check --namespace ${f.operatorNamespace})`
+      : '';
+    process.stderr.write(`smictl conformance: stopped at ${aborted}${hint}; results of ${reports.length ? reports.map((r) => r.mesh).join(', ') : 'no mesh'} kept\n`);
   }
   const json = JSON.stringify(reports, null, 2);
   if (f.json) writeFileSync(f.json, `${json}\n`);
@@ -58,5 +71,5 @@ export async function runConformance(f: ConformanceFlags): Promise<void> {
   if (f.output === 'json') process.stdout.write(`${json}\n`);
   else if (f.output === 'junit') process.stdout.write(junit(reports));
   else process.stdout.write(`${reports.map(table).join('\n\n')}\n`);
-  process.exit(reports.every((r) => r.failed === 0) ? 0 : 1);
+  process.exit(!aborted && reports.every((r) => r.failed === 0) ? 0 : 1);
 }

@@ -17,12 +17,14 @@ import { createLogger, silentLogger } from '../../metrics-api/log.js';
 import { httpPrometheus } from '../../metrics-api/prometheus.js';
 import { createMetricsApiServer } from '../../metrics-api/server.js';
 import { metricsTable } from '../../metrics-api/table.js';
+import { MeshConfigFollower } from '../../metrics-api/mesh-config.js';
+import yaml from 'js-yaml';
 import { selfSignedCert } from '../../metrics-api/tls.js';
 import type { TrafficMetrics } from '../../metrics-api/traffic-metrics.js';
 
 /** --kubeconfig, $KUBECONFIG, ~/.kube/config, in-cluster; undefined when none is usable. */
-async function kubeClient(path: string | undefined): Promise<KubeClient | undefined> {
-  const creds = await loadCredentials({ path, homeKubeconfig: true });
+async function kubeClient(path: string | undefined, context?: string): Promise<KubeClient | undefined> {
+  const creds = await loadCredentials({ path, homeKubeconfig: true, ...(context ? { context } : {}) });
   return creds.ok ? new HttpKubeClient(creds.value) : undefined;
 }
 
@@ -54,7 +56,15 @@ export async function runQuery(target: string, f: QueryFlags): Promise<number> {
   const params = new URLSearchParams();
   if (f.window) params.set('window', f.window);
   if (f.selector) params.set('labelSelector', f.selector);
-  const kc = await kubeClient(f.kubeconfig);
+  if (!['table', 'json', 'yaml'].includes(f.output)) {
+    process.stderr.write(`smictl metrics: unknown output "${f.output}": one of table, json, yaml\n`);
+    return 2;
+  }
+  const kc = await kubeClient(f.kubeconfig, f.context);
+  if (f.context && !kc) {
+    process.stderr.write(`smictl metrics: cannot use context "${f.context}" (not in the kubeconfig?)\n`);
+    return 2;
+  }
   const handle = createHandler({
     mesh: f.mesh,
     prometheus: httpPrometheus(f.prometheus, Number(f.timeout) * 1000),
@@ -71,6 +81,10 @@ export async function runQuery(target: string, f: QueryFlags): Promise<number> {
   }
   if (f.output === 'json') {
     process.stdout.write(`${JSON.stringify(r.body, null, 2)}\n`);
+    return 0;
+  }
+  if (f.output === 'yaml') {
+    process.stdout.write(yaml.dump(r.body, { lineWidth: 140, noRefs: true }));
     return 0;
   }
   const body = r.body as TrafficMetrics | { items: TrafficMetrics[] };
@@ -93,7 +107,22 @@ export async function serve(f: ServeFlags): Promise<void> {
     frontProxy = cfg.value;
   }
   const tls = f.tlsCert && f.tlsKey ? { certPem: readFileSync(f.tlsCert, 'utf8'), keyPem: readFileSync(f.tlsKey, 'utf8') } : selfSignedCert(['localhost', '127.0.0.1']);
-  const server = createMetricsApiServer({ mesh: f.mesh, prometheus: httpPrometheus(f.prometheus, Number(f.timeout) * 1000), kube, frontProxy, logger, tls });
+  // Follow the adapter ConfigMap (mesh, prometheusUrl); the flags/env are the defaults.
+  const defaults = { mesh: f.mesh, prometheusUrl: f.prometheus };
+  const [cmNs, cmName] = f.configMap.includes('/') ? f.configMap.split('/', 2) : ['', ''];
+  const follower = kc && cmNs && cmName ? new MeshConfigFollower(kube, { namespace: cmNs, name: cmName }, defaults) : undefined;
+  if (follower) {
+    await follower.refresh();
+    follower.start();
+  }
+  const clients = new Map<string, ReturnType<typeof httpPrometheus>>();
+  const prometheus = (): ReturnType<typeof httpPrometheus> => {
+    const url = (follower?.settings() ?? defaults).prometheusUrl;
+    let c = clients.get(url);
+    if (!c) clients.set(url, (c = httpPrometheus(url, Number(f.timeout) * 1000)));
+    return c;
+  };
+  const server = createMetricsApiServer({ mesh: () => (follower?.settings() ?? defaults).mesh, prometheus, kube, frontProxy, logger, tls });
   await server.listen(Number(f.port), f.host);
   const stop = (): void => {
     logger.info('shutting down');

@@ -9,12 +9,13 @@ import type { OperatorFlags } from '../flags.js';
 
 export async function runOperator(f: OperatorFlags): Promise<void> {
   const log = f.logLevel === 'silent' ? silentLogger() : createLogger(f.logLevel, { component: 'smi-operator', namespace: f.namespace });
-  const creds = await loadCredentials({ path: f.kubeconfig });
+  const creds = await loadCredentials({ path: f.kubeconfig, context: f.context });
   if (!creds.ok) {
     log.error('operator failed to start', { error: creds.error });
     process.exit(1);
   }
   let webhook: WebhookServer | undefined;
+  let running: RunningOperator | undefined;
   if (f.webhookPort > 0) {
     if (!f.webhookCertDir) {
       process.stderr.write('smictl operator: --webhook-port needs --webhook-cert-dir (tls.crt, tls.key)\n');
@@ -29,10 +30,11 @@ export async function runOperator(f: OperatorFlags): Promise<void> {
     }
     // Its own worker: admissions never queue behind the controller's translations.
     const { Offload } = await import('../../operator/offload/offload.js');
-    webhook = await startWebhookServer({ port: f.webhookPort, cert: certs.value.cert, key: certs.value.key, offload: new Offload() });
+    // Admission warnings read the operator's cache once it is up (before: no warnings).
+    const cached = (kind: string) => (ns: string, name: string): boolean | undefined => (running?.cache.isSynced() && (!f.watchNamespace || f.watchNamespace === ns) ? running.cache.get(kind, ns, name) !== undefined : undefined);
+    webhook = await startWebhookServer({ port: f.webhookPort, cert: certs.value.cert, key: certs.value.key, offload: new Offload(), references: { service: cached('Service'), serviceAccount: cached('ServiceAccount') } });
     log.info('webhook server listening', { port: webhook.port });
   }
-  let running: RunningOperator;
   try {
     running = await startOperator({
       kubeConfig: creds.value,

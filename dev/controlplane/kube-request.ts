@@ -22,6 +22,8 @@ export interface KubeResponse {
   status: number;
   body: unknown;
   text: string;
+  /** The Warning headers' texts (admission webhook warnings, deprecations). */
+  warnings: string[];
 }
 
 // One client per credentials object: each holds a keep-alive connection pool.
@@ -39,7 +41,7 @@ export async function kubeRequest(kc: KubeCredentials, r: KubeRequest): Promise<
   } catch {
     // not JSON (e.g. /readyz): keep the text
   }
-  return { status: res.status, body, text: res.text };
+  return { status: res.status, body, text: res.text, warnings: res.warnings };
 }
 
 /** Server-side apply of any object; returns the raw response (status 200/201 on success, 409 on conflict). */

@@ -13,6 +13,8 @@ export const REASONS = {
   Unsupported: 'Unsupported',
   Applied: 'Applied',
   ApplyFailed: 'ApplyFailed',
+  /** Applied, but the mesh reports it did not accept it (its status on the native object). */
+  MeshRejected: 'MeshRejected',
   Pending: 'Pending',
   NotApplicable: 'NotApplicable',
   TranslationFailed: 'TranslationFailed',

@@ -73,7 +73,7 @@ export class Reconciler {
       enqueue: (u) => d.enqueue(u),
       ...(d.watchConflict ? { watchConflict: d.watchConflict } : {}),
     });
-    this.status = new StatusWriter({ writer: d.writer, events: d.events, fence: d.fence, validate: (o) => this.inputs.validate(o), routeResults: this.routeResults, ...(d.now ? { now: d.now } : {}) });
+    this.status = new StatusWriter({ writer: d.writer, events: d.events, fence: d.fence, validate: (o) => this.inputs.validate(o), routeResults: this.routeResults, live: (k, ns, n) => d.cache.get(k, ns, n), list: (k) => d.cache.list(k), ...(d.now ? { now: d.now } : {}) });
   }
 
   async reconcile(unitKey: string): Promise<{ requeueAfterMs?: number } | void> {

@@ -5,9 +5,9 @@
 // leader-gated: every write goes under a leadership term (fenced, ../writer.ts),
 // so a replica that is not the leader, or no longer is, reports nothing.
 
-import { sourceLabelValue } from '../../adapters/common/meta.js';
+import { sourcesAnnotationValue, sourceLabelValue } from '../../adapters/common/meta.js';
 import { worseStatus } from '../../adapters/common/status.js';
-import { SOURCE_LABEL, type ObjectResult } from '../../adapters/types.js';
+import { SOURCE_LABEL, SOURCES_ANNOTATION, type ObjectResult } from '../../adapters/types.js';
 import type { KubeObject, SmiStatus } from '../../schemas/hub.js';
 import { formatProblem } from '../../schemas/problem.js';
 import type { Logger } from '../../log/log.js';
@@ -17,7 +17,9 @@ import { isFenced, type EventRecorder, type EventSpec, type Writer } from '../wr
 import { computeStatus, REASONS, transitionEvent, type ConditionSpec, type DesiredConditions } from './conditions.js';
 import { FencedError, type WriteOutcome } from './errors.js';
 import type { Validated } from './inputs.js';
-import { nativeKey } from './labels.js';
+import { nativeKey, nativeKindKey } from './labels.js';
+import { meshRejection } from './mesh-status.js';
+import { userClash, userKindKey } from './clashes.js';
 import type { RouteResults } from './route-results.js';
 import { inputKey, type Unit } from './units.js';
 
@@ -27,6 +29,9 @@ export interface StatusDeps {
   fence: Fence;
   validate(o: KubeObject): Validated;
   routeResults: RouteResults;
+  /** Live objects from the cache (the mesh's status on what we applied; the user's own routing objects). */
+  live?(cacheKey: string, namespace: string | undefined, name: string): KubeObject | undefined;
+  list?(cacheKey: string): KubeObject[];
   now?: () => Date;
 }
 
@@ -99,15 +104,27 @@ export class StatusWriter {
     }
     const accepted: ConditionSpec = { status: 'True', reason: REASONS.Accepted, message: notes || `accepted by the ${cfg.mesh} adapter` };
     // The native objects this member contributed to.
+    // Shared ones included (every contributor is listed in SOURCES_ANNOTATION).
     const label = sourceLabelValue(member);
+    const me = sourcesAnnotationValue([member]);
     const mine = r.desired.filter(
-      (o) => o.metadata.ownerReferences?.some((ref) => ref.kind === member.kind && ref.name === member.metadata.name) || o.metadata.labels?.[SOURCE_LABEL] === label,
+      (o) => o.metadata.ownerReferences?.some((ref) => ref.kind === member.kind && ref.name === member.metadata.name)
+        || o.metadata.labels?.[SOURCE_LABEL] === label
+        || (o.metadata.annotations?.[SOURCES_ANNOTATION] ?? '').split(',').includes(me),
     );
     const relevant = mine.length > 0 ? mine : r.desired;
     const bad = relevant.map((o) => r.outcomes.get(nativeKey(o))).filter((x): x is Exclude<WriteOutcome, { ok: true }> => !!x && !x.ok);
     const conflict = bad.find((b) => b.reason === 'Conflict');
     if (conflict) return { accepted, ready: { status: 'False', reason: REASONS.Conflict, message: conflict.message } };
     if (bad.length > 0) return { accepted, ready: { status: 'False', reason: REASONS.ApplyFailed, message: bad.map((b) => b.message).join('; ') } };
+    // Applied, but a routing object of the user's competes with ours for the same host / Service port.
+    const list = this.d.list;
+    const clashes = list ? relevant.map((o) => userClash(o, list(userKindKey(o.apiVersion, o.kind)), cfg.options.clusterDomain)).filter((x): x is string => !!x) : [];
+    if (clashes.length > 0) return { accepted, ready: { status: 'False', reason: REASONS.Conflict, message: clashes.join('; ') } };
+    // Applied; in effect only if the mesh, where it writes status on its objects, accepted them.
+    const live = this.d.live;
+    const rejected = live ? relevant.map((o) => meshRejection(live(nativeKindKey(o.apiVersion, o.kind), o.metadata.namespace, o.metadata.name))).filter((x): x is string => !!x) : [];
+    if (rejected.length > 0) return { accepted, ready: { status: 'False', reason: REASONS.MeshRejected, message: `${cfg.mesh} did not accept what was applied: ${rejected.join('; ')}` } };
     const kinds = [...new Set(relevant.map((o) => o.kind))].sort().join(', ');
     return {
       accepted,

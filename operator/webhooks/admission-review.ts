@@ -11,7 +11,43 @@ import { servedKind, unservedSmiField } from '../../schemas/versions.js';
 export interface AdmissionReviewResponse {
   apiVersion: 'admission.k8s.io/v1';
   kind: 'AdmissionReview';
-  response: { uid: string; allowed: boolean; status?: { code: number; reason: string; message: string } };
+  response: { uid: string; allowed: boolean; status?: { code: number; reason: string; message: string }; warnings?: string[] };
+}
+
+/**
+ * What the webhook can look up in the operator's cache. undefined: not known (cache not synced):
+ * no warning. Objects may be created in any order, so a missing reference is a warning, never a denial.
+ */
+export interface ReferenceLookup {
+  service(namespace: string, name: string): boolean | undefined;
+  serviceAccount(namespace: string, name: string): boolean | undefined;
+}
+
+/** Warnings for the references of a valid hub object that do not resolve (yet). Pure. */
+export function unresolvedReferences(obj: KubeObject, refs: ReferenceLookup): string[] {
+  const ns = obj.metadata.namespace ?? 'default';
+  const spec = ((obj as { spec?: Record<string, unknown> }).spec ?? {}) as Record<string, unknown>;
+  const out: string[] = [];
+  const ref = refOf(obj);
+  if (obj.kind === 'TrafficSplit') {
+    const root = spec.service as string | undefined;
+    if (root && refs.service(ns, root) === false) out.push(`${ref}: spec.service: Service ${ns}/${root} does not exist (yet); the split is not applied until it does`);
+    ((spec.backends ?? []) as { service?: string }[]).forEach((b, i) => {
+      if (b.service && refs.service(ns, b.service) === false) out.push(`${ref}: spec.backends[${i}].service: Service ${ns}/${b.service} does not exist (yet); this backend gets no traffic until it does`);
+    });
+  }
+  if (obj.kind === 'TrafficTarget') {
+    const accounts: [string, { kind?: string; name?: string; namespace?: string } | undefined][] = [
+      ['spec.destination', spec.destination as { kind?: string; name?: string; namespace?: string } | undefined],
+      ...((spec.sources ?? []) as { kind?: string; name?: string; namespace?: string }[]).map((s, i): [string, typeof s] => [`spec.sources[${i}]`, s]),
+    ];
+    for (const [path, a] of accounts) {
+      if (a?.kind !== 'ServiceAccount' || !a.name) continue;
+      const ans = a.namespace ?? ns;
+      if (refs.serviceAccount(ans, a.name) === false) out.push(`${ref}: ${path}.name: ServiceAccount ${ans}/${a.name} does not exist (yet)`);
+    }
+  }
+  return out;
 }
 
 interface AdmissionRequest {
@@ -22,11 +58,13 @@ interface AdmissionRequest {
   object?: unknown;
 }
 
-function answer(uid: string, denial?: string): AdmissionReviewResponse {
+function answer(uid: string, denial?: string, warnings: string[] = []): AdmissionReviewResponse {
   return {
     apiVersion: 'admission.k8s.io/v1',
     kind: 'AdmissionReview',
-    response: denial === undefined ? { uid, allowed: true } : { uid, allowed: false, status: { code: 422, reason: 'Invalid', message: denial } },
+    response: denial === undefined
+      ? { uid, allowed: true, ...(warnings.length ? { warnings } : {}) }
+      : { uid, allowed: false, status: { code: 422, reason: 'Invalid', message: denial } },
   };
 }
 
@@ -38,7 +76,7 @@ export function admissionObject(body: unknown): KubeObject | undefined {
   return o && typeof o === 'object' && !Array.isArray(o) ? (o as KubeObject) : undefined;
 }
 
-export function reviewAdmission(body: unknown): AdmissionReviewResponse {
+export function reviewAdmission(body: unknown, refs?: ReferenceLookup): AdmissionReviewResponse {
   const request = (body as { request?: AdmissionRequest } | null)?.request;
   const uid = typeof request?.uid === 'string' ? request.uid : '';
   if (!request) return answer(uid, 'AdmissionReview: missing request');
@@ -53,6 +91,7 @@ export function reviewAdmission(body: unknown): AdmissionReviewResponse {
   const unserved = unservedSmiField(obj.apiVersion, obj.kind);
   if (unserved) return answer(uid, `${refOf(obj)}: ${unserved.path}: ${unserved.message}`);
   if (!servedKind(obj.apiVersion, obj.kind)) return answer(uid);
-  const { problems } = validateSmiObject(obj);
-  return answer(uid, problems.length ? problems.map(formatProblem).join('\n') : undefined);
+  const { problems, hub } = validateSmiObject(obj);
+  if (problems.length) return answer(uid, problems.map(formatProblem).join('\n'));
+  return answer(uid, undefined, refs && hub ? unresolvedReferences(hub, refs) : []);
 }

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Offload } from '../offload/offload.js';
-import { admissionObject, reviewAdmission } from './admission-review.js';
+import { admissionObject, reviewAdmission, type ReferenceLookup } from './admission-review.js';
 import { reviewConversion } from './conversion-review.js';
 
 export interface WebhookServerOptions {
@@ -25,6 +25,8 @@ export interface WebhookServerOptions {
    * admission costs the event loop milliseconds, not up to the per-group CPU budget.
    */
   offload?: Pick<Offload, 'warm'>;
+  /** Lookups for admission warnings about references that do not resolve yet (none without). */
+  references?: ReferenceLookup;
 }
 
 export interface WebhookServer {
@@ -32,10 +34,10 @@ export interface WebhookServer {
   close(): Promise<void>;
 }
 
-const ROUTES: Record<string, (body: unknown) => unknown> = {
+const routes = (opts: WebhookServerOptions): Record<string, (body: unknown) => unknown> => ({
   '/convert': reviewConversion,
-  '/validate': reviewAdmission,
-};
+  '/validate': (body) => reviewAdmission(body, opts.references),
+});
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -63,7 +65,7 @@ function handle(req: IncomingMessage, res: ServerResponse, opts: WebhookServerOp
     opts.onRequest?.({ path, status, ms: Date.now() - started, cpuMs: cpu, bytes: size });
   };
   if (path === '/healthz' && req.method === 'GET') return done(200, { status: 'ok' });
-  const route = ROUTES[path];
+  const route = routes(opts)[path];
   if (!route) return done(404, { error: `no handler for ${path}` });
   if (req.method !== 'POST') return done(405, { error: `${path} takes POST` });
   const limit = opts.maxBodyBytes ?? 8 * 1024 * 1024;

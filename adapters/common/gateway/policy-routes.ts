@@ -5,7 +5,7 @@
 
 import { objectRef, type KubeObject } from '../../../schemas/hub.js';
 import type { MeshName, ServiceInfo, ServicePort } from '../../types.js';
-import { managedMetadata, nativeName } from '../meta.js';
+import { addSourceAnnotation, managedMetadata, nativeName } from '../meta.js';
 import type { RenderNote, ResolvedModel, ResolvedPolicy } from '../model.js';
 import { HTTPROUTE } from './kinds.js';
 import { conditionMatches, MATCH_ALL, type HTTPRouteMatch } from './matches.js';
@@ -79,9 +79,10 @@ export function governedRules(route: KubeObject, p: ResolvedPolicy, model: Resol
   return inserted;
 }
 
-/** Marks a route as carrying a policy: its ownerReference (GC), and its source label when it had none. */
+/** Marks a route as carrying a policy: its sources annotation, its ownerReference (GC), and its source label when it had none. */
 export function ownRoute(route: KubeObject, p: ResolvedPolicy, mesh: MeshName): void {
   const pol = p.policy;
+  addSourceAnnotation(route.metadata, pol);
   const uid = pol.metadata.uid;
   if (uid && !(route.metadata.ownerReferences ?? []).some((o) => o.uid === uid)) {
     (route.metadata.ownerReferences ??= []).push({ apiVersion: pol.apiVersion, kind: pol.kind, name: pol.metadata.name, uid });

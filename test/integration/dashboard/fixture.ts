@@ -12,7 +12,8 @@ import { repoRoot } from '../../../dev/controlplane/paths.js';
 /** config/samples in kustomization order, with smi-demo -> `ns` and smi-system -> `operatorNs`; Namespace objects dropped. */
 export function sampleObjects(ns: string, operatorNs: string): KubeObject[] {
   const dir = join(repoRoot(), 'config', 'samples');
-  const files = (yaml.load(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as { resources: string[] }).resources;
+  // The operator's ConfigMap as config/default installs it, then the samples.
+  const files = ['../manager/config.yaml', ...(yaml.load(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as { resources: string[] }).resources];
   const text = files.map((f) => readFileSync(join(dir, f), 'utf8')).join('\n---\n');
   return (yaml.loadAll(text.replaceAll('smi-demo', ns).replaceAll('smi-system', operatorNs)) as Array<KubeObject | null>).filter(
     (d): d is KubeObject => !!d && typeof d === 'object' && d.kind !== 'Namespace',

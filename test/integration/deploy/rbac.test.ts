@@ -50,6 +50,9 @@ export function attributes(c: Call): Attr[] {
     namespace = rest[1];
     rest = rest.slice(2);
   }
+  // Discovery (`/apis/<group>/<version>`, the operator's served-CRD probe) is a non-resource
+  // request every authenticated user may make (system:discovery): no rule grants or needs it.
+  if (rest.length === 0) return [];
   const [res, name, sub] = rest;
   const resource = sub ? `${res}/${sub}` : res!;
   const fieldName = /(?:^|,)metadata\.name=([^,]+)/.exec(String(c.query?.fieldSelector ?? ''))?.[1];

@@ -23,7 +23,7 @@ interface Obj {
 
 const PLURAL: Record<string, string> = {
   ServiceAccount: 'serviceaccounts', ClusterRoleBinding: 'clusterrolebindings', RoleBinding: 'rolebindings', ClusterRole: 'clusterroles',
-  Deployment: 'deployments', Service: 'services', APIService: 'apiservices',
+  Role: 'roles', Deployment: 'deployments', Service: 'services', APIService: 'apiservices',
 };
 
 function collectionPath(o: Obj): string {
@@ -71,7 +71,7 @@ describe('config/metrics manifests', function () {
 
   it('the RBAC lets the ServiceAccount review access, read the front-proxy ConfigMap and list what selectors need', async () => {
     const kc = sharedCluster().kubeConfig;
-    for (const o of manifests(ns).filter((x) => ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'RoleBinding'].includes(x.kind))) {
+    for (const o of manifests(ns).filter((x) => ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'].includes(x.kind))) {
       const r = await kubeRequest(kc, { method: 'POST', path: collectionPath(o), body: o });
       expect(r.status, `${o.kind}/${o.metadata.name}: ${r.text}`).to.equal(201);
       created.push(o);
@@ -88,6 +88,9 @@ describe('config/metrics manifests', function () {
     expect(await can({ group: 'authorization.k8s.io', resource: 'subjectaccessreviews', verb: 'create' })).to.equal(true);
     expect(await can({ resource: 'configmaps', namespace: 'kube-system', name: 'extension-apiserver-authentication', verb: 'get' })).to.equal(true);
     expect(await can({ group: 'apps', resource: 'deployments', namespace: 'shop', verb: 'list' })).to.equal(true);
+    // It follows the operator's adapter ConfigMap, and reads no other ConfigMap there.
+    expect(await can({ resource: 'configmaps', namespace: ns, name: 'smi-operator-config', verb: 'get' })).to.equal(true);
+    expect(await can({ resource: 'configmaps', namespace: ns, name: 'other', verb: 'get' })).to.equal(false);
     expect(await can({ group: 'split.smi-spec.io', resource: 'trafficsplits', namespace: 'shop', verb: 'get' })).to.equal(true);
     // Nothing more than reading: no writes, no secrets.
     expect(await can({ group: 'apps', resource: 'deployments', namespace: 'shop', verb: 'delete' })).to.equal(false);

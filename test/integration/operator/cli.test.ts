@@ -1,5 +1,5 @@
 // `smictl operator` as a real child process: flags, the ready line, probes,
-// reconciling, and a graceful SIGTERM that releases the Lease.
+// reconciling, admission warnings from its webhook, and a graceful SIGTERM that releases the Lease.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { sharedCluster } from '../../support/cluster.js';
+import { kubeRequest } from '../../../dev/controlplane/kube-request.js';
 import { generateWebhookCertificates } from '../../../release/certs.js';
 import { applyApp, eventually, newNamespace, TestKube, trafficSplit, VS } from './helpers.js';
 
@@ -42,7 +43,7 @@ describe('smictl operator (child process, real API server)', function () {
     rmSync(certDir, { recursive: true, force: true });
   });
 
-  it('runs, serves probes, reconciles, and releases its Lease on SIGTERM', async () => {
+  it('runs, serves probes, reconciles, warns on admission about a missing Service, and releases its Lease on SIGTERM', async () => {
     const k = new TestKube();
     const ns = await newNamespace('op-cli');
     await applyApp(k, ns);
@@ -69,6 +70,48 @@ describe('smictl operator (child process, real API server)', function () {
     expect(await httpsStatus(`https://127.0.0.1:${webhookPort}/healthz`, certs.caCert), 'webhook server').to.equal(200);
     await k.apply(trafficSplit(ns, 'web', 'web', [['web-v1', 90], ['web-v2', 10]]));
     await eventually('VirtualService created by the CLI operator', async () => k.get(VS.apiVersion, VS.kind, ns, 'smi-split-web'));
+
+    // Its webhook, registered for this namespace only, warns (and admits) when a backend Service does not exist yet.
+    const kc = sharedCluster().kubeConfig;
+    const webhookConfig = `/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/smi-cli-${ns}`;
+    const registered = await kubeRequest(kc, {
+      method: 'POST',
+      path: '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations',
+      body: {
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingWebhookConfiguration',
+        metadata: { name: `smi-cli-${ns}` },
+        webhooks: [{
+          name: 'validate.smi-operator.io',
+          clientConfig: { url: `https://localhost:${webhookPort}/validate`, caBundle: Buffer.from(certs.caCert).toString('base64') },
+          rules: [{ apiGroups: ['split.smi-spec.io'], apiVersions: ['*'], operations: ['CREATE', 'UPDATE'], resources: ['trafficsplits'], scope: 'Namespaced' }],
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } },
+          sideEffects: 'None',
+          admissionReviewVersions: ['v1'],
+          failurePolicy: 'Fail',
+          timeoutSeconds: 5,
+        }],
+      },
+    });
+    expect(registered.status, registered.text).to.equal(201);
+    try {
+      const splits = `/apis/split.smi-spec.io/v1alpha4/namespaces/${ns}/trafficsplits`;
+      const split = (prefix: string, backend: string) => ({ apiVersion: 'split.smi-spec.io/v1alpha4', kind: 'TrafficSplit', metadata: { generateName: prefix }, spec: { service: 'web', backends: [{ service: 'web-v1', weight: 90 }, { service: backend, weight: 10 }] } });
+      // The API server picks the configuration up asynchronously: a create admitted before that carries no warning.
+      const warned = await eventually('a create through the webhook with warnings', async () => {
+        const r = await kubeRequest(kc, { method: 'POST', path: splits, body: split('missing-', 'web-v3') });
+        expect(r.status, r.text).to.equal(201);
+        return r.warnings.length ? r : undefined;
+      }, 30_000);
+      const name = (warned.body as { metadata: { name: string } }).metadata.name;
+      expect(warned.warnings).to.deep.equal([`TrafficSplit ${ns}/${name}: spec.backends[1].service: Service ${ns}/web-v3 does not exist (yet); this backend gets no traffic until it does`]);
+      const resolved = await kubeRequest(kc, { method: 'POST', path: splits, body: split('present-', 'web-v2') });
+      expect(resolved.status, resolved.text).to.equal(201);
+      expect(resolved.warnings, 'every Service exists: no warning').to.deep.equal([]);
+    } finally {
+      await kubeRequest(kc, { method: 'DELETE', path: webhookConfig });
+    }
+
     const held = (await k.get('coordination.k8s.io/v1', 'Lease', ns, 'smi-operator-leader')) as unknown as { spec: { holderIdentity?: string } };
     expect(held.spec.holderIdentity, '--identity names the holder').to.equal('cli-test-replica');
 

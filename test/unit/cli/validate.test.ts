@@ -14,7 +14,32 @@ describe('smictl validate', function () {
     const r = smictl(['validate', '-f', rel('valid')]);
     expect(r.stdout).to.equal('');
     expect(r.status).to.equal(0);
-    expect(r.stderr).to.equal('smictl validate: 5 SMI object(s) checked, 2 other object(s) skipped: all valid\n');
+    expect(r.stderr).to.equal('smictl validate: 5 SMI object(s) checked, 4 other object(s) skipped: all valid\n');
+  });
+
+  it('one rule set, one verdict: what translate rejects (a missing HTTPRouteGroup, a backend without the root port), validate rejects', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'smi-verdict-'));
+    try {
+      const svc = (name: string, port: number) => `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: shop}\nspec: {ports: [{port: ${port}, name: http}]}\n`;
+      const sa = (name: string) => `apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: ${name}, namespace: shop}\n`;
+      const deploy = (name: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}, namespace: shop}\nspec: {selector: {matchLabels: {app: ${name}}}, template: {metadata: {labels: {app: ${name}}}, spec: {serviceAccountName: ${name}, containers: [{name: c, image: i}]}}}\n`;
+      writeFileSync(join(dir, 'app.yaml'), [svc('web', 80), svc('web-v1', 8080), svc('web-v2', 80), sa('api'), sa('web'), deploy('api'), deploy('web')].join('---\n'));
+      writeFileSync(join(dir, 'target.yaml'), 'apiVersion: access.smi-spec.io/v1alpha3\nkind: TrafficTarget\nmetadata: {name: t, namespace: shop}\nspec:\n  destination: {kind: ServiceAccount, name: api}\n  sources: [{kind: ServiceAccount, name: web}]\n  rules: [{kind: HTTPRouteGroup, name: absent}]\n');
+      writeFileSync(join(dir, 'split.yaml'), 'apiVersion: split.smi-spec.io/v1alpha4\nkind: TrafficSplit\nmetadata: {name: s, namespace: shop}\nspec:\n  service: web\n  backends: [{service: web-v1, weight: 90}, {service: web-v2, weight: 10}]\n');
+      for (const files of [['app.yaml', 'target.yaml'], ['app.yaml', 'split.yaml']]) {
+        const args = files.flatMap((f) => ['-f', join(dir, f)]);
+        const v = smictl(['validate', ...args]);
+        const t = smictl(['translate', '--mesh', 'istio', ...args]);
+        expect(t.status, t.stderr).to.equal(1);
+        expect(v.status, `${files.join(',')}: ${v.stdout}${v.stderr}`).to.equal(t.status);
+      }
+      const target = smictl(['validate', '-f', join(dir, 'app.yaml'), '-f', join(dir, 'target.yaml')]);
+      expect(target.stdout).to.contain('TrafficTarget shop/t: spec.rules[0].name: HTTPRouteGroup shop/absent not found');
+      const split = smictl(['validate', '-f', join(dir, 'app.yaml'), '-f', join(dir, 'split.yaml')]);
+      expect(split.stdout).to.contain('TrafficSplit shop/s: spec.backends[0].service: Service web-v1 has no port 80/TCP of the root Service web');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('exits 1 and prints every problem, prefixed by the file', () => {

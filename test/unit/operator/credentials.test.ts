@@ -116,6 +116,19 @@ describe('kube credentials loader', () => {
     expect(inCluster.ok ? '' : inCluster.error).to.contain('--context "b" needs a kubeconfig');
   });
 
+  it('falls back to ~/.kube/config (with --context) when there is no --kubeconfig, $KUBECONFIG or in-cluster token', async () => {
+    mkdirSync(join(dir, '.kube'));
+    file('.kube/config', yaml.dump({
+      'current-context': 'a',
+      clusters: [{ name: 'ca', cluster: { server: 'https://a:1' } }, { name: 'cb', cluster: { server: 'https://b:2' } }],
+      contexts: [{ name: 'a', context: { cluster: 'ca' } }, { name: 'b', context: { cluster: 'cb' } }],
+    }));
+    const home = await loadCredentials({ env: { HOME: dir } });
+    expect(home.ok && home.value.getCurrentCluster()?.server).to.equal('https://a:1');
+    const ctx = await loadCredentials({ env: { HOME: dir }, context: 'b' });
+    expect(ctx.ok && ctx.value.getCurrentCluster()?.server).to.equal('https://b:2');
+  });
+
   it('errors name what is missing or wrong', async () => {
     expect(await error(config({ server: 'https://h:1' }, undefined, { 'current-context': '' }))).to.contain('current-context is not set');
     expect(await error(config({ server: 'https://h:1' }, undefined, { 'current-context': 'gone' }))).to.contain('current-context "gone" is not in contexts');
@@ -178,8 +191,13 @@ describe('kube credentials loader', () => {
       const home = { HOME: dir };
       const user = await loadCredentials({ env: home, serviceAccountDir: dir, homeKubeconfig: true });
       expect(user.ok && user.value.getCurrentCluster()?.server).to.equal('https://home:6443');
-      const operator = await loadCredentials({ env: home, serviceAccountDir: dir });
-      expect(operator.ok ? '' : operator.error).to.contain('KUBERNETES_SERVICE_HOST');
+      // The operator: in-cluster first; ~/.kube/config only outside a pod (controller-runtime's order).
+      const outside = await loadCredentials({ env: home, serviceAccountDir: dir });
+      expect(outside.ok && outside.value.getCurrentCluster()?.server).to.equal('https://home:6443');
+      file('token', 't');
+      file('ca.crt', 'c');
+      const inPod = await loadCredentials({ env: { ...home, ...env }, serviceAccountDir: dir });
+      expect(inPod.ok && inPod.value.getCurrentCluster()?.server).to.equal('https://10.96.0.1:443');
     });
   });
 });

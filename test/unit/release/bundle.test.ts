@@ -3,6 +3,7 @@
 // bundle validate` makes (BUNDLE.md §3-4), each shown to catch a broken bundle.
 
 import { expect } from 'chai';
+import { KIND_TABLE } from '../../../schemas/versions.js';
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -88,6 +89,24 @@ describe('release: OLM bundle', function () {
     expect(c.spec.install.spec.clusterPermissions[0].rules).to.deep.equal(clusterRules);
     const examples = JSON.parse(c.metadata.annotations['alm-examples']!) as Array<{ apiVersion: string; kind: string }>;
     expect(examples.map((e) => `${e.apiVersion}/${e.kind}`).sort()).to.deep.equal(owned.map((o) => `${o.name.slice(o.name.indexOf('.') + 1)}/${o.version}/${(o as unknown as { kind: string }).kind}`).sort());
+  });
+
+  it('the OperatorHub listing: an icon, the mesh choice explained, deprecated versions marked, Ready and weight descriptors on the storage versions', () => {
+    const c = yaml.load(readFileSync(join(base, CSV), 'utf8')) as Csv;
+    const icon = (c.spec.icon as Array<{ base64data: string; mediatype: string }>)[0]!;
+    expect(icon.mediatype).to.equal('image/svg+xml');
+    expect(Buffer.from(icon.base64data, 'base64').toString('utf8')).to.match(/^<svg /);
+    expect(c.spec.description).to.contain('patch configmap smi-operator-config').and.contain('istio, linkerd or consul');
+    const owned = c.spec.customresourcedefinitions.owned as Array<{ name: string; version: string; kind: string; displayName: string; description: string; statusDescriptors?: Array<{ path: string; 'x-descriptors'?: string[] }>; specDescriptors?: Array<{ path: string }> }>;
+    for (const info of KIND_TABLE) {
+      for (const o of owned.filter((x) => x.kind === info.kind)) {
+        const hub = o.version === info.storageVersion;
+        expect(o.displayName.includes('deprecated'), `${o.kind}/${o.version}`).to.equal(!hub);
+        if (hub) expect(o.statusDescriptors?.find((d) => d.path === 'conditions')?.['x-descriptors']).to.deep.equal(['urn:alm:descriptor:io.kubernetes.conditions']);
+      }
+    }
+    const split = owned.find((o) => o.kind === 'TrafficSplit' && !o.displayName.includes('deprecated'))!;
+    expect(split.specDescriptors?.map((d) => d.path)).to.include('backends[0].weight');
   });
 
   it('annotations.yaml and bundle.Dockerfile labels agree', () => {

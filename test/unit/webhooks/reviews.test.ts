@@ -110,3 +110,25 @@ describe('review handlers on arbitrary input', () => {
     );
   });
 });
+
+describe('reviewAdmission: warnings for references that do not resolve yet', () => {
+  const review = (object: unknown) => ({ request: { uid: 'adm', operation: 'CREATE', namespace: 'shop', object } });
+  const known = (names: string[]) => (ns: string, n: string): boolean => names.includes(`${ns}/${n}`);
+  const refs = { service: known(['shop/web', 'shop/b0']), serviceAccount: known(['shop/api']) };
+
+  it('allows a split whose backend Service is missing, with a warning naming it', () => {
+    const r = reviewAdmission(review(v1alpha1Split('s', [1, 1])), refs);
+    expect(r.response.allowed).to.equal(true);
+    expect(r.response.warnings).to.deep.equal(['TrafficSplit shop/s: spec.backends[1].service: Service shop/b1 does not exist (yet); this backend gets no traffic until it does']);
+  });
+
+  it('warns for missing ServiceAccounts of a TrafficTarget; none when all resolve or nothing is known', () => {
+    const tt = { apiVersion: 'access.smi-spec.io/v1alpha3', kind: 'TrafficTarget', metadata: { name: 't', namespace: 'shop' }, spec: { destination: { kind: 'ServiceAccount', name: 'api' }, sources: [{ kind: 'ServiceAccount', name: 'web', namespace: 'front' }], rules: [{ kind: 'TCPRoute', name: 'tcp' }] } };
+    expect(reviewAdmission(review(tt), refs).response.warnings).to.deep.equal(['TrafficTarget shop/t: spec.sources[0].name: ServiceAccount front/web does not exist (yet)']);
+    const all = { service: () => true, serviceAccount: () => true };
+    expect(reviewAdmission(review(tt), all).response).to.not.have.property('warnings');
+    const unknown = { service: () => undefined, serviceAccount: () => undefined };
+    expect(reviewAdmission(review(tt), unknown).response).to.not.have.property('warnings');
+    expect(reviewAdmission(review(tt)).response).to.deep.equal({ uid: 'adm', allowed: true });
+  });
+});

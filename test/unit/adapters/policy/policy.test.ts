@@ -59,6 +59,12 @@ describe('policies', () => {
       for (const o of objects) expect(kinds.has(o.kind), o.kind).to.equal(true);
     });
 
+    it('outlier detection on gateway errors alone switches off the 5xx ejection Envoy would otherwise apply', () => {
+      const objs = samples().map((o) => (o.kind === 'CircuitBreakerPolicy' ? ({ ...o, spec: { ...(o.spec as object), outlierDetection: { consecutiveGatewayErrors: 3 } } } as KubeObject) : o));
+      const od = (find(run('istio', objs).objects, 'DestinationRule', 'smi-policy-payments')!.spec as { trafficPolicy: { outlierDetection: unknown } }).trafficPolicy.outlierDetection;
+      expect(od).to.deep.equal({ consecutive5xxErrors: 0, consecutiveGatewayErrors: 3 });
+    });
+
     it('without a split: a VirtualService to the Service itself carries the policy', () => {
       const objs = samples().filter((o) => o.kind !== 'TrafficSplit');
       const { objects } = run('istio', objs);
@@ -76,7 +82,10 @@ describe('policies', () => {
     const rules = (ab.spec as { rules: Array<{ timeouts?: unknown }> }).rules;
     expect(rules.map((r) => r.timeouts)).to.deep.equal([{ request: '5s' }, undefined]);
     const canary = find(objects, 'HTTPRoute', 'ts-website-canary-80')!;
-    expect(canary.metadata.annotations).to.deep.equal({ 'retry.linkerd.io/limit': '2', 'retry.linkerd.io/http': '502-504', 'retry.linkerd.io/timeout': '3s' });
+    const { 'smi-operator.io/sources': sources, ...retry } = canary.metadata.annotations ?? {};
+    expect(retry).to.deep.equal({ 'retry.linkerd.io/limit': '2', 'retry.linkerd.io/http': '502-504', 'retry.linkerd.io/timeout': '3s' });
+    // Every contributor is recorded: the split and the policy that joined its route.
+    expect(sources?.split(',')).to.include('TrafficSplit/smi-demo/website-canary').and.to.have.length.greaterThan(1);
     expect((canary.spec as { rules: Array<{ timeouts?: unknown }> }).rules[0]!.timeouts).to.deep.equal({ request: '10s', backendRequest: '3s' });
     for (const k of ['FaultInjectionPolicy smi-demo/website-chaos', 'MirrorPolicy smi-demo/website-shadow', 'CircuitBreakerPolicy smi-demo/payments-breaker', 'TracingPolicy smi-demo/website-tracing']) {
       expect(result(results, k).status, k).to.equal('Unsupported');

@@ -1,0 +1,25 @@
+// `smictl uninstall [--keep-native] --yes`: remove smi-operator from a cluster.
+
+import type { Command } from 'commander';
+import { addKubeFlags, type KubeFlags } from '../kube-flags.js';
+import { OPERATOR_NAMESPACE } from '../check/names.js';
+
+export interface UninstallFlags extends KubeFlags {
+  namespace: string;
+  keepNative?: boolean;
+  yes?: boolean;
+}
+
+export function registerUninstall(program: Command): void {
+  addKubeFlags(
+    program
+      .command('uninstall')
+      .description('remove smi-operator (operator, webhook, metrics API, RBAC, SMI CRDs and every SMI object); warns that generated policies go too unless --keep-native')
+      .option('--namespace <ns>', 'operator namespace', OPERATOR_NAMESPACE)
+      .option('--keep-native', 'first detach the generated native objects (owner references, smi-operator labels) so the mesh keeps enforcing them')
+      .option('--yes', 'do it (without: print the warning and what would be removed, change nothing)'),
+  ).action(async (flags: UninstallFlags) => {
+    const { runUninstall } = await import('../run/uninstall.js');
+    process.exitCode = await runUninstall(flags);
+  });
+}

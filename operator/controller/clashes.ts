@@ -1,0 +1,72 @@
+// The user's own mesh objects that compete with one we applied, as `istioctl analyze`
+// would flag them. Pure.
+//   Istio: two VirtualServices for the same host (mesh traffic): Istio uses only one
+//     (https://istio.io/latest/docs/ops/best-practices/traffic-management/#split-virtual-services
+//     merges them only for gateways).
+//   Gateway API (Linkerd, GAMMA): two HTTPRoutes/GRPCRoutes on the same Service parent port:
+//     the implementation picks one by precedence (oldest first).
+// Consul is not covered: a config entry is keyed by service name, so a user's entry for the
+// same service has the same Kubernetes name and shows up as a write Conflict already.
+
+import type { KubeObject } from '../../schemas/hub.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../adapters/types.js';
+
+/** Cache keys of the user-object watches (no label selector), by the native kind they compete with. */
+export const USER_KINDS = [
+  { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', plural: 'virtualservices', namespaced: true },
+  { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', plural: 'httproutes', namespaced: true },
+  { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GRPCRoute', plural: 'grpcroutes', namespaced: true },
+] as const;
+
+export const userKindKey = (apiVersion: string, kind: string): string => `user:${apiVersion.split('/')[0]}/${kind}`;
+
+const ours = (o: KubeObject): boolean => o.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE;
+
+/**
+ * A host as Istio resolves it from a VirtualService in `ns` (pilot/pkg/model ResolveShortnameToFQDN):
+ * only a name without a dot is namespace-relative; anything with a dot, and `*`, is taken literally.
+ */
+export function fqdn(host: string, ns: string, domain: string): string {
+  const h = host.toLowerCase();
+  return h === '*' || h.includes('.') ? h : `${h}.${ns}.svc.${domain}`;
+}
+
+interface VsSpec { hosts?: string[]; gateways?: string[] }
+interface ParentRef { group?: string; kind?: string; name?: string; namespace?: string; port?: number }
+
+const meshTraffic = (s: VsSpec): boolean => !s.gateways || s.gateways.length === 0 || s.gateways.includes('mesh');
+
+function serviceParents(o: KubeObject): ParentRef[] {
+  const refs = ((o as { spec?: { parentRefs?: ParentRef[] } }).spec?.parentRefs ?? []).filter((p) => p.kind === 'Service' && (p.group === undefined || p.group === '' || p.group === 'core'));
+  return refs.map((p) => ({ ...p, namespace: p.namespace ?? o.metadata.namespace }));
+}
+
+/** The user object that clashes with `desired`, in words; undefined when none does. */
+export function userClash(desired: KubeObject, users: readonly KubeObject[], domain: string): string | undefined {
+  const ns = desired.metadata.namespace ?? 'default';
+  const group = desired.apiVersion.split('/')[0];
+  if (group === 'networking.istio.io' && desired.kind === 'VirtualService') {
+    const spec = (desired as { spec?: VsSpec }).spec ?? {};
+    if (!meshTraffic(spec)) return undefined;
+    const mine = new Set((spec.hosts ?? []).map((h) => fqdn(h, ns, domain)));
+    for (const u of users) {
+      if (ours(u) || u.kind !== 'VirtualService') continue;
+      const us = (u as { spec?: VsSpec }).spec ?? {};
+      if (!meshTraffic(us)) continue;
+      const shared = (us.hosts ?? []).map((h) => fqdn(h, u.metadata.namespace ?? 'default', domain)).find((h) => mine.has(h));
+      if (shared) return `VirtualService ${u.metadata.namespace}/${u.metadata.name} (not managed by smi-operator) also routes host ${shared}; Istio applies only one VirtualService per host to mesh traffic: merge it or delete one`;
+    }
+    return undefined;
+  }
+  if (group === 'gateway.networking.k8s.io' && (desired.kind === 'HTTPRoute' || desired.kind === 'GRPCRoute')) {
+    const mine = serviceParents(desired);
+    for (const u of users) {
+      if (ours(u) || u.kind !== desired.kind) continue;
+      for (const p of serviceParents(u)) {
+        const hit = mine.find((m) => m.name === p.name && m.namespace === p.namespace && (m.port === undefined || p.port === undefined || m.port === p.port));
+        if (hit) return `${u.kind} ${u.metadata.namespace}/${u.metadata.name} (not managed by smi-operator) is also attached to Service ${p.namespace}/${p.name}${p.port ? ` port ${p.port}` : ''}; the mesh uses only one of them: merge it or delete one`;
+      }
+    }
+  }
+  return undefined;
+}
