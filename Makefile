@@ -65,6 +65,7 @@ lint-actions:
 
 generate: build
 	node dist/schemas/generate.js
+	node dist/release/capabilities-doc.js
 
 # ---- tests ----
 test: build
