@@ -53,7 +53,7 @@ export async function runDashboard(f: DashboardFlags): Promise<number> {
   const version = await client.request('GET', '/version', { timeoutMs: 15_000 });
   if (!version.ok && (version.error.status === 0 || version.error.status === 401)) {
     const a = apiAlert(server, 'GET /version', version.error);
-    process.stderr.write(`smictl dashboard: ${a.title}: ${a.detail}. ${a.hint} The page shows this until the API server answers.\n`);
+    process.stderr.write(`smictl dashboard: ${a.title}: ${version.error.message}. ${a.hint} The page shows this until the API server answers.\n`);
   }
   const dashboard = createDashboardServer({
     staticDir: STATIC_DIR,
