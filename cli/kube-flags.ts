@@ -1,7 +1,7 @@
 // --kubeconfig and --context, the same on every command that talks to a cluster,
 // and the one place that turns them into a client (errors as values, never a throw).
 
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { HttpKubeClient, type KubeClient } from '../kube/client.js';
 import { loadCredentials } from '../kube/credentials.js';
 
@@ -52,5 +52,6 @@ export async function connect(f: KubeFlags): Promise<{ ok: true; client: HttpKub
 /** -o for commands that print a document: text (the default), json or yaml. */
 export function outputOption(value: string): 'text' | 'json' | 'yaml' {
   if (value === 'text' || value === 'json' || value === 'yaml') return value;
-  throw new Error(`unknown output "${value}": one of text, json, yaml`);
+  // commander turns this into a usage error (exit 2), naming the option.
+  throw new InvalidArgumentError(`unknown output "${value}": one of text, json, yaml`);
 }
