@@ -109,4 +109,14 @@ describe('deploy: README Install on a fresh cluster', function () {
     const cm = k(['-n', 'smi-system', 'get', 'configmap', 'smi-operator-config', '-o', 'jsonpath={.data.mesh}']);
     expect(cm.out).to.equal('linkerd');
   });
+
+  it('re-applying config/default after choosing the mesh (an upgrade) neither conflicts nor switches the mesh back', () => {
+    const again = block('kubectl apply --server-side -k config/default').split('\n').find((l) => /^kubectl apply --server-side -k config\/default$/.test(l.replace(/\s+#.*$/, '').trim()));
+    expect(again, 'README Install applies config/default').to.be.a('string');
+    const r = paste(cluster, again!);
+    expect(r.code, r.out).to.equal(0);
+    expect(r.out).to.not.match(/conflict/i);
+    const cm = k(['-n', 'smi-system', 'get', 'configmap', 'smi-operator-config', '-o', 'jsonpath={.data.mesh}']);
+    expect(cm.out).to.equal('linkerd');
+  });
 });
