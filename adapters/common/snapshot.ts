@@ -138,6 +138,19 @@ export interface SnapshotOptions {
   validate?(o: KubeObject): { hub?: SmiObject; problems: Problem[] };
 }
 
+/**
+ * A unit's snapshot. A split unit is given the TrafficTargets behind its rate-limited Services
+ * only as context (their objects belong to their access units): they are moved out of the way.
+ */
+export function unitSnapshot(objects: readonly KubeObject[], targetsAsContext: boolean, opts: SnapshotOptions = {}): Snapshot {
+  const { snapshot } = buildSnapshot(objects, opts);
+  if (targetsAsContext && snapshot.trafficTargets.length > 0) {
+    snapshot.contextTrafficTargets = snapshot.trafficTargets;
+    snapshot.trafficTargets = [];
+  }
+  return snapshot;
+}
+
 export function buildSnapshot(objects: readonly KubeObject[], opts: SnapshotOptions = {}): { snapshot: Snapshot; problems: Problem[] } {
   const problems: Problem[] = [];
   // Last definition of a kind/namespace/name wins, like a repeated `kubectl apply`.
