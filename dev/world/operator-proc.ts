@@ -26,7 +26,7 @@ export interface OperatorProcOptions {
 
 const CLK_TCK = 100; // Linux USER_HZ
 /** NODE_OPTIONS of the manager container in config/manager/manager.yaml. */
-export const DEPLOYMENT_NODE_FLAGS = '--max-semi-space-size=4 --heap-growing-percent=30';
+export const DEPLOYMENT_NODE_FLAGS = '--max-semi-space-size=4';
 /** The glibc malloc settings of the manager container (config/manager/manager.yaml); a variable set here wins. */
 export const DEPLOYMENT_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '65536', MALLOC_TRIM_THRESHOLD_: '131072' };
 
