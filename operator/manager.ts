@@ -266,6 +266,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     async idle() {
       while (priming) await priming;
       await queue.idle();
+      await reconciler.status.flushed();
     },
     reconcileCounts: () => reconciler.counts,
     async stop(opts = {}) {
@@ -274,6 +275,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
       queue.stop();
       await priming;
       await queue.idle();
+      await reconciler.status.flushed();
       fence.end('stopping');
       await elector?.stop(opts.releaseLease !== false);
       cache.stop();

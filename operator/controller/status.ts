@@ -73,9 +73,23 @@ export class StatusWriter {
       }
       for (const t of change.transitions) mlog.info('condition changed', { condition: t.type, status: t.status, reason: t.reason, detail: t.message });
       const event = transitionEvent(change);
-      if (event) await this.d.events.record(m, event, term);
+      // Not awaited: the reconcile's next round trip need not wait for the Event (at 10,000 objects the
+      // operator is bound by round trips per reconcile when the API server has room). idle() waits for it.
+      if (event) this.track(this.d.events.record(m, event, term));
     }
     return failed;
+  }
+
+  private readonly inFlight = new Set<Promise<void>>();
+
+  private track(p: Promise<void>): void {
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
+  }
+
+  /** Resolves when every Event recorded so far has been sent (or refused). */
+  async flushed(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
   /** An Event on any object (e.g. the adapter ConfigMap), only while this replica leads. */

@@ -300,6 +300,24 @@ describe('reconciler (recording fake client)', () => {
     }
   });
 
+  it('the reconcile does not wait for its Event; flushed() (what idle() waits on) does', async () => {
+    const s = setup([...app(), target()]);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const recordEvent = s.client.request.bind(s.client);
+    s.client.request = (<T>(method: string, path: string, opts?: RequestOptions) => (path.endsWith('/events') ? gate.then(() => recordEvent<T>(method, path, opts)) : recordEvent<T>(method, path, opts))) as typeof s.client.request;
+    await s.reconciler.reconcile(UNIT);
+    expect(s.client.seen().some((x) => x.startsWith('PATCH') && x.endsWith('/status'))).to.equal(true);
+    expect(s.client.seen().filter((x) => x.startsWith('POST'))).to.deep.equal([]);
+    let flushed = false;
+    const f = s.reconciler.status.flushed().then(() => (flushed = true));
+    await new Promise((r) => setImmediate(r));
+    expect(flushed).to.equal(false);
+    release();
+    await f;
+    expect(s.client.seen().filter((x) => x.startsWith('POST'))).to.have.length(1);
+  });
+
   it('fights: an object someone keeps changing back is re-applied at most 5 times a minute, then backs off', async () => {
     const s = setup([...app(), target()]);
     await s.reconciler.reconcile(UNIT);
