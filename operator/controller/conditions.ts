@@ -15,6 +15,8 @@ export const REASONS = {
   ApplyFailed: 'ApplyFailed',
   /** Applied, but the mesh reports it did not accept it (its status on the native object). */
   MeshRejected: 'MeshRejected',
+  /** Applied and accepted, but the mesh reports it has not reached every proxy yet (Istio's Reconciled=False). */
+  Propagating: 'Propagating',
   Pending: 'Pending',
   NotApplicable: 'NotApplicable',
   TranslationFailed: 'TranslationFailed',

@@ -18,7 +18,7 @@ import { computeStatus, REASONS, transitionEvent, type ConditionSpec, type Desir
 import { FencedError, type WriteOutcome } from './errors.js';
 import type { Validated } from './inputs.js';
 import { nativeKey, nativeKindKey } from './labels.js';
-import { meshRejection } from './mesh-status.js';
+import { meshVerdict, type MeshVerdict } from './mesh-status.js';
 import { userClash, userKindKey } from './clashes.js';
 import type { RouteResults } from './route-results.js';
 import { inputKey, type Unit } from './units.js';
@@ -123,8 +123,10 @@ export class StatusWriter {
     if (clashes.length > 0) return { accepted, ready: { status: 'False', reason: REASONS.Conflict, message: clashes.join('; ') } };
     // Applied; in effect only if the mesh, where it writes status on its objects, accepted them.
     const live = this.d.live;
-    const rejected = live ? relevant.map((o) => meshRejection(live(nativeKindKey(o.apiVersion, o.kind), o.metadata.namespace, o.metadata.name))).filter((x): x is string => !!x) : [];
-    if (rejected.length > 0) return { accepted, ready: { status: 'False', reason: REASONS.MeshRejected, message: `${cfg.mesh} did not accept what was applied: ${rejected.join('; ')}` } };
+    const verdicts = live ? relevant.map((o) => meshVerdict(live(nativeKindKey(o.apiVersion, o.kind), o.metadata.namespace, o.metadata.name))).filter((x): x is MeshVerdict => !!x) : [];
+    const said = (k: MeshVerdict['kind']): string => verdicts.filter((v) => v.kind === k).map((v) => v.message).join('; ');
+    if (said('rejected')) return { accepted, ready: { status: 'False', reason: REASONS.MeshRejected, message: `${cfg.mesh} did not accept what was applied: ${said('rejected')}` } };
+    if (said('pending')) return { accepted, ready: { status: 'False', reason: REASONS.Propagating, message: `applied; ${cfg.mesh} has not put it in effect everywhere yet: ${said('pending')}` } };
     const kinds = [...new Set(relevant.map((o) => o.kind))].sort().join(', ');
     return {
       accepted,
