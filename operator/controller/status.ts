@@ -116,11 +116,13 @@ export class StatusWriter {
     const bad = relevant.map((o) => r.outcomes.get(nativeKey(o))).filter((x): x is Exclude<WriteOutcome, { ok: true }> => !!x && !x.ok);
     const conflict = bad.find((b) => b.reason === 'Conflict');
     if (conflict) return { accepted, ready: { status: 'False', reason: REASONS.Conflict, message: conflict.message } };
-    if (bad.length > 0) return { accepted, ready: { status: 'False', reason: REASONS.ApplyFailed, message: bad.map((b) => b.message).join('; ') } };
-    // Applied, but a routing object of the user's competes with ours for the same host / Service port.
+    // A routing object of the user's competes with ours for the same host / Service port / Consul
+    // entry. Checked before failed writes: consul-k8s's webhook refuses ours because of it, and
+    // the user object is what to act on.
     const list = this.d.list;
     const clashes = list ? relevant.map((o) => userClash(o, list(userKindKey(o.apiVersion, o.kind)), cfg.options.clusterDomain)).filter((x): x is string => !!x) : [];
-    if (clashes.length > 0) return { accepted, ready: { status: 'False', reason: REASONS.Conflict, message: clashes.join('; ') } };
+    if (clashes.length > 0) return { accepted, ready: { status: 'False', reason: REASONS.Conflict, message: [...clashes, ...bad.map((b) => b.message)].join('; ') } };
+    if (bad.length > 0) return { accepted, ready: { status: 'False', reason: REASONS.ApplyFailed, message: bad.map((b) => b.message).join('; ') } };
     // Applied; in effect only if the mesh, where it writes status on its objects, accepted them.
     const live = this.d.live;
     const verdicts = live ? relevant.map((o) => meshVerdict(live(nativeKindKey(o.apiVersion, o.kind), o.metadata.namespace, o.metadata.name))).filter((x): x is MeshVerdict => !!x) : [];
