@@ -17,6 +17,8 @@ export const REASONS = {
   MeshRejected: 'MeshRejected',
   /** Applied and accepted, but the mesh reports it has not reached every proxy yet (Istio's Reconciled=False). */
   Propagating: 'Propagating',
+  /** Applied, but not all of what the object asks for (e.g. a split without an unusable backend); the message says what is in effect. */
+  PartiallyApplied: 'PartiallyApplied',
   Pending: 'Pending',
   NotApplicable: 'NotApplicable',
   TranslationFailed: 'TranslationFailed',

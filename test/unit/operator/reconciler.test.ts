@@ -365,6 +365,41 @@ describe('reconciler: splits, through the adapter and the status writer', () => 
   const writes = (s: ReturnType<typeof setup>, what: string) => s.client.requests.filter((r) => (r.method === 'PATCH' || r.method === 'DELETE' || r.method === 'POST' || r.method === 'PUT') && r.path.includes(what) && !r.path.endsWith('/status'));
   const ready = (s: ReturnType<typeof setup>) => conditions(statusPatch(s.client)).find((c) => c.type === 'Ready');
 
+  // Issue 17: a split with one unusable backend wrote an object sending everything to the other
+  // while the status said "not translated". Each mesh applies it; the status must say exactly that.
+  const applied: Record<string, { path: string; shares: (body: Record<string, unknown>) => Array<[string, number]> }> = {
+    istio: { path: '/virtualservices/', shares: (b) => ((b.spec as { http: Array<{ route: Array<{ destination: { host: string }; weight?: number }> }> }).http[0]!.route.map((d) => [d.destination.host.split('.')[0]!, d.weight ?? 100])) },
+    linkerd: { path: '/httproutes/', shares: (b) => ((b.spec as { rules: Array<{ backendRefs: Array<{ name: string; weight?: number }> }> }).rules[0]!.backendRefs.map((d) => [d.name, d.weight ?? 1])) },
+    gamma: { path: '/httproutes/', shares: (b) => ((b.spec as { rules: Array<{ backendRefs: Array<{ name: string; weight?: number }> }> }).rules[0]!.backendRefs.map((d) => [d.name, d.weight ?? 1])) },
+    consul: { path: '/servicesplitters/', shares: (b) => ((b.spec as { splits: Array<{ service: string; weight: number }> }).splits.map((d) => [d.service, d.weight])) },
+  };
+  for (const [mesh, how] of Object.entries(applied)) {
+    it(`${mesh}: one backend missing: the applied object sends everything to the other, and Ready says exactly that (PartiallyApplied)`, async () => {
+      const s = setup([svc('web'), svc('web-v1'), split([['web-v1', 90], ['web-v2', 10]])], mesh as MeshConfig['mesh']);
+      await s.reconciler.reconcile(SPLIT_UNIT);
+      const written = s.client.requests.filter((r) => r.method === 'PATCH' && r.path.includes(how.path));
+      expect(written, `the ${how.path} object is applied`).to.have.length(1);
+      const shares = how.shares(written[0]!.body!);
+      expect(shares.map(([n]) => n), 'only web-v1 gets traffic').to.deep.equal(['web-v1']);
+      const accepted = conditions(statusPatch(s.client)).find((c) => c.type === 'Accepted');
+      expect([accepted?.status, accepted?.reason]).to.deep.equal(['False', 'InvalidReference']);
+      const r = ready(s);
+      expect([r?.status, r?.reason]).to.deep.equal(['False', 'PartiallyApplied']);
+      expect(r?.message).to.not.contain('not translated');
+      expect(r?.message).to.contain('Service shop/web-v2 not found').and.contain('applied without web-v2 (unusable, see above): 100 % to web-v1');
+    });
+  }
+
+  it('both usable again: Accepted and Ready=True Applied; nothing usable: not translated, nothing applied', async () => {
+    const ok = setup([svc('web'), svc('web-v1'), svc('web-v2'), split([['web-v1', 90], ['web-v2', 10]])]);
+    await ok.reconciler.reconcile(SPLIT_UNIT);
+    expect([ready(ok)?.status, ready(ok)?.reason]).to.deep.equal(['True', 'Applied']);
+    const none = setup([svc('web'), split([['web-v1', 90], ['web-v2', 10]])]);
+    await none.reconciler.reconcile(SPLIT_UNIT);
+    expect(none.client.requests.filter((r) => r.method === 'PATCH' && r.path.includes('/virtualservices/'))).to.deep.equal([]);
+    expect(ready(none)?.message).to.contain('not translated for istio');
+  });
+
   describe('Consul: the user\'s own config entries', () => {
     it('a user ServiceSplitter of the same name is never written over, and the split is Conflict naming it', async () => {
       const s = setup([svc('web'), svc('web-v1'), svc('web-v2'), split([['web-v1', 90], ['web-v2', 10]])], 'consul');
