@@ -72,7 +72,7 @@ describe('operator: Ready folds Istio\'s status (analysis validationMessages, Re
   let k: TestKube;
   let ns: string;
   let op: RunningOperator | undefined;
-  const VS_PATH = (n: string) => `/apis/networking.istio.io/v1/namespaces/${ns}/virtualservices`;
+  const VS_PATH = (n: string) => `/apis/networking.istio.io/v1/namespaces/${n}/virtualservices`;
 
   before(async () => {
     k = new TestKube();
