@@ -65,12 +65,24 @@ export function observe(mesh: MeshName, world: World, a: Assertion, ns: NsMap): 
     const service = world.services.find((s) => s.name === a.service && s.namespace === svcNs);
     const port = service?.ports.find((p) => p.port === a.port);
     if (!service || !port) return { ok: false, detail: `scenario error: no Service ${a.service}:${a.port}` };
-    const got = it.policy(world, { ns: svcNs, service, port, request: a.request, ...(a.from ? { from: { ns: ns(a.from.ns ?? 'app'), sa: a.from.sa } } : {}) });
-    const wrong = (Object.keys(a.expect) as Array<keyof RoutePolicy>).filter((k) => got[k] !== a.expect[k]);
-    const shown = Object.keys(got).length ? JSON.stringify(got) : 'no policy';
-    return { ok: wrong.length === 0, detail: `${shown}${wrong.length ? `; expected ${wrong.map((k) => `${k} ${String(a.expect[k])}`).join(', ')}` : ''}` };
+    try {
+      return comparePolicy(it.policy(world, { ns: svcNs, service, port, request: a.request, ...(a.from ? { from: { ns: ns(a.from.ns ?? 'app'), sa: a.from.sa } } : {}) }), a.expect);
+    } catch (e) {
+      return { ok: false, detail: `interpreter: ${(e as Error).message}` };
+    }
   }
   return { ok: false, detail: `${a.kind} assertions are observed through the API` };
+}
+
+/**
+ * A policy observation: only the fields `expect` names are compared, but all of `got` is shown, keys sorted, so
+ * two levels that observe the same thing write the same text.
+ */
+export function comparePolicy(got: RoutePolicy, expect: RoutePolicy): Observation {
+  const wrong = (Object.keys(expect) as Array<keyof RoutePolicy>).filter((k) => got[k] !== expect[k]);
+  const keys = (Object.keys(got) as Array<keyof RoutePolicy>).filter((k) => got[k] !== undefined).sort();
+  const shown = keys.length ? `{${keys.map((k) => `${k}: ${String(got[k])}`).join(', ')}}` : 'no policy';
+  return { ok: wrong.length === 0, detail: `${shown}${wrong.length ? `; expected ${wrong.map((k) => `${k} ${String(expect[k])}`).join(', ')}` : ''}` };
 }
 
 /** What an observation means given the scenario's declared limits for this mesh. */

@@ -72,14 +72,22 @@ export interface MetricsAssertion {
 }
 
 /**
- * What a mesh does with one route's requests beyond where they go (policy.smi-operator.io): each field is a
- * number the mesh's own objects state; absent means the mesh applies nothing (its default).
+ * What a mesh does with one route's requests beyond where they go (policy.smi-operator.io): each field is what the
+ * mesh applies, its own defaults included where an interpreter knows them (Istio's default retries, Envoy's default
+ * ejection interval); absent means nothing is applied (no timeout, no retries, no limit).
  */
 export interface RoutePolicy {
   /** Whole-request timeout. */
   timeoutMs?: number;
+  /** Retries after the first attempt. */
   retryAttempts?: number;
   perTryTimeoutMs?: number;
+  /** Retry conditions (Envoy's retry_on vocabulary), sorted, comma-separated. */
+  retryOn?: string;
+  /** Retriable HTTP status codes, sorted, comma-separated. */
+  retryStatusCodes?: string;
+  retryBackoffBaseMs?: number;
+  retryBackoffMaxMs?: number;
   faultDelayPercent?: number;
   faultDelayMs?: number;
   faultAbortPercent?: number;
@@ -88,7 +96,12 @@ export interface RoutePolicy {
   mirrorService?: string;
   mirrorPercent?: number;
   maxConnections?: number;
+  maxPendingRequests?: number;
+  /** Concurrent requests. */
+  maxRequests?: number;
+  maxRequestsPerConnection?: number;
   ejectConsecutive5xx?: number;
+  ejectConsecutiveGatewayErrors?: number;
   ejectIntervalMs?: number;
   ejectBaseMs?: number;
   ejectMaxPercent?: number;
@@ -111,10 +124,10 @@ export interface PolicyAssertion {
 export type Assertion = PolicyAssertion | AccessAssertion | SplitAssertion | StatusAssertion | MetricsAssertion;
 
 /** The levels an assertion can be observed at. */
-// Policy assertions read configured numbers (a timeout, a retry budget) that traffic can only hint at and the
-// xDS evaluator does not model yet: config level only.
+// Policy assertions read configured numbers (a timeout, a retry budget) that traffic can only hint at: the config
+// level and the Envoy configuration istiod generates (xds), not traffic.
 export const levelsOf = (a: Assertion): Array<'config' | 'xds' | 'traffic'> =>
-  a.kind === 'metrics' ? ['traffic'] : a.kind === 'policy' ? ['config'] : ['config', 'xds', 'traffic'];
+  a.kind === 'metrics' ? ['traffic'] : a.kind === 'policy' ? ['config', 'xds'] : ['config', 'xds', 'traffic'];
 
 export interface Step {
   title: string;

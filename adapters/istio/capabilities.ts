@@ -41,7 +41,7 @@ export const capabilities: CapabilityTable & Readonly<Record<string, Capability>
   'TimeoutPolicy request':
     'exact: VirtualService http route timeout',
   'TimeoutPolicy backendRequest':
-    'approximated: retries.perTryTimeout when a RetryPolicy governs the route (its own perTryTimeout wins); without retries a request is one attempt, so the route timeout is the shorter of request and backendRequest (reported)',
+    'approximated: retries.perTryTimeout when a RetryPolicy governs the route (its own perTryTimeout wins); without a RetryPolicy the route keeps Istio\'s default retries, which take no per-try timeout, so the route timeout is the shorter of request and backendRequest and bounds every attempt (reported)',
   'TimeoutPolicy idle':
     'approximated: DestinationRule connectionPool.http.idleTimeout of the Service host (traffic a split sends to other backend Services keeps theirs); 0s keeps Istio\'s default (Istio rejects 0; reported)',
   'TimeoutPolicy connect':
@@ -73,7 +73,7 @@ export const capabilities: CapabilityTable & Readonly<Record<string, Capability>
   'CircuitBreakerPolicy connectionPool.maxConcurrentRequests':
     'approximated: connectionPool.http.http2MaxRequests (Envoy max_requests, every protocol; per calling proxy, Service host only)',
   'CircuitBreakerPolicy outlierDetection (consecutive5xxErrors, consecutiveGatewayErrors, interval, baseEjectionTime, maxEjectionPercent)':
-    'approximated: DestinationRule outlierDetection field for field, for traffic to the Service host only; a split\'s other backend Services keep theirs (reported)',
+    'approximated: DestinationRule outlierDetection field for field (with only consecutiveGatewayErrors given, consecutive5xxErrors 0: Envoy would otherwise also eject after 5 consecutive 5xx), for traffic to the Service host only; a split\'s other backend Services keep theirs (reported)',
   'FaultInjectionPolicy delay (fixedDelay, percentage)':
     'exact: route fault.delay fixedDelay and percentage',
   'FaultInjectionPolicy abort (httpStatus, percentage)':

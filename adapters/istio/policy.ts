@@ -63,8 +63,9 @@ function applyToRoute(route: Route, p: ResolvedPolicy, retried: boolean, domain:
     case 'TimeoutPolicy': {
       const req = ms(pol.spec.request);
       const backend = ms(pol.spec.backendRequest);
-      // backendRequest is a per-try timeout when a RetryPolicy governs the route (set there);
-      // otherwise one attempt is the whole request, so the shorter of the two bounds it (never longer).
+      // backendRequest is a per-try timeout when a RetryPolicy governs the route (set there). Otherwise the route
+      // keeps Istio's default retries, which take no per-try timeout without being replaced: the shorter of the two
+      // bounds the whole request, hence every attempt (never longer).
       const whole = retried || backend === undefined ? req : req === undefined || req === 0 ? backend : Math.min(req, backend);
       if (whole !== undefined) route.timeout = secondsText(whole);
       if (retried && backend) route.retries = { ...(route.retries as object), perTryTimeout: (route.retries as { perTryTimeout?: string } | undefined)?.perTryTimeout ?? secondsText(backend) };
@@ -125,6 +126,9 @@ function destinationRuleSpec(ps: ResolvedPolicy[], note: Note): Record<string, u
       if (od) {
         outlier = {};
         if (od.consecutive5xxErrors !== undefined) outlier.consecutive5xxErrors = od.consecutive5xxErrors;
+        // Istio leaves Envoy's consecutive_5xx unset when consecutive5xxErrors is, and Envoy then ejects after 5
+        // consecutive 5xx: naming only gateway errors must not turn 5xx ejection on as well.
+        else if (od.consecutiveGatewayErrors !== undefined) outlier.consecutive5xxErrors = 0;
         if (od.consecutiveGatewayErrors !== undefined) outlier.consecutiveGatewayErrors = od.consecutiveGatewayErrors;
         const interval = ms(od.interval);
         const base = ms(od.baseEjectionTime);
@@ -220,7 +224,7 @@ function renderRouteLevel(objects: KubeObject[], added: KubeObject[], ps: Resolv
   for (const p of order.filter((x) => x.policy.kind === 'TimeoutPolicy')) {
     const pol = p.policy as Extract<ResolvedPolicy['policy'], { kind: 'TimeoutPolicy' }>;
     if (pol.spec.backendRequest && !order.some((x) => x.policy.kind === 'RetryPolicy')) {
-      note(p, 'spec.backendRequest: without a RetryPolicy each request is one attempt, so the route timeout is the shorter of request and backendRequest');
+      note(p, 'spec.backendRequest: without a RetryPolicy the route keeps Istio\'s default retries (2, on connect failures, refused streams and unavailable/cancelled gRPC), which take no per-try timeout; the route timeout is the shorter of request and backendRequest, so it bounds every attempt');
     }
   }
   if (!vs.metadata.labels?.['smi-operator.io/source'] && vs.metadata.labels) {

@@ -25,7 +25,7 @@ export interface RbacStep {
 export type Outcome =
   | { kind: 'closed'; reason: string; listener: string; rbac: RbacStep[] }
   | { kind: 'denied'; reason: string; listener: string; chain: string; rbac: RbacStep[] }
-  | { kind: 'forwarded'; listener: string; chain: string; clusters: Array<{ name: string; weight: number }>; route?: RouteTarget; rbac: RbacStep[]; hcm?: Json; chainConfig: Json }
+  | { kind: 'forwarded'; listener: string; chain: string; clusters: Array<{ name: string; weight: number }>; route?: RouteTarget; rbac: RbacStep[]; hcm?: Json; chainConfig: Json; faultFilters?: string[] }
   | { kind: 'direct-response' | 'no-route'; listener: string; chain: string; route: RouteTarget; rbac: RbacStep[]; hcm?: Json; chainConfig: Json };
 
 const typeOf = (tc: Json): string => {
@@ -176,6 +176,8 @@ function http(cfg: EnvoyConfig, hcm: Json, c: Connection, p: PeerConnection, req
   if (request?.headers?.origin !== undefined) throw new Refusal(hp, 'CORS requests (an Origin header) are not implemented');
   const base = { listener: at.lname, chain: at.cname, rbac: at.rbac, hcm, chainConfig: at.chain };
   const filters = arr(hcm.http_filters, `${hp}.http_filters`);
+  // Fault filters before the router, by name: a route's typed_per_filter_config entry under that name configures them.
+  const faultFilters: string[] = [];
   for (let i = 0; i < filters.length; i++) {
     const fp = `${hp}.http_filters[${i}]`;
     const f = obj(filters[i], fp);
@@ -185,8 +187,10 @@ function http(cfg: EnvoyConfig, hcm: Json, c: Connection, p: PeerConnection, req
     const fname = String(f.name ?? t);
     if (INERT_HTTP.includes(t)) continue;
     if (t === 'envoy.extensions.filters.http.fault.v3.HTTPFault' || t === 'envoy.extensions.filters.http.cors.v3.Cors') {
-      // Empty fault/CORS filters act only through per-route configuration, which route.ts refuses.
+      // Empty fault/CORS filters act only through per-route configuration: the fault filter's is read by policy.ts,
+      // CORS's is refused by route.ts.
       known(tc, `${fp}.typed_config`, []);
+      if (t === 'envoy.extensions.filters.http.fault.v3.HTTPFault') faultFilters.push(fname);
       continue;
     }
     if (t === HTTP_RBAC) {
@@ -210,8 +214,8 @@ function http(cfg: EnvoyConfig, hcm: Json, c: Connection, p: PeerConnection, req
   if (host === undefined) throw new Refusal(hp, 'a question about a whole HTTP connection needs the Host its requests use');
   let authority = host;
   if (hcm.strip_any_host_port === true || (hcm.strip_matching_host_port === true && authority.endsWith(`:${c.destinationPort}`))) authority = authority.replace(/:\d+$/, '');
-  const target = routeRequest(rc, request, authority, `route ${String(rc.name ?? '(inline)')}`);
-  if (target.kind === 'clusters') return { kind: 'forwarded', ...base, clusters: target.clusters, route: target };
+  const target = routeRequest(rc, request, authority, `route ${String(rc.name ?? '(inline)')}`, faultFilters);
+  if (target.kind === 'clusters') return { kind: 'forwarded', ...base, clusters: target.clusters, route: target, faultFilters };
   return { kind: target.kind, ...base, route: target };
 }
 

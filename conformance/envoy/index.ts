@@ -6,3 +6,4 @@ export type { Connection } from './listener.js';
 export type { Request } from './matchers.js';
 export { Refusal } from './refuse.js';
 export { findCluster, upstreamTransport, type UpstreamTransport } from './upstream.js';
+export { clusterSettings, routeSettings, type ClusterSettings, type RouteSettings } from './policy.js';

@@ -8,13 +8,15 @@ import { and, type Tri } from './tri.js';
 
 const ROUTE_CONFIG_USED = ['name', 'virtual_hosts', 'ignore_port_in_host_matching'];
 const ROUTE_CONFIG_INERT = ['validate_clusters', 'max_direct_response_body_size_bytes', 'request_headers_to_add', 'request_headers_to_remove', 'response_headers_to_add', 'response_headers_to_remove', 'internal_only_headers', 'most_specific_header_mutations_wins'];
-const VHOST_USED = ['name', 'domains', 'routes', 'require_tls'];
-const VHOST_INERT = ['include_request_attempt_count', 'include_attempt_count_in_response', 'retry_policy', 'virtual_clusters', 'request_headers_to_add', 'request_headers_to_remove', 'response_headers_to_add', 'response_headers_to_remove', 'hedge_policy', 'metadata', 'per_request_buffer_limit_bytes'];
-const ROUTE_USED = ['match', 'route', 'direct_response'];
+// retry_policy is read by policy.ts (the route's own one takes precedence).
+const VHOST_USED = ['name', 'domains', 'routes', 'require_tls', 'retry_policy'];
+const VHOST_INERT = ['include_request_attempt_count', 'include_attempt_count_in_response', 'virtual_clusters', 'request_headers_to_add', 'request_headers_to_remove', 'response_headers_to_add', 'response_headers_to_remove', 'hedge_policy', 'metadata', 'per_request_buffer_limit_bytes'];
+const ROUTE_USED = ['match', 'route', 'direct_response', 'typed_per_filter_config'];
 const ROUTE_INERT = ['name', 'metadata', 'decorator', 'request_headers_to_add', 'request_headers_to_remove', 'response_headers_to_add', 'response_headers_to_remove', 'tracing', 'per_request_buffer_limit_bytes', 'stat_prefix'];
 const MATCH_USED = ['prefix', 'path', 'safe_regex', 'path_separated_prefix', 'case_sensitive', 'headers'];
 const ACTION_USED = ['cluster', 'weighted_clusters'];
-const ACTION_INERT = ['timeout', 'idle_timeout', 'retry_policy', 'max_grpc_timeout', 'grpc_timeout_offset', 'max_stream_duration', 'hash_policy', 'upgrade_configs', 'host_rewrite_literal', 'auto_host_rewrite', 'priority', 'rate_limits', 'cors', 'hedge_policy', 'internal_redirect_policy', 'cluster_not_found_response_code', 'append_x_forwarded_host'];
+// Where a request goes does not depend on these; the timeout, retry, mirror and stream-duration settings are read by policy.ts.
+const ACTION_INERT = ['timeout', 'idle_timeout', 'retry_policy', 'max_grpc_timeout', 'grpc_timeout_offset', 'max_stream_duration', 'request_mirror_policies', 'hash_policy', 'upgrade_configs', 'host_rewrite_literal', 'auto_host_rewrite', 'priority', 'rate_limits', 'cors', 'hedge_policy', 'internal_redirect_policy', 'cluster_not_found_response_code', 'append_x_forwarded_host'];
 
 /** Virtual host matching on the Host header (lower-cased; the port dropped when the configuration says so). */
 export function selectVirtualHost(rc: Json, authority: string, path: string): { vhost: Json; path: string } | undefined {
@@ -79,6 +81,10 @@ export interface RouteTarget {
   /** Which virtual host and route decided (names, or their paths in the configuration). */
   virtualHost?: string;
   route?: string;
+  /** The route's action (timeout, retries, mirrors: see policy.ts), the virtual host's retry policy, and the route's per-filter configuration. */
+  action?: Json;
+  vhostRetryPolicy?: unknown;
+  perFilterConfig?: Json;
 }
 
 export function routeAction(a: unknown, path: string): Array<{ name: string; weight: number }> {
@@ -101,8 +107,11 @@ export function routeAction(a: unknown, path: string): Array<{ name: string; wei
   return clusters;
 }
 
-/** The route an HTTP request takes in a route configuration (undefined request: a connection-level question). */
-export function routeRequest(rc: Json, r: Request | undefined, authority: string, path: string): RouteTarget {
+/**
+ * The route an HTTP request takes in a route configuration (undefined request: a connection-level question).
+ * `perRouteFilters`: the HTTP filters of the chain whose per-route configuration is implemented (any other is refused).
+ */
+export function routeRequest(rc: Json, r: Request | undefined, authority: string, path: string, perRouteFilters: readonly string[] = []): RouteTarget {
   const vh = selectVirtualHost(rc, authority, path);
   if (!vh) return { kind: 'no-route', clusters: [] };
   known(vh.vhost, vh.path, VHOST_USED, VHOST_INERT);
@@ -113,7 +122,8 @@ export function routeRequest(rc: Json, r: Request | undefined, authority: string
     const rp = `${vh.path}.routes[${i}]`;
     const route = obj(routes[i], rp);
     known(route, rp, ROUTE_USED, ROUTE_INERT);
-    if (route.typed_per_filter_config !== undefined) throw new Refusal(`${rp}.typed_per_filter_config`, 'not implemented');
+    const perFilter = route.typed_per_filter_config === undefined ? undefined : obj(route.typed_per_filter_config, `${rp}.typed_per_filter_config`);
+    for (const k of Object.keys(perFilter ?? {})) if (!perRouteFilters.includes(k)) throw new Refusal(`${rp}.typed_per_filter_config.${k}`, 'not implemented');
     const m = routeMatches(route.match, r, `${rp}.match`);
     if (m === 'unknown') throw new Refusal(`${rp}.match`, 'the route depends on the HTTP request, and the question is about a whole connection');
     if (!m) continue;
@@ -124,7 +134,15 @@ export function routeRequest(rc: Json, r: Request | undefined, authority: string
       return { kind: 'direct-response', clusters: [], status: num(dr.status, `${rp}.direct_response.status`), virtualHost: vname, route: name };
     }
     if (route.route === undefined) throw new Refusal(rp, 'a route without route or direct_response (redirect, filter_action, ...) is not implemented');
-    return { kind: 'clusters', clusters: routeAction(route.route, `${rp}.route`), virtualHost: vname, route: name };
+    return {
+      kind: 'clusters',
+      clusters: routeAction(route.route, `${rp}.route`),
+      virtualHost: vname,
+      route: name,
+      action: obj(route.route, `${rp}.route`),
+      ...(vh.vhost.retry_policy !== undefined ? { vhostRetryPolicy: vh.vhost.retry_policy } : {}),
+      ...(perFilter ? { perFilterConfig: perFilter } : {}),
+    };
   }
   return { kind: 'no-route', clusters: [], virtualHost: vname };
 }

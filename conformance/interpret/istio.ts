@@ -122,15 +122,74 @@ type Route = { match?: Array<HttpMatch & { port?: number }>; route?: Array<{ des
 
 type RoutePolicySettings = {
   timeout?: string;
-  retries?: { attempts?: number; perTryTimeout?: string };
+  retries?: { attempts?: number; perTryTimeout?: string; retryOn?: string; backoff?: string };
   fault?: { delay?: { fixedDelay?: string; percentage?: { value?: number } }; abort?: { httpStatus?: number; percentage?: { value?: number } } };
   mirror?: { host?: string };
   mirrorPercentage?: { value?: number };
 };
 type TrafficPolicy = {
-  connectionPool?: { tcp?: { maxConnections?: number } };
-  outlierDetection?: { consecutive5xxErrors?: number; interval?: string; baseEjectionTime?: string; maxEjectionPercent?: number };
+  connectionPool?: { tcp?: { maxConnections?: number }; http?: { http1MaxPendingRequests?: number; http2MaxRequests?: number; maxRequestsPerConnection?: number } };
+  outlierDetection?: { consecutive5xxErrors?: number; consecutiveGatewayErrors?: number; interval?: string; baseEjectionTime?: string; maxEjectionPercent?: number };
 };
+
+// What istiod writes into the Envoy route and cluster (pilot/pkg/networking/core/route/route.go, route/retry/retry.go,
+// cluster_traffic_policy.go) and Envoy's defaults for what it leaves unset; sources in docs/adapters/istio.md.
+/** retry.go defaultRetryOn (meshConfig.defaultHttpRetryPolicy unset): used when a route sets no retries. */
+const DEFAULT_RETRY_ON = 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes';
+const DEFAULT_RETRIES = 2;
+
+/** Istio's Percent -> Envoy FractionalPercent: uint32(value * 10000) per million (route.go translatePercentToFractionalPercent). */
+const istioPercent = (v: number | undefined): number => Math.trunc((v ?? 0) * 10000) / 10000;
+
+/** The codes Go's http.StatusText knows (parseRetryOn's test for a status code). */
+const GO_STATUS_TEXT = new Set([100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 307, 308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 421, 422, 423, 424, 425, 426, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511]);
+
+/** retry.go ConvertPolicy: the default policy without retries, none for attempts <= 0, else attempts and the given fields. */
+function retryPolicy(r: RoutePolicySettings['retries'], out: RoutePolicy): void {
+  if (r && !(r.attempts && r.attempts > 0)) return;
+  let on = DEFAULT_RETRY_ON.split(',');
+  let codes: number[] = [];
+  if (r?.retryOn) {
+    // parseRetryOn: integers that are HTTP statuses become retriable status codes, which need their condition.
+    const parts = r.retryOn.split(',').map((x) => x.trim()).filter((x) => x !== '');
+    const isCode = (x: string) => /^\d+$/.test(x) && GO_STATUS_TEXT.has(Number(x));
+    codes = parts.filter(isCode).map(Number);
+    on = parts.filter((x) => !isCode(x));
+    if (codes.length && !on.includes('retriable-status-codes')) on.push('retriable-status-codes');
+  }
+  if (on.length === 0) return; // Envoy retries on no condition
+  out.retryAttempts = r?.attempts ?? DEFAULT_RETRIES;
+  const perTry = r?.perTryTimeout ? meshDurationMs(r.perTryTimeout) : undefined;
+  if (perTry) out.perTryTimeoutMs = perTry;
+  out.retryOn = [...on].sort().join(',');
+  if (codes.length) out.retryStatusCodes = [...codes].sort((a, b) => a - b).join(',');
+  // Envoy: base interval 25 ms unless set, maximum 10 times the base (Istio sets only the base).
+  const base = (r?.backoff ? meshDurationMs(r.backoff) : undefined) ?? 25;
+  out.retryBackoffBaseMs = base;
+  out.retryBackoffMaxMs = base * 10;
+}
+
+/** The DestinationRule settings of one host as Envoy gets them (cluster_traffic_policy.go applyConnectionPool, applyOutlierDetection). */
+function endpointSettings(tp: TrafficPolicy): RoutePolicy {
+  const out: RoutePolicy = {};
+  // Unset or 0 keeps Istio's default threshold, math.MaxUint32: no limit.
+  const cp = tp.connectionPool;
+  if (cp?.tcp?.maxConnections) out.maxConnections = cp.tcp.maxConnections;
+  if (cp?.http?.http1MaxPendingRequests) out.maxPendingRequests = cp.http.http1MaxPendingRequests;
+  if (cp?.http?.http2MaxRequests) out.maxRequests = cp.http.http2MaxRequests;
+  if (cp?.http?.maxRequestsPerConnection) out.maxRequestsPerConnection = cp.http.maxRequestsPerConnection;
+  const od = tp.outlierDetection;
+  if (od) {
+    // Envoy: consecutive 5xx ejection is on (5) unless set, gateway-failure ejection off unless set; 0 disables.
+    const c5 = od.consecutive5xxErrors ?? 5;
+    if (c5 > 0) out.ejectConsecutive5xx = c5;
+    if (od.consecutiveGatewayErrors) out.ejectConsecutiveGatewayErrors = od.consecutiveGatewayErrors;
+    out.ejectIntervalMs = (od.interval ? meshDurationMs(od.interval) : undefined) ?? 10_000;
+    out.ejectBaseMs = (od.baseEjectionTime ? meshDurationMs(od.baseEjectionTime) : undefined) ?? 30_000;
+    out.ejectMaxPercent = od.maxEjectionPercent || 10;
+  }
+  return out;
+}
 
 /** The VirtualService Istio uses for the Service's host: the first by name (it merges several only unreliably). */
 function hostVirtualService(world: World, q: SplitQuery): KubeObject | undefined {
@@ -155,39 +214,41 @@ export const istio: MeshInterpreter = {
   policy(world, q) {
     const out: RoutePolicy = {};
     const hit = matchedRoute(world, q);
+    // A VirtualService for the host that routes the request nowhere: Envoy answers 404, nothing applies.
+    if (!hit && hostVirtualService(world, q)) return out;
+    // Without a VirtualService, istiod's default route (BuildDefaultHTTPOutboundRoute): no timeout, default retries.
     const r = (hit?.route ?? {}) as RoutePolicySettings;
     const timeout = r.timeout ? meshDurationMs(r.timeout) : undefined;
     if (timeout) out.timeoutMs = timeout;
-    if (r.retries?.attempts) out.retryAttempts = r.retries.attempts;
-    const perTry = r.retries?.attempts && r.retries.perTryTimeout ? meshDurationMs(r.retries.perTryTimeout) : undefined;
-    if (perTry) out.perTryTimeoutMs = perTry;
-    if (r.fault?.delay) {
-      out.faultDelayPercent = r.fault.delay.percentage?.value ?? 0;
-      const d = r.fault.delay.fixedDelay ? meshDurationMs(r.fault.delay.fixedDelay) : undefined;
-      if (d !== undefined) out.faultDelayMs = d;
+    retryPolicy(r.retries, out);
+    // TranslateFault: a delay or abort without percentage gets 0 %.
+    if (r.fault?.delay?.fixedDelay) {
+      out.faultDelayPercent = istioPercent(r.fault.delay.percentage?.value);
+      out.faultDelayMs = meshDurationMs(r.fault.delay.fixedDelay) ?? 0;
     }
-    if (r.fault?.abort) {
-      out.faultAbortPercent = r.fault.abort.percentage?.value ?? 0;
-      if (r.fault.abort.httpStatus !== undefined) out.faultAbortStatus = r.fault.abort.httpStatus;
+    if (r.fault?.abort?.httpStatus !== undefined) {
+      out.faultAbortPercent = istioPercent(r.fault.abort.percentage?.value);
+      out.faultAbortStatus = r.fault.abort.httpStatus;
     }
-    if (r.mirror?.host && hit) {
+    // MirrorPercent: 100 % unless given; 0 % mirrors nothing.
+    const mirrorPercent = r.mirrorPercentage ? istioPercent(r.mirrorPercentage.value) : 100;
+    if (r.mirror?.host && hit && mirrorPercent > 0) {
       const svc = serviceByHost(world, r.mirror.host, hit.vs.metadata.namespace!);
       out.mirrorService = svc ? svc.name : r.mirror.host;
-      out.mirrorPercent = r.mirrorPercentage?.value ?? 100;
+      out.mirrorPercent = mirrorPercent;
     }
-    // Endpoint settings: the DestinationRule of the Service's host (the first by name, as Istio merges none).
-    const fqdn = `${q.service.name}.${q.service.namespace}.svc.${world.clusterDomain}`;
-    const dr = world.natives.filter((o) => o.kind === 'DestinationRule' && (spec(o).host === fqdn || spec(o).host === q.service.name)).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))[0];
-    const tp = ((dr && spec(dr).trafficPolicy) ?? {}) as TrafficPolicy;
-    if (tp.connectionPool?.tcp?.maxConnections !== undefined) out.maxConnections = tp.connectionPool.tcp.maxConnections;
-    const od = tp.outlierDetection;
-    if (od) {
-      if (od.consecutive5xxErrors !== undefined) out.ejectConsecutive5xx = od.consecutive5xxErrors;
-      if (od.interval) out.ejectIntervalMs = meshDurationMs(od.interval) ?? 0;
-      if (od.baseEjectionTime) out.ejectBaseMs = meshDurationMs(od.baseEjectionTime) ?? 0;
-      if (od.maxEjectionPercent !== undefined) out.ejectMaxPercent = od.maxEjectionPercent;
-    }
-    return out;
+    // Endpoint settings: the DestinationRule (the first by name, as Istio merges none) of each host the route sends
+    // to; they must agree, as a split to backends with different limits has no one answer.
+    const hosts = hit ? [...new Set((hit.route.route ?? []).filter((d, _, all) => all.length === 1 || (d.weight ?? 0) > 0).map((d) => serviceByHost(world, d.destination.host, hit.vs.metadata.namespace!)))] : [q.service];
+    const perHost = hosts.map((svc) => {
+      if (!svc) return {};
+      const fqdn = `${svc.name}.${svc.namespace}.svc.${world.clusterDomain}`;
+      const dr = world.natives.filter((o) => o.kind === 'DestinationRule' && o.metadata.namespace === svc.namespace && (spec(o).host === fqdn || spec(o).host === svc.name)).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))[0];
+      return endpointSettings(((dr && spec(dr).trafficPolicy) ?? {}) as TrafficPolicy);
+    });
+    const first = perHost[0] ?? {};
+    if (perHost.some((x) => JSON.stringify(x) !== JSON.stringify(first))) throw new Error('the backends of the route have different limits or ejection settings');
+    return { ...out, ...first };
   },
   split(world, q) {
     const hit = matchedRoute(world, q);

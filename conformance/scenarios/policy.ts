@@ -103,6 +103,28 @@ export const policyScenarios: Scenario[] = [
     },
   },
   {
+    id: 'policy-circuit-breaker-limits',
+    spec: 'policy (beyond SMI)',
+    versions: [POLICY_V],
+    title: 'request limits without a connection limit, and ejection on gateway errors only',
+    origin: 'extension (issue 13); the xds level found that Envoy ejects after 5 consecutive 5xx unless told otherwise',
+    app: (ns) => splitApp(ns),
+    steps: [
+      {
+        title: '10 pending, 50 concurrent, 5 per connection; eject after 3 consecutive gateway errors',
+        apply: (ns) => [policy(ns('app'), 'CircuitBreakerPolicy', 'app-limits', { connectionPool: { maxPendingRequests: 10, maxConcurrentRequests: 50, maxRequestsPerConnection: 5 }, outlierDetection: { consecutiveGatewayErrors: 3 } })],
+        assertions: [
+          on('request limits, no connection limit', { maxPendingRequests: 10, maxRequests: 50, maxRequestsPerConnection: 5, maxConnections: undefined }),
+          on('only gateway errors eject', { ejectConsecutiveGatewayErrors: 3, ejectConsecutive5xx: undefined }),
+        ],
+      },
+    ],
+    unsupported: {
+      linkerd: unsupported(['request limits, no connection limit', 'only gateway errors eject'], 'Linkerd has no connection or request limits; failure accrual is set by annotations on the Service, which the operator does not own'),
+      consul: unsupported(['request limits, no connection limit', 'only gateway errors eject'], 'Consul sets limits and passive health checks on each caller (upstreamConfig), not on the target'),
+    },
+  },
+  {
     id: 'policy-fault',
     spec: 'policy (beyond SMI)',
     versions: [POLICY_V],

@@ -6,10 +6,11 @@
 // cluster stands for) is here; what is Envoy's is in ../envoy/.
 
 import type { ServicePort } from '../../adapters/types.js';
-import { findCluster, handle, Refusal, upstreamTransport, type Connection, type EnvoyConfig, type Outcome, type Request } from '../envoy/index.js';
+import { clusterSettings, findCluster, handle, Refusal, routeSettings, upstreamTransport, type ClusterSettings, type Connection, type EnvoyConfig, type Outcome, type Request } from '../envoy/index.js';
 import { serviceSelects } from '../../adapters/common/label-match.js';
 import type { Json } from '../envoy/refuse.js';
-import type { AccessVerdict, Assertion, HttpRequest, NsMap } from '../types.js';
+import { comparePolicy } from '../evaluate.js';
+import type { AccessVerdict, Assertion, HttpRequest, NsMap, RoutePolicy } from '../types.js';
 import { TLS_MODE_LABEL, type FakePod } from './workloads.js';
 
 export interface XdsService {
@@ -130,6 +131,11 @@ export function access(w: XdsWorld, from: { ns: string; sa: string }, svc: XdsSe
   const out = o.out;
   if (out.kind === 'closed' || out.kind === 'denied') return { verdict: 'deny', why: `client sidecar: ${out.reason}` };
   if (out.kind !== 'forwarded') return { verdict: 'deny', why: out.kind === 'no-route' ? 'client sidecar: no route (404)' : `client sidecar: direct response ${String(out.route.status)}` };
+  if (out.route?.action && request) {
+    const abort = routeSettings(out.route.action, out.route.vhostRetryPolicy, out.route.perFilterConfig, out.faultFilters ?? [], request.headers, 'client route').fault?.abort;
+    // Some requests end at the client's fault filter, the others go on: not one verdict.
+    if (abort && abort.percent > 0) throw new Refusal('client route fault', `${abort.percent}% of the requests are aborted with ${abort.httpStatus} by fault injection: access is not a yes/no answer`);
+  }
   const results: Array<{ verdict: AccessVerdict; why: string }> = [];
   for (const c of out.clusters.filter((x) => x.weight > 0)) {
     const cs = clusterService(w, configOf(w, client), c.name);
@@ -170,6 +176,74 @@ function split(w: XdsWorld, from: { ns: string; sa: string }, svc: XdsService, p
   return shares;
 }
 
+/** Istio's "no limit" (math.MaxUint32, cluster_traffic_policy.go getDefaultCircuitBreakerThresholds). */
+const UNLIMITED = 4294967295;
+
+/** What the client sidecar applies to this request: its route's settings and those of the clusters it picks. */
+export function policyOf(w: XdsWorld, from: { ns: string; sa: string }, svc: XdsService, port: ServicePort, request: HttpRequest): RoutePolicy {
+  const client = clientPod(w, from.ns, from.sa);
+  const cfg = configOf(w, client);
+  const out = outbound(w, client, svc, port, request).out;
+  if (out.kind === 'closed' || out.kind === 'denied') throw new Error(`client sidecar: ${out.reason}`);
+  if (out.kind !== 'forwarded' || !out.route?.action) return {};
+  const rs = routeSettings(out.route.action, out.route.vhostRetryPolicy, out.route.perFilterConfig, out.faultFilters ?? [], request.headers, `route ${out.route.route ?? ''}`);
+  const p: RoutePolicy = {};
+  if (rs.timeoutMs !== undefined) p.timeoutMs = rs.timeoutMs;
+  if (rs.retry) {
+    p.retryAttempts = rs.retry.numRetries;
+    if (rs.retry.perTryTimeoutMs !== undefined) p.perTryTimeoutMs = rs.retry.perTryTimeoutMs;
+    p.retryOn = [...rs.retry.retryOn].sort().join(',');
+    if (rs.retry.retriableStatusCodes.length) p.retryStatusCodes = [...rs.retry.retriableStatusCodes].sort((a, b) => a - b).join(',');
+    p.retryBackoffBaseMs = rs.retry.backoffBaseMs;
+    p.retryBackoffMaxMs = rs.retry.backoffMaxMs;
+  }
+  if (rs.fault?.delay) {
+    p.faultDelayPercent = rs.fault.delay.percent;
+    p.faultDelayMs = rs.fault.delay.fixedDelayMs;
+  }
+  if (rs.fault?.abort) {
+    p.faultAbortPercent = rs.fault.abort.percent;
+    p.faultAbortStatus = rs.fault.abort.httpStatus;
+  }
+  if (rs.mirrors.length > 1) throw new Error(`the route mirrors to ${rs.mirrors.length} clusters; one is modelled`);
+  const m = rs.mirrors[0];
+  if (m) {
+    const cs = clusterService(w, cfg, m.cluster);
+    if (!cs.svc) throw new Error(`mirror: ${cs.why ?? m.cluster}`);
+    p.mirrorService = cs.svc.name;
+    p.mirrorPercent = m.percent;
+  }
+  // The clusters the request may go to must agree (a split to backends with different limits has no one answer).
+  const settings: Array<{ name: string; s: ClusterSettings }> = [];
+  for (const c of out.clusters.filter((x) => x.weight > 0)) {
+    const cluster = findCluster(cfg.clusters, c.name);
+    if (!cluster) throw new Error(`cluster ${c.name} does not exist`);
+    settings.push({ name: c.name, s: clusterSettings(cluster, `cluster ${c.name}`) });
+  }
+  const first = settings[0];
+  if (!first) return p;
+  const differ = settings.find((x) => JSON.stringify(x.s) !== JSON.stringify(first.s));
+  if (differ) throw new Error(`clusters ${first.name} and ${differ.name} of the route have different limits or ejection settings`);
+  const limit = (v: number) => (v === UNLIMITED ? undefined : v);
+  const c = first.s;
+  const set = (k: 'maxConnections' | 'maxPendingRequests' | 'maxRequests', v: number) => {
+    const l = limit(v);
+    if (l !== undefined) p[k] = l;
+  };
+  set('maxConnections', c.maxConnections);
+  set('maxPendingRequests', c.maxPendingRequests);
+  set('maxRequests', c.maxRequests);
+  if (c.maxRequestsPerConnection !== undefined) p.maxRequestsPerConnection = c.maxRequestsPerConnection;
+  if (c.outlier) {
+    if (c.outlier.consecutive5xx !== undefined) p.ejectConsecutive5xx = c.outlier.consecutive5xx;
+    if (c.outlier.consecutiveGatewayFailure !== undefined) p.ejectConsecutiveGatewayErrors = c.outlier.consecutiveGatewayFailure;
+    p.ejectIntervalMs = c.outlier.intervalMs;
+    p.ejectBaseMs = c.outlier.baseEjectionMs;
+    p.ejectMaxPercent = c.outlier.maxEjectionPercent;
+  }
+  return p;
+}
+
 const sameShares = (a: Record<string, number>, b: Record<string, number>): boolean => [...new Set([...Object.keys(a), ...Object.keys(b)])].every((k) => Math.abs((a[k] ?? 0) - (b[k] ?? 0)) < 0.5);
 const fmtShares = (s: Record<string, number>): string =>
   Object.keys(s).length === 0 ? 'no route (404)' : Object.entries(s).sort(([x], [y]) => x.localeCompare(y)).map(([k, v]) => `${k} ${v}%`).join(', ');
@@ -192,6 +266,13 @@ export function observeXds(w: XdsWorld, a: Assertion, ns: NsMap): Observation {
       const got = split(w, { ns: ns(a.from.ns ?? 'app'), sa: a.from.sa }, svc, port, a.request);
       const ok = sameShares(got, a.expect);
       return { ok, detail: `${fmtShares(got)}${ok ? '' : `; expected ${fmtShares(a.expect)}`}` };
+    }
+    if (a.kind === 'policy') {
+      const svc = w.services.find((s) => s.name === a.service && s.namespace === ns(a.ns ?? 'app'));
+      const port = svc?.ports.find((p) => p.port === a.port);
+      if (!svc || !port) return { ok: false, detail: `scenario error: no Service ${a.service}:${a.port}` };
+      if (!a.from) return { ok: false, detail: 'scenario error: the xds level needs the client (from) of a policy assertion' };
+      return comparePolicy(policyOf(w, { ns: ns(a.from.ns ?? 'app'), sa: a.from.sa }, svc, port, a.request), a.expect);
     }
     return { ok: false, detail: `${a.kind} assertions are observed through the API` };
   } catch (e) {

@@ -29,6 +29,29 @@ function wrongTrustDomain(mesh: MeshName): MeshAdapter {
   };
 }
 
+/**
+ * The Istio adapter as it was before the xds level judged policies (gateway-error ejection alone left Envoy's default
+ * 5xx ejection on), with every route timeout of 5s written as 6s.
+ */
+function looserPolicies(mesh: MeshName): MeshAdapter {
+  const real = getAdapter(mesh);
+  if (mesh !== 'istio') return real;
+  return {
+    ...real,
+    translate(snapshot, options) {
+      const out = real.translate(snapshot, options);
+      const objects = out.objects.map((o): KubeObject => {
+        if (o.kind === 'VirtualService') return JSON.parse(JSON.stringify(o).replace(/"timeout":"5s"/g, '"timeout":"6s"')) as KubeObject;
+        if (o.kind !== 'DestinationRule') return o;
+        const c = structuredClone(o) as KubeObject & { spec: { trafficPolicy?: { outlierDetection?: { consecutive5xxErrors?: number } } } };
+        if (c.spec.trafficPolicy?.outlierDetection?.consecutive5xxErrors === 0) delete c.spec.trafficPolicy.outlierDetection.consecutive5xxErrors;
+        return c;
+      });
+      return { ...out, objects };
+    },
+  };
+}
+
 describe('conformance: xds level (istiod + Envoy configuration) on the local control plane', function () {
   this.timeout(600_000);
 
@@ -37,7 +60,7 @@ describe('conformance: xds level (istiod + Envoy configuration) on the local con
     const report = summarize('istio', 'xds', results);
     const bad = results.filter((r) => r.outcome === 'failed' || r.outcome === 'unexpectedly-passed');
     expect(bad, table(report)).to.deep.equal([]);
-    // Every scenario with an assertion the xds level judges (policy assertions stay config-level) reports.
+    // Every scenario with an assertion the xds level judges reports (policy scenarios included).
     const atXds = (s: (typeof SCENARIOS)[number]) => new Set(s.steps.flatMap((st) => st.assertions.filter((x) => levelsOf(x).includes('xds')).map((x) => x.name)));
     const judged = SCENARIOS.filter((s) => atXds(s).size > 0).map((s) => s.id).sort();
     expect([...new Set(results.map((r) => r.scenario))].sort()).to.deep.equal(judged);
@@ -50,6 +73,14 @@ describe('conformance: xds level (istiod + Envoy configuration) on the local con
     const byKey = new Map(config.map((r) => [`${r.scenario}/${r.step}/${r.assertion}`, said(r)]));
     const differ = results.filter((r) => byKey.get(`${r.scenario}/${r.step}/${r.assertion}`) !== said(r)).map((r) => `${r.scenario}/${r.assertion}: xds ${said(r)}, config ${byKey.get(`${r.scenario}/${r.step}/${r.assertion}`)}`);
     expect(differ).to.deep.equal([]);
+  });
+
+  it('fails when the route timeout or the ejection Envoy gets differs from the policy', async () => {
+    const results = await runConfigLevel({ kubeConfig: sharedCluster().kubeConfig, mesh: 'istio', timeoutMs: 30_000, level: 'xds', xds: xdsOptions(), only: ['policy-timeout-retry', 'policy-circuit-breaker-limits'], adapter: looserPolicies });
+    const failed = results.filter((r) => r.outcome === 'failed').map((r) => `${r.scenario}/${r.assertion}`);
+    expect(failed).to.include.members(['policy-timeout-retry/request timeout 5s', 'policy-circuit-breaker-limits/only gateway errors eject']);
+    expect(results.find((r) => r.assertion === 'only gateway errors eject')!.detail).to.match(/ejectConsecutive5xx: 5.*; expected ejectConsecutive5xx undefined/);
+    expect(results.find((r) => r.assertion === 'request timeout 5s')!.detail).to.match(/timeoutMs: 6000.*; expected timeoutMs 5000/);
   });
 
   it('fails when the adapter writes principals in the wrong trust domain', async () => {

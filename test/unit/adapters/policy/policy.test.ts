@@ -57,6 +57,12 @@ describe('policies', () => {
       for (const o of objects) expect(kinds.has(o.kind), o.kind).to.equal(true);
     });
 
+    it('outlier detection on gateway errors alone switches off the 5xx ejection Envoy would otherwise apply', () => {
+      const objs = samples().map((o) => (o.kind === 'CircuitBreakerPolicy' ? ({ ...o, spec: { ...(o.spec as object), outlierDetection: { consecutiveGatewayErrors: 3 } } } as KubeObject) : o));
+      const od = (find(run('istio', objs).objects, 'DestinationRule', 'smi-policy-payments')!.spec as { trafficPolicy: { outlierDetection: unknown } }).trafficPolicy.outlierDetection;
+      expect(od).to.deep.equal({ consecutive5xxErrors: 0, consecutiveGatewayErrors: 3 });
+    });
+
     it('without a split: a VirtualService to the Service itself carries the policy', () => {
       const objs = samples().filter((o) => o.kind !== 'TrafficSplit');
       const { objects } = run('istio', objs);
