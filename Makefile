@@ -15,12 +15,12 @@ CONTROLPLANE_BIN = $(shell test/controlplane/build.sh)
 ISTIO_ORACLE = $(shell test/istio-oracle/build.sh)
 
 .PHONY: all setup build lint test test-unit test-integration test-conformance test-oracle controlplane istio-oracle conformance-xds \
-        cluster-up cluster-down demo bench bench-hostile bundle bundle-image conformance image generate clean help release lint-actions
+        cluster-up cluster-down demo bench bench-hostile bundle bundle-image conformance image generate clean help release lint-actions lint-shell
 
 all: build
 
 help:
-	@echo "make demo           local control plane + operator (istio) + samples; ONCE=1 to exit after showing"
+	@echo "make demo           local control plane + operator (istio; MESH=linkerd|consul|gamma) + samples; ONCE=1 to exit after showing"
 	@echo "make test           lint + all test tiers (unit, integration, conformance, oracle)"
 	@echo "make setup|build|lint|generate|clean"
 	@echo "make cluster-up|cluster-down   local kube-apiserver+etcd for kubectl"
@@ -51,6 +51,12 @@ lint: build
 	tsc -p tsconfig.json --noEmit
 	tsc -p dashboard/ui/tsconfig.json
 	$(MAKE) --no-print-directory lint-actions
+	$(MAKE) --no-print-directory lint-shell
+
+# The kind/ scripts (and shellcheck's own check of them in test/integration/deploy/kind.test.ts).
+lint-shell:
+	@command -v shellcheck >/dev/null || { echo 'shellcheck is not installed: apt-get install shellcheck (or see https://github.com/koalaman/shellcheck#installing)' >&2; exit 1; }
+	shellcheck -x kind/*.sh
 
 # The GitHub workflows, checked by actionlint built from its Go module (the Go toolchain the control plane needs).
 ACTIONLINT_VERSION ?= v1.7.12
@@ -59,6 +65,7 @@ lint-actions:
 
 generate: build
 	node dist/schemas/generate.js
+	node dist/release/capabilities-doc.js
 
 # ---- tests ----
 test: build
@@ -132,7 +139,7 @@ cluster-down:
 
 # ---- main job ----
 demo: build
-	SMI_CONTROLPLANE_BIN="$(CONTROLPLANE_BIN)" node dist/dev/demo.js $(if $(ONCE),--once,)
+	SMI_CONTROLPLANE_BIN="$(CONTROLPLANE_BIN)" node dist/dev/demo.js $(if $(ONCE),--once,) $(if $(MESH),--mesh $(MESH),)
 
 # Benchmarks B0-B5 on a dedicated local control plane (BENCHMARKS.md); FULL=1 adds the 10,000-object runs.
 bench: build

@@ -87,6 +87,11 @@ export interface ServiceAccountInfo {
 export interface Snapshot {
   trafficSplits: TrafficSplit[];
   trafficTargets: TrafficTarget[];
+  /**
+   * TrafficTargets another unit translates, given only so that a policy can find the native
+   * objects they produce (Linkerd: the Servers a rate limit attaches to). Never rendered, no results.
+   */
+  contextTrafficTargets?: TrafficTarget[];
   httpRouteGroups: HTTPRouteGroup[];
   tcpRoutes: TCPRoute[];
   udpRoutes: UDPRoute[];

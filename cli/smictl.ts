@@ -36,12 +36,12 @@ export function buildProgram(): Command {
         return;
       }
       process.stdout.write(`client: ${CLIENT_VERSION}\n`);
-      const { kubeClient } = await import('./kube-flags.js');
+      const { connect } = await import('./kube-flags.js');
       const { serverVersion } = await import('./server-version.js');
       const { OPERATOR_NAMESPACE } = await import('./check/names.js');
-      const k = await kubeClient(flags);
+      const k = await connect(flags);
       if (!k.ok) {
-        process.stdout.write(`server: no cluster (${k.error})\n`);
+        process.stdout.write(`server: ${k.code === 2 ? 'no cluster' : 'unknown'} (${k.error})\n`);
         return;
       }
       const v = await serverVersion(k.client, OPERATOR_NAMESPACE);

@@ -32,11 +32,16 @@ log "selecting mesh ${MESH}"
 kube -n "${NS}" patch configmap smi-operator-config --type merge -p "{\"data\":{\"mesh\":\"${MESH}\"}}"
 kube -n "${NS}" rollout status deployment/smi-operator --timeout=300s
 
-# The metrics API reads the Prometheus that kind/02-install-mesh.sh installed with the mesh.
+# The metrics API reads the Prometheus that kind/02-install-mesh.sh installed with the mesh (kind/README.md):
+#   istio: Istio's samples/addons/prometheus.yaml, Service istio-system/prometheus port 9090
+#   linkerd: linkerd viz, Service linkerd-viz/prometheus port 9090
+#   consul: the consul chart's prometheus.enabled (charts/consul/templates/prometheus.yaml in hashicorp/consul-k8s),
+#           Service prometheus-server port 80 in the release namespace (consul)
+# <MESH>_PROMETHEUS_URL points it at another Prometheus.
 case "${MESH}" in
-  istio) PROMETHEUS=http://prometheus.istio-system.svc:9090 ;;
-  linkerd) PROMETHEUS=http://prometheus.linkerd-viz.svc:9090 ;;
-  consul) PROMETHEUS=http://prometheus-server.consul.svc:80 ;;
+  istio) PROMETHEUS="${ISTIO_PROMETHEUS_URL:-http://prometheus.istio-system.svc:9090}" ;;
+  linkerd) PROMETHEUS="${LINKERD_PROMETHEUS_URL:-http://prometheus.linkerd-viz.svc:9090}" ;;
+  consul) PROMETHEUS="${CONSUL_PROMETHEUS_URL:-http://prometheus-server.consul.svc:80}" ;;
 esac
 log "metrics API: Prometheus at ${PROMETHEUS}"
 kube -n "${NS}" set env deployment/smi-metrics "SMI_PROMETHEUS_URL=${PROMETHEUS}"

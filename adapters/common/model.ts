@@ -122,6 +122,8 @@ export interface ResolvedModel {
   /** Winning policies, sorted by namespace, kind, name. */
   policies?: ResolvedPolicy[];
   destinations: ResolvedDestination[];
+  /** Destinations of Snapshot.contextTrafficTargets: rendered by another unit, read here only (never emitted). */
+  contextDestinations?: ResolvedDestination[];
   /** Base results for every SMI object in the snapshot (renderers may downgrade/add messages). */
   results: ObjectResult[];
 }

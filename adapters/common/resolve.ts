@@ -43,5 +43,12 @@ export function resolve(snapshot: Snapshot, options: MeshOptions): ResolvedModel
   const splits = resolveSplits(snapshot.trafficSplits, idx, book);
   const destinations = resolveDestinations(snapshot.trafficTargets, idx, book, { accessMode: options.accessMode, legacyPort });
   const policies = resolvePolicies(snapshot.policies ?? [], idx, book);
-  return { splits, destinations, policies, results: book.results() };
+  const model: ResolvedModel = { splits, destinations, policies, results: book.results() };
+  if (snapshot.contextTrafficTargets?.length) {
+    // Their results belong to the unit that renders them: a book of their own, thrown away.
+    const context = new ResultBook();
+    for (const t of snapshot.contextTrafficTargets) context.add(t);
+    model.contextDestinations = resolveDestinations(snapshot.contextTrafficTargets, idx, context, { accessMode: options.accessMode, legacyPort });
+  }
+  return model;
 }

@@ -129,6 +129,19 @@ function kubeNameProblems(obj: KubeObject, rule: NameRule): Problem[] {
   return found;
 }
 
+/**
+ * A unit's snapshot. A split unit is given the TrafficTargets behind its rate-limited Services
+ * only as context (their objects belong to their access units): they are moved out of the way.
+ */
+export function unitSnapshot(objects: readonly KubeObject[], targetsAsContext: boolean): Snapshot {
+  const { snapshot } = buildSnapshot(objects);
+  if (targetsAsContext && snapshot.trafficTargets.length > 0) {
+    snapshot.contextTrafficTargets = snapshot.trafficTargets;
+    snapshot.trafficTargets = [];
+  }
+  return snapshot;
+}
+
 export function buildSnapshot(objects: readonly KubeObject[]): { snapshot: Snapshot; problems: Problem[] } {
   const problems: Problem[] = [];
   // Last definition of a kind/namespace/name wins, like a repeated `kubectl apply`.

@@ -5,6 +5,11 @@ import { POLICY_FEATURES, type Capability, type CapabilityTable } from '../commo
 
 const NO_AUTHZ = 'unsupported: Gateway API has no authorization standard (GAMMA covers routing); the TrafficTarget is reported Unsupported and nothing is enforced — use the mesh\'s own adapter, or `smictl migrate --mesh` for its objects';
 const NO_MTLS = 'unsupported: Gateway API has no mTLS setting; the mesh\'s own mTLS configuration applies';
+const NO_POLICY = (feature: string): Capability => {
+  if (feature.startsWith('RetryPolicy')) return 'unsupported: HTTPRoute retry is in the Gateway API experimental channel only, not in the standard-channel CRD the gamma adapter targets; status Unsupported, nothing applied';
+  const what = feature.split(' ')[0];
+  return `unsupported: Gateway API has no ${what === 'CircuitBreakerPolicy' ? 'circuit breaking' : what === 'FaultInjectionPolicy' ? 'fault injection' : what === 'RateLimitPolicy' ? 'rate limiting' : 'tracing configuration'}; status Unsupported, nothing applied`;
+};
 
 export const capabilities: CapabilityTable & Readonly<Record<string, Capability>> = {
   'TrafficSplit weights': 'exact',
@@ -33,6 +38,17 @@ export const capabilities: CapabilityTable & Readonly<Record<string, Capability>
   'mtlsMode strict': NO_MTLS,
   'mtlsMode permissive': NO_MTLS,
   'mtlsMode disabled': NO_MTLS,
-  // Not rendered yet: reported Unsupported per policy object (adapters/gamma/index.ts).
-  ...(Object.fromEntries(POLICY_FEATURES.map((f) => [f, 'unsupported: not rendered by the gamma adapter yet; the policy is reported Unsupported and nothing is applied'])) as unknown as Record<(typeof POLICY_FEATURES)[number], Capability>),
+  // policy.smi-operator.io: adapters/gamma/policy.ts (Gateway API standard channel v1.6).
+  ...(Object.fromEntries(POLICY_FEATURES.map((f) => [f, NO_POLICY(f)])) as unknown as Record<(typeof POLICY_FEATURES)[number], Capability>),
+  'TimeoutPolicy request': 'exact: HTTPRoute rule timeouts.request (Extended support; a GRPCRoute has no timeouts: reported there)',
+  'TimeoutPolicy backendRequest':
+    'exact: HTTPRoute rule timeouts.backendRequest (validation already requires it to be no more than request, as Gateway API does)',
+  'TimeoutPolicy idle': 'unsupported: Gateway API has no idle timeout (reported)',
+  'TimeoutPolicy connect': 'unsupported: Gateway API has no connect timeout (reported)',
+  'MirrorPolicy backendRef (Service, port)':
+    'exact: a RequestMirror filter (Extended support) on the rules the policy governs; without a port, the route\'s Service port, which the mirror Service must have (else Unsupported for that route)',
+  'MirrorPolicy percentage': 'exact: RequestMirror percent',
+  'policy matches (narrowed to HTTPRouteGroup matches)':
+    'approximated: rules for the conditions are added before the catch-all of a route with only a catch-all (with a regex condition the catch-all becomes the regex `.*`, as for splits), or the split\'s same matches are governed; other matches are not applied (Unsupported)',
+  'policy and TrafficSplit on one Service': 'exact: settings land on the rules of the split\'s HTTPRoute (one per Service port); the policy status names the routes',
 };

@@ -12,6 +12,7 @@ import type { MeshRenderer, RenderNote, ResolvedModel } from '../common/model.js
 import { compareStrings } from '../common/status.js';
 import type { MeshOptions } from '../types.js';
 import { isGrpc, skipPort } from './ports.js';
+import { renderPolicies } from './policy.js';
 
 export const GAMMA_KINDS = [HTTPROUTE, GRPCROUTE] as const;
 
@@ -28,15 +29,6 @@ function accessNotes(model: ResolvedModel, options: MeshOptions): RenderNote[] {
   );
 }
 
-/** Resilience policies are not rendered on gamma yet: each one is reported, never dropped silently. */
-function policyNotes(model: ResolvedModel): RenderNote[] {
-  return (model.policies ?? []).map((p) => ({
-    object: objectRef(p.policy),
-    status: 'Unsupported' as const,
-    message: 'the gamma adapter does not render resilience policies yet (Gateway API HTTPRoute timeouts, retries and RequestMirror are candidates); nothing is applied',
-  }));
-}
-
 export function render(model: ResolvedModel, options: MeshOptions): { objects: KubeObject[]; notes: RenderNote[] } {
   const objects: KubeObject[] = [];
   const notes: RenderNote[] = [];
@@ -45,8 +37,9 @@ export function render(model: ResolvedModel, options: MeshOptions): { objects: K
     objects.push(...r.objects);
     notes.push(...r.notes);
   }
-  notes.push(...accessNotes(model, options), ...policyNotes(model));
-  return { objects: objects.sort(compareObjects), notes: notes.map((n, i) => ({ n, i })).sort((a, b) => compareStrings(a.n.object, b.n.object) || a.i - b.i).map(({ n }) => n) };
+  const policies = renderPolicies(objects, model);
+  notes.push(...accessNotes(model, options), ...policies.notes);
+  return { objects: policies.objects.sort(compareObjects), notes: notes.map((n, i) => ({ n, i })).sort((a, b) => compareStrings(a.n.object, b.n.object) || a.i - b.i).map(({ n }) => n) };
 }
 
 export const renderer: MeshRenderer = {

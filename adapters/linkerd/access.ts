@@ -222,7 +222,18 @@ interface Target {
   closed: boolean;
 }
 
-export function renderDestination(d: ResolvedDestination): { objects: KubeObject[]; notes: RenderNote[] } {
+/** A Server the destination's policy emits: where a Linkerd HTTPLocalRateLimitPolicy can attach. */
+export interface ServerSite {
+  name: string;
+  namespace: string;
+  serviceAccount: string;
+  pod: PodPort;
+  matchLabels: Record<string, string>;
+  /** Denies everything (pods that cannot be told apart from another identity's). */
+  closed: boolean;
+}
+
+export function renderDestination(d: ResolvedDestination): { objects: KubeObject[]; notes: RenderNote[]; servers: ServerSite[] } {
   const notes: RenderNote[] = [];
   const noteAll = (message: string, status: RenderNote['status'] = 'Unsupported'): void => {
     for (const t of d.targets) notes.push({ object: objectRef(t), status, message });
@@ -232,13 +243,13 @@ export function renderDestination(d: ResolvedDestination): { objects: KubeObject
   const sel = destinationSelector(d);
   if (!sel.ok && sel.reason === 'no-workloads') {
     noteAll(`spec.destination: Linkerd Servers select pods by label, and ${sel.why}; no Linkerd policy is created, so access to it is not enforced`);
-    return { objects: [], notes };
+    return { objects: [], notes, servers: [] };
   }
   const { ports, open } = destinationPorts(d);
   for (const o of open) noteAll(`spec.destination: ${o} is left on the cluster default inbound policy`);
   if (ports.length === 0) {
     noteAll(`spec.destination: neither a Service nor a container of the pods of ${who} declares a TCP port, and a Linkerd Server needs the port; no Linkerd policy is created, so access to it is not enforced`);
-    return { objects: [], notes };
+    return { objects: [], notes, servers: [] };
   }
   let targets: Target[];
   if (sel.ok) targets = [{ matchLabels: sel.matchLabels, names: namesFor(d.serviceAccount, undefined), closed: false }];
@@ -266,12 +277,13 @@ export function renderDestination(d: ResolvedDestination): { objects: KubeObject
     else for (const t of d.targets) notes.push({ object: objectRef(t), message });
   }
   const objects: KubeObject[] = [];
-  for (const t of targets) objects.push(...renderSelected(d, t, ports, notes, noteAll));
-  return { objects, notes };
+  const servers: ServerSite[] = [];
+  for (const t of targets) objects.push(...renderSelected(d, t, ports, notes, noteAll, servers));
+  return { objects, notes, servers };
 }
 
 /** The policy of a destination on the pods `t` selects: exact, or only the closed Servers. */
-function renderSelected(d: ResolvedDestination, t: Target, ports: PodPort[], notes: RenderNote[], noteAll: (message: string, status?: RenderNote['status']) => void): KubeObject[] {
+function renderSelected(d: ResolvedDestination, t: Target, ports: PodPort[], notes: RenderNote[], noteAll: (message: string, status?: RenderNote['status']) => void, servers: ServerSite[]): KubeObject[] {
   const who = `ServiceAccount ${d.namespace}/${d.serviceAccount}`;
   // Equal notes of several selectors are merged into one message per object.
   const plans = plan(d, ports, (target, message) => notes.push({ object: objectRef(target), message }));
@@ -298,6 +310,7 @@ function renderSelected(d: ResolvedDestination, t: Target, ports: PodPort[], not
       metadata: managedMetadata(serverName, d.namespace, 'linkerd', d.targets),
       spec: server,
     });
+    servers.push({ name: serverName, namespace: d.namespace, serviceAccount: d.serviceAccount, pod: p.pod, matchLabels: { ...t.matchLabels }, closed: t.closed });
     // Closed: no authorization and no route, so Linkerd denies all but its own probe route.
     if (t.closed) continue;
     const serverRef = { group: POLICY_GROUP, kind: SERVER.kind, name: serverName };

@@ -89,11 +89,11 @@ export const capabilities: CapabilityTable & Readonly<Record<string, Capability>
   'MirrorPolicy percentage':
     'unsupported: as backendRef',
   'RateLimitPolicy local.requests per unit':
-    'unsupported: HTTPLocalRateLimitPolicy attaches to a Server, which the operator emits only for TrafficTarget destinations; not translated yet, status Unsupported',
+    'approximated: HTTPLocalRateLimitPolicy total.requestsPerSecond on the Servers the destination policy of a TrafficTarget already emits for the pod ports the Service reaches (accessMode enforce; none is made for the limit, since a Server replaces the port\'s default inbound policy), floor(requests per second) and at most the burst; each proxy limits every request to that pod port, whoever sends it; a pod reached on n ports gets 1/n of the limit per Server; pods without such a Server, accessMode permissive, or under 1 per second: Unsupported (reported)',
   'RateLimitPolicy local.burst':
-    'unsupported: as local.requests',
+    'approximated: Linkerd\'s burst is one second of its rate (GCRA, tolerance 1 s); a larger burst is narrowed to it, a smaller one narrows the rate to it (reported)',
   'RateLimitPolicy local.responseStatusCode':
-    'unsupported: as local.requests',
+    'approximated: Linkerd always rejects with 429; another status is reported, the limit still applies',
   'TracingPolicy samplingPercentage (Service target)':
     'unsupported: Linkerd tracing is configured by the linkerd-jaeger extension and pod annotations, not a CRD; status Unsupported',
   'TracingPolicy targetRef Namespace':
@@ -101,7 +101,7 @@ export const capabilities: CapabilityTable & Readonly<Record<string, Capability>
   'TracingPolicy provider':
     'unsupported: as samplingPercentage',
   'policy matches (narrowed to HTTPRouteGroup matches)':
-    'approximated: timeouts are exact when the Service\'s HTTPRoute has only a catch-all rule (gated rules are added) or the split\'s same matches, else not applied (Unsupported); retries are route annotations, so a narrowed RetryPolicy is not applied (Unsupported)',
+    'approximated: timeouts are exact when the Service\'s HTTPRoute has only a catch-all rule (gated rules are added) or the split\'s same matches, else not applied (Unsupported); retries are route annotations, so a narrowed RetryPolicy is not applied (Unsupported); an HTTPLocalRateLimitPolicy limits a whole Server, so a narrowed RateLimitPolicy is not applied (Unsupported)',
   'policy and TrafficSplit on one Service':
     'exact: settings land on the split\'s HTTPRoute (one per Service port); the policy status names the routes',
 };

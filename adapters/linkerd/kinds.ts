@@ -10,8 +10,9 @@ export const SERVER = { apiVersion: `${POLICY_GROUP}/v1beta3`, kind: 'Server', p
 export const AUTHORIZATION_POLICY = { apiVersion: `${POLICY_GROUP}/v1alpha1`, kind: 'AuthorizationPolicy', plural: 'authorizationpolicies' } as const;
 export const MESH_TLS_AUTHENTICATION = { apiVersion: `${POLICY_GROUP}/v1alpha1`, kind: 'MeshTLSAuthentication', plural: 'meshtlsauthentications' } as const;
 export const NETWORK_AUTHENTICATION = { apiVersion: `${POLICY_GROUP}/v1alpha1`, kind: 'NetworkAuthentication', plural: 'networkauthentications' } as const;
+export const HTTP_LOCAL_RATE_LIMIT_POLICY = { apiVersion: `${POLICY_GROUP}/v1alpha1`, kind: 'HTTPLocalRateLimitPolicy', plural: 'httplocalratelimitpolicies' } as const;
 
-export const LINKERD_KINDS = [HTTPROUTE, SERVER, AUTHORIZATION_POLICY, MESH_TLS_AUTHENTICATION, NETWORK_AUTHENTICATION] as const;
+export const LINKERD_KINDS = [HTTPROUTE, SERVER, AUTHORIZATION_POLICY, MESH_TLS_AUTHENTICATION, NETWORK_AUTHENTICATION, HTTP_LOCAL_RATE_LIMIT_POLICY] as const;
 
 /** Every IPv4 and IPv6 address: the kubelet's probes come from the node, with no mesh identity. */
 export const ALL_NETWORKS = ['0.0.0.0/0', '::/0'] as const;

@@ -9,6 +9,7 @@ import { HttpKubeClient } from '../../kube/client.js';
 import { loadCredentials } from '../../kube/credentials.js';
 import type { KubeObject } from '../../schemas/hub.js';
 import { readManifests } from '../input.js';
+import { reachable } from '../kube-flags.js';
 import { changeLine, diffAgainst } from '../migrate/diff.js';
 import { planYaml, reportLines } from '../migrate/output.js';
 import { planMigration, type MigrationPlan } from '../migrate/plan.js';
@@ -66,11 +67,17 @@ export async function runMigrate(flags: MigrateFlags, io: Io): Promise<number> {
   }
   const creds = await loadCredentials({ ...(flags.kubeconfig ? { path: flags.kubeconfig } : {}), ...(flags.context ? { context: flags.context } : {}) });
   if (!creds.ok) {
-    io.err(`smictl migrate: --diff: ${creds.error}\n`);
+    io.err(`smictl migrate: --diff: ${creds.error} (pass --kubeconfig or --context, or set KUBECONFIG)\n`);
     return 1;
   }
   const plurals = new Map(MESH_NAMES.flatMap((m) => getAdapter(m).nativeKinds.map((k) => [`${k.apiVersion}|${k.kind}`, k.plural] as const)));
-  const changes = await diffAgainst(new HttpKubeClient(creds.value), plan.objects.map((m) => m.object), (o: KubeObject) => plurals.get(`${o.apiVersion}|${o.kind}`));
+  const client = new HttpKubeClient(creds.value);
+  const up = await reachable(client, creds.value.getCurrentCluster()?.server ?? '');
+  if (!up.ok) {
+    io.err(`smictl migrate: --diff: ${up.error}\n`);
+    return 1;
+  }
+  const changes = await diffAgainst(client, plan.objects.map((m) => m.object), (o: KubeObject) => plurals.get(`${o.apiVersion}|${o.kind}`));
   io.out(changes.map((c) => `${changeLine(c)}\n`).join(''));
   return invalid || changes.some((c) => c.action === 'error') ? 1 : 0;
 }

@@ -3,6 +3,8 @@
 // One line per problem on stdout, prefixed by the file; a summary on stderr.
 
 import { Command } from 'commander';
+import yaml from 'js-yaml';
+import { outputOption } from '../kube-flags.js';
 import type { SmiObject } from '../../schemas/hub.js';
 import { formatProblem } from '../../schemas/problem.js';
 import { validateReferences, validateSmiObject } from '../../schemas/validate.js';
@@ -73,15 +75,20 @@ const problemFree = (lines: string[]): boolean => lines.length === 0;
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
-/** Exit status: 0 all valid, 1 invalid input, 2 usage error. */
-export function runValidate(files: string[], io: CliIo): number {
+/** Exit status: 0 all valid, 1 invalid input, 2 usage error. -o json|yaml prints the verdict as one document on stdout. */
+export function runValidate(files: string[], io: CliIo, output: 'text' | 'json' | 'yaml' = 'text'): number {
   if (files.length === 0) {
     io.err('smictl validate: give at least one -f FILE|DIR|- (- reads stdin)\n');
     return 2;
   }
   const report = validateInput(readManifests(files, io.stdin));
-  for (const line of report.lines) io.out(`${line}\n`);
   const verdict = report.lines.length ? `${report.lines.length} problem(s)` : 'all valid';
+  if (output === 'text') {
+    for (const line of report.lines) io.out(`${line}\n`);
+  } else {
+    const doc = { valid: report.lines.length === 0, checked: report.checked, skipped: report.skipped, problems: report.lines };
+    io.out(output === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : yaml.dump(doc, { lineWidth: -1, noRefs: true }));
+  }
   io.err(`smictl validate: ${report.checked} SMI object(s) checked, ${report.skipped} other object(s) skipped: ${verdict}\n`);
   return report.lines.length ? 1 : 0;
 }
@@ -91,6 +98,7 @@ export function registerValidate(program: Command): void {
     .command('validate')
     .description('Validate SMI manifests (every served version): schema, semantic rules and references between the given objects')
     .option('-f, --filename <path>', 'file, directory or - for stdin; YAML or JSON, multi-document, List; repeatable', collect, [])
+    .option('-o, --output <format>', 'text (one line per problem), json or yaml ({valid, checked, skipped, problems})', outputOption, 'text' as const)
     .addHelpText(
       'after',
       '\nA directory is read recursively: its *.yaml, *.yml and *.json files, except kustomization files\n' +
@@ -105,7 +113,7 @@ export function registerValidate(program: Command): void {
         'Exit status: 0 all valid, 1 invalid input (a problem in an object, or a file that cannot be read or parsed),\n' +
         '2 usage error (no -f, or an unknown option).',
     )
-    .action((flags: { filename: string[] }) => {
-      process.exitCode = runValidate(flags.filename, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
+    .action((flags: { filename: string[]; output: 'text' | 'json' | 'yaml' }) => {
+      process.exitCode = runValidate(flags.filename, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }, flags.output);
     });
 }

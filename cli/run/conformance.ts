@@ -2,7 +2,9 @@
 // only when the suite is invoked (scenarios, runner and the in-process operator).
 
 import { writeFileSync } from 'node:fs';
+import { HttpKubeClient } from '../../kube/client.js';
 import { loadCredentials } from '../../kube/credentials.js';
+import { reachable } from '../kube-flags.js';
 import { junit, summarize, table, type Report } from '../../conformance/report.js';
 import { runConfigLevel } from '../../conformance/runner.js';
 import { SCENARIOS } from '../../conformance/scenarios/index.js';
@@ -40,10 +42,15 @@ export async function runConformance(f: ConformanceFlags): Promise<void> {
   }
   const creds = await loadCredentials({ path: f.kubeconfig, context: f.context });
   if (!creds.ok) {
-    process.stderr.write(`smictl conformance: ${creds.error}\n`);
+    process.stderr.write(`smictl conformance: ${creds.error} (pass --kubeconfig or --context, or set KUBECONFIG)\n`);
     process.exit(2);
   }
   const kubeConfig = creds.value;
+  const up = await reachable(new HttpKubeClient(kubeConfig), kubeConfig.getCurrentCluster()?.server ?? '');
+  if (!up.ok) {
+    process.stderr.write(`smictl conformance: ${up.error}\n`);
+    process.exit(1);
+  }
   const reports: Report[] = [];
   let aborted: string | undefined;
   for (const mesh of f.mesh) {

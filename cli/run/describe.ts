@@ -3,7 +3,7 @@
 import { describe, smiKindByAlias } from '../describe/describe.js';
 import { formatDescription } from '../describe/summary.js';
 import type { DescribeFlags } from '../commands/describe.js';
-import { kubeClient } from '../kube-flags.js';
+import { connect } from '../kube-flags.js';
 import { KIND_TABLE } from '../../schemas/versions.js';
 
 export async function runDescribe(target: string, f: DescribeFlags): Promise<number> {
@@ -13,10 +13,10 @@ export async function runDescribe(target: string, f: DescribeFlags): Promise<num
     process.stderr.write(`smictl describe: expected <kind>/<name> with kind one of ${KIND_TABLE.map((k) => `${k.singular} (${k.shortName})`).join(', ')}\n`);
     return 2;
   }
-  const k = await kubeClient(f);
+  const k = await connect(f);
   if (!k.ok) {
     process.stderr.write(`smictl describe: ${k.error}\n`);
-    return 2;
+    return k.code;
   }
   const d = await describe(k.client, info.kind, f.namespace, name, f.operatorNamespace);
   if (!d.ok) {

@@ -7,6 +7,7 @@ import { HttpKubeClient, type KubeClient } from '../../kube/client.js';
 import { loadCredentials } from '../../kube/credentials.js';
 import { METRICS_MESHES } from '../../adapters/types.js';
 import type { QueryFlags, ServeFlags } from '../flags.js';
+import { reachable } from '../kube-flags.js';
 import { loadFrontProxyConfig } from '../../metrics-api/auth.js';
 import { BASE_PATH } from '../../metrics-api/discovery.js';
 import { fail } from '../../metrics-api/errors.js';
@@ -60,10 +61,22 @@ export async function runQuery(target: string, f: QueryFlags): Promise<number> {
     process.stderr.write(`smictl metrics: unknown output "${f.output}": one of table, json, yaml\n`);
     return 2;
   }
-  const kc = await kubeClient(f.kubeconfig, f.context);
-  if (f.context && !kc) {
-    process.stderr.write(`smictl metrics: cannot use context "${f.context}" (not in the kubeconfig?)\n`);
+  // Label selectors and trafficsplits read the cluster; other queries need only Prometheus, so a
+  // missing kubeconfig matters only for them or when one was asked for (--kubeconfig, --context).
+  const needsKube = !!f.selector || kind.plural === 'trafficsplits';
+  const creds = await loadCredentials({ path: f.kubeconfig, homeKubeconfig: true, ...(f.context ? { context: f.context } : {}) });
+  if (!creds.ok && (needsKube || f.kubeconfig || f.context)) {
+    const why = needsKube ? `; ${f.selector ? 'a label selector' : 'trafficsplits'} needs the Kubernetes API` : '';
+    process.stderr.write(`smictl metrics: ${creds.error} (pass --kubeconfig or --context, or set KUBECONFIG)${why}\n`);
     return 2;
+  }
+  const kc = creds.ok ? new HttpKubeClient(creds.value) : undefined;
+  if (kc && creds.ok && needsKube) {
+    const up = await reachable(kc, creds.value.getCurrentCluster()?.server ?? '');
+    if (!up.ok) {
+      process.stderr.write(`smictl metrics: ${up.error}\n`);
+      return 1;
+    }
   }
   const handle = createHandler({
     mesh: f.mesh,

@@ -2,17 +2,17 @@
 
 import { managedNative, uninstall, warning } from '../uninstall/uninstall.js';
 import type { UninstallFlags } from '../commands/uninstall.js';
-import { kubeClient } from '../kube-flags.js';
+import { connect } from '../kube-flags.js';
 
-/** 0 done; 1 not confirmed (nothing changed) or some step failed; 2 no cluster. */
+/** 0 done; 1 not confirmed (nothing changed), the cluster does not answer, or some step failed; 2 no kubeconfig. */
 export async function runUninstall(f: UninstallFlags): Promise<number> {
-  const k = await kubeClient(f);
+  const k = await connect(f);
   if (!k.ok) {
     process.stderr.write(`smictl uninstall: ${k.error}\n`);
-    return 2;
+    return k.code;
   }
-  const natives = await managedNative(k.client);
-  process.stderr.write(`${warning(natives, !!f.keepNative)}\n`);
+  const { natives, unlisted } = await managedNative(k.client);
+  process.stderr.write(`${warning(natives, !!f.keepNative, unlisted)}\n`);
   if (!f.yes) {
     process.stderr.write(`nothing changed: re-run with --yes to uninstall${f.keepNative ? ' (keeping the native objects)' : ''}\n`);
     return 1;

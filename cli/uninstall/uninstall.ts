@@ -41,22 +41,31 @@ function clusterTargets(client: KubeClient): Promise<Target[]> {
   })();
 }
 
-/** Every native object the operator manages, in every mesh whose CRDs are installed. */
-export async function managedNative(client: KubeClient): Promise<NativeRef[]> {
-  const out: NativeRef[] = [];
+/**
+ * Every native object the operator manages, in every mesh whose CRDs are installed, and the kinds
+ * that could not be listed (anything but 404: a kind whose CRD is absent has no objects). An
+ * unlisted kind may hold generated policies: counting it as empty would under-warn, and with
+ * --keep-native leave them attached, to be deleted with the CRDs.
+ */
+export async function managedNative(client: KubeClient): Promise<{ natives: NativeRef[]; unlisted: string[] }> {
+  const natives: NativeRef[] = [];
+  const unlisted: string[] = [];
   const seen = new Set<string>();
   for (const m of MESH_NAMES) {
     for (const k of getAdapter(m).nativeKinds) {
       if (seen.has(`${k.apiVersion}|${k.kind}`)) continue;
       seen.add(`${k.apiVersion}|${k.kind}`);
       const r = await client.request<{ items: KubeObject[] }>('GET', resourcePath(k.apiVersion, k.plural), { query: { labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}` } });
-      if (!r.ok) continue;
+      if (!r.ok) {
+        if (r.error.status !== 404) unlisted.push(`${k.plural}.${k.apiVersion.split('/')[0]} (${r.error.status ? `${r.error.status} ` : ''}${r.error.message})`);
+        continue;
+      }
       for (const o of r.body.items) {
-        out.push({ apiVersion: k.apiVersion, kind: k.kind, plural: k.plural, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}), name: o.metadata.name, owned: !!o.metadata.ownerReferences?.length, ...(o.metadata.annotations?.[SOURCES_ANNOTATION] ? { sources: o.metadata.annotations[SOURCES_ANNOTATION] } : {}) });
+        natives.push({ apiVersion: k.apiVersion, kind: k.kind, plural: k.plural, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}), name: o.metadata.name, owned: !!o.metadata.ownerReferences?.length, ...(o.metadata.annotations?.[SOURCES_ANNOTATION] ? { sources: o.metadata.annotations[SOURCES_ANNOTATION] } : {}) });
       }
     }
   }
-  return out;
+  return { natives, unlisted };
 }
 
 /** The merge patch that detaches a native object: no owners, none of our labels or annotations. */
@@ -70,17 +79,19 @@ export function detachPatch(n: NativeRef): Record<string, unknown> {
   };
 }
 
-export function warning(natives: NativeRef[], keepNative: boolean): string {
+export function warning(natives: NativeRef[], keepNative: boolean, unlisted: string[] = []): string {
   const owned = natives.filter((n) => n.owned);
   const byKind = new Map<string, number>();
   for (const n of owned) byKind.set(n.kind, (byKind.get(n.kind) ?? 0) + 1);
   const kinds = [...byKind].map(([k, c]) => `${c} ${k}`).join(', ');
+  const incomplete = unlisted.length ? [`  Could not list ${unlisted.join(', ')}: there may be more; run as a user who can list them.`] : [];
   if (keepNative) {
-    return `--keep-native: ${natives.length} generated native object(s) are detached first (owner references and smi-operator labels removed) and stay in force; the mesh keeps enforcing them. Delete them yourself later: they carry the annotation ${KEPT_FROM_ANNOTATION}.`;
+    return [`--keep-native: ${natives.length} generated native object(s) are detached first (owner references and smi-operator labels removed) and stay in force; the mesh keeps enforcing them. Delete them yourself later: they carry the annotation ${KEPT_FROM_ANNOTATION}.`, ...incomplete].join('\n');
   }
   return [
     'WARNING: deleting the SMI CRDs deletes every SMI object, and with them (owner references) every native object the operator generated',
     `  ${owned.length ? `(${kinds}).` : '(none found now).'} Access that generated policies denied is allowed again as soon as they are gone.`,
+    ...incomplete,
     '  To keep the mesh enforcing them, run: smictl uninstall --keep-native --yes',
   ].join('\n');
 }
@@ -95,13 +106,20 @@ export async function uninstall(client: KubeClient, o: UninstallOptions): Promis
     if (r.ok) o.say(`deleted ${what}`);
     else if (r.error.status !== 404) errors.push(`delete ${what}: ${r.error.message}`);
   };
+  // 0. --keep-native promises that every generated object stays: refuse before changing anything if some kind cannot be listed.
+  if (o.keepNative) {
+    const { unlisted } = await managedNative(client);
+    if (unlisted.length) return { errors: [...unlisted.map((u) => `cannot list ${u}, so its generated objects cannot be detached`), 'nothing changed: run as a user who can list and patch them'] };
+  }
   // 1. Stop the operator first, so it does not re-label or re-create what is detached or deleted.
   await del(resourcePath('apps/v1', 'deployments', o.namespace, OPERATOR_DEPLOYMENT), `Deployment ${o.namespace}/${OPERATOR_DEPLOYMENT}`, { propagationPolicy: 'Foreground' });
   await del(resourcePath('apps/v1', 'deployments', o.namespace, 'smi-metrics'), `Deployment ${o.namespace}/smi-metrics`);
   await del(resourcePath('admissionregistration.k8s.io/v1', 'validatingwebhookconfigurations', undefined, VALIDATING_WEBHOOK), `ValidatingWebhookConfiguration ${VALIDATING_WEBHOOK}`);
   // 2. Detach the native objects.
   if (o.keepNative) {
-    const natives = await managedNative(client);
+    const { natives, unlisted } = await managedNative(client);
+    // Objects of a kind that cannot be listed cannot be detached: they would go with the CRDs.
+    for (const u of unlisted) errors.push(`cannot list ${u}, so its generated objects cannot be detached`);
     for (const n of natives) {
       const r = await client.request('PATCH', resourcePath(n.apiVersion, n.plural, n.namespace, n.name), { body: detachPatch(n), contentType: 'application/merge-patch+json' });
       if (r.ok) o.say(`kept ${n.kind} ${n.namespace ?? ''}/${n.name} (detached)`);
@@ -115,7 +133,7 @@ export async function uninstall(client: KubeClient, o: UninstallOptions): Promis
   } else {
     // Deleted here, not left to the garbage collector: once the CRDs are gone it can no longer
     // resolve the owners' kind and may keep the dependents, half-removed, for ever.
-    for (const n of await managedNative(client)) {
+    for (const n of (await managedNative(client)).natives) {
       await del(resourcePath(n.apiVersion, n.plural, n.namespace, n.name), `${n.kind} ${n.namespace ?? ''}/${n.name}`);
     }
   }

@@ -7,7 +7,7 @@
 
 import type { WorkloadInfo } from '../../adapters/types.js';
 import type { KubeObject } from '../../schemas/hub.js';
-import { accessByPods, addShare, natives, podPort, roundShares, spec, type AccessQuery, type MeshInterpreter, type SplitQuery, type Verdict, type World } from './common.js';
+import { accessByPods, addShare, natives, podPort, podsBehind, roundShares, spec, type AccessQuery, type MeshInterpreter, type SplitQuery, type Verdict, type World } from './common.js';
 import { matchesLabelSelector, type LabelSelector } from '../../adapters/common/label-match.js';
 import type { HttpRequest, RoutePolicy } from '../types.js';
 import { meshDurationMs } from '../../schemas/duration.js';
@@ -54,13 +54,37 @@ function authorizedBy(world: World, ns: string, target: { group: string; kind: s
   });
 }
 
-function podVerdict(world: World, pod: WorkloadInfo, q: AccessQuery): Verdict {
-  const port = podPort(q.to.port);
-  const servers = natives(world, 'Server', pod.namespace, 'policy.linkerd.io').filter((s) => {
+/** The Server the proxy of `pod` uses for a pod port (the first by name when several select it). */
+function serverOf(world: World, pod: WorkloadInfo, port: number | string): KubeObject | undefined {
+  return natives(world, 'Server', pod.namespace, 'policy.linkerd.io').find((s) => {
     const sp = spec(s) as { podSelector?: LabelSelector; port?: number | string };
     return sp.podSelector !== undefined && matchesLabelSelector(sp.podSelector, pod.podLabels) && sp.port === port;
   });
-  const server = servers[0];
+}
+
+/**
+ * Requests per second each pod behind the Service admits on the port (HTTPLocalRateLimitPolicy
+ * total on the pod's Server; Linkerd takes one per Server): the loosest pod's, and none unless every pod has one.
+ */
+function rateLimit(world: World, q: SplitQuery): number | undefined {
+  const pods = podsBehind(world, q.service);
+  const limits = pods.map((pod) => {
+    const server = serverOf(world, pod, podPort(q.port));
+    if (!server) return undefined;
+    const rl = natives(world, 'HTTPLocalRateLimitPolicy', pod.namespace, 'policy.linkerd.io').find((o) => {
+      const t = (spec(o).targetRef ?? {}) as { group?: string; kind?: string; name?: string };
+      return t.kind === 'Server' && t.name === server.metadata.name && (t.group ?? 'policy.linkerd.io') === 'policy.linkerd.io';
+    });
+    const rps = (spec(rl ?? ({} as KubeObject)).total as { requestsPerSecond?: number } | undefined)?.requestsPerSecond;
+    return rps && rps > 0 ? rps : undefined;
+  });
+  if (limits.length === 0 || limits.some((l) => l === undefined)) return undefined;
+  return Math.max(...(limits as number[]));
+}
+
+function podVerdict(world: World, pod: WorkloadInfo, q: AccessQuery): Verdict {
+  const port = podPort(q.to.port);
+  const server = serverOf(world, pod, port);
   if (!server) return { verdict: 'default', why: `no Server for pod port ${port}` };
   if (q.udp) return { verdict: 'default', why: 'the Linkerd proxy carries no UDP: the datagram bypasses policy' };
   const deny = (why: string): Verdict => {
@@ -85,6 +109,8 @@ export const linkerd: MeshInterpreter = {
   policy(world, q) {
     // Gateway API rule timeouts (backendRequest is per attempt) and the route's retry.linkerd.io annotations.
     const out: RoutePolicy = {};
+    const rps = rateLimit(world, q);
+    if (rps !== undefined) out.rateLimitPerSecond = rps;
     const hit = pick(attachedRoutes(world, q), q.request!);
     if (!hit) return out;
     const t = (hit.rule as { timeouts?: { request?: string; backendRequest?: string } }).timeouts ?? {};

@@ -6,7 +6,7 @@
 
 import type { KubeObject } from '../../schemas/hub.js';
 import type { ExpectedUnsupported, PolicyAssertion, RoutePolicy, Scenario, StatusAssertion } from '../types.js';
-import { SPECS_V, SPLIT_V, httpRouteGroup, splitApp, trafficSplit } from './app.js';
+import { ACCESS_V, SPECS_V, SPLIT_V, httpRouteGroup, splitApp, tcpRoute, trafficSplit, trafficTarget } from './app.js';
 import { req } from './access.js';
 
 export const POLICY_V = 'policy.smi-operator.io/v1alpha1';
@@ -169,20 +169,25 @@ export const policyScenarios: Scenario[] = [
   {
     id: 'policy-rate-limit',
     spec: 'policy (beyond SMI)',
-    versions: [POLICY_V],
+    versions: [POLICY_V, ACCESS_V, SPECS_V],
     title: 'a RateLimitPolicy limits each instance to 100 requests per second',
     origin: 'extension (issue 13)',
     app: (ns) => splitApp(ns),
     steps: [
       {
-        title: '6000 per minute, burst 200',
-        apply: (ns) => [policy(ns('app'), 'RateLimitPolicy', 'app-rate', { local: { requests: 6000, unit: 'minute', burst: 200 } })],
+        // The TrafficTargets make the pods destinations: Linkerd's limit attaches to their Servers.
+        title: '6000 per minute, burst 200; service-a may call the pods behind app-svc',
+        apply: (ns) => [
+          trafficTarget(ns('app'), 'b-from-a', 'service-b', [{ sa: 'service-a', ns: ns('app') }], [{ kind: 'TCPRoute', name: 'app-any' }]),
+          trafficTarget(ns('app'), 'c-from-a', 'service-c', [{ sa: 'service-a', ns: ns('app') }], [{ kind: 'TCPRoute', name: 'app-any' }]),
+          tcpRoute(ns('app'), 'app-any'),
+          policy(ns('app'), 'RateLimitPolicy', 'app-rate', { local: { requests: 6000, unit: 'minute', burst: 200 } }),
+        ],
         assertions: [on('100 requests per second per instance', { rateLimitPerSecond: 100 }), status('RateLimitPolicy Accepted', 'RateLimitPolicy', 'app-rate', 'Accepted')],
       },
     ],
     unsupported: {
       istio: unsupported(['100 requests per second per instance', 'RateLimitPolicy Accepted'], 'Istio has no rate-limit API besides EnvoyFilter; nothing is emitted'),
-      linkerd: unsupported(['100 requests per second per instance', 'RateLimitPolicy Accepted'], 'HTTPLocalRateLimitPolicy attaches to a Server the operator emits only for TrafficTarget destinations; not translated yet'),
     },
   },
   {

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { MeshName } from '../../adapters/types.js';
 import { HttpKubeClient } from '../../kube/client.js';
 import { loadCredentials } from '../../kube/credentials.js';
+import { apiAlert } from './alerts.js';
 import { createDashboardServer } from './server.js';
 
 export interface DashboardFlags {
@@ -38,7 +39,7 @@ function kubeconfigPath(f: DashboardFlags): string | undefined {
 export async function runDashboard(f: DashboardFlags): Promise<number> {
   const creds = await loadCredentials({ path: kubeconfigPath(f), ...(f.context ? { context: f.context } : {}) });
   if (!creds.ok) {
-    process.stderr.write(`smictl dashboard: ${creds.error}\n`);
+    process.stderr.write(`smictl dashboard: ${creds.error} (pass --kubeconfig or --context, or set KUBECONFIG)\n`);
     return 2;
   }
   if (!existsSync(join(STATIC_DIR, 'app.js'))) {
@@ -46,11 +47,19 @@ export async function runDashboard(f: DashboardFlags): Promise<number> {
     return 1;
   }
   const server = creds.value.getCurrentCluster()?.server ?? '';
+  const client = new HttpKubeClient(creds.value);
+  // The page shows API errors as alerts and recovers when the cluster comes back; say it here too,
+  // so a wrong --context is seen before the browser is opened.
+  const version = await client.request('GET', '/version', { timeoutMs: 15_000 });
+  if (!version.ok && (version.error.status === 0 || version.error.status === 401)) {
+    const a = apiAlert(server, 'GET /version', version.error);
+    process.stderr.write(`smictl dashboard: ${a.title}: ${version.error.message}. ${a.hint} The page shows this until the API server answers.\n`);
+  }
   const dashboard = createDashboardServer({
     staticDir: STATIC_DIR,
     refreshSeconds: f.refresh,
     ctx: {
-      client: new HttpKubeClient(creds.value),
+      client,
       credentials: creds.value,
       server,
       operatorNamespace: f.operatorNamespace,

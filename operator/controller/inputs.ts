@@ -73,6 +73,7 @@ export class Inputs {
       const names = new Set<string>([unit.name]);
       for (const m of valid) for (const n of serviceRefs(m)) if (n) names.add(n);
       for (const n of names) add(cache.get('Service', ns, n));
+      if (valid.some((m) => m.kind === 'RateLimitPolicy')) inputs.push(...this.accessContext(ns, cache.get('Service', ns, unit.name), inputs));
     } else {
       const sas = new Set<string>([`${ns}/${unit.name}`]);
       for (const m of valid) for (const s of ((m as { spec?: { sources?: Array<{ name?: string; namespace?: string }> } }).spec?.sources ?? [])) sas.add(`${s.namespace ?? ns}/${s.name ?? ''}`);
@@ -109,6 +110,33 @@ export class Inputs {
       }
     }
     return { members, inputs };
+  }
+
+  /**
+   * A rate limit on Linkerd attaches to the Servers of the access units whose pods the Service
+   * selects: their inputs, read here as context (the split unit's snapshot renders none of them).
+   */
+  private accessContext(ns: string, svc: KubeObject | undefined, have: readonly KubeObject[]): KubeObject[] {
+    if (!svc) return [];
+    const { index } = this;
+    const sel = serviceSelector(svc);
+    const sas = new Set<string>();
+    for (const k of index.workloadsByNs.get(ns)) {
+      const w = index.workloads.get(k);
+      if (w && selects(sel, w.podLabels)) sas.add(w.serviceAccount);
+    }
+    const seen = new Set(have.map((o) => inputKey(o.kind, o.metadata.namespace ?? 'default', o.metadata.name)));
+    const out: KubeObject[] = [];
+    for (const sa of [...sas].sort()) {
+      if (index.targetsByDest.get(`${ns}/${sa}`).size === 0) continue;
+      for (const o of this.gather({ type: 'access', namespace: ns, name: sa }).inputs) {
+        const k = inputKey(o.kind, o.metadata.namespace ?? 'default', o.metadata.name);
+        if (seen.has(k)) continue;
+        seen.add(k);
+        out.push(o);
+      }
+    }
+    return out;
   }
 
   /** The managed native object the cache holds for a native key (group/Kind/ns/name). */

@@ -5,7 +5,7 @@
 // on the unit's SMI objects (status.ts). This file only sequences those jobs.
 
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { buildSnapshot } from '../../adapters/common/snapshot.js';
+import { unitSnapshot } from '../../adapters/common/snapshot.js';
 import type { MeshAdapter, ObjectResult } from '../../adapters/types.js';
 import type { KubeObject } from '../../schemas/hub.js';
 import type { Logger } from '../../log/log.js';
@@ -171,12 +171,12 @@ export class Reconciler {
     const off = this.d.offload;
     if (off && isLarge(inputs)) {
       this.d.metrics.offloaded.inc();
-      return off.translate(cfg.mesh, cfg.options, inputs);
+      return off.translate(cfg.mesh, cfg.options, inputs, unit.type === 'split');
     }
     await off?.warm(inputs);
     const start = process.threadCpuUsage();
     try {
-      return adapter.translate(buildSnapshot(inputs).snapshot, cfg.options);
+      return adapter.translate(unitSnapshot(inputs, unit.type === 'split'), cfg.options);
     } finally {
       this.observeCpu('translate', start);
     }

@@ -9,6 +9,8 @@
 //   Service ─▶ splits naming it (root/backend) + access units whose pods it selects, as destination or source
 //   Deployment/StatefulSet/DaemonSet/Pod ─serviceAccountName─▶ access unit (as destination or source)
 //   ServiceAccount ─▶ its access unit + access units of targets naming it as a source
+//   TrafficTarget/Service/workload/ServiceAccount ─▶ also the split units of RateLimitPolicies in the namespace
+//     (on Linkerd a rate limit attaches to the Servers of the access units behind its Service)
 //   managed native object ─annotation─▶ the unit that applied it
 
 import type { KubeObject } from '../../schemas/hub.js';
@@ -148,6 +150,8 @@ export class DependencyIndex {
   /** `ns/key=value` of pod labels → workload keys (find the pods a Service selects without a scan). */
   readonly workloadsByLabelPair = new MultiIndex();
   readonly managedByUnit = new MultiIndex();
+  /** ns → RateLimitPolicy input keys: their split units read the access inputs of the Service's pods. */
+  readonly rateLimitsByNs = new MultiIndex();
   readonly workloads = new Map<string, WorkloadRef>();
   /** SMI Kind/ns/name → its unit */
   private readonly smiUnit = new Map<string, string>();
@@ -182,7 +186,21 @@ export class DependencyIndex {
     return this.targetsByDest.get(nsName(ns, sa)).size > 0 || this.managedByUnit.get(u).size > 0 ? [u] : [];
   }
 
+  /** Split units of the namespace's RateLimitPolicies: their translation reads the namespace's access inputs. */
+  private rateLimitUnits(ns: string): string[] {
+    const out: string[] = [];
+    for (const k of this.rateLimitsByNs.get(ns)) {
+      const u = this.smiUnit.get(k);
+      if (u) out.push(u);
+    }
+    return out;
+  }
+
   unitsFor(kind: string, o: KubeObject): string[] {
+    return [...this.directUnitsFor(kind, o), ...(kind === 'TrafficTarget' || kind === 'Service' || kind === 'ServiceAccount' || isWorkloadKind(kind) ? this.rateLimitUnits(nsOf(o)) : [])];
+  }
+
+  private directUnitsFor(kind: string, o: KubeObject): string[] {
     const ns = nsOf(o);
     const name = o.metadata.name;
     if (kind === 'TrafficSplit' || kind === 'TrafficTarget' || isPolicyKind(kind)) return [unitOfSmi(o)];
@@ -246,6 +264,7 @@ export class DependencyIndex {
     const name = o.metadata.name;
     const op = (idx: MultiIndex, k: string, v: string): void => (add ? idx.add(k, v) : idx.remove(k, v));
     const self = inputKey(kind, ns, name);
+    if (kind === 'RateLimitPolicy') op(this.rateLimitsByNs, ns, self);
     if (kind === 'TrafficSplit' || isPolicyKind(kind)) {
       op(this.splitsByRoot, nsName(ns, kind === 'TrafficSplit' ? splitRoot(o) : policyTarget(o)), self);
       for (const svc of new Set(serviceRefs(o))) op(this.splitsByService, nsName(ns, svc), self);

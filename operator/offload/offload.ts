@@ -96,7 +96,7 @@ export interface OffloadOptions {
 }
 
 type Ok = Extract<Reply, { ok: true }>;
-type Call = { type: 'warm'; objects: KubeObject[] } | { type: 'translate'; mesh: MeshName; options: MeshOptions; keys: string[] };
+type Call = { type: 'warm'; objects: KubeObject[] } | { type: 'translate'; mesh: MeshName; options: MeshOptions; keys: string[]; targetsAsContext?: boolean };
 
 export class Offload {
   private worker: Worker | undefined;
@@ -138,7 +138,7 @@ export class Offload {
   }
 
   /** The adapter's translation of these inputs, computed in the worker. */
-  async translate(mesh: MeshName, options: MeshOptions, inputs: readonly KubeObject[]): Promise<TranslationOutput> {
+  async translate(mesh: MeshName, options: MeshOptions, inputs: readonly KubeObject[], targetsAsContext = false): Promise<TranslationOutput> {
     this.busy++;
     const keys = inputs.map(objectKey);
     for (const k of keys) this.pinned.set(k, (this.pinned.get(k) ?? 0) + 1);
@@ -160,7 +160,7 @@ export class Offload {
         this.sent++;
         this.remember(key, version, objectBytes(o));
       }
-      const r = await this.call(w, { type: 'translate', mesh, options, keys });
+      const r = await this.call(w, { type: 'translate', mesh, options, keys, targetsAsContext });
       if (!r.output) throw new Error('offload worker: no translation in its reply');
       return r.output;
     } finally {

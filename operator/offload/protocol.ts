@@ -12,7 +12,7 @@ export type Request =
   /** Validate these objects, so their regexes are compiled there, not on the event loop. */
   | { type: 'warm'; id: number; objects: KubeObject[] }
   /** Translate the objects put under these keys. */
-  | { type: 'translate'; id: number; mesh: MeshName; options: MeshOptions; keys: string[] };
+  | { type: 'translate'; id: number; mesh: MeshName; options: MeshOptions; keys: string[]; targetsAsContext?: boolean };
 
 export type Reply =
   | { id: number; ok: true; output?: TranslationOutput; compiled: Array<[string, Re2Compiled]> }

@@ -3,7 +3,7 @@
 // event loop. Stateless except for the objects the main thread put here.
 
 import { parentPort } from 'node:worker_threads';
-import { buildSnapshot } from '../../adapters/common/snapshot.js';
+import { unitSnapshot } from '../../adapters/common/snapshot.js';
 import { getAdapter } from '../../adapters/index.js';
 import type { KubeObject } from '../../schemas/hub.js';
 import { compiledResults, resizeCompileCache, routeGroupRegexes } from '../../schemas/regex.js';
@@ -32,7 +32,7 @@ function answer(req: Extract<Request, { id: number }>): Reply {
     if (!o) return { id: req.id, ok: false, error: `offload worker: no object under ${k}` };
     inputs.push(o);
   }
-  const output = getAdapter(req.mesh).translate(buildSnapshot(inputs).snapshot, req.options);
+  const output = getAdapter(req.mesh).translate(unitSnapshot(inputs, req.targetsAsContext === true), req.options);
   // No compile results: the event loop validates route groups only after warming them.
   return { id: req.id, ok: true, output, compiled: [] };
 }

@@ -79,7 +79,7 @@ function packConditions(perCondition: HTTPRouteMatch[][]): Packed {
 const copyMatch = (m: HTTPRouteMatch): HTTPRouteMatch => ({ ...m, path: { ...m.path }, ...(m.headers ? { headers: m.headers.map((h) => ({ ...h })) } : {}) });
 
 /** When a regex catch-all is needed, every condition's path becomes a regex too (see the header). */
-function regexPaths(groups: HTTPRouteMatch[][]): { groups: HTTPRouteMatch[][]; catchAll: HTTPRouteMatch } {
+export function regexPaths(groups: HTTPRouteMatch[][]): { groups: HTTPRouteMatch[][]; catchAll: HTTPRouteMatch } {
   const anyRegex = groups.some((g) => g.some((m) => m.path.type === 'RegularExpression'));
   if (!anyRegex) return { groups, catchAll: copyMatch(MATCH_ALL) };
   const all = { type: 'RegularExpression' as const, value: REGEX_ALL };

@@ -123,8 +123,21 @@ describe('deploy: kind/ scripts', function () {
       expect(parsed.ok && parsed.config.mesh, mesh).to.equal(mesh);
     }
     // The metrics API's Prometheus URL is set per mesh with metrics of its own (gamma has none) (a dry run of the same command).
-    const urls = [...read('04-deploy.sh').matchAll(/^\s+(istio|linkerd|consul)\) PROMETHEUS=(\S+) ;;$/gm)].map((m) => [m[1], m[2]]);
+    // Each from <MESH>_PROMETHEUS_URL, defaulting to the Service step 2 installs, both documented in kind/README.md.
+    const urls = [...read('04-deploy.sh').matchAll(/^\s+(istio|linkerd|consul)\) PROMETHEUS="\$\{([A-Z]+)_PROMETHEUS_URL:-(\S+)\}" ;;$/gm)].map((m) => [m[1], m[3], m[2]]);
     expect(urls.map((u) => u[0]).sort()).to.deep.equal([...METRICS_MESHES].sort());
+    const readme = readFileSync(join(KIND, 'README.md'), 'utf8');
+    for (const [mesh, url, env] of urls) {
+      expect(env, mesh).to.equal(mesh!.toUpperCase());
+      expect(readme, `${env}_PROMETHEUS_URL`).to.contain(`| \`${env}_PROMETHEUS_URL\` | \`${url}\` |`);
+    }
+    expect(Object.fromEntries(urls.map((u) => [u[0], u[1]]))).to.include({ consul: 'http://prometheus-server.consul.svc:80' });
+    // The variable wins over the default (the script's own case statement, run by bash).
+    const block = /^case "\$\{MESH\}" in\n(?:.*PROMETHEUS_URL.*\n)+esac$/m.exec(read('04-deploy.sh'))![0];
+    const pick = (env: NodeJS.ProcessEnv) => spawnSync('bash', ['-c', `${block}\necho "$PROMETHEUS"`], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env } }).stdout.trim();
+    expect(pick({ MESH: 'consul' })).to.equal('http://prometheus-server.consul.svc:80');
+    expect(pick({ MESH: 'consul', CONSUL_PROMETHEUS_URL: 'http://mine.monitoring.svc:9090' })).to.equal('http://mine.monitoring.svc:9090');
+    expect(pick({ MESH: 'istio', CONSUL_PROMETHEUS_URL: 'http://mine.monitoring.svc:9090' })).to.equal('http://prometheus.istio-system.svc:9090');
     // A copy whose URL differs from every mesh's, so each `set env` really changes it (unchanged objects print nothing).
     const copy = readFileSync(join(root, 'config/metrics/service.yaml'), 'utf8').replace(/(name: SMI_PROMETHEUS_URL\s+value: )\S+/, '$1http://placeholder.invalid:9090');
     expect(copy).to.contain('placeholder.invalid');

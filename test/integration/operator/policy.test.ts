@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import type { RunningOperator } from '../../../operator/manager.js';
 import type { KubeObject } from '../../../schemas/hub.js';
-import { applyApp, condition, eventually, newNamespace, runOperator, TestKube, trafficSplit, VS } from './helpers.js';
+import { applyApp, condition, eventually, newNamespace, runOperator, tcpRoute, TestKube, trafficSplit, trafficTarget, VS } from './helpers.js';
 
 const POLICY = 'policy.smi-operator.io/v1alpha1';
 type Http = { name?: string; timeout?: string; route: Array<{ destination: { host: string }; weight?: number }> };
@@ -74,5 +74,57 @@ describe('operator: policies compose with TrafficSplits (real API server)', func
     expect(after.metadata.name).to.equal('smi-split-web');
     expect(after.spec.http[0]!.route.map((r) => r.weight)).to.deep.equal([80, 20]);
     expect((after.metadata.ownerReferences ?? []).map((o) => o.kind)).to.not.include('TimeoutPolicy');
+  });
+});
+
+// Linkerd rate limits attach to the Servers of the access unit behind the Service, while the policy is
+// translated in its Service's split unit: a TrafficTarget appearing or going away must re-translate it.
+describe('operator: a Linkerd RateLimitPolicy follows the Servers of the TrafficTargets behind its Service (real API server)', function () {
+  this.timeout(120_000);
+  let k: TestKube;
+  let ns: string;
+  let op: RunningOperator | undefined;
+  const RL = { apiVersion: 'policy.linkerd.io/v1alpha1', kind: 'HTTPLocalRateLimitPolicy' };
+
+  before(async () => {
+    k = new TestKube();
+    ns = await newNamespace('op-ratelimit');
+    await applyApp(k, ns);
+    op = await runOperator(ns, { defaultMesh: 'linkerd' });
+  });
+
+  after(async () => {
+    await op?.stop();
+  });
+
+  const limits = async () => (await k.list(RL.apiVersion, RL.kind, ns)) as Array<KubeObject & { spec: { targetRef: { name: string }; total: { requestsPerSecond: number } } }>;
+  const reasonOf = async (): Promise<string | undefined> => condition(await k.get(POLICY, 'RateLimitPolicy', ns, 'api-rate'), 'Accepted')?.reason;
+
+  it('applied on the destination Server (strict apply with the real CRD); gone and Unsupported without the TrafficTarget; back with it', async () => {
+    await k.apply(tcpRoute(ns, 'any'));
+    await k.apply({ apiVersion: POLICY, kind: 'RateLimitPolicy', metadata: { name: 'api-rate', namespace: ns }, spec: { targetRef: { kind: 'Service', name: 'api' }, local: { requests: 20, unit: 'second' } } } as KubeObject);
+    await eventually('RateLimitPolicy Unsupported while no TrafficTarget governs the pods', async () => (await reasonOf()) === 'Unsupported');
+    expect(await limits()).to.have.length(0);
+
+    await k.apply(trafficTarget(ns, 'api-from-client', 'api', ['client'], [{ kind: 'TCPRoute', name: 'any' }]));
+    const [rl] = await eventually('an HTTPLocalRateLimitPolicy on the api Server', async () => {
+      const all = await limits();
+      return all.length === 1 ? all : undefined;
+    });
+    expect(rl!.spec.targetRef.name).to.equal('tt-api-8080');
+    expect(rl!.spec.total.requestsPerSecond).to.equal(20);
+    // The Server is the access unit's own object, applied by its own reconcile.
+    await eventually('the Server the limit names', async () => k.get('policy.linkerd.io/v1beta3', 'Server', ns, 'tt-api-8080'));
+    const ready = await eventually('RateLimitPolicy Ready', async () => {
+      const p = await k.get(POLICY, 'RateLimitPolicy', ns, 'api-rate');
+      return condition(p, 'Ready')?.status === 'True' ? p : undefined;
+    });
+    expect(condition(ready, 'Accepted')?.message).to.contain('tt-api-8080');
+
+    await k.delete('access.smi-spec.io/v1alpha3', 'TrafficTarget', ns, 'api-from-client');
+    await eventually('the limit is pruned with the Server', async () => (await limits()).length === 0 && (await reasonOf()) === 'Unsupported');
+
+    await k.apply(trafficTarget(ns, 'api-from-client', 'api', ['client'], [{ kind: 'TCPRoute', name: 'any' }]));
+    await eventually('the limit is back', async () => (await limits()).length === 1 && (await reasonOf()) === 'Accepted');
   });
 });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import yaml from 'js-yaml';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +41,21 @@ describe('smictl validate', function () {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('-o json and -o yaml: the verdict as one document, the same problems as the text lines', () => {
+    const text = smictl(['validate', '-f', rel('invalid')]);
+    const json = smictl(['validate', '-f', rel('invalid'), '-o', 'json']);
+    const yml = smictl(['validate', '-f', rel('invalid'), '-o', 'yaml']);
+    expect(json.status).to.equal(1);
+    const doc = JSON.parse(json.stdout) as { valid: boolean; checked: number; problems: string[] };
+    expect(doc.valid).to.equal(false);
+    expect(doc.problems).to.deep.equal(text.stdout.trimEnd().split('\n'));
+    expect(yaml.load(yml.stdout)).to.deep.equal(doc);
+    const ok = smictl(['validate', '-f', rel('valid'), '-o', 'json']);
+    expect(ok.status).to.equal(0);
+    expect(JSON.parse(ok.stdout)).to.deep.equal({ valid: true, checked: 5, skipped: 4, problems: [] });
+    expect(smictl(['validate', '-f', rel('valid'), '-o', 'xml']).status).to.equal(2);
   });
 
   it('exits 1 and prints every problem, prefixed by the file', () => {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import yaml from 'js-yaml';
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -62,6 +63,18 @@ describe('smictl metrics (against a fake Prometheus HTTP API)', function () {
     const body = JSON.parse(r.stdout) as { kind: string; metrics: Array<{ name: string; value: string }> };
     expect(body.kind).to.equal('TrafficMetrics');
     expect(body.metrics.find((m) => m.name === 'p50_response_latency')?.value).to.equal('12500u');
+  });
+
+  it('prints YAML with -o yaml (the same document as -o json, not the table)', async () => {
+    const args = ['metrics', 'deployments/web', '-n', 'shop', '--mesh', 'linkerd', '--prometheus', url];
+    const [y, j] = await Promise.all([smictl([...args, '-o', 'yaml']), smictl([...args, '-o', 'json'])]);
+    expect(y.code, y.stderr).to.equal(0);
+    expect(y.stdout).to.not.match(/^RESOURCE\s/m);
+    const doc = yaml.load(y.stdout) as Record<string, unknown>;
+    // Timestamps differ between the two runs; everything else is the same document.
+    const drop = (o: Record<string, unknown>) => JSON.parse(JSON.stringify(o, (k, v: unknown) => (k === 'timestamp' ? undefined : v))) as unknown;
+    expect(drop(doc)).to.deep.equal(drop(JSON.parse(j.stdout) as Record<string, unknown>));
+    expect(doc.kind).to.equal('TrafficMetrics');
   });
 
   it('fails with the Status reason when Prometheus is unreachable or the kind is unknown', async () => {

@@ -98,6 +98,20 @@ describe('DependencyIndex', () => {
     expect([...idx.allUnits([])]).to.deep.equal([splitUnit(ns, 'web')]);
   });
 
+  it('a RateLimitPolicy\'s split unit is re-translated when the access inputs of its namespace change (Linkerd attaches it to their Servers)', () => {
+    const idx = world(1);
+    const rl: KubeObject = { apiVersion: 'policy.smi-operator.io/v1alpha1', kind: 'RateLimitPolicy', metadata: { name: 'api-rate', namespace: ns }, spec: { targetRef: { kind: 'Service', name: 'api' }, local: { requests: 1, unit: 'second' } } };
+    expect([...idx.update('TrafficTarget', undefined, target('t2', 'web', ['client'], []))]).to.not.include(splitUnit(ns, 'api'));
+    expect([...idx.update('RateLimitPolicy', undefined, rl)]).to.deep.equal([splitUnit(ns, 'api')]);
+    expect([...idx.update('TrafficTarget', undefined, target('t3', 'web', ['client'], []))]).to.include(splitUnit(ns, 'api'));
+    expect([...idx.update('Deployment', undefined, deploy('web', 'web', { app: 'web' }))]).to.include(splitUnit(ns, 'api'));
+    expect([...idx.update('Service', undefined, svc('web', { app: 'web' }))]).to.include(splitUnit(ns, 'api'));
+    // Another namespace's changes do not reach it, and deleting the policy stops it.
+    expect([...idx.update('TrafficTarget', undefined, { ...target('t4', 'web', ['client'], []), metadata: { name: 't4', namespace: 'other' } })]).to.not.include(splitUnit(ns, 'api'));
+    idx.update('RateLimitPolicy', rl, undefined);
+    expect([...idx.update('TrafficTarget', target('t3', 'web', ['client'], []), undefined)]).to.not.include(splitUnit(ns, 'api'));
+  });
+
   it('parses unit keys and makes label-safe unit labels', () => {
     expect(parseUnit('route:ns/HTTPRouteGroup/a')).to.deep.equal({ type: 'route', namespace: 'ns', kind: 'HTTPRouteGroup', name: 'a' });
     expect(parseUnit('split:ns/web')).to.deep.equal({ type: 'split', namespace: 'ns', name: 'web' });

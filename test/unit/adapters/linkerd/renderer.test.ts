@@ -5,7 +5,9 @@ import { schemaErrors } from './crd-schema.js';
 import { cond, destination, ENFORCE, model, probed, resolvedSplit, rule, service, src, tsObject, ttObject } from './fixtures.js';
 
 const tt = ttObject('web-access', 'uid-tt');
+const rate = { apiVersion: 'policy.smi-operator.io/v1alpha1', kind: 'RateLimitPolicy', metadata: { name: 'web-rate', namespace: 'shop', uid: 'uid-rl' }, spec: { targetRef: { kind: 'Service', name: 'web' }, local: { requests: 10, unit: 'second' } } } as const;
 const rich = model({
+  policies: [{ policy: structuredClone(rate) as never, namespace: 'shop', service: service('web', [{ port: 8080, targetPort: 8080 }]), matches: [] }],
   splits: [resolvedSplit(service('web', [80]), [[service('web-v2', [80]), 1]], [cond('ab/api', { pathRegex: '^/api' })], tsObject('canary'))],
   destinations: [
     destination('web', {
@@ -22,7 +24,7 @@ describe('linkerd renderer', () => {
     const { objects } = renderer.render(rich, ENFORCE);
     const emitted = new Set(objects.map((o) => `${o.apiVersion} ${o.kind}`));
     expect([...emitted].sort()).to.deep.equal(renderer.nativeKinds.map((k) => `${k.apiVersion} ${k.kind}`).sort());
-    expect(renderer.nativeKinds.map((k) => k.plural)).to.deep.equal(['httproutes', 'servers', 'authorizationpolicies', 'meshtlsauthentications', 'networkauthentications']);
+    expect(renderer.nativeKinds.map((k) => k.plural)).to.deep.equal(['httproutes', 'servers', 'authorizationpolicies', 'meshtlsauthentications', 'networkauthentications', 'httplocalratelimitpolicies']);
   });
 
   it('sorts by apiVersion, kind, namespace, name, with no duplicate identities, and is deterministic', () => {

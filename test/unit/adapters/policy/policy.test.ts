@@ -9,6 +9,8 @@ import { getAdapter } from '../../../../adapters/index.js';
 import { DEFAULT_MESH_OPTIONS, type MeshName, type ObjectResult } from '../../../../adapters/types.js';
 import type { KubeObject } from '../../../../schemas/hub.js';
 import { specErrors } from '../istio/crd-schema.js';
+import { schemaErrors } from '../linkerd/crd-schema.js';
+import { gamma as gammaInterpreter } from '../../../../conformance/interpret/gamma.js';
 
 const SAMPLES = new URL('../../../../../config/samples/', import.meta.url);
 const samples = (): KubeObject[] =>
@@ -130,5 +132,53 @@ describe('policies', () => {
     const { objects, results } = run('istio', objs);
     expect(result(results, 'TimeoutPolicy smi-demo/website-timeouts').status).to.equal('InvalidReference');
     expect((find(objects, 'VirtualService', 'smi-split-website-canary')!.spec as { http: Http[] }).http[0]!.timeout).to.equal(undefined);
+  });
+
+  describe('gamma', () => {
+    type Rule = { matches?: Array<{ path?: { type: string; value: string }; method?: string }>; timeouts?: Record<string, string>; filters?: Array<{ type: string; requestMirror?: Record<string, unknown> }> };
+    const rulesOf = (o: KubeObject | undefined) => (o!.spec as { rules: Rule[] }).rules;
+
+    it('timeouts and RequestMirror on the split rules they govern; retries and the rest Unsupported; every object fits the standard-channel CRD', () => {
+      const { objects, results } = run('gamma');
+      const [rule] = rulesOf(find(objects, 'HTTPRoute', 'ts-website-canary-80'));
+      expect(rule!.timeouts).to.deep.equal({ request: '10s', backendRequest: '3s' });
+      expect(rule!.filters).to.deep.equal([{ type: 'RequestMirror', requestMirror: { backendRef: { group: '', kind: 'Service', name: 'website-v2', port: 80 }, percent: 10 } }]);
+      // The A/B policy governs the conditional rules only, not the catch-all.
+      expect(rulesOf(find(objects, 'HTTPRoute', 'ts-payments-ab-80')).map((r) => r.timeouts)).to.deep.equal([{ request: '5s' }, undefined]);
+      for (const k of ['RetryPolicy smi-demo/website-retries', 'FaultInjectionPolicy smi-demo/website-chaos', 'CircuitBreakerPolicy smi-demo/payments-breaker', 'RateLimitPolicy smi-demo/payments-rate', 'TracingPolicy smi-demo/website-tracing']) {
+        expect(result(results, k).status, k).to.equal('Unsupported');
+      }
+      for (const k of ['TimeoutPolicy smi-demo/website-timeouts', 'MirrorPolicy smi-demo/website-shadow']) expect(result(results, k).status, k).to.equal('Accepted');
+      for (const o of objects) expect(schemaErrors(o), `${o.kind} ${o.metadata.name}`).to.deep.equal([]);
+      expect(JSON.stringify(objects)).to.not.contain('"retry"');
+    });
+
+    it('a mirror Service without the route\'s port mirrors nothing there (Unsupported)', () => {
+      const objs = samples().map((o) => (o.kind === 'MirrorPolicy' ? { ...o, spec: { ...(o.spec as object), backendRef: { name: 'website-v2', port: 8081 } } } : o));
+      const { results } = run('gamma', objs);
+      // backendRef.port is checked by the shared resolution first: a port the Service lacks is InvalidReference.
+      expect(result(results, 'MirrorPolicy smi-demo/website-shadow').status).to.equal('InvalidReference');
+      const noPort = samples().map((o) => (o.kind === 'Service' && o.metadata.name === 'website-v2' ? { ...o, spec: { ...(o.spec as object), ports: [{ name: 'http', port: 8080 }] } } : o));
+      const r2 = run('gamma', noPort);
+      expect(result(r2.results, 'MirrorPolicy smi-demo/website-shadow').status).to.equal('Unsupported');
+      expect(JSON.stringify(r2.objects)).to.not.contain('RequestMirror');
+    });
+
+    it('a policy narrowed to a pathRegex on a Service without split: regex catch-all, and the condition governs only its requests (Istio\'s regex ranking)', () => {
+      const objs = samples().filter((o) => o.kind !== 'TrafficSplit');
+      const narrowed = objs.map((o) =>
+        o.kind === 'TimeoutPolicy' && o.metadata.name === 'website-timeouts' ? { ...o, spec: { targetRef: { kind: 'Service', name: 'website' }, matches: [{ kind: 'HTTPRouteGroup', name: 'payments-api', matches: ['charges'] }], request: '7s' } } : o,
+      );
+      const { objects } = run('gamma', narrowed);
+      const route = find(objects, 'HTTPRoute', 'policy-website-80')!;
+      const rules = rulesOf(route);
+      expect(rules.at(-1)!.matches).to.deep.equal([{ path: { type: 'RegularExpression', value: '.*' } }]);
+      const world = { natives: objects, services: [], workloads: [], trustDomain: 'cluster.local', clusterDomain: 'cluster.local' };
+      const svc = { namespace: 'smi-demo', name: 'website', ports: [{ port: 80, protocol: 'TCP' as const }] };
+      const ask = (method: string, path: string) => gammaInterpreter.policy(world, { ns: 'smi-demo', service: svc, port: svc.ports[0]!, request: { method, path } }).timeoutMs;
+      expect(ask('POST', '/api/v1/charges/42')).to.equal(7000);
+      expect(ask('DELETE', '/api/v1/charges/42')).to.equal(undefined);
+      expect(ask('GET', '/somewhere-else')).to.equal(undefined);
+    });
   });
 });
