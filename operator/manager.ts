@@ -11,7 +11,7 @@ import { allNativeKinds, getAdapter } from '../adapters/index.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, type MeshAdapter, type MeshName } from '../adapters/types.js';
 import type { KubeObject } from '../schemas/hub.js';
 import { ClusterCache } from './cache/cache.js';
-import { DEFAULT_CONFIG_MAP, DEFAULT_MESH, type MeshConfig } from './config/mesh-config.js';
+import { DEFAULT_CONFIG_MAP, DEFAULT_LEASE_NAME, DEFAULT_MESH, type MeshConfig } from './config/mesh-config.js';
 import { ConfigReloader } from './config/reload.js';
 import { CONFIG_MAP, SERVICE, SERVICE_ACCOUNT, SMI_RESOURCE_KINDS, WORKLOAD_KINDS, isSmiKind } from './controller/kinds.js';
 import { ServedProbe } from './cache/served.js';
@@ -210,7 +210,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     return undefined;
   };
   const elector = o.leaderElect
-    ? new LeaderElector(client, { namespace: o.namespace, name: o.leaseName ?? 'smi-operator-leader', identity, leaseDurationSeconds: o.leaseDurationSeconds ?? 15, retryPeriodMs: o.leaseRetryMs ?? 2000 }, log, (v) => void onLeader(v))
+    ? new LeaderElector(client, { namespace: o.namespace, name: o.leaseName ?? DEFAULT_LEASE_NAME, identity, leaseDurationSeconds: o.leaseDurationSeconds ?? 15, retryPeriodMs: o.leaseRetryMs ?? 2000 }, log, (v) => void onLeader(v))
     : undefined;
 
   // ---- servers ----
