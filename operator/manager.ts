@@ -13,7 +13,7 @@ import type { KubeObject } from '../schemas/hub.js';
 import { ClusterCache } from './cache/cache.js';
 import type { InformerOptions } from './cache/informer.js';
 import { Interner, transformFor, userObjectTransform } from './cache/transform.js';
-import { DEFAULT_CONFIG_MAP, DEFAULT_MESH, type MeshConfig } from './config/mesh-config.js';
+import { DEFAULT_CONFIG_MAP, DEFAULT_LEASE_NAME, DEFAULT_MESH, type MeshConfig } from './config/mesh-config.js';
 import { ConfigReloader } from './config/reload.js';
 import { CONFIG_MAP, SERVICE, SERVICE_ACCOUNT, SMI_RESOURCE_KINDS, WORKLOAD_KINDS, isSmiKind } from './controller/kinds.js';
 import { ServedProbe } from './cache/served.js';
@@ -216,7 +216,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     return undefined;
   };
   const elector = o.leaderElect
-    ? new LeaderElector(client, { namespace: o.namespace, name: o.leaseName ?? 'smi-operator-leader', identity, leaseDurationSeconds: o.leaseDurationSeconds ?? 15, retryPeriodMs: o.leaseRetryMs ?? 2000 }, log, (v) => void onLeader(v))
+    ? new LeaderElector(client, { namespace: o.namespace, name: o.leaseName ?? DEFAULT_LEASE_NAME, identity, leaseDurationSeconds: o.leaseDurationSeconds ?? 15, retryPeriodMs: o.leaseRetryMs ?? 2000 }, log, (v) => void onLeader(v))
     : undefined;
 
   // ---- servers ----

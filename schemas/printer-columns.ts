@@ -28,7 +28,7 @@ const condition = (type: string, field: 'status' | 'reason' | 'message'): string
 
 export const STATUS_COLUMNS: readonly PrinterColumn[] = [
   { name: 'Ready', type: 'string', jsonPath: condition('Ready', 'status'), description: 'True when the native objects for this object are applied (the Ready condition).' },
-  { name: 'Reason', type: 'string', jsonPath: condition('Ready', 'reason'), description: 'Why the object is (not) ready: Applied, Invalid, InvalidReference, Conflict, Unsupported, ApplyFailed, MeshRejected.' },
+  { name: 'Reason', type: 'string', jsonPath: condition('Ready', 'reason'), description: 'Why the object is (not) ready: Applied, Invalid, InvalidReference, Conflict, Unsupported, ApplyFailed, MeshRejected, Propagating, PartiallyApplied.' },
 ];
 
 const MESSAGE_COLUMN: PrinterColumn = { name: 'Message', type: 'string', jsonPath: condition('Ready', 'message'), description: 'Details of the Ready condition.', priority: 1 };

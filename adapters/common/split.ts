@@ -8,6 +8,7 @@ import type { ServiceInfo, ServicePort } from '../types.js';
 import type { HttpCondition, ResolvedSplit, SplitBackend } from './model.js';
 import type { SnapshotIndex } from './lookup.js';
 import { compareAge, compareStrings, namespaceOf, refOf, type ResultBook } from './status.js';
+import { percentages } from './weights.js';
 
 interface Candidate {
   index: number;
@@ -27,12 +28,19 @@ function isWeight(w: unknown): w is number {
   return typeof w === 'number' && Number.isSafeInteger(w) && w >= 0;
 }
 
-function resolveBackends(split: TrafficSplit, root: ServiceInfo | undefined, idx: SnapshotIndex, book: ResultBook): SplitBackend[] {
+interface Backends {
+  live: SplitBackend[];
+  /** Backends with a weight above 0 that cannot receive traffic (their share goes to the live ones). */
+  unusable: string[];
+}
+
+function resolveBackends(split: TrafficSplit, root: ServiceInfo | undefined, idx: SnapshotIndex, book: ResultBook): Backends {
+  const unusable: string[] = [];
   const ns = namespaceOf(split);
   const backends = Array.isArray(split.spec.backends) ? split.spec.backends : [];
   if (backends.length === 0) {
     book.note(split, 'spec.backends: is empty, so there is nothing to split across; the split is not applied', 'Invalid');
-    return [];
+    return { live: [], unusable };
   }
   const chosen: Candidate[] = [];
   const firstIndex = new Map<string, number>();
@@ -41,6 +49,7 @@ function resolveBackends(split: TrafficSplit, root: ServiceInfo | undefined, idx
     const at = `spec.backends[${i}]`;
     if (!isWeight(b.weight)) {
       book.note(split, `${at}.weight: must be a non-negative integer, got ${JSON.stringify(b.weight)}; the backend gets no traffic`, 'Invalid');
+      unusable.push(b.service);
       return;
     }
     total += b.weight;
@@ -57,7 +66,10 @@ function resolveBackends(split: TrafficSplit, root: ServiceInfo | undefined, idx
     if (!svc) {
       // Creating the split (weight 0) before the new Service is the documented rollout order.
       if (b.weight === 0) book.note(split, `${at}.service: Service ${ns}/${b.service} not found; it has weight 0, so nothing is routed to it`);
-      else book.note(split, `${at}.service: Service ${ns}/${b.service} not found; the backend gets no traffic`, 'InvalidReference');
+      else {
+        book.note(split, `${at}.service: Service ${ns}/${b.service} not found; the backend gets no traffic`, 'InvalidReference');
+        unusable.push(b.service);
+      }
       return;
     }
     if (root && svc.name === root.name) {
@@ -67,6 +79,7 @@ function resolveBackends(split: TrafficSplit, root: ServiceInfo | undefined, idx
       const missing = missingPorts(root, svc);
       if (missing.length > 0) {
         book.note(split, `${at}.service: Service ${b.service} has no port ${missing.join(', ')} of the root Service ${root.name}; the backend gets no traffic`, 'InvalidReference');
+        if (b.weight > 0) unusable.push(b.service);
         return;
       }
     }
@@ -77,13 +90,13 @@ function resolveBackends(split: TrafficSplit, root: ServiceInfo | undefined, idx
   const live = chosen.filter((c) => c.weight > 0).sort((a, b) => a.index - b.index);
   if (total === 0 && firstIndex.size > 0) {
     book.note(split, 'spec.backends: every weight is 0, so no backend can receive traffic; the split is not applied', 'Invalid');
-    return [];
+    return { live: [], unusable };
   }
   if (live.length === 0) {
     book.note(split, 'spec.backends: no backend can receive traffic; the split is not applied', 'InvalidReference');
-    return [];
+    return { live: [], unusable };
   }
-  return live.map((c) => ({ service: c.service, weight: c.weight, index: c.index }));
+  return { live: live.map((c) => ({ service: c.service, weight: c.weight, index: c.index })), unusable };
 }
 
 /** The OR of every match of every referenced group; undefined when any reference fails (never widen a gated split). */
@@ -132,9 +145,16 @@ function resolveOne(split: TrafficSplit, idx: SnapshotIndex, book: ResultBook): 
   const ns = namespaceOf(split);
   const root = idx.service(ns, split.spec.service);
   if (!root) book.note(split, `spec.service: Service ${ns}/${split.spec.service} not found; the split is not applied`, 'InvalidReference');
-  const backends = resolveBackends(split, root, idx, book);
+  const { live: backends, unusable } = resolveBackends(split, root, idx, book);
   const matches = resolveMatches(split, idx, book);
   if (!root || backends.length === 0 || !matches) return undefined;
+  if (unusable.length > 0) {
+    // Applied anyway: the usable backends take the whole share (a share sent to a backend that
+    // cannot take it would fail those requests). Say exactly what that means.
+    const shares = percentages(backends.map((b) => b.weight));
+    const to = backends.map((b, i) => `${shares[i]} to ${b.service.name}`).join(', ');
+    book.note(split, `spec.backends: applied without ${unusable.join(', ')} (unusable, see above): ${to}`);
+  }
   return { split, namespace: ns, root, backends, matches };
 }
 

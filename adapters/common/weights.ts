@@ -127,3 +127,20 @@ export function approximationNotes(
   }
   return out;
 }
+
+/**
+ * Each relative weight as a percentage of the sum, for status messages: exact to 0.01 %
+ * (`62.5 %`), else rounded and marked (`≈ 33.33 %`). BigInt, as above.
+ */
+export function percentages(weights: readonly number[]): string[] {
+  const big = weights.map((w) => BigInt(w));
+  const sum = big.reduce((a, b) => a + b, 0n);
+  return big.map((w) => {
+    if (sum === 0n) return '0 %';
+    const hundredths = (w * 10_000n * 2n + sum) / (2n * sum); // rounded half up
+    const exact = (w * 10_000n) % sum === 0n;
+    const whole = hundredths / 100n;
+    const frac = (hundredths % 100n).toString().padStart(2, '0').replace(/0+$/, '');
+    return `${exact ? '' : '≈ '}${whole}${frac ? `.${frac}` : ''} %`;
+  });
+}

@@ -76,7 +76,7 @@ export const capabilities: CapabilityTable & Readonly<Record<string, Capability>
   'RateLimitPolicy local.requests per unit':
     'approximated: ServiceDefaults rateLimits.instanceLevel.requestsPerSecond; other units are rounded down to whole requests per second (narrower), under 1 per second is Unsupported. A Consul Enterprise feature that Consul CE ignores (reported)',
   'RateLimitPolicy local.burst':
-    'exact: rateLimits.instanceLevel.requestsMaxBurst (raised to the per-second rate when lower, as Consul requires)',
+    'approximated: rateLimits.instanceLevel.requestsMaxBurst; a burst below the per-second rate lowers the rate to the burst (Consul requires burst >= rate), never more admitted',
   'RateLimitPolicy local.responseStatusCode':
     'approximated: Consul always answers 429 (reported when another code is asked for)',
   'TracingPolicy samplingPercentage (Service target)':

@@ -69,7 +69,11 @@ export function renderPolicies(model: ResolvedModel, defaults: ServiceDefaultsBo
       if (l.responseStatusCode !== undefined && l.responseStatusCode !== 429) note(p, `spec.local.responseStatusCode: Consul always rejects with 429, not ${l.responseStatusCode}`);
       note(p, 'spec.local: applied as ServiceDefaults rateLimits.instanceLevel, a Consul Enterprise feature (Consul CE ignores it)');
       defaults.setProtocol(svc.namespace, name, chain.protocol, p.policy);
-      defaults.setRateLimit(svc.namespace, name, { requestsPerSecond: rps, requestsMaxBurst: Math.max(l.burst ?? rps, rps) }, p.policy);
+      // Consul wants requestsMaxBurst >= requestsPerSecond. A smaller bucket is kept and the rate lowered to
+      // it: raising the bucket instead would admit more at once than the policy does.
+      const burst = l.burst ?? rps;
+      if (burst < rps) note(p, `spec.local.burst: Consul needs a burst of at least the per-second rate; the rate is lowered to ${burst} per second so that no more than the policy's bucket is admitted`);
+      defaults.setRateLimit(svc.namespace, name, { requestsPerSecond: Math.min(rps, burst), requestsMaxBurst: burst }, p.policy);
     }
   }
 }

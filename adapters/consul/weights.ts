@@ -28,6 +28,14 @@ export function scaledSum(percents: readonly number[]): number {
 export const passesValidation = (percents: readonly number[]): boolean =>
   webhookSum(percents) === 100 && scaledSum(percents) === STEPS && percents.every((p) => p >= 0.01 && p <= 100);
 
+function* permutations(xs: number[]): Generator<number[]> {
+  if (xs.length <= 1) {
+    yield xs;
+    return;
+  }
+  for (let i = 0; i < xs.length; i++) for (const p of permutations([...xs.slice(0, i), ...xs.slice(i + 1)])) yield [xs[i]!, ...p];
+}
+
 /** Orders to try, the input's own first; bounded, so a huge split stays cheap. */
 function* candidateOrders(units: readonly number[]): Generator<number[]> {
   const idx = units.map((_, i) => i);
@@ -39,6 +47,23 @@ function* candidateOrders(units: readonly number[]): Generator<number[]> {
   // Ascending keeps the float32 partial sums small and precise; vary which value comes last.
   for (let k = 0; k < tries; k++) yield [...asc.filter((i) => i !== asc[k]), asc[k]!];
   for (let k = 1; k < tries; k++) yield [...asc.slice(k), ...asc.slice(0, k)];
+  // A small split: every order (7! = 5,040 at most), so the fallback below is never needed for it.
+  if (idx.length <= 7) {
+    yield* permutations(idx);
+    return;
+  }
+  // Then seeded shuffles (the same ones every time, so the output is deterministic): many
+  // equal small values can defeat every structured order above (fast-check found such splits).
+  let seed = 0x2545f491;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+  for (let t = 0; t < 256; t++) {
+    const o = [...idx];
+    for (let i = o.length - 1; i > 0; i--) {
+      const j = next() % (i + 1);
+      [o[i], o[j]] = [o[j]!, o[i]!];
+    }
+    yield o;
+  }
 }
 
 function validOrder(units: readonly number[]): number[] | undefined {
@@ -69,7 +94,8 @@ export function splitterWeights(weights: readonly number[]): SplitterWeights | u
   });
   const order = validOrder(a.units);
   if (order) return pack(a.units, order);
-  // Never seen in property runs; kept so that nothing Consul rejects is ever emitted.
+  // Rare (fast-check finds about one in 10^5 splits of 8+ backends): no order tried sums to exactly
+  // 100 in float32. Moving one step (reported) beats emitting what consul-k8s rejects.
   const from = a.units.indexOf(Math.max(...a.units));
   for (let to = 0; to < Math.min(a.units.length, 16); to++) {
     if (to === from || a.units[from]! <= 1) continue;

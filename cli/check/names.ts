@@ -1,12 +1,16 @@
 // The names an installation from config/default (or the OLM bundle) uses; the
 // checks, describe and uninstall look for these.
 
-export const OPERATOR_NAMESPACE = 'smi-system';
-export const OPERATOR_DEPLOYMENT = 'smi-operator';
-export const LEADER_LEASE = 'smi-operator-leader';
-export const CONFIG_MAP = 'smi-operator-config';
-export const VALIDATING_WEBHOOK = 'smi-operator-validating-webhook';
-export const METRICS_APISERVICE = 'v1alpha1.metrics.smi-spec.io';
+import { DEFAULT_CONFIG_MAP, DEFAULT_LEASE_NAME } from '../../operator/config/mesh-config.js';
+import { APISERVICE, NAMESPACE, OPERATOR, VALIDATING_WEBHOOK as WEBHOOK } from '../../release/names.js';
+
+// One owner each: release/names.ts (what config/ installs) and the operator's own defaults.
+export const OPERATOR_NAMESPACE = NAMESPACE;
+export const OPERATOR_DEPLOYMENT = OPERATOR;
+export const LEADER_LEASE = DEFAULT_LEASE_NAME;
+export const CONFIG_MAP = DEFAULT_CONFIG_MAP;
+export const VALIDATING_WEBHOOK = WEBHOOK;
+export const METRICS_APISERVICE = APISERVICE;
 export const PART_OF_LABEL = 'app.kubernetes.io/part-of';
 
 import type { MeshName } from '../../adapters/types.js';

@@ -4,7 +4,7 @@
 // declares the flags; ../run/operator.ts is imported when the command runs.
 
 import { Command, Option } from 'commander';
-import { DEFAULT_CONFIG_MAP, DEFAULT_MESH } from '../../operator/config/mesh-config.js';
+import { DEFAULT_CONFIG_MAP, DEFAULT_LEASE_NAME, DEFAULT_MESH } from '../../operator/config/mesh-config.js';
 import { meshName, port, positive, seconds, type OperatorFlags } from '../flags.js';
 
 export function registerOperator(program: Command): void {
@@ -23,7 +23,7 @@ export function registerOperator(program: Command): void {
     .option('--webhook-port <port>', 'HTTPS port for the conversion and validating webhooks (0: disabled)', port, 0)
     .option('--webhook-cert-dir <dir>', 'directory with tls.crt and tls.key for the webhook server')
     .option('--leader-elect', 'elect a leader through a coordination.k8s.io Lease; only the leader writes', false)
-    .option('--lease-name <name>', 'Lease name for leader election', 'smi-operator-leader')
+    .option('--lease-name <name>', 'Lease name for leader election', DEFAULT_LEASE_NAME)
     .option('--lease-duration <seconds>', 'Lease duration in seconds', positive, 15)
     .option('--lease-retry <seconds>', 'how often a standby tries to take the Lease, and the leader renews it', seconds, 2)
     .option('--identity <id>', 'leader-election identity (default: <hostname>-<pid>-<random>)')

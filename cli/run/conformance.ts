@@ -9,6 +9,7 @@ import { junit, summarize, table, type Report } from '../../conformance/report.j
 import { runConfigLevel } from '../../conformance/runner.js';
 import { SCENARIOS } from '../../conformance/scenarios/index.js';
 import { runTrafficLevel } from '../../conformance/traffic.js';
+import { DEFAULT_CONFIG_MAP } from '../../operator/config/mesh-config.js';
 import type { ConformanceFlags } from '../flags.js';
 
 export async function runConformance(f: ConformanceFlags): Promise<void> {
@@ -67,8 +68,9 @@ export async function runConformance(f: ConformanceFlags): Promise<void> {
     }
   }
   if (aborted) {
+    // The external operator serves one mesh at a time: the one its ConfigMap selects.
     const hint = f.operator === 'external'
-      ? ` (is the operator in ${f.operatorNamespace} running and watching its ConfigMap? smictl check --namespace ${f.operatorNamespace})`
+      ? ` (the operator in ${f.operatorNamespace} translates for the mesh its ConfigMap ${f.operatorNamespace}/${DEFAULT_CONFIG_MAP} selects: set its \`mesh\` and run again with --mesh <that mesh>, one mesh per run; smictl check --namespace ${f.operatorNamespace} shows whether the operator runs)`
       : '';
     process.stderr.write(`smictl conformance: stopped at ${aborted}${hint}; results of ${reports.length ? reports.map((r) => r.mesh).join(', ') : 'no mesh'} kept\n`);
   }

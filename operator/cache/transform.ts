@@ -18,8 +18,8 @@
 // - Managed native objects: plan.ts compares what the operator applies
 //   (metadata labels/annotations/ownerReferences and every top-level field but
 //   status) with what is there; uid and resourceVersion for deletes and echoes;
-//   mesh-status.ts reads the mesh's verdict (status.parents[].conditions of
-//   Gateway API routes, status.conditions of Consul entries, with generation).
+//   mesh-status.ts reads the mesh's verdict in status (kept whole: parents,
+//   conditions, Istio's validationMessages), with generation.
 // - The user's own routing objects (clashes.ts): labels, VirtualService hosts and
 //   gateways, route parentRefs.
 // Metadata-only watches (PartialObjectMetadata) would not do for workloads: the
@@ -166,21 +166,6 @@ export function workloadTransform(i: Interner): Transform {
   };
 }
 
-type Cond = Record<string, unknown>;
-const conditions = (v: unknown, i: Interner): Cond[] | undefined =>
-  Array.isArray(v) ? v.map((c) => { const x = pick(rec(c), ['type', 'status', 'reason', 'message', 'observedGeneration']); for (const k of ['type', 'status', 'reason']) if (typeof x[k] === 'string') x[k] = i.s(x[k]); return x; }) : undefined;
-
-/** The mesh's verdict on an object we applied, as mesh-status.ts reads it. */
-function meshStatus(status: unknown, i: Interner): Rec | undefined {
-  const st = rec(status);
-  if (!st) return undefined;
-  const out: Rec = {};
-  if (Array.isArray(st.parents)) out.parents = st.parents.map((p) => { const r = rec(p) ?? {}; const x: Rec = {}; if (r.controllerName !== undefined) x.controllerName = i.s(r.controllerName); const c = conditions(r.conditions, i); if (c) x.conditions = c; return x; });
-  const c = conditions(st.conditions, i);
-  if (c) out.conditions = c;
-  return Object.keys(out).length > 0 ? out : undefined;
-}
-
 /** Objects the operator writes: all it applies (every top-level field but status), identity for deletes and echoes, the mesh's verdict. */
 export function nativeTransform(i: Interner): Transform {
   return (o) => {
@@ -191,8 +176,9 @@ export function nativeTransform(i: Interner): Transform {
     const annotations = i.map(withoutLastApplied(o.metadata.annotations));
     if (annotations) metadata.annotations = annotations;
     if (o.metadata.ownerReferences) metadata.ownerReferences = o.metadata.ownerReferences;
-    const verdict = meshStatus(status, i);
-    return { ...rest, apiVersion: i.s(o.apiVersion), kind: i.s(o.kind), metadata, ...(verdict ? { status: verdict } : {}) } as KubeObject;
+    // The mesh's verdict (mesh-status.ts reads parents, conditions, validationMessages, observedGeneration):
+    // kept whole, it is small and written by the mesh, not us.
+    return { ...rest, apiVersion: i.s(o.apiVersion), kind: i.s(o.kind), metadata, ...(status !== undefined ? { status } : {}) } as KubeObject;
   };
 }
 

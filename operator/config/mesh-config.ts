@@ -6,6 +6,8 @@ import { MESH_OPTION_KEYS, isMeshOptionKey, setMeshOption } from '../../adapters
 import { DEFAULT_MESH_OPTIONS, meshNameProblem, type MeshName, type MeshOptions } from '../../adapters/types.js';
 
 export const DEFAULT_CONFIG_MAP = 'smi-operator-config';
+/** The leader-election Lease's default name (`smictl operator --lease-name`). */
+export const DEFAULT_LEASE_NAME = 'smi-operator-leader';
 export const DEFAULT_MESH: MeshName = 'istio';
 
 export interface MeshConfig {

@@ -5,18 +5,24 @@
 //     merges them only for gateways).
 //   Gateway API (Linkerd, GAMMA): two HTTPRoutes/GRPCRoutes on the same Service parent port:
 //     the implementation picks one by precedence (oldest first).
-// Consul is not covered: a config entry is keyed by service name, so a user's entry for the
-// same service has the same Kubernetes name and shows up as a write Conflict already.
+//   Consul: one config entry per kind per Consul service (ConsulName(): metadata.name, for
+//     ServiceIntentions spec.destination.name). Without Enterprise namespace mirroring every
+//     Kubernetes namespace shares one Consul namespace, so a user's entry of the same kind and
+//     Consul name in any namespace is the same entry (consul-k8s's webhook refuses a second one;
+//     docs/adapters/consul.md). In the same namespace it is the same Kubernetes object, which the
+//     writer never overwrites (a write Conflict).
 
 import type { KubeObject } from '../../schemas/hub.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../adapters/types.js';
+import { NATIVE_KINDS as CONSUL_KINDS } from '../../adapters/consul/kinds.js';
 
 /** Cache keys of the user-object watches (no label selector), by the native kind they compete with. */
 export const USER_KINDS = [
   { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', plural: 'virtualservices', namespaced: true },
   { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', plural: 'httproutes', namespaced: true },
   { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GRPCRoute', plural: 'grpcroutes', namespaced: true },
-] as const;
+  ...CONSUL_KINDS.map((k) => ({ ...k, namespaced: true as const })),
+];
 
 export const userKindKey = (apiVersion: string, kind: string): string => `user:${apiVersion.split('/')[0]}/${kind}`;
 
@@ -67,6 +73,21 @@ export function userClash(desired: KubeObject, users: readonly KubeObject[], dom
         if (hit) return `${u.kind} ${u.metadata.namespace}/${u.metadata.name} (not managed by smi-operator) is also attached to Service ${p.namespace}/${p.name}${p.port ? ` port ${p.port}` : ''}; the mesh uses only one of them: merge it or delete one`;
       }
     }
+    return undefined;
+  }
+  if (group === 'consul.hashicorp.com') {
+    const entry = consulName(desired);
+    for (const u of users) {
+      if (ours(u) || u.kind !== desired.kind || consulName(u) !== entry) continue;
+      const where = u.metadata.namespace === ns && u.metadata.name === desired.metadata.name ? '' : ' (without Consul Enterprise namespace mirroring every Kubernetes namespace shares one Consul namespace)';
+      return `${u.kind} ${u.metadata.namespace}/${u.metadata.name} (not managed by smi-operator) is the Consul ${u.kind} config entry for service ${entry} too${where}; Consul keeps one entry per service: merge it or delete one`;
+    }
   }
   return undefined;
+}
+
+/** The Consul config entry name a consul-k8s CRD maps to (consul-k8s ConsulName()). */
+function consulName(o: KubeObject): string {
+  if (o.kind === 'ServiceIntentions') return (o as { spec?: { destination?: { name?: string } } }).spec?.destination?.name ?? o.metadata.name;
+  return o.metadata.name;
 }

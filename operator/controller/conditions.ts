@@ -15,6 +15,10 @@ export const REASONS = {
   ApplyFailed: 'ApplyFailed',
   /** Applied, but the mesh reports it did not accept it (its status on the native object). */
   MeshRejected: 'MeshRejected',
+  /** Applied and accepted, but the mesh reports it has not reached every proxy yet (Istio's Reconciled=False). */
+  Propagating: 'Propagating',
+  /** Applied, but not all of what the object asks for (e.g. a split without an unusable backend); the message says what is in effect. */
+  PartiallyApplied: 'PartiallyApplied',
   Pending: 'Pending',
   NotApplicable: 'NotApplicable',
   TranslationFailed: 'TranslationFailed',

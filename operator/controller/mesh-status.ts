@@ -4,31 +4,79 @@
 //   Gateway API routes (Linkerd, GAMMA): status.parents[].conditions Accepted / ResolvedRefs
 //     (https://gateway-api.sigs.k8s.io/reference/spec/#routeparentstatus)
 //   consul-k8s config entries: status.conditions Synced (False when Consul refused the entry)
+//   Istio (*.istio.io): status.validationMessages from istiod's analysis (an ERROR one is a
+//     rejection), and with PILOT_ENABLE_STATUS the Reconciled condition (False while not every
+//     proxy has the current generation). Shapes: istio.io/api meta/v1alpha1 IstioStatus,
+//     analysis/v1alpha1 AnalysisMessageBase; docs/adapters/istio.md "Status".
 // No status yet is not a rejection (the mesh may not have looked, or not write status at all).
 
 import type { KubeObject } from '../../schemas/hub.js';
 
-interface Cond { type: string; status: string; reason?: string; message?: string; observedGeneration?: number }
+interface Cond { type: string; status: string; reason?: string; message?: string; observedGeneration?: number | string }
 
-const current = (c: Cond, generation: number | undefined): boolean => c.observedGeneration === undefined || generation === undefined || c.observedGeneration >= generation;
+/** Istio's AnalysisMessageBase as istiod writes it (jsonpb: the level by name; a number is accepted too). */
+interface IstioMessage { type?: { name?: string; code?: string }; level?: string | number; documentationUrl?: string }
 
-/** The mesh's rejection of `live`, in words; undefined when it accepted it or said nothing. */
-export function meshRejection(live: KubeObject | undefined): string | undefined {
+interface MeshStatus {
+  parents?: { controllerName?: string; conditions?: Cond[] }[];
+  conditions?: Cond[];
+  validationMessages?: IstioMessage[];
+  /** Istio: the generation the Reconciled condition refers to (int64, a string in jsonpb). */
+  observedGeneration?: number | string;
+}
+
+/** The mesh did not accept what was applied (`rejected`), or has not put it in effect yet (`pending`). */
+export interface MeshVerdict {
+  kind: 'rejected' | 'pending';
+  message: string;
+}
+
+const num = (v: number | string | undefined): number | undefined => (v === undefined || v === '' ? undefined : Number(v));
+const current = (observed: number | string | undefined, generation: number | undefined): boolean => {
+  const o = num(observed);
+  return o === undefined || Number.isNaN(o) || generation === undefined || o >= generation;
+};
+const words = (c: Cond): string => `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${c.message}` : ''}`;
+
+/** AnalysisMessageBase.Level ERROR (3 in the proto enum). */
+const isError = (m: IstioMessage): boolean => (typeof m.level === 'string' ? m.level.toUpperCase() === 'ERROR' : m.level === 3);
+
+function istioVerdict(what: string, s: MeshStatus | undefined, gen: number | undefined): MeshVerdict | undefined {
+  const errors = (s?.validationMessages ?? []).filter(isError);
+  if (errors.length > 0) {
+    // istiod writes the code and a documentation link, not the message text (AnalysisMessageBase()).
+    const list = errors.map((m) => {
+      const code = m.type?.code ?? 'unknown code';
+      const name = m.type?.name ? ` ${m.type.name}` : '';
+      return `${code}${name}${m.documentationUrl ? ` (${m.documentationUrl})` : ''}`;
+    });
+    return { kind: 'rejected', message: `${what}: Istio's analysis reports error ${list.join(', ')}; \`istioctl analyze\` prints the message` };
+  }
+  const reconciled = (s?.conditions ?? []).find((c) => c.type === 'Reconciled');
+  if (reconciled?.status === 'False' && current(reconciled.observedGeneration ?? s?.observedGeneration, gen)) return { kind: 'pending', message: `${what}: Istio reports ${words(reconciled)}` };
+  return undefined;
+}
+
+/** The mesh's verdict on `live`, in words; undefined when it accepted it or said nothing. */
+export function meshVerdict(live: KubeObject | undefined): MeshVerdict | undefined {
   if (!live) return undefined;
-  const group = live.apiVersion.split('/')[0];
+  const group = live.apiVersion.split('/')[0] ?? '';
   const gen = live.metadata.generation;
   const what = `${live.kind} ${live.metadata.namespace ?? ''}/${live.metadata.name}`;
-  const status = (live as { status?: { parents?: { controllerName?: string; conditions?: Cond[] }[]; conditions?: Cond[] } }).status;
+  const status = (live as { status?: MeshStatus }).status;
   if (group === 'gateway.networking.k8s.io') {
     for (const p of status?.parents ?? []) {
-      const bad = (p.conditions ?? []).find((c) => (c.type === 'Accepted' || c.type === 'ResolvedRefs') && c.status === 'False' && current(c, gen));
-      if (bad) return `${what}: ${p.controllerName ?? 'the mesh'} reports ${bad.type}=False${bad.reason ? ` (${bad.reason})` : ''}${bad.message ? `: ${bad.message}` : ''}`;
+      const bad = (p.conditions ?? []).find((c) => (c.type === 'Accepted' || c.type === 'ResolvedRefs') && c.status === 'False' && current(c.observedGeneration, gen));
+      if (bad) return { kind: 'rejected', message: `${what}: ${p.controllerName ?? 'the mesh'} reports ${words(bad)}` };
     }
     return undefined;
   }
   if (group === 'consul.hashicorp.com') {
-    const synced = (status?.conditions ?? []).find((c) => c.type === 'Synced' && c.status === 'False' && current(c, gen));
-    if (synced) return `${what}: Consul reports Synced=False${synced.reason ? ` (${synced.reason})` : ''}${synced.message ? `: ${synced.message}` : ''}`;
+    const synced = (status?.conditions ?? []).find((c) => c.type === 'Synced' && c.status === 'False' && current(c.observedGeneration, gen));
+    if (synced) return { kind: 'rejected', message: `${what}: Consul reports ${words(synced)}` };
+    return undefined;
   }
+  // istiod writes status only on its own groups (pilot/pkg/status: "we don't write status for objects we don't own").
+  if (group.endsWith('istio.io')) return istioVerdict(what, status, gen);
   return undefined;
 }

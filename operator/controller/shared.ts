@@ -2,9 +2,11 @@
 // named after a service that is both a split root and an access destination):
 // one owner (the smallest unit key) writes the merge of every claimant's
 // version, so the object carries all their ownerReferences (GC keeps it while
-// any source lives) and fields only one of them sets. Pure.
+// any source lives) and fields only one of them sets; where a field limits traffic
+// the narrowest value wins, not the owner's (adapters/shared-narrowing.ts). Pure.
 
 import type { KubeObject, OwnerReference } from '../../schemas/hub.js';
+import { narrowShared } from '../../adapters/shared-narrowing.js';
 
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -30,7 +32,7 @@ export function mergeShared(versions: KubeObject[]): KubeObject {
     merged = fillMissing(merged, body as Json);
     for (const r of metadata.ownerReferences ?? []) if (!owners.some((o) => o.uid === r.uid)) owners.push(r);
   }
-  const out = merged as KubeObject;
+  const out = narrowShared(merged as KubeObject, versions);
   if (owners.length > 0) out.metadata = { ...out.metadata, ownerReferences: owners };
   return out;
 }

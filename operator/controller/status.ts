@@ -18,7 +18,7 @@ import { computeStatus, REASONS, transitionEvent, type ConditionSpec, type Desir
 import { FencedError, type WriteOutcome } from './errors.js';
 import type { Validated } from './inputs.js';
 import { nativeKey, nativeKindKey } from './labels.js';
-import { meshRejection } from './mesh-status.js';
+import { meshVerdict, type MeshVerdict } from './mesh-status.js';
 import { userClash, userKindKey } from './clashes.js';
 import type { RouteResults } from './route-results.js';
 import { inputKey, type Unit } from './units.js';
@@ -110,13 +110,6 @@ export class StatusWriter {
     const ns = member.metadata.namespace ?? 'default';
     const result = r.results.find((x) => x.kind === member.kind && x.namespace === ns && x.name === member.metadata.name);
     const notes = result?.messages.join('; ') ?? '';
-    if (result && result.status !== 'Accepted') {
-      return {
-        accepted: { status: 'False', reason: result.status, message: notes || result.status },
-        ready: { status: 'False', reason: result.status, message: `not translated for ${cfg.mesh}: ${notes || result.status}` },
-      };
-    }
-    const accepted: ConditionSpec = { status: 'True', reason: REASONS.Accepted, message: notes || `accepted by the ${cfg.mesh} adapter` };
     // The native objects this member contributed to.
     // Shared ones included (every contributor is listed in SOURCES_ANNOTATION).
     const label = sourceLabelValue(member);
@@ -126,20 +119,38 @@ export class StatusWriter {
         || o.metadata.labels?.[SOURCE_LABEL] === label
         || (o.metadata.annotations?.[SOURCES_ANNOTATION] ?? '').split(',').includes(me),
     );
+    // Not all of it translated. Nothing of it applied: say so. Something applied (e.g. a split
+    // without an unusable backend): Ready says what is in effect, as the notes do.
+    const partial = !!result && result.status !== 'Accepted';
+    if (partial && mine.length === 0) {
+      return {
+        accepted: { status: 'False', reason: result.status, message: notes || result.status },
+        ready: { status: 'False', reason: result.status, message: `not translated for ${cfg.mesh}: ${notes || result.status}` },
+      };
+    }
+    const accepted: ConditionSpec = partial
+      ? { status: 'False', reason: result.status, message: notes || result.status }
+      : { status: 'True', reason: REASONS.Accepted, message: notes || `accepted by the ${cfg.mesh} adapter` };
     const relevant = mine.length > 0 ? mine : r.desired;
     const bad = relevant.map((o) => r.outcomes.get(nativeKey(o))).filter((x): x is Exclude<WriteOutcome, { ok: true }> => !!x && !x.ok);
     const conflict = bad.find((b) => b.reason === 'Conflict');
     if (conflict) return { accepted, ready: { status: 'False', reason: REASONS.Conflict, message: conflict.message } };
-    if (bad.length > 0) return { accepted, ready: { status: 'False', reason: REASONS.ApplyFailed, message: bad.map((b) => b.message).join('; ') } };
-    // Applied, but a routing object of the user's competes with ours for the same host / Service port.
+    // A routing object of the user's competes with ours for the same host / Service port / Consul
+    // entry. Checked before failed writes: consul-k8s's webhook refuses ours because of it, and
+    // the user object is what to act on.
     const list = this.d.list;
     const clashes = list ? relevant.map((o) => userClash(o, list(userKindKey(o.apiVersion, o.kind)), cfg.options.clusterDomain)).filter((x): x is string => !!x) : [];
-    if (clashes.length > 0) return { accepted, ready: { status: 'False', reason: REASONS.Conflict, message: clashes.join('; ') } };
+    if (clashes.length > 0) return { accepted, ready: { status: 'False', reason: REASONS.Conflict, message: [...clashes, ...bad.map((b) => b.message)].join('; ') } };
+    if (bad.length > 0) return { accepted, ready: { status: 'False', reason: REASONS.ApplyFailed, message: bad.map((b) => b.message).join('; ') } };
     // Applied; in effect only if the mesh, where it writes status on its objects, accepted them.
     const live = this.d.live;
-    const rejected = live ? relevant.map((o) => meshRejection(live(nativeKindKey(o.apiVersion, o.kind), o.metadata.namespace, o.metadata.name))).filter((x): x is string => !!x) : [];
-    if (rejected.length > 0) return { accepted, ready: { status: 'False', reason: REASONS.MeshRejected, message: `${cfg.mesh} did not accept what was applied: ${rejected.join('; ')}` } };
+    const verdicts = live ? relevant.map((o) => meshVerdict(live(nativeKindKey(o.apiVersion, o.kind), o.metadata.namespace, o.metadata.name))).filter((x): x is MeshVerdict => !!x) : [];
+    const said = (k: MeshVerdict['kind']): string => verdicts.filter((v) => v.kind === k).map((v) => v.message).join('; ');
+    if (said('rejected')) return { accepted, ready: { status: 'False', reason: REASONS.MeshRejected, message: `${cfg.mesh} did not accept what was applied: ${said('rejected')}` } };
+    if (said('pending')) return { accepted, ready: { status: 'False', reason: REASONS.Propagating, message: `applied; ${cfg.mesh} has not put it in effect everywhere yet: ${said('pending')}` } };
     const kinds = [...new Set(relevant.map((o) => o.kind))].sort().join(', ');
+    // Not Ready: what the object asks for is not what is in effect (`kubectl wait` must not pass).
+    if (partial) return { accepted, ready: { status: 'False', reason: REASONS.PartiallyApplied, message: `${cfg.mesh}: ${kinds} applied, not as asked: ${notes}` } };
     return {
       accepted,
       ready: { status: 'True', reason: REASONS.Applied, message: relevant.length ? `${cfg.mesh}: ${kinds} applied` : `${cfg.mesh}: nothing to apply` },

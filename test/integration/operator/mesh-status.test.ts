@@ -66,3 +66,59 @@ describe('operator: Ready folds the mesh\'s own status (Gateway API HTTPRoute pa
     await eventually('split Ready again', async () => condition(await k.get(SPLIT, 'TrafficSplit', ns, 'canary'), 'Ready')?.status === 'True');
   });
 });
+
+describe('operator: Ready folds Istio\'s status (analysis validationMessages, Reconciled)', function () {
+  this.timeout(120_000);
+  let k: TestKube;
+  let ns: string;
+  let op: RunningOperator | undefined;
+  const VS_PATH = (n: string) => `/apis/networking.istio.io/v1/namespaces/${n}/virtualservices`;
+
+  before(async () => {
+    k = new TestKube();
+    ns = await newNamespace('istio-status');
+    await applyApp(k, ns);
+    op = await runOperator(ns, { defaultMesh: 'istio' });
+  });
+  after(async () => op?.stop());
+
+  const readyOf = async () => condition(await k.get(SPLIT, 'TrafficSplit', ns, 'canary'), 'Ready');
+
+  it('an ERROR analysis message: MeshRejected naming the code; Reconciled=False: Propagating; neither (status not enabled): Applied', async () => {
+    await k.apply(trafficSplit(ns, 'canary', 'web', [['web-v1', 90], ['web-v2', 10]]));
+    await eventually('split Ready', async () => (await readyOf())?.status === 'True');
+    const list = await k.client.request<{ items: KubeObject[] }>('GET', VS_PATH(ns));
+    const vs = list.ok ? list.body.items[0] : undefined;
+    expect(vs, 'the split\'s VirtualService').to.not.equal(undefined);
+
+    // As istiod writes it (a status update; jsonpb: level by name, observedGeneration as a string).
+    const writeStatus = async (status: Record<string, unknown>) => {
+      const r = await k.client.request('PATCH', `${VS_PATH(ns)}/${vs!.metadata.name}/status`, {
+        body: { status },
+        contentType: 'application/merge-patch+json',
+      });
+      expect(r.ok, r.ok ? '' : r.error.message).to.equal(true);
+    };
+
+    await writeStatus({ validationMessages: [{ documentationUrl: 'https://istio.io/latest/docs/reference/config/analysis/ist0101/', level: 'ERROR', type: { code: 'IST0101' } }] });
+    const rejected = await eventually('Ready=False MeshRejected', async () => {
+      const c = await readyOf();
+      return c?.reason === 'MeshRejected' ? c : undefined;
+    });
+    expect(rejected.status).to.equal('False');
+    expect(rejected.message).to.contain(`VirtualService ${ns}/${vs!.metadata.name}`).and.contain('IST0101').and.contain('ist0101/');
+
+    await writeStatus({ validationMessages: null, conditions: [{ type: 'Reconciled', status: 'False', message: '1/2 proxies up to date.' }], observedGeneration: String(vs!.metadata.generation) });
+    const pending = await eventually('Ready=False Propagating', async () => {
+      const c = await readyOf();
+      return c?.reason === 'Propagating' ? c : undefined;
+    });
+    expect(pending.message).to.contain('1/2 proxies up to date');
+
+    await writeStatus({ conditions: [{ type: 'Reconciled', status: 'True', message: '2/2 proxies up to date.' }] });
+    await eventually('Ready=True Applied', async () => (await readyOf())?.reason === 'Applied');
+    await writeStatus({ conditions: null, observedGeneration: null });
+    // No status at all (Istio's status and analysis are off by default): Ready stays True.
+    expect((await readyOf())?.status).to.equal('True');
+  });
+});

@@ -72,7 +72,7 @@ describe('smictl metrics (against a fake Prometheus HTTP API)', function () {
     expect(y.stdout).to.not.match(/^RESOURCE\s/m);
     const doc = yaml.load(y.stdout) as Record<string, unknown>;
     // Timestamps differ between the two runs; everything else is the same document.
-    const drop = (o: Record<string, unknown>) => JSON.parse(JSON.stringify(o, (k, v: unknown) => (k === 'timestamp' ? undefined : v))) as unknown;
+    const drop = (o: Record<string, unknown>) => JSON.parse(JSON.stringify(o, (k, v: unknown) => (k === 'timestamp' || k === 'creationTimestamp' ? undefined : v))) as unknown;
     expect(drop(doc)).to.deep.equal(drop(JSON.parse(j.stdout) as Record<string, unknown>));
     expect(doc.kind).to.equal('TrafficMetrics');
   });

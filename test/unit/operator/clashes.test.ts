@@ -39,4 +39,28 @@ describe('userClash', () => {
     expect(userClash(mine, [route('u', 'shop', { name: 'web', port: 8080 })], 'cluster.local')).to.equal(undefined);
     expect(userClash(mine, [route('u', 'shop', { name: 'api', port: 80 })], 'cluster.local')).to.equal(undefined);
   });
+
+  it('Consul: a user config entry of the same kind for the same Consul service, in any namespace', () => {
+    const entry = (kind: string, name: string, ns: string, spec: Record<string, unknown> = {}, managed = false): KubeObject => ({
+      apiVersion: 'consul.hashicorp.com/v1alpha1', kind,
+      metadata: { name, namespace: ns, ...(managed ? { labels: { 'app.kubernetes.io/managed-by': 'smi-operator' } } : {}) },
+      spec,
+    } as KubeObject);
+    for (const kind of ['ServiceRouter', 'ServiceSplitter', 'ServiceResolver', 'ServiceDefaults']) {
+      const mine = entry(kind, 'web', 'shop', {}, true);
+      expect(userClash(mine, [entry(kind, 'web', 'legacy')], 'cluster.local'), kind).to.equal(
+        `${kind} legacy/web (not managed by smi-operator) is the Consul ${kind} config entry for service web too (without Consul Enterprise namespace mirroring every Kubernetes namespace shares one Consul namespace); Consul keeps one entry per service: merge it or delete one`,
+      );
+      // The same Kubernetes object (the writer left it alone): named too.
+      expect(userClash(mine, [entry(kind, 'web', 'shop')], 'cluster.local'), kind).to.contain(`${kind} shop/web (not managed by smi-operator)`);
+      expect(userClash(mine, [entry(kind, 'api', 'shop')], 'cluster.local'), `${kind}: another service`).to.equal(undefined);
+      expect(userClash(mine, [entry(kind, 'web', 'legacy', {}, true)], 'cluster.local'), `${kind}: ours`).to.equal(undefined);
+    }
+    // Another kind for the same service composes with ours (router -> splitter -> resolver).
+    expect(userClash(entry('ServiceSplitter', 'web', 'shop', {}, true), [entry('ServiceRouter', 'web', 'shop')], 'cluster.local')).to.equal(undefined);
+    // ServiceIntentions: the entry is spec.destination.name, whatever the object is called.
+    const intentions = entry('ServiceIntentions', 'web', 'shop', { destination: { name: 'web' } }, true);
+    expect(userClash(intentions, [entry('ServiceIntentions', 'allow-frontend', 'shop', { destination: { name: 'web' } })], 'cluster.local')).to.contain('ServiceIntentions shop/allow-frontend');
+    expect(userClash(intentions, [entry('ServiceIntentions', 'web', 'shop', { destination: { name: 'api' } })], 'cluster.local')).to.equal(undefined);
+  });
 });

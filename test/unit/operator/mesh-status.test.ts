@@ -1,29 +1,75 @@
-// meshRejection: the mesh's own verdict on an applied object, in its words.
+// meshVerdict: the mesh's own verdict on an applied object, in its words.
 
 import { expect } from 'chai';
-import { meshRejection } from '../../../operator/controller/mesh-status.js';
+import { meshVerdict } from '../../../operator/controller/mesh-status.js';
 import type { KubeObject } from '../../../schemas/hub.js';
 
 const obj = (apiVersion: string, kind: string, status: unknown, generation = 2): KubeObject => ({ apiVersion, kind, metadata: { name: 'x', namespace: 'shop', generation }, status } as KubeObject);
+const rejected = (o: KubeObject) => {
+  const v = meshVerdict(o);
+  return v?.kind === 'rejected' ? v.message : undefined;
+};
 
-describe('meshRejection', () => {
+describe('meshVerdict', () => {
   it('Gateway API: Accepted or ResolvedRefs False on a parent, for the current generation', () => {
     const parents = (type: string, status: string, observedGeneration = 2) => ({ parents: [{ controllerName: 'linkerd.io/policy-controller', conditions: [{ type, status, reason: 'R', message: 'm', observedGeneration }] }] });
-    expect(meshRejection(obj('gateway.networking.k8s.io/v1', 'HTTPRoute', parents('ResolvedRefs', 'False')))).to.equal('HTTPRoute shop/x: linkerd.io/policy-controller reports ResolvedRefs=False (R): m');
-    expect(meshRejection(obj('gateway.networking.k8s.io/v1', 'HTTPRoute', parents('Accepted', 'True')))).to.equal(undefined);
+    expect(rejected(obj('gateway.networking.k8s.io/v1', 'HTTPRoute', parents('ResolvedRefs', 'False')))).to.equal('HTTPRoute shop/x: linkerd.io/policy-controller reports ResolvedRefs=False (R): m');
+    expect(meshVerdict(obj('gateway.networking.k8s.io/v1', 'HTTPRoute', parents('Accepted', 'True')))).to.equal(undefined);
     // A verdict on an older generation says nothing about what is applied now.
-    expect(meshRejection(obj('gateway.networking.k8s.io/v1', 'HTTPRoute', parents('Accepted', 'False', 1)))).to.equal(undefined);
-    expect(meshRejection(obj('gateway.networking.k8s.io/v1', 'HTTPRoute', undefined))).to.equal(undefined);
+    expect(meshVerdict(obj('gateway.networking.k8s.io/v1', 'HTTPRoute', parents('Accepted', 'False', 1)))).to.equal(undefined);
+    expect(meshVerdict(obj('gateway.networking.k8s.io/v1', 'HTTPRoute', undefined))).to.equal(undefined);
   });
 
   it('consul-k8s: Synced False', () => {
     const synced = (status: string) => ({ conditions: [{ type: 'Synced', status, reason: 'ConsulAgentError', message: 'config entry rejected' }] });
-    expect(meshRejection(obj('consul.hashicorp.com/v1alpha1', 'ServiceSplitter', synced('False')))).to.equal('ServiceSplitter shop/x: Consul reports Synced=False (ConsulAgentError): config entry rejected');
-    expect(meshRejection(obj('consul.hashicorp.com/v1alpha1', 'ServiceSplitter', synced('True')))).to.equal(undefined);
+    expect(rejected(obj('consul.hashicorp.com/v1alpha1', 'ServiceSplitter', synced('False')))).to.equal('ServiceSplitter shop/x: Consul reports Synced=False (ConsulAgentError): config entry rejected');
+    expect(meshVerdict(obj('consul.hashicorp.com/v1alpha1', 'ServiceSplitter', synced('True')))).to.equal(undefined);
   });
 
-  it('other meshes\' objects and a missing object: no verdict', () => {
-    expect(meshRejection(obj('networking.istio.io/v1', 'VirtualService', { conditions: [{ type: 'Reconciled', status: 'False' }] }))).to.equal(undefined);
-    expect(meshRejection(undefined)).to.equal(undefined);
+  describe('Istio (IstioStatus as istiod writes it)', () => {
+    const VS = 'networking.istio.io/v1';
+    // pkg/config/analysis/diag Message.AnalysisMessageBase(): code, level by name (jsonpb), documentation URL; no text.
+    const analysis = (level: string | number, code = 'IST0101') => ({ validationMessages: [{ documentationUrl: `https://istio.io/latest/docs/reference/config/analysis/${code.toLowerCase()}/`, level, type: { code } }] });
+
+    it('an ERROR analysis message is a rejection naming the code and where to read it', () => {
+      expect(rejected(obj(VS, 'VirtualService', analysis('ERROR')))).to.equal(
+        "VirtualService shop/x: Istio's analysis reports error IST0101 (https://istio.io/latest/docs/reference/config/analysis/ist0101/); `istioctl analyze` prints the message",
+      );
+      expect(meshVerdict(obj(VS, 'VirtualService', analysis(3)))?.kind, 'the enum number').to.equal('rejected');
+      expect(meshVerdict(obj('security.istio.io/v1', 'AuthorizationPolicy', analysis('ERROR', 'IST0145')))?.message).to.contain('AuthorizationPolicy shop/x').and.contain('IST0145');
+    });
+
+    it('warnings and info are not rejections', () => {
+      expect(meshVerdict(obj(VS, 'VirtualService', analysis('WARNING')))).to.equal(undefined);
+      expect(meshVerdict(obj(VS, 'VirtualService', analysis('INFO')))).to.equal(undefined);
+      expect(meshVerdict(obj(VS, 'VirtualService', analysis(8)))).to.equal(undefined);
+    });
+
+    it('Reconciled=False for the current generation: pending (not every proxy has it yet); True, or for an older generation: nothing', () => {
+      // pilot/pkg/status/distribution ReconcileStatuses: no reason, "<acked>/<total> proxies up to date."
+      const reconciled = (status: string, observedGeneration?: string | number) => ({ conditions: [{ type: 'Reconciled', status, message: '1/3 proxies up to date.' }], ...(observedGeneration === undefined ? {} : { observedGeneration }) });
+      expect(meshVerdict(obj(VS, 'VirtualService', reconciled('False', '2')))).to.deep.equal({ kind: 'pending', message: 'VirtualService shop/x: Istio reports Reconciled=False: 1/3 proxies up to date.' });
+      expect(meshVerdict(obj(VS, 'VirtualService', reconciled('False', 2)))?.kind).to.equal('pending');
+      expect(meshVerdict(obj(VS, 'VirtualService', reconciled('False', '1'))), 'stale: refers to generation 1').to.equal(undefined);
+      expect(meshVerdict(obj(VS, 'VirtualService', reconciled('True', '2')))).to.equal(undefined);
+      // Istio 1.30's CRD also has observedGeneration on the condition itself: it wins.
+      const onCondition = { conditions: [{ type: 'Reconciled', status: 'False', message: '0/1 proxies up to date.', observedGeneration: '1' }], observedGeneration: '2' };
+      expect(meshVerdict(obj(VS, 'VirtualService', onCondition))).to.equal(undefined);
+    });
+
+    it('an error outweighs a pending distribution', () => {
+      const both = { ...analysis('ERROR'), conditions: [{ type: 'Reconciled', status: 'False', message: '0/1 proxies up to date.' }], observedGeneration: '2' };
+      expect(meshVerdict(obj(VS, 'VirtualService', both))?.kind).to.equal('rejected');
+    });
+
+    it('no status (status and analysis not enabled): no verdict, Ready is not held', () => {
+      expect(meshVerdict(obj(VS, 'VirtualService', undefined))).to.equal(undefined);
+      expect(meshVerdict(obj(VS, 'VirtualService', {}))).to.equal(undefined);
+    });
+  });
+
+  it('other objects and a missing object: no verdict', () => {
+    expect(meshVerdict(obj('v1', 'ConfigMap', { conditions: [{ type: 'Reconciled', status: 'False' }] }))).to.equal(undefined);
+    expect(meshVerdict(undefined)).to.equal(undefined);
   });
 });

@@ -10,6 +10,7 @@ import type { KubeClient, KubeResult, RequestOptions, WatchHandle } from '../../
 import { silentLogger } from '../../../log/log.js';
 import { DEFAULT_CONFIG, type MeshConfig } from '../../../operator/config/mesh-config.js';
 import type { CacheReader } from '../../../operator/controller/inputs.js';
+import { userKindKey } from '../../../operator/controller/clashes.js';
 import { nativeKey, nativeKindKey } from '../../../operator/controller/labels.js';
 import { Reconciler } from '../../../operator/controller/reconciler.js';
 import { DependencyIndex } from '../../../operator/controller/units.js';
@@ -70,6 +71,13 @@ class MapCache implements CacheReader {
     const old = this.m.get(id);
     this.m.set(id, o);
     this.index.update(k, old, o);
+  }
+  /** A user object, as the manager's user watch (no label selector) holds it. */
+  putUser(o: KubeObject): void {
+    this.m.set(`${userKindKey(o.apiVersion, o.kind)}|${o.metadata.namespace ?? ''}|${o.metadata.name}`, o);
+  }
+  removeUser(o: KubeObject): void {
+    this.m.delete(`${userKindKey(o.apiVersion, o.kind)}|${o.metadata.namespace ?? ''}|${o.metadata.name}`);
   }
   get(kind: string, ns: string | undefined, name: string): KubeObject | undefined {
     return this.m.get(`${kind}|${ns ?? ''}|${name}`);
@@ -133,8 +141,9 @@ function echoBack(s: ReturnType<typeof setup>): void {
   for (const r of s.client.requests) {
     if (r.method !== 'PATCH' || !r.body) continue;
     if (r.path.endsWith('/status')) {
-      const tt = s.cache.list('TrafficTarget')[0]!;
-      s.cache.put({ ...tt, status: (r.body as { status: unknown }).status, metadata: { ...tt.metadata, resourceVersion: '2' } } as KubeObject);
+      const [plural, name] = r.path.split('/').slice(-3, -1);
+      const smi = s.cache.list(plural === 'trafficsplits' ? 'TrafficSplit' : 'TrafficTarget').find((o) => o.metadata.name === name)!;
+      s.cache.put({ ...smi, status: (r.body as { status: unknown }).status, metadata: { ...smi.metadata, resourceVersion: '2' } } as KubeObject);
       continue;
     }
     const m = r.body.metadata as Record<string, unknown>;
@@ -383,5 +392,94 @@ describe('reconciler priming (issue 18.7)', () => {
     leader = false;
     expect(await third).to.equal(false);
     expect(s.reconciler.claimantsOf(AP_KEY), 'the claims of the completed priming stay').to.deep.equal([UNIT]);
+  });
+});
+
+describe('reconciler: splits, through the adapter and the status writer', () => {
+  const SPLIT_UNIT = `split:${NS}/web`;
+  const svc = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: meta(name), spec: { selector: { app: name }, ports: [{ name: 'http', port: 80, targetPort: 8080, appProtocol: 'http' }] } }) as KubeObject;
+  const split = (backends: Array<[string, number]>): KubeObject =>
+    ({ apiVersion: 'split.smi-spec.io/v1alpha4', kind: 'TrafficSplit', metadata: meta('canary'), spec: { service: 'web', backends: backends.map(([service, weight]) => ({ service, weight })) } }) as KubeObject;
+  const consul = (kind: string, name: string, ns: string, spec: Record<string, unknown> = {}): KubeObject =>
+    ({ apiVersion: 'consul.hashicorp.com/v1alpha1', kind, metadata: { name, namespace: ns, uid: `uid-user-${ns}-${name}`, resourceVersion: '3', labels: { team: 'payments' } }, spec }) as KubeObject;
+  const writes = (s: ReturnType<typeof setup>, what: string) => s.client.requests.filter((r) => (r.method === 'PATCH' || r.method === 'DELETE' || r.method === 'POST' || r.method === 'PUT') && r.path.includes(what) && !r.path.endsWith('/status'));
+  const ready = (s: ReturnType<typeof setup>) => conditions(statusPatch(s.client)).find((c) => c.type === 'Ready');
+
+  // Issue 17: a split with one unusable backend wrote an object sending everything to the other
+  // while the status said "not translated". Each mesh applies it; the status must say exactly that.
+  const applied: Record<string, { path: string; shares: (body: Record<string, unknown>) => Array<[string, number]> }> = {
+    istio: { path: '/virtualservices/', shares: (b) => ((b.spec as { http: Array<{ route: Array<{ destination: { host: string }; weight?: number }> }> }).http[0]!.route.map((d) => [d.destination.host.split('.')[0]!, d.weight ?? 100])) },
+    linkerd: { path: '/httproutes/', shares: (b) => ((b.spec as { rules: Array<{ backendRefs: Array<{ name: string; weight?: number }> }> }).rules[0]!.backendRefs.map((d) => [d.name, d.weight ?? 1])) },
+    gamma: { path: '/httproutes/', shares: (b) => ((b.spec as { rules: Array<{ backendRefs: Array<{ name: string; weight?: number }> }> }).rules[0]!.backendRefs.map((d) => [d.name, d.weight ?? 1])) },
+    consul: { path: '/servicesplitters/', shares: (b) => ((b.spec as { splits: Array<{ service: string; weight: number }> }).splits.map((d) => [d.service, d.weight])) },
+  };
+  for (const [mesh, how] of Object.entries(applied)) {
+    it(`${mesh}: one backend missing: the applied object sends everything to the other, and Ready says exactly that (PartiallyApplied)`, async () => {
+      const s = setup([svc('web'), svc('web-v1'), split([['web-v1', 90], ['web-v2', 10]])], mesh as MeshConfig['mesh']);
+      await s.reconciler.reconcile(SPLIT_UNIT);
+      const written = s.client.requests.filter((r) => r.method === 'PATCH' && r.path.includes(how.path));
+      expect(written, `the ${how.path} object is applied`).to.have.length(1);
+      const shares = how.shares(written[0]!.body!);
+      expect(shares.map(([n]) => n), 'only web-v1 gets traffic').to.deep.equal(['web-v1']);
+      const accepted = conditions(statusPatch(s.client)).find((c) => c.type === 'Accepted');
+      expect([accepted?.status, accepted?.reason]).to.deep.equal(['False', 'InvalidReference']);
+      const r = ready(s);
+      expect([r?.status, r?.reason]).to.deep.equal(['False', 'PartiallyApplied']);
+      expect(r?.message).to.not.contain('not translated');
+      expect(r?.message).to.contain('Service shop/web-v2 not found').and.contain('applied without web-v2 (unusable, see above): 100 % to web-v1');
+    });
+  }
+
+  it('both usable again: Accepted and Ready=True Applied; nothing usable: not translated, nothing applied', async () => {
+    const ok = setup([svc('web'), svc('web-v1'), svc('web-v2'), split([['web-v1', 90], ['web-v2', 10]])]);
+    await ok.reconciler.reconcile(SPLIT_UNIT);
+    expect([ready(ok)?.status, ready(ok)?.reason]).to.deep.equal(['True', 'Applied']);
+    const none = setup([svc('web'), split([['web-v1', 90], ['web-v2', 10]])]);
+    await none.reconciler.reconcile(SPLIT_UNIT);
+    expect(none.client.requests.filter((r) => r.method === 'PATCH' && r.path.includes('/virtualservices/'))).to.deep.equal([]);
+    expect(ready(none)?.message).to.contain('not translated for istio');
+  });
+
+  describe('Consul: the user\'s own config entries', () => {
+    it('a user ServiceSplitter of the same name is never written over, and the split is Conflict naming it', async () => {
+      const s = setup([svc('web'), svc('web-v1'), svc('web-v2'), split([['web-v1', 90], ['web-v2', 10]])], 'consul');
+      const theirs = consul('ServiceSplitter', 'web', NS, { splits: [{ service: 'web-v1', weight: 100 }] });
+      s.client.respond = (r) => (r.method === 'GET' && r.path.endsWith('/servicesplitters/web') ? { ok: true, status: 200, body: theirs } : undefined);
+      expect(await s.reconciler.reconcile(SPLIT_UNIT)).to.deep.equal({ requeueAfterMs: 30_000 });
+      expect(writes(s, '/servicesplitters/'), 'no write to the user\'s ServiceSplitter').to.deep.equal([]);
+      expect(writes(s, '/servicedefaults/').length, 'the rest of the unit is still applied').to.be.greaterThan(0);
+      expect(s.blocked).to.deep.equal([`${SPLIT_UNIT} ServiceSplitter/web`]);
+      expect([ready(s)?.status, ready(s)?.reason]).to.deep.equal(['False', 'Conflict']);
+      expect(ready(s)?.message).to.contain('ServiceSplitter').and.contain('not managed by smi-operator');
+    });
+
+    it('an unlabelled config entry that carries our unit annotation (e.g. copied, or the label removed) is never pruned', async () => {
+      const s = setup([svc('web'), svc('web-v1'), svc('web-v2'), split([['web-v1', 90], ['web-v2', 10]])], 'consul');
+      const copied = { ...consul('ServiceRouter', 'web', NS), metadata: { ...consul('ServiceRouter', 'web', NS).metadata, annotations: { 'smi-operator.io/unit': SPLIT_UNIT } } } as KubeObject;
+      s.cache.put(copied);
+      await s.reconciler.reconcile(SPLIT_UNIT);
+      expect(s.client.requests.filter((r) => r.method === 'DELETE')).to.deep.equal([]);
+    });
+
+    const routeGroup = { apiVersion: 'specs.smi-spec.io/v1alpha4', kind: 'HTTPRouteGroup', metadata: meta('beta'), spec: { matches: [{ name: 'b', headers: { 'x-beta': '1' } }] } } as KubeObject;
+    for (const kind of ['ServiceSplitter', 'ServiceRouter']) {
+      it(`a user ${kind} for the same Consul service in another namespace: Conflict naming it; Applied once it is gone`, async () => {
+        // A split with matches is a ServiceRouter on the root; one without, a ServiceSplitter.
+        const s = kind === 'ServiceRouter'
+          ? setup([svc('web'), svc('web-v1'), svc('web-v2'), routeGroup, { ...split([['web-v1', 90], ['web-v2', 10]]), spec: { service: 'web', backends: [{ service: 'web-v1', weight: 90 }, { service: 'web-v2', weight: 10 }], matches: [{ kind: 'HTTPRouteGroup', name: 'beta' }] } } as KubeObject], 'consul')
+          : setup([svc('web'), svc('web-v1'), svc('web-v2'), split([['web-v1', 90], ['web-v2', 10]])], 'consul');
+        const theirs = consul(kind, 'web', 'legacy');
+        s.cache.putUser(theirs);
+        await s.reconciler.reconcile(SPLIT_UNIT);
+        expect([ready(s)?.status, ready(s)?.reason]).to.deep.equal(['False', 'Conflict']);
+        expect(ready(s)?.message).to.contain(`${kind} legacy/web (not managed by smi-operator) is the Consul ${kind} config entry for service web too`);
+        expect(writes(s, 'legacy'), 'nothing written in the user\'s namespace').to.deep.equal([]);
+        echoBack(s);
+        s.client.requests.length = 0;
+        s.cache.removeUser(theirs);
+        await s.reconciler.reconcile(SPLIT_UNIT);
+        expect([ready(s)?.status, ready(s)?.reason]).to.deep.equal(['True', 'Applied']);
+      });
+    }
   });
 });

@@ -10,7 +10,7 @@ import { getAdapter } from '../../../adapters/index.js';
 import { DEFAULT_MESH_OPTIONS, MESH_NAMES } from '../../../adapters/types.js';
 import { Interner, transformFor, userObjectTransform } from '../../../operator/cache/transform.js';
 import { userClash } from '../../../operator/controller/clashes.js';
-import { meshRejection } from '../../../operator/controller/mesh-status.js';
+import { meshVerdict } from '../../../operator/controller/mesh-status.js';
 import { decorate } from '../../../operator/controller/labels.js';
 import { matches } from '../../../operator/controller/plan.js';
 import { relevant } from '../../../operator/controller/predicates.js';
@@ -60,7 +60,7 @@ describe('informer transforms', () => {
           const desired = decorate(o, 'split:ns/x');
           const cached = keep(new Interner())(served(desired, n++));
           expect(matches(desired, cached), `${o.kind} ${o.metadata.name}`).to.equal(true);
-          expect(meshRejection(cached)).to.equal(meshRejection(served(desired, n)));
+          expect(meshVerdict(cached)).to.deep.equal(meshVerdict(served(desired, n)));
           const spec = (desired as { spec?: Record<string, unknown> }).spec;
           if (spec && Object.keys(spec).length > 0) {
             const changed = keep(new Interner())(served({ ...desired, spec: { ...spec, [Object.keys(spec)[0]!]: 'changed-by-someone' } } as KubeObject, n++));
@@ -127,9 +127,9 @@ describe('informer transforms', () => {
       status: { parents: [{ controllerName: 'linkerd.io/policy-controller', parentRef: { name: 'web' }, conditions: [{ type: 'Accepted', status: 'False', reason: 'NoMatchingParent', message: 'no port 80', observedGeneration: 2, lastTransitionTime: 't' }] }] },
     } as unknown as KubeObject;
     const cached = keep(i)(route);
-    expect(meshRejection(cached)).to.be.a('string').and.equal(meshRejection(route));
+    expect(meshVerdict(cached)).to.be.an('object').and.deep.equal(meshVerdict(route));
     const consul = { apiVersion: 'consul.hashicorp.com/v1alpha1', kind: 'ServiceDefaults', metadata: { name: 'web', namespace: 'n', generation: 1 }, spec: { protocol: 'http' }, status: { conditions: [{ type: 'Synced', status: 'False', reason: 'ConsulAgentError', message: 'refused', lastTransitionTime: 't' }] } } as unknown as KubeObject;
-    expect(meshRejection(keep(i)(consul))).to.be.a('string').and.equal(meshRejection(consul));
+    expect(meshVerdict(keep(i)(consul))).to.be.an('object').and.deep.equal(meshVerdict(consul));
     const userVs = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'mine', namespace: 'n', labels: { team: 'a' } }, spec: { hosts: ['web'], http: [{ route: [{ destination: { host: 'web' } }] }] } } as unknown as KubeObject;
     const ours = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'smi-split-web', namespace: 'n' }, spec: { hosts: ['web.n.svc.cluster.local'] } } as unknown as KubeObject;
     const slim = userObjectTransform(i)(userVs);

@@ -54,7 +54,19 @@ describe('resolve: TrafficSplit', () => {
     expect(m.splits[0]!.backends.map((b) => [b.service.name, b.weight])).to.deep.equal([['web-v1', 3]]);
     const r = result(m, 'TrafficSplit shop/ab');
     expect(r.status).to.equal('InvalidReference');
-    expect(r.messages).to.deep.equal(['spec.backends[1].service: Service shop/gone not found; the backend gets no traffic']);
+    expect(r.messages).to.deep.equal([
+      'spec.backends[1].service: Service shop/gone not found; the backend gets no traffic',
+      'spec.backends: applied without gone (unusable, see above): 100 % to web-v1',
+    ]);
+  });
+
+  it('says exactly how the remaining backends share the traffic, and nothing of the kind when the split is not applied', () => {
+    const m = run(snapshot({ services, trafficSplits: [split('ab', 'web', [['web-v1', 50], ['web-v2', 30], ['gone', 20]]), split('c', 'web-v3', [['web-v1', 1], ['web-v2', 1], ['gone', 1]])] }));
+    expect(result(m, 'TrafficSplit shop/ab').messages[1]).to.equal('spec.backends: applied without gone (unusable, see above): 62.5 % to web-v1, 37.5 % to web-v2');
+    expect(result(m, 'TrafficSplit shop/c').messages[1]).to.equal('spec.backends: applied without gone (unusable, see above): 50 % to web-v1, 50 % to web-v2');
+    const none = run(snapshot({ services, trafficSplits: [split('ab', 'missing-root', [['web-v1', 1], ['gone', 1]])] }));
+    expect(none.splits).to.deep.equal([]);
+    expect(result(none, 'TrafficSplit shop/ab').messages.join('\n')).to.not.contain('applied without');
   });
 
   it('accepts a missing backend at weight 0 (the documented rollout order) with a note', () => {
@@ -73,6 +85,7 @@ describe('resolve: TrafficSplit', () => {
     const r = result(m, 'TrafficSplit shop/ab');
     expect(r.status).to.equal('InvalidReference');
     expect(r.messages[0]).to.match(/^spec\.backends\[1\]\.service: Service web-v2 has no port 443\/TCP/);
+    expect(r.messages[1]).to.equal('spec.backends: applied without web-v2 (unusable, see above): 100 % to web-v1');
   });
 
   it('reports a split whose backends all lack the root ports', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { apportion, approximationNotes, relativeWeights } from '../../../../adapters/common/weights.js';
+import { apportion, approximationNotes, percentages, relativeWeights } from '../../../../adapters/common/weights.js';
 
 const weights = fc.array(fc.oneof(fc.constant(0), fc.nat({ max: 1_000_000 }), fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER })), { minLength: 1, maxLength: 20 }).filter((ws) => ws.some((w) => w > 0));
 
@@ -105,5 +105,27 @@ describe('approximationNotes', () => {
       'spec.backends[2].weight: 1 of 100000 is below 0.01 %, the smallest share X can express; it gets 0.01 %, taken from the largest backend',
     ]);
     expect(approximationNotes(backends, { exact: true, raised: [] }, { mesh: 'X', step: '1', scaled: 'never' })).to.deep.equal([]);
+  });
+});
+
+describe('percentages', () => {
+  it('exact to 0.01 %, else rounded and marked', () => {
+    expect(percentages([90])).to.deep.equal(['100 %']);
+    expect(percentages([50, 30])).to.deep.equal(['62.5 %', '37.5 %']);
+    expect(percentages([1, 1, 1])).to.deep.equal(['≈ 33.33 %', '≈ 33.33 %', '≈ 33.33 %']);
+    expect(percentages([2, 1])).to.deep.equal(['≈ 66.67 %', '≈ 33.33 %']);
+    expect(percentages([1, 9999])).to.deep.equal(['0.01 %', '99.99 %']);
+    expect(percentages([Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER])).to.deep.equal(['50 %', '50 %']);
+  });
+
+  it('an exact share read back is the weight\'s share (property)', () => {
+    fc.assert(fc.property(weights, (ws) => {
+      const sum = ws.reduce((a, b) => a + BigInt(b), 0n);
+      percentages(ws).forEach((p, i) => {
+        if (p.startsWith('≈')) return;
+        const hundredths = BigInt(Math.round(Number(p.replace(' %', '')) * 100));
+        expect(hundredths * sum).to.equal(BigInt(ws[i]!) * 10_000n);
+      });
+    }));
   });
 });

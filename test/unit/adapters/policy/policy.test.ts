@@ -134,6 +134,18 @@ describe('policies', () => {
     expect((find(objects, 'VirtualService', 'smi-split-website-canary')!.spec as { http: Http[] }).http[0]!.timeout).to.equal(undefined);
   });
 
+  describe('consul', () => {
+    it('a burst below the per-second rate lowers the rate to the burst (never a bucket larger than the policy\'s)', () => {
+      const fixture = (yaml.loadAll(readFileSync(new URL('../../../../../test/fixtures/adapters/policy-rate-limit/all.yaml', import.meta.url), 'utf8')) as KubeObject[]).filter((o) => o && o.kind);
+      const worker = fixture.find((o) => o.kind === 'RateLimitPolicy' && o.metadata.name === 'worker-rate')!;
+      (worker.spec as { local: Record<string, unknown> }).local = { requests: 10, unit: 'second', burst: 3 };
+      const { objects, results } = run('consul', fixture);
+      const sd = find(objects, 'ServiceDefaults', 'worker')!;
+      expect((sd.spec as { rateLimits: unknown }).rateLimits).to.deep.equal({ instanceLevel: { requestsPerSecond: 3, requestsMaxBurst: 3 } });
+      expect(result(results, 'RateLimitPolicy shop/worker-rate').messages.join('\n')).to.match(/spec\.local\.burst: .*lowered to 3 per second/);
+    });
+  });
+
   describe('gamma', () => {
     type Rule = { matches?: Array<{ path?: { type: string; value: string }; method?: string }>; timeouts?: Record<string, string>; filters?: Array<{ type: string; requestMirror?: Record<string, unknown> }> };
     const rulesOf = (o: KubeObject | undefined) => (o!.spec as { rules: Rule[] }).rules;
