@@ -20,8 +20,7 @@
 //   status) with what is there; uid and resourceVersion for deletes and echoes;
 //   mesh-status.ts reads the mesh's verdict in status (kept whole: parents,
 //   conditions, Istio's validationMessages), with generation.
-// - The user's own routing objects (clashes.ts): labels, VirtualService hosts and
-//   gateways, route parentRefs.
+// - The user's own routing objects and config entries (clashes.ts): labels, spec.
 // Metadata-only watches (PartialObjectMetadata) would not do for workloads: the
 // adapters read the service account, container ports and probes from the spec.
 
@@ -182,14 +181,18 @@ export function nativeTransform(i: Interner): Transform {
   };
 }
 
-/** The user's own VirtualServices and routes (clashes.ts): who they route for, not how. */
+/**
+ * The user's own routing objects and config entries (clashes.ts reads hosts, gateways, parentRefs,
+ * a ServiceIntentions' destination...): spec kept whole, the server's metadata and status not. They
+ * are few; the watch leaves ours out.
+ */
 export function userObjectTransform(i: Interner): Transform {
   return (o) => {
     const metadata = baseMeta(o.metadata, i);
     const labels = i.map(o.metadata.labels);
     if (labels) metadata.labels = labels;
-    const spec = rec((o as { spec?: unknown }).spec);
-    return { apiVersion: i.s(o.apiVersion), kind: i.s(o.kind), metadata, spec: pick(spec, ['hosts', 'gateways', 'parentRefs']) } as KubeObject;
+    const spec = (o as { spec?: unknown }).spec;
+    return { apiVersion: i.s(o.apiVersion), kind: i.s(o.kind), metadata, ...(spec !== undefined ? { spec } : {}) } as KubeObject;
   };
 }
 
