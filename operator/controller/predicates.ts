@@ -18,6 +18,12 @@ const json = (v: unknown): string => JSON.stringify(v ?? null);
  */
 const readAnnotations = (o: KubeObject): string => json(CONVERSION_ANNOTATIONS.map((k) => o.metadata.annotations?.[k] ?? null));
 
+/** What of a workload its pods are made of: a Pod's own annotations and spec, or the controller's pod template. */
+function podTemplate(o: KubeObject): unknown {
+  const spec = (o as { spec?: Record<string, unknown> }).spec;
+  return o.kind === 'Pod' ? { annotations: o.metadata.annotations, spec } : spec?.template;
+}
+
 /** Whether the change of an input from `old` to `next` can change what the operator writes. */
 export function relevant(kind: string, old: KubeObject | undefined, next: KubeObject | undefined): boolean {
   if (!old || !next) return true;
@@ -31,7 +37,10 @@ export function relevant(kind: string, old: KubeObject | undefined, next: KubeOb
       json((old as { spec?: unknown }).spec) !== json((next as { spec?: unknown }).spec)
     );
   }
-  if (isWorkloadKind(kind)) return json(workloadRef(old)) !== json(workloadRef(next));
+  // The adapters read more of a workload than its identity: container ports (Linkerd Servers, rule ports) and
+  // HTTP probes (probe authorizations; missing one would fail kubelet's probes) and pod annotations. The cache
+  // keeps only what they read (../cache/transform.ts), so comparing the pod template is exact there.
+  if (isWorkloadKind(kind)) return json(workloadRef(old)) !== json(workloadRef(next)) || json(podTemplate(old)) !== json(podTemplate(next));
   if (kind === 'Service') return json((old as { spec?: unknown }).spec) !== json((next as { spec?: unknown }).spec);
   if (kind === 'ServiceAccount') return false;
   return old.metadata.resourceVersion !== next.metadata.resourceVersion;

@@ -27,4 +27,27 @@ describe('predicates: relevant()', () => {
     expect(relevant('TrafficTarget', tt(), tt({ deletionTimestamp: '2024-01-01T00:00:00Z' }))).to.equal(true);
     expect(relevant('TrafficTarget', tt(), tt({}, { destination: { kind: 'ServiceAccount', name: 'web' } }))).to.equal(true);
   });
+
+  describe('workloads', () => {
+    const deploy = (container: Record<string, unknown>, annotations?: Record<string, string>): KubeObject =>
+      ({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web', namespace: 'ns', resourceVersion: '1' },
+        spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' }, ...(annotations ? { annotations } : {}) }, spec: { serviceAccountName: 'web', containers: [{ name: 'app', ...container }] } } },
+      }) as KubeObject;
+    const ports = { ports: [{ containerPort: 8080 }] };
+
+    it('a new container port or HTTP probe matters (Linkerd Servers and probe authorizations read them)', () => {
+      expect(relevant('Deployment', deploy(ports), deploy({ ports: [{ containerPort: 8080 }, { containerPort: 9090 }] }))).to.equal(true);
+      expect(relevant('Deployment', deploy(ports), deploy({ ...ports, readinessProbe: { httpGet: { path: '/ready', port: 8081 } } }))).to.equal(true);
+      expect(relevant('Deployment', deploy(ports), deploy(ports, { 'config.linkerd.io/opaque-ports': '8080' }))).to.equal(true);
+      const pod = (probePort: number): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns', labels: { app: 'web' } }, spec: { containers: [{ name: 'app', livenessProbe: { httpGet: { path: '/', port: probePort } } }] } }) as KubeObject;
+      expect(relevant('Pod', pod(8081), pod(8082))).to.equal(true);
+    });
+
+    it('a status-only update of a workload does not', () => {
+      expect(relevant('Deployment', deploy(ports), { ...deploy(ports), metadata: { ...deploy(ports).metadata, resourceVersion: '2' }, status: { readyReplicas: 1 } } as KubeObject)).to.equal(false);
+    });
+  });
 });
