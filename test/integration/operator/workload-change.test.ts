@@ -38,8 +38,10 @@ describe('operator: a workload\'s pod template reaches the translation (real API
     withProbe.spec.template.spec.containers[0]!.readinessProbe = { httpGet: { path: '/ready', port: 8080, scheme: 'HTTPS' } };
     await k.apply(withProbe);
     await eventually('the Server is gone (the port is left on the cluster default policy)', async () => !(await servers()).includes('tt-api-8080'));
-    const tt = await k.get('access.smi-spec.io/v1alpha3', 'TrafficTarget', ns, 'api-from-client');
-    expect(JSON.stringify((tt as { status?: unknown }).status)).to.contain('HTTPS probe');
+    // The status is written after the prune, so it is waited on, not read once.
+    const status = async () => JSON.stringify((await k.get('access.smi-spec.io/v1alpha3', 'TrafficTarget', ns, 'api-from-client') as { status?: unknown }).status);
+    await eventually('the TrafficTarget status names the HTTPS probe', async () => (await status()).includes('HTTPS probe'));
+    expect(await status()).to.contain('HTTPS probe');
 
     await k.apply(api);
     await eventually('the Server is back', async () => (await servers()).includes('tt-api-8080'));
