@@ -33,8 +33,8 @@ export interface B2Result {
     bytesPerCachedObject: number;
     cachedObjects: number;
     /** After a forced full GC: start (context only) and converged. */
-    gcStart: { rssBytes: number; heapUsedBytes: number };
-    gcEnd: { rssBytes: number; heapUsedBytes: number };
+    gcStart: { rssBytes: number; rssAnonBytes?: number; rssFileBytes?: number; heapUsedBytes: number };
+    gcEnd: { rssBytes: number; rssAnonBytes?: number; rssFileBytes?: number; heapUsedBytes: number };
     heapBytesPerCachedObject: number;
   };
 }

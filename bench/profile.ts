@@ -3,7 +3,8 @@
 // `smictl operator` with `--cpu-prof` and `--heapsnapshot-signal=SIGUSR1`,
 // applies N SMI objects, waits for convergence, then takes a heap snapshot of
 // the idle operator and stops it (which writes the CPU profile).
-//   node dist/bench/profile.js --n 3000 [--dir /tmp/prof] [--no-heap]
+//   node dist/bench/profile.js --n 3000 [--dir /tmp/prof] [--no-heap] [--no-cpu-prof]
+// (--no-cpu-prof for RSS figures: the CPU profiler's own buffers are resident too.)
 
 import { mkdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -13,16 +14,39 @@ import { BenchKube, now, sleep } from '../dev/world/kube.js';
 import { DEPLOYMENT_NODE_FLAGS } from '../dev/world/operator-proc.js';
 import { World } from '../dev/world/world.js';
 
-const { values: a } = parseArgs({ options: { n: { type: 'string', default: '3000' }, dir: { type: 'string', default: '/tmp/smi-prof' }, 'no-heap': { type: 'boolean', default: false }, c: { type: 'string', default: '16' } } });
+const { values: a } = parseArgs({ options: { n: { type: 'string', default: '3000' }, dir: { type: 'string', default: '/tmp/smi-prof' }, 'no-heap': { type: 'boolean', default: false }, 'no-cpu-prof': { type: 'boolean', default: false }, c: { type: 'string', default: '16' } } });
 const dir = a.dir!;
 mkdirSync(dir, { recursive: true });
-process.env.SMI_BENCH_NODE_FLAGS = `${process.env.SMI_BENCH_NODE_FLAGS ?? DEPLOYMENT_NODE_FLAGS} --cpu-prof --cpu-prof-dir=${dir} --heapsnapshot-signal=SIGUSR1 --diagnostic-dir=${dir}`;
+process.env.SMI_BENCH_NODE_FLAGS = `${process.env.SMI_BENCH_NODE_FLAGS ?? DEPLOYMENT_NODE_FLAGS}${a['no-cpu-prof'] ? '' : ` --cpu-prof --cpu-prof-dir=${dir}`} --heapsnapshot-signal=SIGUSR1 --diagnostic-dir=${dir}`;
 const log = (s: string): void => void process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${s} (load ${loadavg()[0]!.toFixed(1)})\n`);
 const rollup = (pid: number): string =>
   readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8')
     .split('\n')
     .filter((l) => /^(Rss|Anonymous|Private_Dirty|Shared_Clean):/.test(l))
     .join('; ');
+
+/** Resident anonymous memory by mapping: the malloc heap (brk), V8's heap pages, other anonymous mmaps; and file-backed. */
+const smaps = (pid: number): string => {
+  const acc: Record<string, number> = {};
+  let name = '';
+  let size = 0;
+  for (const l of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(l);
+    if (head) {
+      name = head[1] ?? '';
+      continue;
+    }
+    if (l.startsWith('Size:')) size = Number(/(\d+)/.exec(l)![1]);
+    if (!l.startsWith('Rss:')) continue;
+    const kb = Number(/(\d+)/.exec(l)![1]);
+    const what = name === '[heap]' ? 'brk' : name.startsWith('/') ? 'file' : name === '' ? (size >= 1 << 20 ? 'anon-reservation>=1G(V8 cage)' : size >= 65536 ? 'anon-64M-1G(malloc arenas)' : size >= 1024 ? 'anon-1-64M' : 'anon<1M') : name;
+    acc[what] = (acc[what] ?? 0) + kb;
+  }
+  return Object.entries(acc)
+    .sort(([, a], [, b]) => b - a)
+    .map(([k, v]) => `${k} ${(v / 1024).toFixed(1)}`)
+    .join(', ');
+};
 
 const cluster = await startCluster({ controllerManager: false });
 try {
@@ -33,6 +57,7 @@ try {
   await world.track();
   await world.settle(2000);
   log(`operator idle with the context: ${JSON.stringify(op.usage())}; ${rollup(op.pid)}`);
+  log(`resident MiB by mapping: ${smaps(op.pid)}`);
   const t0 = now();
   await k.applyAll(world.smiObjects, Number(a.c));
   log(`applied ${world.smiObjects.length} SMI objects in ${((now() - t0) / 1000).toFixed(1)} s`);
@@ -41,6 +66,9 @@ try {
   await world.settle(3000);
   log(`settled: ${JSON.stringify(op.usage())}; ${rollup(op.pid)}`);
   log(`after a full GC: ${JSON.stringify(await op.usageAfterGc())}; ${rollup(op.pid)}`);
+  log(`resident MiB by mapping: ${smaps(op.pid)}`);
+  const spaces = (await op.metrics()).filter((x) => /^nodejs_(heap_space_size_(total|used)_bytes|external_memory_bytes|heap_size_total_bytes)$/.test(x.name));
+  log(`V8: ${spaces.map((x) => `${x.name.replace('nodejs_', '').replace('_bytes', '')}${x.labels.space ? `{${x.labels.space}}` : ''} ${(x.value / 2 ** 20).toFixed(1)}`).join(', ')}`);
   if (!a['no-heap']) {
     process.kill(op.pid, 'SIGUSR1');
     await sleep(20_000);

@@ -21,6 +21,7 @@ export function table(r: any): string {
       rows.push(['B4', `N=${b2.smiObjects}: bytes per cached object (${b2.b4.cachedObjects})`, `${f(b2.b4.bytesPerCachedObject, 0)} B`, '']);
       if (b2.b4.gcEnd) {
         rows.push(['B4', `N=${b2.smiObjects}: after full GC: RSS, JS heap (start -> converged)`, `${mib(b2.b4.gcEnd.rssBytes)} MiB, heap ${mib(b2.b4.gcStart.heapUsedBytes)} -> ${mib(b2.b4.gcEnd.heapUsedBytes)} MiB`, '']);
+        if (b2.b4.gcEnd.rssAnonBytes !== undefined) rows.push(['B4', `N=${b2.smiObjects}: after full GC: RSS anonymous + file-backed (start -> converged)`, `${mib(b2.b4.gcStart.rssAnonBytes)} + ${mib(b2.b4.gcStart.rssFileBytes)} -> ${mib(b2.b4.gcEnd.rssAnonBytes)} + ${mib(b2.b4.gcEnd.rssFileBytes)} MiB`, '']);
         rows.push(['B4', `N=${b2.smiObjects}: retained heap per cached object`, `${f(b2.b4.heapBytesPerCachedObject, 0)} B`, '']);
       }
       rows.push(['B4', `N=${b2.smiObjects}: CPU seconds for the bulk apply`, `${f(b2.b4.cpuSeconds)} s`, '']);

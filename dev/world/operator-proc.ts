@@ -100,22 +100,23 @@ export class OperatorProc {
     return sum(await this.metrics(), name, pred);
   }
 
-  /** Resident set (current and peak) and CPU seconds (user+system) of the child, from /proc. */
-  usage(): { rssBytes: number; peakRssBytes: number; cpuSeconds: number } {
+  /** Resident set (current and peak; anonymous and file-backed, i.e. the binary's text) and CPU seconds (user+system) of the child, from /proc. */
+  usage(): { rssBytes: number; peakRssBytes: number; rssAnonBytes: number; rssFileBytes: number; cpuSeconds: number } {
     const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
     const kb = (k: string): number => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
     // Fields 14/15 (utime/stime) after the parenthesised command name.
     const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const cpu = (Number(f[11]) + Number(f[12])) / CLK_TCK;
-    return { rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM'), cpuSeconds: cpu };
+    return { rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM'), rssAnonBytes: kb('RssAnon'), rssFileBytes: kb('RssFile'), cpuSeconds: cpu };
   }
 
   /** Usage after a full GC in the child: what the operator really retains (RSS shrinks only as far as V8 returns pages). */
-  async usageAfterGc(): Promise<{ rssBytes: number; heapUsedBytes: number }> {
+  async usageAfterGc(): Promise<{ rssBytes: number; rssAnonBytes: number; rssFileBytes: number; heapUsedBytes: number }> {
     process.kill(this.pid, 'SIGUSR2');
     await new Promise((r) => setTimeout(r, 1500));
-    return { rssBytes: this.usage().rssBytes, heapUsedBytes: await this.metric('nodejs_heap_size_used_bytes') };
+    const u = this.usage();
+    return { rssBytes: u.rssBytes, rssAnonBytes: u.rssAnonBytes, rssFileBytes: u.rssFileBytes, heapUsedBytes: await this.metric('nodejs_heap_size_used_bytes') };
   }
 
   /** Graceful stop (SIGTERM: releases the lease). */

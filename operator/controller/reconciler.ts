@@ -158,6 +158,8 @@ export class Reconciler {
       this.claims.set(u, t.objects);
       this.recordRouteResults(u, t.results);
     }
+    // A unit set before another claimant of the same object kept only its hash: set again, now shared.
+    for (const u of new Set([...primed.keys()].flatMap((u) => this.claims.lacking(u)))) this.claims.set(u, primed.get(u)!.objects);
     return true;
   }
 
@@ -176,7 +178,7 @@ export class Reconciler {
     await off?.warm(inputs);
     const start = process.threadCpuUsage();
     try {
-      return adapter.translate(unitSnapshot(inputs, unit.type === 'split', { validate: (o) => this.inputs.validate(o) }), cfg.options);
+      return adapter.translate(unitSnapshot(inputs, unit.type === 'split', { validate: (o) => this.inputs.withHub(o) }), cfg.options);
     } finally {
       this.observeCpu('translate', start);
     }
@@ -196,6 +198,15 @@ export class Reconciler {
     const t = await this.translate(u, this.inputs.gather(u).inputs, adapter, cfg);
     if (this.claims.has(other)) return; // translated meanwhile, by its own reconcile or a priming
     this.claims.set(other, t.objects);
+    this.recordRouteResults(other, t.results);
+  }
+
+  /** Translate again a claimant whose version of a shared object an owner must merge but only the hash of is kept. */
+  private async refreshClaims(other: string, adapter: MeshAdapter, cfg: MeshConfig): Promise<void> {
+    const u = parseUnit(other);
+    if (!u) return;
+    const t = await this.translate(u, this.inputs.gather(u).inputs, adapter, cfg);
+    for (const a of this.claims.set(other, t.objects)) this.d.enqueue(a);
     this.recordRouteResults(other, t.results);
   }
 
@@ -238,6 +249,9 @@ export class Reconciler {
     if (stale()) return { requeueAfterMs: 0 };
     this.recordRouteResults(unitKey, results);
     for (const u of this.claims.set(unitKey, objects)) this.d.enqueue(u);
+    const lacking = this.claims.lacking(unitKey);
+    for (const other of lacking) await this.refreshClaims(other, adapter, cfg);
+    if (lacking.length > 0 && stale()) return { requeueAfterMs: 0 };
     const desired = this.claims.desiredFor(unitKey, objects);
     const actions = plan({
       unit: unitKey,
@@ -250,7 +264,7 @@ export class Reconciler {
     // An access unit with a member we cannot read (invalid, e.g. an edit the webhook did not see)
     // keeps what it applied last instead of pruning it: removing an access object opens the
     // destination, and the member's intent is unknown. Updates still apply (they only narrow).
-    const unreadable = unit.type === 'access' ? members.filter((m) => !m.metadata.deletionTimestamp && !this.inputs.validate(m).hub) : [];
+    const unreadable = unit.type === 'access' ? members.filter((m) => !m.metadata.deletionTimestamp && !this.inputs.validate(m).ok) : [];
     const outcomes = new Map<string, WriteOutcome>();
     let requeueAfterMs: number | undefined;
     const failures: string[] = [];

@@ -101,7 +101,7 @@ export class StatusWriter {
   conditionsFor(member: KubeObject, r: UnitReport): DesiredConditions {
     const { cfg } = r;
     const v = this.d.validate(member);
-    if (!v.hub) {
+    if (!v.ok) {
       const msg = v.problems.map(formatProblem).join('; ') || 'invalid';
       return { accepted: { status: 'False', reason: REASONS.Invalid, message: msg }, ready: { status: 'False', reason: REASONS.Invalid, message: 'not translated: the object is invalid' } };
     }

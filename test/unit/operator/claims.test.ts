@@ -1,6 +1,7 @@
-// Claims keep each unit's objects as canonical JSON: a re-translation with the same content
-// (in any key order) changes nothing, a different one tells the other claimants, and the
-// owner of a shared object applies the merge of every claimant's version.
+// Claims keep a hash of each unit's objects (the canonical JSON too while another unit wants the
+// same object): a re-translation with the same content (in any key order) changes nothing, a
+// different one tells the other claimants, and the owner of a shared object applies the merge of
+// every claimant's version.
 
 import { expect } from 'chai';
 import { Claims } from '../../../operator/controller/claims.js';
@@ -27,6 +28,8 @@ describe('Claims', () => {
     const b = [defaults({ protocol: 'grpc', extra: { x: 1 } }, 'u2')];
     c.set('access:shop/web', a);
     c.set('split:shop/web', b);
+    // access: (the owner) was recorded while the object was its alone: set again now it is shared.
+    c.set('access:shop/web', a);
     const [owned] = c.desiredFor('access:shop/web', a) as Array<KubeObject & { spec: unknown }>;
     expect(owned!.spec).to.deep.equal({ protocol: 'http', mode: 'a', extra: { x: 1 } });
     expect(owned!.metadata.ownerReferences!.map((r) => r.uid)).to.deep.equal(['u1', 'u2']);
@@ -35,5 +38,30 @@ describe('Claims', () => {
     expect(own!.spec).to.deep.equal({ protocol: 'grpc', extra: { x: 1 } });
     // Without the fresh objects (e.g. a unit read back), the recorded version is used.
     expect(c.desiredFor('access:shop/web', [])).to.deep.equal([owned]);
+  });
+
+  it('keeps only a hash of an object no other unit wants; lacking() names the claimant an owner must translate again', () => {
+    const c = new Claims();
+    const a = [defaults({ protocol: 'http' }, 'u1')];
+    const b = [defaults({ protocol: 'grpc' }, 'u2')];
+    c.set('split:shop/web', b);
+    expect(() => c.desiredFor('split:shop/web', []), 'an unshared version is not kept').to.throw(/not recorded/);
+    expect(c.desiredFor('split:shop/web', b)).to.have.length(1);
+    // access: joins and owns the object; split:'s version is known by hash only.
+    c.set('access:shop/web', a);
+    expect(c.lacking('access:shop/web')).to.deep.equal(['split:shop/web']);
+    expect(c.lacking('split:shop/web'), 'a non-owner merges nothing').to.deep.equal([]);
+    expect(() => c.desiredFor('access:shop/web', a)).to.throw(/split:shop\/web wants is not recorded/);
+    expect([...c.set('split:shop/web', b)], 'the same content: nobody to tell').to.deep.equal([]);
+    expect(c.lacking('access:shop/web')).to.deep.equal([]);
+    const [merged] = c.desiredFor('access:shop/web', a);
+    expect(merged!.metadata.ownerReferences!.map((r) => r.uid)).to.deep.equal(['u1', 'u2']);
+    // split: leaves: access: is alone again and its version goes back to a hash. split: joining
+    // again keeps its version (access: is there), so the owner lacks nothing.
+    c.set('split:shop/web', []);
+    expect(() => c.desiredFor('access:shop/web', [])).to.throw(/not recorded/);
+    c.set('split:shop/web', b);
+    expect(c.lacking('access:shop/web')).to.deep.equal([]);
+    expect(c.desiredFor('access:shop/web', a)).to.deep.equal([merged]);
   });
 });

@@ -483,3 +483,55 @@ describe('reconciler: splits, through the adapter and the status writer', () => 
     }
   });
 });
+
+describe('reconciler: an object two units share (Consul ServiceDefaults of a split root that is also a destination)', () => {
+  const svc = (name: string, app = name): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: meta(name), spec: { selector: { app }, ports: [{ name: 'http', port: 80, targetPort: 8080, appProtocol: 'http' }] } }) as KubeObject;
+  const world = (): KubeObject[] =>
+    [
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('web') },
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('client') },
+      svc('web'),
+      svc('web-v1', 'web'),
+      svc('web-v2', 'web'),
+      svc('client'),
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('client'), spec: { selector: { matchLabels: { app: 'client' } }, template: { metadata: { labels: { app: 'client' } }, spec: { serviceAccountName: 'client', containers: [{ name: 'c', image: 'x' }] } } } },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('web'), spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { serviceAccountName: 'web', containers: [{ name: 'c', image: 'x', ports: [{ containerPort: 8080 }] }] } } } },
+      { apiVersion: 'specs.smi-spec.io/v1alpha4', kind: 'HTTPRouteGroup', metadata: meta('reads'), spec: { matches: [{ name: 'get', methods: ['GET'] }] } },
+      { apiVersion: 'access.smi-spec.io/v1alpha3', kind: 'TrafficTarget', metadata: meta('to-web'), spec: { destination: { kind: 'ServiceAccount', name: 'web', namespace: NS }, sources: [{ kind: 'ServiceAccount', name: 'client', namespace: NS }], rules: [{ kind: 'HTTPRouteGroup', name: 'reads', matches: ['get'] }] } },
+      { apiVersion: 'split.smi-spec.io/v1alpha4', kind: 'TrafficSplit', metadata: meta('canary'), spec: { service: 'web', backends: [{ service: 'web-v1', weight: 90 }, { service: 'web-v2', weight: 10 }] } },
+    ] as KubeObject[];
+
+  const KEY = 'consul.hashicorp.com/ServiceDefaults/shop/web';
+  const SPLIT = `split:${NS}/web`;
+  const ACCESS = `access:${NS}/web`;
+  const appliedDefaults = (s: ReturnType<typeof setup>) => s.client.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/servicedefaults/web')).map((r) => r.body as KubeObject & { spec: Record<string, unknown> });
+
+  // Claims keep only a hash of an object no other unit wants. The owner (access:, the smaller key)
+  // translated second finds the split's version recorded as a hash only: it translates the split
+  // again to merge it, and writes what it would have written had the versions always been kept.
+  it('the owner that comes second still applies the merge of both versions (the other is translated again)', async () => {
+    const s = setup(world(), 'consul');
+    await s.reconciler.reconcile(SPLIT);
+    expect(s.reconciler.claimantsOf(KEY)).to.deep.equal([SPLIT]);
+    s.client.requests.length = 0;
+    await s.reconciler.reconcile(ACCESS);
+    expect(s.reconciler.claimantsOf(KEY).sort()).to.deep.equal([ACCESS, SPLIT]);
+    const [merged] = appliedDefaults(s);
+    expect(merged, 'the owner applies the shared ServiceDefaults').to.not.equal(undefined);
+    expect(merged!.metadata.ownerReferences!.map((r) => r.uid).sort(), 'both sources own it').to.deep.equal(['uid-canary', 'uid-to-web']);
+    expect(merged!.spec.protocol).to.equal('http');
+
+    // The same world primed at once (a new leader): the same merge, no second translation needed.
+    const p = setup(world(), 'consul');
+    expect(await p.reconciler.primeClaims([SPLIT, ACCESS])).to.equal(true);
+    await p.reconciler.reconcile(ACCESS);
+    expect(appliedDefaults(p)).to.deep.equal([merged]);
+    // Translated in the other order: the same object again.
+    const q = setup(world(), 'consul');
+    await q.reconciler.reconcile(ACCESS);
+    await q.reconciler.reconcile(SPLIT);
+    q.client.requests.length = 0;
+    await q.reconciler.reconcile(ACCESS);
+    expect(appliedDefaults(q)).to.deep.equal([merged]);
+  });
+});
