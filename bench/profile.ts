@@ -3,7 +3,7 @@
 // `smictl operator` with `--cpu-prof` and `--heapsnapshot-signal=SIGUSR1`,
 // applies N SMI objects, waits for convergence, then takes a heap snapshot of
 // the idle operator and stops it (which writes the CPU profile).
-//   node dist/bench/profile.js --n 3000 [--dir /tmp/prof] [--no-heap] [--no-cpu-prof]
+//   node dist/bench/profile.js --n 3000 [--dir /tmp/prof] [--no-heap] [--no-cpu-prof] [--idle 30]
 // (--no-cpu-prof for RSS figures: the CPU profiler's own buffers are resident too.)
 
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { BenchKube, now, sleep } from '../dev/world/kube.js';
 import { DEPLOYMENT_NODE_FLAGS } from '../dev/world/operator-proc.js';
 import { World } from '../dev/world/world.js';
 
-const { values: a } = parseArgs({ options: { n: { type: 'string', default: '3000' }, dir: { type: 'string', default: '/tmp/smi-prof' }, 'no-heap': { type: 'boolean', default: false }, 'no-cpu-prof': { type: 'boolean', default: false }, c: { type: 'string', default: '16' } } });
+const { values: a } = parseArgs({ options: { n: { type: 'string', default: '3000' }, dir: { type: 'string', default: '/tmp/smi-prof' }, 'no-heap': { type: 'boolean', default: false }, 'no-cpu-prof': { type: 'boolean', default: false }, c: { type: 'string', default: '16' }, idle: { type: 'string', default: '30' } } });
 const dir = a.dir!;
 mkdirSync(dir, { recursive: true });
 process.env.SMI_BENCH_NODE_FLAGS = `${process.env.SMI_BENCH_NODE_FLAGS ?? DEPLOYMENT_NODE_FLAGS}${a['no-cpu-prof'] ? '' : ` --cpu-prof --cpu-prof-dir=${dir}`} --heapsnapshot-signal=SIGUSR1 --diagnostic-dir=${dir}`;
@@ -58,6 +58,11 @@ try {
   await world.settle(2000);
   log(`operator idle with the context: ${JSON.stringify(op.usage())}; ${rollup(op.pid)}`);
   log(`resident MiB by mapping: ${smaps(op.pid)}`);
+  const v8 = async (): Promise<string> => {
+    const m = await op.metrics();
+    const get = (n: string, space?: string): string => (m.filter((x) => x.name === n && (!space || x.labels.space === space)).reduce((s, x) => s + x.value, 0) / 2 ** 20).toFixed(1);
+    return `heap used ${get('nodejs_heap_size_used_bytes')} of ${get('nodejs_heap_size_total_bytes')} committed (old space ${get('nodejs_heap_space_size_used_bytes', 'old')} of ${get('nodejs_heap_space_size_total_bytes', 'old')}), external ${get('nodejs_external_memory_bytes')} MiB`;
+  };
   const t0 = now();
   await k.applyAll(world.smiObjects, Number(a.c));
   log(`applied ${world.smiObjects.length} SMI objects in ${((now() - t0) / 1000).toFixed(1)} s`);
@@ -65,10 +70,14 @@ try {
   log(`converged in ${((t1 - t0) / 1000).toFixed(1)} s: ${JSON.stringify(op.usage())}`);
   await world.settle(3000);
   log(`settled: ${JSON.stringify(op.usage())}; ${rollup(op.pid)}`);
+  // Idle a while longer: V8's memory reducer (it compacts and releases pages once allocation
+  // slows, after ~8 s timers) is what a deployed idle operator gets; the forced GC below is not it.
+  await sleep(Number(a.idle) * 1000);
+  log(`idle ${a.idle} s more: ${JSON.stringify(op.usage())}; by mapping: ${smaps(op.pid)}`);
+  log(`V8 then: ${await v8()}`);
   log(`after a full GC: ${JSON.stringify(await op.usageAfterGc())}; ${rollup(op.pid)}`);
   log(`resident MiB by mapping: ${smaps(op.pid)}`);
-  const spaces = (await op.metrics()).filter((x) => /^nodejs_(heap_space_size_(total|used)_bytes|external_memory_bytes|heap_size_total_bytes)$/.test(x.name));
-  log(`V8: ${spaces.map((x) => `${x.name.replace('nodejs_', '').replace('_bytes', '')}${x.labels.space ? `{${x.labels.space}}` : ''} ${(x.value / 2 ** 20).toFixed(1)}`).join(', ')}`);
+  log(`V8 after the forced GC: ${await v8()}`);
   if (!a['no-heap']) {
     process.kill(op.pid, 'SIGUSR1');
     await sleep(20_000);

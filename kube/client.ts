@@ -111,14 +111,25 @@ export class HttpKubeClient implements KubeClient {
     if (o.signal?.aborted) return aborted();
     if (o.signal) opts.signal = o.signal;
     return new Promise((resolve) => {
+      // A keep-alive socket keeps its last request (and so these listeners) until its next one: the
+      // listeners reach the answer only through `settle` and `chunks`, both let go once it is settled,
+      // or each idle socket would hold its last response (a 500-item list page: ~1 MiB of text and buffers).
+      type Answer = Awaited<ReturnType<HttpKubeClient['raw']>>;
+      let settle: ((a: Answer) => void) | undefined = resolve;
+      let chunks: Buffer[] = [];
+      const done = (a: Answer): void => {
+        const s = settle;
+        settle = undefined;
+        chunks = [];
+        s?.(a);
+      };
       const req = https.request(opts, (res) => {
-        const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ ok: true, status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), warnings: warningTexts(res.headersDistinct.warning) }));
-        res.on('error', (e) => resolve({ ok: false, error: { status: 0, reason: 'Network', message: String(e) } }));
+        res.on('end', () => done({ ok: true, status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), warnings: warningTexts(res.headersDistinct.warning) }));
+        res.on('error', (e) => done({ ok: false, error: { status: 0, reason: 'Network', message: String(e) } }));
       });
       req.setTimeout(o.timeoutMs ?? 30_000, () => req.destroy(new Error('request timed out')));
-      req.on('error', (e) => resolve(o.signal?.aborted ? aborted() : { ok: false, error: { status: 0, reason: 'Network', message: `${method} ${path}: ${String(e)}` } }));
+      req.on('error', (e) => done(o.signal?.aborted ? aborted() : { ok: false, error: { status: 0, reason: 'Network', message: `${method} ${path}: ${String(e)}` } }));
       if (payload !== undefined) req.write(payload);
       req.end();
     });
