@@ -31,6 +31,7 @@ import { EventRecorder, Writer } from './writer.js';
 import { Fence } from './leader/fence.js';
 import { LeaderElector } from './leader/lease.js';
 import { createLogger, type Logger } from '../log/log.js';
+import { IdleGc, lastResortGc } from './idle-gc.js';
 import { OperatorMetrics } from './metrics.js';
 import { Offload } from './offload/offload.js';
 
@@ -68,6 +69,11 @@ export interface OperatorOptions {
   offload?: boolean;
   /** Register process-wide default metrics (the CLI does; in-process tests do not). */
   defaultMetrics?: boolean;
+  /**
+   * Give the heap a burst of work grew into back to the OS once the queue is quiet (./idle-gc.ts);
+   * process-wide, so the CLI does and in-process tests do not.
+   */
+  idleGc?: boolean;
 }
 
 export interface RunningOperator {
@@ -121,7 +127,8 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   const index = new DependencyIndex();
   index.unitsWanted = false; // until the caches are synced
   // The handler closes over `reconciler`, created below; the queue runs only after start().
-  const queue = new WorkQueue((k) => reconciler.reconcile(k), { concurrency: o.concurrency ?? 4, baseDelayMs: 200, maxDelayMs: 60_000 });
+  let started = 0;
+  const queue = new WorkQueue((k) => (started++, reconciler.reconcile(k)), { concurrency: o.concurrency ?? 4, baseDelayMs: 200, maxDelayMs: 60_000 });
   const allUnits = (): Set<string> => index.allUnits(['HTTPRouteGroup', 'TCPRoute', 'UDPRoute'].flatMap((k) => cache.list(k)));
   const enqueueAll = (): void => {
     for (const u of allUnits()) queue.add(u);
@@ -253,6 +260,16 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   log.info('caches synced', { kinds: cache.kinds().length, mesh: config.current().mesh });
   if (elector) elector.start();
   else await onLeader(true);
+  const gc = o.idleGc ? lastResortGc() : undefined;
+  const idleGc = gc
+    ? new IdleGc({
+        busy: () => queue.depth > 0 || queue.inFlight > 0 || priming !== undefined,
+        activity: () => started,
+        gc,
+        collected: (before, after, ms) => log.debug('returned idle heap pages', { committedMiB: Math.round(before / 2 ** 20), afterMiB: Math.round(after / 2 ** 20), ms }),
+      })
+    : undefined;
+  idleGc?.start();
 
   return {
     identity,
@@ -271,6 +288,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     reconcileCounts: () => reconciler.counts,
     async stop(opts = {}) {
       stopping = true;
+      idleGc?.stop();
       conflicts.stop();
       queue.stop();
       await priming;

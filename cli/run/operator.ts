@@ -52,6 +52,7 @@ export async function runOperator(f: OperatorFlags): Promise<void> {
       metricsPort: f.metricsPort,
       logger: log,
       defaultMetrics: true,
+      idleGc: true,
     });
   } catch (err) {
     log.error('operator failed to start', { error: err instanceof Error ? err.message : String(err) });
