@@ -132,8 +132,8 @@ function kubeNameProblems(obj: KubeObject, rule: NameRule): Problem[] {
 export interface SnapshotOptions {
   /**
    * Validation of an SMI object that has its namespace, for callers that keep results per
-   * resourceVersion (the operator validates each object once, not on every translation). The
-   * hub it returns must be treated as read-only, as adapters do.
+   * resourceVersion (the operator keeps each object's verdict, and derives the hub again only
+   * for a valid one). The hub it returns must be treated as read-only, as adapters do.
    */
   validate?(o: KubeObject): { hub?: SmiObject; problems: Problem[] };
 }

@@ -138,7 +138,7 @@ describe('validated hubs shared across translations', () => {
     }
     return v;
   };
-  it('adapters never change the hub objects they are given (the operator validates each object once and reuses its hub)', async () => {
+  it('adapters never change the hub objects they are given (a caller of SnapshotOptions.validate may hand one hub to several translations)', async () => {
     const { SCENARIOS } = await import('../fuzz/generators.js');
     const { validateSmiObject } = await import('../../../schemas/validate.js');
     const { MESH_NAMES } = await import('../../../adapters/types.js');
