@@ -20,11 +20,24 @@ type Entry = string | { hash: string; json: string };
 const digest = (json: string): string => createHash('sha256').update(json).digest('base64').slice(0, 16);
 const hashOf = (e: Entry): string => (typeof e === 'string' ? e : e.hash);
 
+/** A unit's claims: native key, version, native key, version… (a unit wants 1–3 objects: a Map each cost more than they do). */
+type UnitClaims = Array<string | Entry>;
+
+function entryOf(c: UnitClaims | undefined, key: string): Entry | undefined {
+  if (!c) return undefined;
+  for (let i = 0; i < c.length; i += 2) if (c[i] === key) return c[i + 1];
+  return undefined;
+}
+
+function* keysOf(c: UnitClaims | undefined): Generator<string> {
+  if (c) for (let i = 0; i < c.length; i += 2) yield c[i] as string;
+}
+
 export class Claims {
-  /** unit → native key → its version at the unit's last translation (undecorated). */
-  private readonly byUnit = new Map<string, Map<string, Entry>>();
-  /** native key → the units that want it. */
-  private readonly claimants = new Map<string, Set<string>>();
+  /** unit → its objects' versions at its last translation (undecorated). */
+  private readonly byUnit = new Map<string, UnitClaims>();
+  /** native key → the unit that wants it, or the units when several do. */
+  private readonly claimants = new Map<string, string | Set<string>>();
 
   has(unit: string): boolean {
     return this.byUnit.has(unit);
@@ -41,47 +54,68 @@ export class Claims {
    * over, re-merge or stand down.
    */
   set(unit: string, objects: readonly KubeObject[]): Set<string> {
-    const next = new Map<string, Entry>();
+    const next: UnitClaims = [];
     for (const o of objects) {
       const k = nativeKey(o);
       const json = canonicalJson(o);
       const hash = digest(json);
-      next.set(k, this.sharedWith(k, unit) ? { hash, json } : hash);
+      const e: Entry = this.sharedWith(k, unit) ? { hash, json } : hash;
+      let at = 0;
+      while (at < next.length && next[at] !== k) at += 2;
+      next[at] = k; // the last of a repeated key wins, as in a Map
+      next[at + 1] = e;
     }
-    const prev = this.byUnit.get(unit) ?? new Map<string, Entry>();
+    const prev = this.byUnit.get(unit);
     const affected = new Set<string>();
-    for (const k of new Set([...prev.keys(), ...next.keys()])) {
-      const a = prev.get(k);
-      const b = next.get(k);
+    for (const k of new Set([...keysOf(prev), ...keysOf(next)])) {
+      const a = entryOf(prev, k);
+      const b = entryOf(next, k);
       if (a !== undefined && b !== undefined && hashOf(a) === hashOf(b)) continue;
-      for (const u of this.claimants.get(k) ?? []) if (u !== unit) affected.add(u);
+      for (const u of this.claimantsOf(k)) if (u !== unit) affected.add(u);
     }
-    for (const k of prev.keys()) {
-      if (next.has(k)) continue;
-      const s = this.claimants.get(k);
-      s?.delete(unit);
-      if (s?.size === 0) this.claimants.delete(k);
+    for (const k of keysOf(prev)) {
+      if (entryOf(next, k) !== undefined) continue;
+      const left = this.dropClaimant(k, unit);
       // The last claimant left alone needs its version no more: keep only the hash.
-      if (s?.size === 1) for (const u of s) this.forgetJson(u, k);
+      if (left !== undefined) this.forgetJson(left, k);
     }
     this.byUnit.set(unit, next);
-    for (const k of next.keys()) {
-      let s = this.claimants.get(k);
-      if (!s) this.claimants.set(k, (s = new Set()));
-      s.add(unit);
-    }
+    for (const k of keysOf(next)) this.addClaimant(k, unit);
     return affected;
   }
 
+  private addClaimant(key: string, unit: string): void {
+    const c = this.claimants.get(key);
+    if (c === undefined) this.claimants.set(key, unit);
+    else if (typeof c === 'string') {
+      if (c !== unit) this.claimants.set(key, new Set([c, unit]));
+    } else c.add(unit);
+  }
+
+  /** Removes a claimant; returns the one left when exactly one is. */
+  private dropClaimant(key: string, unit: string): string | undefined {
+    const c = this.claimants.get(key);
+    if (c === undefined) return undefined;
+    if (typeof c === 'string') {
+      if (c === unit) this.claimants.delete(key);
+      return c === unit ? undefined : c;
+    }
+    c.delete(unit);
+    if (c.size !== 1) return undefined;
+    const [left] = c as Set<string>;
+    this.claimants.set(key, left!);
+    return left;
+  }
+
   private sharedWith(key: string, unit: string): boolean {
-    const s = this.claimants.get(key);
-    return !!s && (s.size > 1 || (s.size === 1 && !s.has(unit)));
+    const c = this.claimants.get(key);
+    return c !== undefined && (typeof c === 'string' ? c !== unit : c.size > 1 || !c.has(unit));
   }
 
   private forgetJson(unit: string, key: string): void {
-    const m = this.byUnit.get(unit);
-    const e = m?.get(key);
-    if (m && e !== undefined) m.set(key, hashOf(e));
+    const c = this.byUnit.get(unit);
+    if (!c) return;
+    for (let i = 0; i < c.length; i += 2) if (c[i] === key) c[i + 1] = hashOf(c[i + 1] as Entry);
   }
 
   /**
@@ -91,17 +125,18 @@ export class Claims {
    */
   lacking(unit: string): string[] {
     const out = new Set<string>();
-    for (const k of this.byUnit.get(unit)?.keys() ?? []) {
+    for (const k of keysOf(this.byUnit.get(unit))) {
       const others = this.claimantsOf(k).filter((u) => u !== unit);
       if (others.length === 0 || ownerOf([unit, ...others]) !== unit) continue;
-      for (const u of others) if (typeof this.byUnit.get(u)?.get(k) === 'string') out.add(u);
+      for (const u of others) if (typeof entryOf(this.byUnit.get(u), k) === 'string') out.add(u);
     }
     return [...out].sort();
   }
 
   /** Units that currently want a native object (a deleted object must be re-created by one of them). */
   claimantsOf(key: string): string[] {
-    return [...(this.claimants.get(key) ?? [])];
+    const c = this.claimants.get(key);
+    return c === undefined ? [] : typeof c === 'string' ? [c] : [...c];
   }
 
   /**
@@ -113,11 +148,11 @@ export class Claims {
     const out: KubeObject[] = [];
     const fresh = new Map(translated.map((o) => [nativeKey(o), o]));
     const versionOf = (u: string, k: string): KubeObject => {
-      const e = this.byUnit.get(u)?.get(k);
+      const e = entryOf(this.byUnit.get(u), k);
       if (typeof e === 'object') return JSON.parse(e.json) as KubeObject;
       throw new Error(`claims: the version of ${k} that ${u} wants is not recorded`);
     };
-    for (const k of this.byUnit.get(unit)?.keys() ?? []) {
+    for (const k of keysOf(this.byUnit.get(unit))) {
       const own = fresh.get(k) ?? versionOf(unit, k);
       const others = this.claimantsOf(k)
         .filter((u) => u !== unit)

@@ -4,8 +4,10 @@
 // every claimant's version.
 
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { Claims } from '../../../operator/controller/claims.js';
 import { HASH_ANNOTATION } from '../../../operator/controller/labels.js';
+import { mergeShared } from '../../../operator/controller/shared.js';
 import type { KubeObject } from '../../../schemas/hub.js';
 
 const defaults = (spec: Record<string, unknown>, uid: string): KubeObject =>
@@ -63,5 +65,58 @@ describe('Claims', () => {
     c.set('split:shop/web', b);
     expect(c.lacking('access:shop/web')).to.deep.equal([]);
     expect(c.desiredFor('access:shop/web', a)).to.deep.equal([merged]);
+  });
+});
+
+describe('Claims against a model that keeps every version', () => {
+  // The old Claims: every unit's version of every object kept whole.
+  class Model {
+    readonly byUnit = new Map<string, Map<string, KubeObject>>();
+    set(unit: string, objects: readonly KubeObject[]): Set<string> {
+      const key = (o: KubeObject) => `${o.kind}/${o.metadata.name}`;
+      const next = new Map(objects.map((o) => [key(o), o]));
+      const prev = this.byUnit.get(unit) ?? new Map<string, KubeObject>();
+      const affected = new Set<string>();
+      for (const k of new Set([...prev.keys(), ...next.keys()])) {
+        const a = prev.get(k);
+        const b = next.get(k);
+        if (a && b && JSON.stringify(a.spec) === JSON.stringify(b.spec)) continue;
+        for (const u of this.claimantsOf(k)) if (u !== unit) affected.add(u);
+      }
+      this.byUnit.set(unit, next);
+      return affected;
+    }
+    claimantsOf(k: string): string[] {
+      return [...this.byUnit].filter(([, m]) => m.has(k)).map(([u]) => u);
+    }
+  }
+  const obj = (name: string, v: number, uid: string): KubeObject => ({ apiVersion: 'consul.hashicorp.com/v1alpha1', kind: 'ServiceDefaults', metadata: { name, namespace: 'shop', ownerReferences: [{ apiVersion: 'v1', kind: 'X', name: uid, uid }] }, spec: { protocol: v % 2 ? 'http' : 'grpc', v } }) as KubeObject;
+
+  it('tells the same claimants, and an owner that translates the lacking claimants again applies the same merge', () => {
+    const units = ['access:shop/a', 'access:shop/b', 'split:shop/a'];
+    const step = fc.record({ unit: fc.constantFrom(...units), objects: fc.uniqueArray(fc.record({ name: fc.constantFrom('x', 'y', 'z'), v: fc.integer({ min: 0, max: 2 }) }), { selector: (o) => o.name, maxLength: 3 }) });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 25 }), (steps) => {
+        const c = new Claims();
+        const m = new Model();
+        const last = new Map<string, KubeObject[]>();
+        for (const { unit, objects } of steps) {
+          const os = objects.map((o) => obj(o.name, o.v, unit));
+          expect([...c.set(unit, os)].sort()).to.deep.equal([...m.set(unit, os)].sort());
+          last.set(unit, os);
+          for (const n of ['x', 'y', 'z']) expect(c.claimantsOf(`consul.hashicorp.com/ServiceDefaults/shop/${n}`).sort()).to.deep.equal(m.claimantsOf(`ServiceDefaults/${n}`).sort());
+          // What the reconciler does before desiredFor.
+          for (const other of c.lacking(unit)) c.set(other, last.get(other)!);
+          const got = c.desiredFor(unit, os);
+          const want = os.map((o) => {
+            const others = m.claimantsOf(`ServiceDefaults/${o.metadata.name}`).filter((u) => u !== unit).sort();
+            if (others.length === 0 || [unit, ...others].sort()[0] !== unit) return o;
+            return mergeShared([o, ...others.map((u) => m.byUnit.get(u)!.get(`ServiceDefaults/${o.metadata.name}`)!)]);
+          });
+          expect(got.map(({ metadata: { annotations: _a, labels: _l, ...meta }, ...rest }) => ({ ...rest, metadata: meta }))).to.deep.equal(want.map((o) => JSON.parse(JSON.stringify(o)) as KubeObject));
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });
