@@ -3,15 +3,23 @@
 // is the worst of what its referrers' translations reported.
 
 import type { ObjectResult } from '../../adapters/types.js';
-import { canonicalJson } from './labels.js';
 import { inputKey } from './units.js';
 
 const ROUTE_KINDS = new Set(['HTTPRouteGroup', 'TCPRoute', 'UDPRoute']);
 
+/** What a route's status reads of a result. */
+export type RouteVerdict = Pick<ObjectResult, 'status' | 'messages'>;
+
+/** Most routes are simply accepted: one object for all of them. */
+const ACCEPTED: RouteVerdict = Object.freeze({ status: 'Accepted', messages: Object.freeze([]) as unknown as string[] });
+const verdictOf = (r: ObjectResult): RouteVerdict => (r.status === 'Accepted' && r.messages.length === 0 ? ACCEPTED : { status: r.status, messages: [...r.messages] });
+const same = (a: RouteVerdict | undefined, b: RouteVerdict | undefined): boolean =>
+  a === b || (!!a && !!b && a.status === b.status && a.messages.length === b.messages.length && a.messages.every((m, i) => m === b.messages[i]));
+
 export class RouteResults {
-  /** route input key → referrer unit → the adapter's result for that route in the unit's last translation. */
-  private readonly byRoute = new Map<string, Map<string, ObjectResult>>();
-  private readonly routesOfUnit = new Map<string, Set<string>>();
+  /** route input key → referrer unit, its verdict, referrer unit, its verdict… (a route has one or a few referrers). */
+  private readonly byRoute = new Map<string, Array<string | RouteVerdict>>();
+  private readonly routesOfUnit = new Map<string, string[]>();
 
   clear(): void {
     this.byRoute.clear();
@@ -20,27 +28,32 @@ export class RouteResults {
 
   /** Keep a unit's results for the routes it uses; returns the route input keys (Kind/ns/name) whose results changed. */
   record(unit: string, results: readonly ObjectResult[]): string[] {
-    const next = new Map<string, ObjectResult>();
-    for (const r of results) if (ROUTE_KINDS.has(r.kind)) next.set(inputKey(r.kind, r.namespace, r.name), r);
-    const prev = this.routesOfUnit.get(unit) ?? new Set<string>();
+    const next = new Map<string, RouteVerdict>();
+    for (const r of results) if (ROUTE_KINDS.has(r.kind)) next.set(inputKey(r.kind, r.namespace, r.name), verdictOf(r));
+    const prev = this.routesOfUnit.get(unit) ?? [];
     const changed: string[] = [];
     for (const k of new Set([...prev, ...next.keys()])) {
-      const byUnit = this.byRoute.get(k) ?? new Map<string, ObjectResult>();
-      const before = byUnit.get(unit);
+      const byUnit = this.byRoute.get(k) ?? [];
+      const at = byUnit.indexOf(unit);
+      const before = at >= 0 ? (byUnit[at + 1] as RouteVerdict) : undefined;
       const after = next.get(k);
-      if (after) byUnit.set(unit, after);
-      else byUnit.delete(unit);
-      if (byUnit.size > 0) this.byRoute.set(k, byUnit);
+      if (after && at >= 0) byUnit[at + 1] = after;
+      else if (after) byUnit.push(unit, after);
+      else if (at >= 0) byUnit.splice(at, 2);
+      if (byUnit.length > 0) this.byRoute.set(k, byUnit);
       else this.byRoute.delete(k);
-      if (canonicalJson(before ?? null) !== canonicalJson(after ?? null)) changed.push(k);
+      if (!same(before, after)) changed.push(k);
     }
-    if (next.size > 0) this.routesOfUnit.set(unit, new Set(next.keys()));
+    if (next.size > 0) this.routesOfUnit.set(unit, [...next.keys()]);
     else this.routesOfUnit.delete(unit);
     return changed;
   }
 
   /** What every referrer's translation said about a route. */
-  of(routeKey: string): ObjectResult[] {
-    return [...(this.byRoute.get(routeKey)?.values() ?? [])];
+  of(routeKey: string): RouteVerdict[] {
+    const byUnit = this.byRoute.get(routeKey) ?? [];
+    const out: RouteVerdict[] = [];
+    for (let i = 1; i < byUnit.length; i += 2) out.push(byUnit[i] as RouteVerdict);
+    return out;
   }
 }
