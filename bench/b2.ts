@@ -7,7 +7,7 @@ import { loadavg } from 'node:os';
 import type { TestCluster } from '../dev/controlplane/cluster.js';
 import type { KubeObject } from '../schemas/hub.js';
 import { directApply, type DirectRun } from './b0.js';
-import { BenchKube, now, pool } from '../dev/world/kube.js';
+import { BenchKube, now, pool, sleep } from '../dev/world/kube.js';
 import { pathOf } from '../dev/world/kube.js';
 import { World } from '../dev/world/world.js';
 import { apps, expectedNative, smiObjects } from '../dev/world/workload.js';
@@ -73,6 +73,8 @@ export async function b2(k: BenchKube, cluster: TestCluster, nSmi: number, c: nu
   load.push(loadavg()[0]!);
   log(`B2 N=${nSmi}: operator converged in ${operatorSeconds.toFixed(2)} s (load ${load.map((l) => l.toFixed(1)).join(' -> ')})`);
   await world.settle(3000);
+  // Idle RSS is read once the operator has been quiet long enough for its idle GC (10 s quiet).
+  await sleep(15_000);
   const end = op.usage();
   const gcEnd = await op.usageAfterGc();
   const cachedObjects = world.smiObjects.length + world.expected.length;
