@@ -2,6 +2,7 @@
 
 import { expect } from 'chai';
 import { meshVerdict } from '../../../operator/controller/mesh-status.js';
+import { asApplied } from '../../../operator/controller/status.js';
 import type { KubeObject } from '../../../schemas/hub.js';
 
 const obj = (apiVersion: string, kind: string, status: unknown, generation = 2): KubeObject => ({ apiVersion, kind, metadata: { name: 'x', namespace: 'shop', generation }, status } as KubeObject);
@@ -114,5 +115,26 @@ describe('meshVerdict', () => {
   it('other objects and a missing object: no verdict', () => {
     expect(meshVerdict(obj('v1', 'ConfigMap', { conditions: [{ type: 'Reconciled', status: 'False' }] }))).to.equal(undefined);
     expect(meshVerdict(undefined)).to.equal(undefined);
+  });
+});
+
+describe('asApplied: the mesh\'s status is judged against the generation our apply just wrote', () => {
+  const VS = 'networking.istio.io/v1';
+  const cached = obj(VS, 'VirtualService', { validationMessages: [{ level: 'ERROR', type: { code: 'IST0101' } }], observedGeneration: '2' });
+
+  it('the server answered a newer generation than the cache holds: the error is about the old one', () => {
+    expect(meshVerdict(cached)?.kind, 'as cached').to.equal('rejected');
+    const applied = asApplied(cached, { ok: true, generation: 3 });
+    expect(applied?.metadata.generation).to.equal(3);
+    expect(meshVerdict(applied)?.message).to.contain('has not re-analysed generation 3');
+    expect(cached.metadata.generation, 'the cached object is not changed').to.equal(2);
+  });
+
+  it('no apply (skipped), a failed one, or a cache already as new: the cached object', () => {
+    expect(asApplied(cached, { ok: true })).to.equal(cached);
+    expect(asApplied(cached, { ok: true, generation: 2 })).to.equal(cached);
+    expect(asApplied(cached, { ok: false, reason: 'ApplyFailed', message: 'x' })).to.equal(cached);
+    expect(asApplied(cached, undefined)).to.equal(cached);
+    expect(asApplied(undefined, { ok: true, generation: 3 })).to.equal(undefined);
   });
 });
