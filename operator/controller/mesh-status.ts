@@ -82,19 +82,31 @@ const LINKERD_RATELIMIT_REASONS: Record<string, string> = {
 const sameTarget = (a: TargetRef | undefined, b: TargetRef | undefined): boolean =>
   (a?.group || 'policy.linkerd.io') === (b?.group || 'policy.linkerd.io') && (a?.kind || 'Server') === (b?.kind || 'Server') && a?.name === b?.name;
 
-function linkerdRateLimitVerdict(what: string, live: KubeObject, s: MeshStatus | undefined, gen: number | undefined): MeshVerdict | undefined {
+/**
+ * Other objects as the operator's cache holds them, by `group/Kind` (labels.ts nativeKindKey):
+ * whether a verdict about a missing target is Linkerd lagging behind an object that is there.
+ */
+export type LiveLookup = (kindKey: string, namespace: string | undefined, name: string) => KubeObject | undefined;
+
+function linkerdRateLimitVerdict(what: string, live: KubeObject, s: MeshStatus | undefined, gen: number | undefined, others?: LiveLookup): MeshVerdict | undefined {
   const bad = (s?.conditions ?? []).find((c) => c.type === 'Accepted' && c.status === 'False' && current(c.observedGeneration, gen));
   if (!bad) return undefined;
   // No observedGeneration: the conditions are current when decided for the Server the spec names now
   // (acceptance depends on the target alone: it exists, and this is its oldest policy).
   const spec = (live as { spec?: { targetRef?: TargetRef } }).spec;
   if (s?.targetRef && !sameTarget(s.targetRef, spec?.targetRef)) return undefined;
+  const target = spec?.targetRef;
+  if (bad.reason === 'NoMatchingTarget' && target?.name && others?.(`${target.group || 'policy.linkerd.io'}/${target.kind || 'Server'}`, live.metadata.namespace, target.name)) {
+    // The Server is there (applied by the TrafficTarget's own reconcile, maybe after this policy):
+    // the policy controller decided before it saw it, and re-decides when it does.
+    return { kind: 'pending', message: `${what}: Linkerd's policy controller has not seen ${target.kind || 'Server'} ${live.metadata.namespace ?? ''}/${target.name} yet (it reports ${words(bad)})` };
+  }
   const gloss = bad.reason ? LINKERD_RATELIMIT_REASONS[bad.reason] : undefined;
   return { kind: 'rejected', message: `${what}: Linkerd's policy controller reports ${words(bad)}${gloss ? ` (${gloss})` : ''}` };
 }
 
 /** The mesh's verdict on `live`, in words; undefined when it accepted it or said nothing. */
-export function meshVerdict(live: KubeObject | undefined): MeshVerdict | undefined {
+export function meshVerdict(live: KubeObject | undefined, others?: LiveLookup): MeshVerdict | undefined {
   if (!live) return undefined;
   const group = live.apiVersion.split('/')[0] ?? '';
   const gen = live.metadata.generation;
@@ -112,7 +124,7 @@ export function meshVerdict(live: KubeObject | undefined): MeshVerdict | undefin
     if (synced) return { kind: 'rejected', message: `${what}: Consul reports ${words(synced)}` };
     return undefined;
   }
-  if (group === 'policy.linkerd.io' && live.kind === 'HTTPLocalRateLimitPolicy') return linkerdRateLimitVerdict(what, live, status, gen);
+  if (group === 'policy.linkerd.io' && live.kind === 'HTTPLocalRateLimitPolicy') return linkerdRateLimitVerdict(what, live, status, gen, others);
   // istiod writes status only on its own groups (pilot/pkg/status: "we don't write status for objects we don't own").
   if (group.endsWith('istio.io')) return istioVerdict(what, status, gen);
   return undefined;

@@ -154,7 +154,7 @@ export class StatusWriter {
     if (bad.length > 0) return { accepted, ready: { status: 'False', reason: REASONS.ApplyFailed, message: bad.map((b) => b.message).join('; ') } };
     // Applied; in effect only if the mesh, where it writes status on its objects, accepted them.
     const live = this.d.live;
-    const verdicts = live ? relevant.map((o) => meshVerdict(asApplied(live(nativeKindKey(o.apiVersion, o.kind), o.metadata.namespace, o.metadata.name), r.outcomes.get(nativeKey(o))))).filter((x): x is MeshVerdict => !!x) : [];
+    const verdicts = live ? relevant.map((o) => meshVerdict(asApplied(live(nativeKindKey(o.apiVersion, o.kind), o.metadata.namespace, o.metadata.name), r.outcomes.get(nativeKey(o))), live)).filter((x): x is MeshVerdict => !!x) : [];
     const said = (k: MeshVerdict['kind']): string => verdicts.filter((v) => v.kind === k).map((v) => v.message).join('; ');
     if (said('rejected')) return { accepted, ready: { status: 'False', reason: REASONS.MeshRejected, message: `${cfg.mesh} did not accept what was applied: ${said('rejected')}` } };
     if (said('pending')) return { accepted, ready: { status: 'False', reason: REASONS.Propagating, message: `applied; ${cfg.mesh} has not put it in effect everywhere yet: ${said('pending')}` } };

@@ -158,7 +158,7 @@ describe('operator: Ready folds Linkerd\'s HTTPLocalRateLimitPolicy status (Rate
 
   const readyOf = async () => condition(await k.get(POLICY, 'RateLimitPolicy', ns, 'api-rate'), 'Ready');
 
-  it('Accepted=False (another policy holds the Server): MeshRejected in Linkerd\'s words; a verdict about another Server is ignored; True again once accepted', async () => {
+  it('Accepted=False (another policy holds the Server): MeshRejected in Linkerd\'s words; about another Server: ignored; NoMatchingTarget for a Server we have: Propagating; True again once accepted', async () => {
     await k.apply(tcpRoute(ns, 'any'));
     await k.apply(trafficTarget(ns, 'api-from-client', 'api', ['client'], [{ kind: 'TCPRoute', name: 'any' }]));
     await k.apply({ apiVersion: POLICY, kind: 'RateLimitPolicy', metadata: { name: 'api-rate', namespace: ns }, spec: { targetRef: { kind: 'Service', name: 'api' }, local: { requests: 20, unit: 'second' } } } as KubeObject);
@@ -198,8 +198,13 @@ describe('operator: Ready folds Linkerd\'s HTTPLocalRateLimitPolicy status (Rate
     await writeStatus('False', 'NoMatchingTarget', `${server}-old`);
     await eventually('Ready again: the verdict is about another Server', async () => (await readyOf())?.status === 'True');
 
+    // No such Server, says Linkerd, while it exists (the TrafficTarget's reconcile applied it): Linkerd is behind.
     await writeStatus('False', 'NoMatchingTarget', server);
-    await eventually('Ready=False MeshRejected (NoMatchingTarget)', async () => (await readyOf())?.message?.includes('NoMatchingTarget'));
+    const behind = await eventually('Ready=False Propagating (NoMatchingTarget, Server present)', async () => {
+      const c = await readyOf();
+      return c?.reason === 'Propagating' ? c : undefined;
+    });
+    expect(behind.message).to.contain(`has not seen Server ${ns}/${server} yet`).and.contain('NoMatchingTarget');
     await writeStatus('True', 'Accepted', server);
     await eventually('Ready=True Applied', async () => (await readyOf())?.reason === 'Applied');
   });

@@ -99,6 +99,23 @@ describe('meshVerdict', () => {
       expect(rejected(limit('s', decided('s', 'False', 'SomethingNew'))), 'an unknown reason: its own words').to.equal("HTTPLocalRateLimitPolicy shop/x: Linkerd's policy controller reports Accepted=False (SomethingNew)");
     });
 
+    it('NoMatchingTarget while the Server is in the cache: Linkerd has not seen it yet (pending), not a rejection', () => {
+      const server = { apiVersion: 'policy.linkerd.io/v1beta3', kind: 'Server', metadata: { name: 'tt-api-8080', namespace: 'shop' } } as KubeObject;
+      const asked: string[] = [];
+      const cache = (key: string, ns: string | undefined, name: string) => {
+        asked.push(`${key} ${ns}/${name}`);
+        return key === 'policy.linkerd.io/Server' && ns === 'shop' && name === 'tt-api-8080' ? server : undefined;
+      };
+      expect(meshVerdict(limit('tt-api-8080', decided('tt-api-8080', 'False', 'NoMatchingTarget')), cache)).to.deep.equal({
+        kind: 'pending',
+        message: "HTTPLocalRateLimitPolicy shop/x: Linkerd's policy controller has not seen Server shop/tt-api-8080 yet (it reports Accepted=False (NoMatchingTarget))",
+      });
+      expect(asked).to.deep.equal(['policy.linkerd.io/Server shop/tt-api-8080']);
+      // Not in the cache either: rejected. Another reason: rejected whatever the cache holds.
+      expect(meshVerdict(limit('tt-api-9090', decided('tt-api-9090', 'False', 'NoMatchingTarget')), cache)?.kind).to.equal('rejected');
+      expect(meshVerdict(limit('tt-api-8080', decided('tt-api-8080', 'False', 'RateLimitReasonAlreadyExists')), cache)?.kind).to.equal('rejected');
+    });
+
     it('accepted, no status yet, or a verdict about the Server the spec named before: no verdict', () => {
       expect(meshVerdict(limit('tt-api-8080', decided('tt-api-8080', 'True', 'Accepted')))).to.equal(undefined);
       expect(meshVerdict(limit('tt-api-8080', undefined))).to.equal(undefined);
