@@ -5,6 +5,7 @@
 import { buildSnapshot } from '../../adapters/common/snapshot.js';
 import { unresolvedReferenceFindings } from '../../adapters/common/references.js';
 import type { KubeObject, SmiObject } from '../../schemas/hub.js';
+import { isPolicyKind } from '../../schemas/policy-types.js';
 import { refOf } from '../../schemas/object-ref.js';
 import { formatProblem } from '../../schemas/problem.js';
 import { validateSmiObject } from '../../schemas/validate.js';
@@ -53,7 +54,9 @@ export function unresolvedReferences(obj: SmiObject, refs: ReferenceLookup): str
     const [kind, rns, ...rest] = key.split('/');
     if (ROUTE_KINDS.has(kind ?? '') && rest.join('/')) look(kind as ReferencedKind, rns ?? ns, rest.join('/'));
   }
-  if (known) {
+  // Routes refer to nothing (and re-validating one here would compile its regexes twice).
+  const refers = obj.kind === 'TrafficSplit' || obj.kind === 'TrafficTarget' || isPolicyKind(obj.kind);
+  if (known && refers) {
     const { snapshot } = buildSnapshot([obj, ...named]);
     out.push(...unresolvedReferenceFindings(obj, snapshot).map((m) => `${ref}: ${m}`));
   }
