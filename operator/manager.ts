@@ -111,10 +111,11 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   // Each kind keeps only what its readers use (cache/transform.ts), with repeated strings shared.
   const interner = new Interner();
   const keep = (k: { apiVersion: string; kind: string }): InformerOptions['transform'] => transformFor(k.apiVersion, k.kind, interner);
-  for (const k of [...SMI_RESOURCE_KINDS, SERVICE, SERVICE_ACCOUNT, ...WORKLOAD_KINDS]) cache.watch(k, { namespace: watchNs, transform: keep(k) });
+  // The kinds held by the thousand are kept as JSON text (cache/compact.ts); the few others as objects.
+  for (const k of [...SMI_RESOURCE_KINDS, SERVICE, SERVICE_ACCOUNT, ...WORKLOAD_KINDS]) cache.watch(k, { namespace: watchNs, transform: keep(k), compact: true });
   cache.watch(CONFIG_MAP, { namespace: o.namespace, fieldSelector: `metadata.name=${configMapName}` });
   const managedSelector = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
-  for (const k of nativeKinds) cache.watch(k, { namespace: watchNs, labelSelector: managedSelector, retryMs: 2000, transform: keep(k) }, nativeKindKey(k.apiVersion, k.kind));
+  for (const k of nativeKinds) cache.watch(k, { namespace: watchNs, labelSelector: managedSelector, retryMs: 2000, transform: keep(k), compact: true }, nativeKindKey(k.apiVersion, k.kind));
   // The user's own routing objects of those kinds (not ours: those are cached above): clashes with ours are reported as Conflict.
   for (const k of USER_KINDS) cache.watch(k, { namespace: watchNs, labelSelector: `${MANAGED_BY_LABEL}!=${MANAGED_BY_VALUE}`, retryMs: 2000, transform: userObjectTransform(interner) }, userKindKey(k.apiVersion, k.kind));
 
