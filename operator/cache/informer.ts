@@ -7,7 +7,7 @@ import type { KubeObject } from '../../schemas/hub.js';
 import { resourcePath, type KubeClient, type WatchEvent, type WatchHandle } from '../../kube/client.js';
 import type { Logger } from '../../log/log.js';
 import type { ResourceKind } from '../../kube/rest-mapper.js';
-import { JsonCodec, type Stored } from './compact.js';
+import { JsonCodec, type Stored, type TextDictionary } from './compact.js';
 
 export type { ResourceKind };
 
@@ -27,6 +27,8 @@ export interface InformerOptions {
    * object each time; without it they return the stored object itself (shared: never mutate it).
    */
   compact?: boolean;
+  /** The fragments a compact store replaces, shared by a cache's informers (ClusterCache gives one). */
+  dictionary?: TextDictionary;
 }
 
 /** The store's key, one flat string (a template literal would keep a V8 cons string and its parts). */
@@ -73,7 +75,7 @@ export class Informer {
     private readonly log: Logger,
     private readonly onRelist?: (kind: string) => void,
   ) {
-    this.codec = opts.compact ? new JsonCodec(kind.apiVersion, kind.kind) : undefined;
+    this.codec = opts.compact ? new JsonCodec(kind.apiVersion, kind.kind, opts.dictionary) : undefined;
   }
 
   private decode(s: Stored): KubeObject;
