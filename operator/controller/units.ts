@@ -65,9 +65,8 @@ export class MultiIndex {
     else if (typeof cur === 'string') {
       if (cur !== v) this.m.set(k, [cur, v]);
     } else if (Array.isArray(cur)) {
-      if (cur.includes(v)) return;
-      if (cur.length < SMALL) cur.push(v);
-      else this.m.set(k, new Set([...cur, v]));
+      // concat/toSpliced make arrays of the exact size: push(), spread and filter leave room for 17-22.
+      if (!cur.includes(v)) this.m.set(k, cur.length < SMALL ? cur.concat(v) : new Set([...cur, v]));
     } else cur.add(v);
   }
   remove(k: string, v: string): void {
@@ -80,8 +79,7 @@ export class MultiIndex {
     if (Array.isArray(cur)) {
       const i = cur.indexOf(v);
       if (i < 0) return;
-      cur.splice(i, 1);
-      if (cur.length === 1) this.m.set(k, cur[0]!);
+      this.m.set(k, cur.length === 2 ? cur[1 - i]! : cur.toSpliced(i, 1));
       return;
     }
     cur.delete(v);
