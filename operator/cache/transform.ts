@@ -61,6 +61,24 @@ export class Interner {
   }
 }
 
+/**
+ * Interns nothing: for kinds kept as text (cache/compact.ts) whose strings nothing else holds
+ * on to. Our native objects' label and annotation values are mostly unique to the object; in
+ * the table they would outlive it.
+ */
+export class NoInterner extends Interner {
+  override s<T>(v: T): T {
+    return v;
+  }
+
+  override map(m: unknown): Record<string, string> | undefined {
+    if (!m || typeof m !== 'object') return undefined;
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(m as Record<string, unknown>)) if (typeof v === 'string') out[k] = v;
+    return out;
+  }
+}
+
 type Rec = Record<string, unknown>;
 const rec = (v: unknown): Rec | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Rec) : undefined);
 

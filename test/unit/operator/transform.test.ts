@@ -10,7 +10,7 @@ import { buildSnapshot } from '../../../adapters/common/snapshot.js';
 import { getAdapter } from '../../../adapters/index.js';
 import { DEFAULT_MESH_OPTIONS, MESH_NAMES } from '../../../adapters/types.js';
 import { JsonCodec } from '../../../operator/cache/compact.js';
-import { Interner, transformFor, userObjectTransform } from '../../../operator/cache/transform.js';
+import { Interner, NoInterner, transformFor, userObjectTransform } from '../../../operator/cache/transform.js';
 import { userClash } from '../../../operator/controller/clashes.js';
 import { meshVerdict } from '../../../operator/controller/mesh-status.js';
 import { decorate } from '../../../operator/controller/labels.js';
@@ -54,6 +54,7 @@ describe('informer transforms', () => {
       const cached = whole.map(keep(new Interner()));
       const compact = cached.map(viaText);
       expect(compact).to.deep.equal(cached);
+      expect(whole.map(keep(new NoInterner())), 'interning changes no value').to.deep.equal(cached);
       for (const mesh of MESH_NAMES) {
         const adapter = getAdapter(mesh);
         const want = adapter.translate(buildSnapshot(whole).snapshot, DEFAULT_MESH_OPTIONS);
