@@ -13,7 +13,7 @@ import type { KubeObject } from '../schemas/hub.js';
 import { ClusterCache } from './cache/cache.js';
 import type { InformerOptions } from './cache/informer.js';
 import { Interner, NoInterner, transformFor, userObjectTransform } from './cache/transform.js';
-import { DEFAULT_CONFIG_MAP, DEFAULT_LEASE_NAME, DEFAULT_MESH, type MeshConfig } from './config/mesh-config.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_CONFIG_MAP, DEFAULT_LEASE_NAME, DEFAULT_MESH, type MeshConfig } from './config/mesh-config.js';
 import { ConfigReloader } from './config/reload.js';
 import { CONFIG_MAP, SERVICE, SERVICE_ACCOUNT, SMI_RESOURCE_KINDS, WORKLOAD_KINDS, isSmiKind } from './controller/kinds.js';
 import { ServedProbe } from './cache/served.js';
@@ -124,7 +124,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   const index = new DependencyIndex();
   index.unitsWanted = false; // until the caches are synced
   // The handler closes over `reconciler`, created below; the queue runs only after start().
-  const queue = new WorkQueue((k) => reconciler.reconcile(k), { concurrency: o.concurrency ?? 4, baseDelayMs: 200, maxDelayMs: 60_000 });
+  const queue = new WorkQueue((k) => reconciler.reconcile(k), { concurrency: o.concurrency ?? DEFAULT_CONCURRENCY, baseDelayMs: 200, maxDelayMs: 60_000 });
   const allUnits = (): Set<string> => index.allUnits(['HTTPRouteGroup', 'TCPRoute', 'UDPRoute'].flatMap((k) => cache.list(k)));
   const enqueueAll = (): void => {
     for (const u of allUnits()) queue.add(u);

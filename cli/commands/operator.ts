@@ -4,7 +4,7 @@
 // declares the flags; ../run/operator.ts is imported when the command runs.
 
 import { Command, Option } from 'commander';
-import { DEFAULT_CONFIG_MAP, DEFAULT_LEASE_NAME, DEFAULT_MESH } from '../../operator/config/mesh-config.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_CONFIG_MAP, DEFAULT_LEASE_NAME, DEFAULT_MESH } from '../../operator/config/mesh-config.js';
 import { meshName, port, positive, seconds, type OperatorFlags } from '../flags.js';
 
 export function registerOperator(program: Command): void {
@@ -27,7 +27,7 @@ export function registerOperator(program: Command): void {
     .option('--lease-duration <seconds>', 'Lease duration in seconds', positive, 15)
     .option('--lease-retry <seconds>', 'how often a standby tries to take the Lease, and the leader renews it', seconds, 2)
     .option('--identity <id>', 'leader-election identity (default: <hostname>-<pid>-<random>)')
-    .option('--concurrency <n>', 'reconciles running at once', positive, 4)
+    .option('--concurrency <n>', 'reconciles running at once', positive, DEFAULT_CONCURRENCY)
     .addHelpText(
       'after',
       '\nOnce the caches are synced it prints one JSON line on stdout:\n' +

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_CONCURRENCY } from '../../operator/config/mesh-config.js';
 import { parseProm, sum, type Sample } from './prom.js';
 
 const SMICTL = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'cli', 'smictl.js');
@@ -48,7 +49,7 @@ export class OperatorProc {
 
   async start(): Promise<this> {
     // One server on a free port for probes and /metrics; the ready line says which.
-    const args = [SMICTL, 'operator', '--kubeconfig', this.o.kubeconfigPath, '--namespace', this.o.namespace, '--watch-namespace', this.o.namespace, '--health-port', '0', '--metrics-port', '0', '--concurrency', String(this.o.concurrency ?? 8), '--log-level', this.o.logLevel ?? (process.env.SMI_BENCH_VERBOSE ? 'info' : 'silent')];
+    const args = [SMICTL, 'operator', '--kubeconfig', this.o.kubeconfigPath, '--namespace', this.o.namespace, '--watch-namespace', this.o.namespace, '--health-port', '0', '--metrics-port', '0', '--concurrency', String(this.o.concurrency ?? DEFAULT_CONCURRENCY), '--log-level', this.o.logLevel ?? (process.env.SMI_BENCH_VERBOSE ? 'info' : 'silent')];
     if (this.o.leaderElect) args.push('--leader-elect', '--lease-duration', String(this.o.leaseSeconds ?? 15), '--lease-retry', String((this.o.leaseRetryMs ?? 2000) / 1000));
     if (this.o.identity) args.push('--identity', this.o.identity);
     // V8 flags for the operator child: by default what config/manager sets (NODE_OPTIONS),

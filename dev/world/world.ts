@@ -49,7 +49,7 @@ export class World {
   }
 
   async startOperator(logLevel?: string): Promise<OperatorProc> {
-    this.op = await new OperatorProc({ kubeconfigPath: this.cluster.kubeconfigPath, namespace: this.ns, concurrency: 8, ...(logLevel ? { logLevel } : {}) }).start();
+    this.op = await new OperatorProc({ kubeconfigPath: this.cluster.kubeconfigPath, namespace: this.ns, ...(logLevel ? { logLevel } : {}) }).start();
     return this.op;
   }
 

@@ -93,6 +93,12 @@ describe('release: Dockerfile', () => {
     for (const [k, v] of Object.entries(DEPLOYMENT_ENV)) expect(env[k], k).to.equal(v);
   });
 
+  it('the manager container runs the default concurrency, which the benchmark and `smictl operator` use too', async () => {
+    const { DEFAULT_CONCURRENCY } = await import('../../../operator/config/mesh-config.js');
+    const manager = (yaml.loadAll(readFileSync(join(root, 'config/manager/manager.yaml'), 'utf8')) as Array<{ kind: string; spec?: { template: { spec: { containers: Array<{ args?: string[] }> } } } }>).find((d) => d.kind === 'Deployment')!;
+    expect(manager.spec!.template.spec.containers[0]!.args).to.include(`--concurrency=${DEFAULT_CONCURRENCY}`);
+  });
+
   it('runs the files the Deployments run, and ships `smictl` for the metrics API', () => {
     const cmd = JSON.parse(final.lines.find((l) => l.op === 'CMD')!.args) as string[];
     expect(cmd).to.deep.equal(['node', 'dist/cli/smictl.js', 'operator']);
