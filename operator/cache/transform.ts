@@ -2,7 +2,9 @@
 // TransformFunc): only the fields a reader of the cache uses, with repeated
 // strings interned. At 10,000 SMI objects the cache also holds ~6,700 Services
 // and ~3,300 Deployments, most of whose fields (cluster IPs, pod template
-// defaults, status) nothing here reads.
+// defaults, status) nothing here reads. Most kinds are then stored as text
+// (./compact.ts); interning still pays for what the change feed hands the
+// dependency index, which keeps Services' selectors and workloads' pod labels.
 //
 // The readers, per kind (a field added to one of them must be kept here; the
 // property in test/unit/operator/transform.test.ts translates both ways):
