@@ -24,7 +24,8 @@ export interface InformerOptions {
   /**
    * Keep each object as its JSON text (./compact.ts) and parse it on every read: for the kinds
    * held by the thousand (SMI, Services, workloads, native objects). Reads then return a fresh
-   * object each time; without it they return the stored object itself (shared: never mutate it).
+   * object each time (but for an object over compact.ts's MAX_TEXT); without it they return the
+   * stored object itself (shared: never mutate it).
    */
   compact?: boolean;
   /** The fragments a compact store replaces, shared by a cache's informers (ClusterCache gives one). */

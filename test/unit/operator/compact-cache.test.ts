@@ -5,7 +5,7 @@
 
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { JsonCodec, TextDictionary } from '../../../operator/cache/compact.js';
+import { JsonCodec, MAX_TEXT, TextDictionary } from '../../../operator/cache/compact.js';
 import { Informer } from '../../../operator/cache/informer.js';
 import type { KubeClient, KubeResult, WatchEvent, WatchHandle } from '../../../kube/client.js';
 import { createLogger } from '../../../log/log.js';
@@ -77,6 +77,16 @@ describe('compact cache', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('keeps an object too large to parse on every read as it is (the event loop would pay for each read)', () => {
+    const c = new JsonCodec('v1', 'Service');
+    const many = { ...svc('big', '1'), spec: { ports: Array.from({ length: 2000 }, (_, i) => ({ name: `p${i}`, port: i, protocol: 'TCP' })) } } as KubeObject;
+    expect(JSON.stringify(many).length).to.be.above(MAX_TEXT);
+    expect(c.encode(many)).to.equal(many);
+    expect(c.decode(c.encode(many))).to.equal(many);
+    const small = svc('small', '1');
+    expect(c.encode(small)).to.be.a('string');
   });
 
   it('an object of the operator\'s keeps about half its JSON text', () => {
