@@ -24,6 +24,9 @@ export function namespaceOf(obj: KubeObject): string {
 export class ResultBook {
   private readonly byRef = new Map<string, ObjectResult>();
 
+  /** `onNote`: sees every message with the status it was noted with (results keep only the worst). */
+  constructor(private readonly onNote?: (ref: string, message: string, status: ResultStatus) => void) {}
+
   /** Registers an object (Accepted, no messages) unless already known. */
   add(obj: KubeObject): ObjectResult {
     const ref = refOf(obj);
@@ -46,6 +49,7 @@ export class ResultBook {
     if (!r) return false;
     if (!r.messages.includes(message)) r.messages.push(message);
     r.status = worseStatus(r.status, status);
+    this.onNote?.(ref, message, status);
     return true;
   }
 

@@ -31,8 +31,10 @@ export async function runOperator(f: OperatorFlags): Promise<void> {
     // Its own worker: admissions never queue behind the controller's translations.
     const { Offload } = await import('../../operator/offload/offload.js');
     // Admission warnings read the operator's cache once it is up (before: no warnings).
-    const cached = (kind: string) => (ns: string, name: string): boolean | undefined => (running?.cache.isSynced() && (!f.watchNamespace || f.watchNamespace === ns) ? running.cache.get(kind, ns, name) !== undefined : undefined);
-    webhook = await startWebhookServer({ port: f.webhookPort, cert: certs.value.cert, key: certs.value.key, offload: new Offload(), references: { service: cached('Service'), serviceAccount: cached('ServiceAccount') } });
+    const references = {
+      get: (kind: string, ns: string, name: string) => (running?.cache.isSynced() && running.cache.informer(kind) && (!f.watchNamespace || f.watchNamespace === ns) ? (running.cache.get(kind, ns, name) ?? null) : undefined),
+    };
+    webhook = await startWebhookServer({ port: f.webhookPort, cert: certs.value.cert, key: certs.value.key, offload: new Offload(), references });
     log.info('webhook server listening', { port: webhook.port });
   }
   try {

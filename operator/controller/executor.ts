@@ -133,7 +133,8 @@ export class WriteExecutor {
     }
     this.settled(ctx, this.d.echoes.wrote(a.key, r.body?.metadata?.resourceVersion));
     log.info('applied', { why: a.why });
-    return { outcome: { ok: true } };
+    const generation = r.body?.metadata?.generation;
+    return { outcome: typeof generation === 'number' ? { ok: true, generation } : { ok: true } };
   }
 
   /**

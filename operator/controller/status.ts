@@ -23,6 +23,16 @@ import { userClash, userKindKey } from './clashes.js';
 import type { RouteResults } from './route-results.js';
 import { inputKey, type Unit } from './units.js';
 
+/**
+ * The cached object with the generation our apply just gave it: the watch may not have brought
+ * it back yet, and the mesh's status on it (about the generation before) must not count as current.
+ */
+export function asApplied(cached: KubeObject | undefined, outcome: WriteOutcome | undefined): KubeObject | undefined {
+  const applied = outcome?.ok ? outcome.generation : undefined;
+  if (!cached || applied === undefined || applied <= (cached.metadata.generation ?? 0)) return cached;
+  return { ...cached, metadata: { ...cached.metadata, generation: applied } };
+}
+
 export interface StatusDeps {
   writer: Writer;
   events: EventRecorder;
@@ -144,7 +154,7 @@ export class StatusWriter {
     if (bad.length > 0) return { accepted, ready: { status: 'False', reason: REASONS.ApplyFailed, message: bad.map((b) => b.message).join('; ') } };
     // Applied; in effect only if the mesh, where it writes status on its objects, accepted them.
     const live = this.d.live;
-    const verdicts = live ? relevant.map((o) => meshVerdict(live(nativeKindKey(o.apiVersion, o.kind), o.metadata.namespace, o.metadata.name))).filter((x): x is MeshVerdict => !!x) : [];
+    const verdicts = live ? relevant.map((o) => meshVerdict(asApplied(live(nativeKindKey(o.apiVersion, o.kind), o.metadata.namespace, o.metadata.name), r.outcomes.get(nativeKey(o))), live)).filter((x): x is MeshVerdict => !!x) : [];
     const said = (k: MeshVerdict['kind']): string => verdicts.filter((v) => v.kind === k).map((v) => v.message).join('; ');
     if (said('rejected')) return { accepted, ready: { status: 'False', reason: REASONS.MeshRejected, message: `${cfg.mesh} did not accept what was applied: ${said('rejected')}` } };
     if (said('pending')) return { accepted, ready: { status: 'False', reason: REASONS.Propagating, message: `applied; ${cfg.mesh} has not put it in effect everywhere yet: ${said('pending')}` } };

@@ -2,11 +2,15 @@
 // validateSmiObject. Non-SMI objects and deletes are allowed. A denial lists
 // every problem, one per line, each naming object and field.
 
-import type { KubeObject } from '../../schemas/hub.js';
+import { buildSnapshot } from '../../adapters/common/snapshot.js';
+import { unresolvedReferenceFindings } from '../../adapters/common/references.js';
+import type { KubeObject, SmiObject } from '../../schemas/hub.js';
+import { isPolicyKind } from '../../schemas/policy-types.js';
 import { refOf } from '../../schemas/object-ref.js';
 import { formatProblem } from '../../schemas/problem.js';
 import { validateSmiObject } from '../../schemas/validate.js';
 import { servedKind, unservedSmiField } from '../../schemas/versions.js';
+import { routeRefs, serviceRefs } from '../controller/units.js';
 
 export interface AdmissionReviewResponse {
   apiVersion: 'admission.k8s.io/v1';
@@ -14,41 +18,61 @@ export interface AdmissionReviewResponse {
   response: { uid: string; allowed: boolean; status?: { code: number; reason: string; message: string }; warnings?: string[] };
 }
 
+/** The kinds an SMI object refers to by name. */
+export type ReferencedKind = 'Service' | 'ServiceAccount' | 'HTTPRouteGroup' | 'TCPRoute' | 'UDPRoute';
+const ROUTE_KINDS: ReadonlySet<string> = new Set<ReferencedKind>(['HTTPRouteGroup', 'TCPRoute', 'UDPRoute']);
+
 /**
- * What the webhook can look up in the operator's cache. undefined: not known (cache not synced):
- * no warning. Objects may be created in any order, so a missing reference is a warning, never a denial.
+ * What the webhook can look up in the operator's cache: the object, null when it does not
+ * exist, undefined when that is not known (cache not synced, namespace or kind not watched):
+ * then no warning. Objects may be created in any order, so a missing reference is a warning,
+ * never a denial.
  */
 export interface ReferenceLookup {
-  service(namespace: string, name: string): boolean | undefined;
-  serviceAccount(namespace: string, name: string): boolean | undefined;
+  get(kind: ReferencedKind, namespace: string, name: string): KubeObject | null | undefined;
 }
 
-/** Warnings for the references of a valid hub object that do not resolve (yet). Pure. */
-export function unresolvedReferences(obj: KubeObject, refs: ReferenceLookup): string[] {
+/**
+ * Warnings for the references of a valid hub object that do not resolve (yet). Pure. Services
+ * and routes: what resolve() reports as InvalidReference for the object and the cached objects it
+ * names (the verdict `smictl validate`, `translate` and the status give); ServiceAccounts of a
+ * TrafficTarget, which resolve() does not require, are checked here.
+ */
+export function unresolvedReferences(obj: SmiObject, refs: ReferenceLookup): string[] {
   const ns = obj.metadata.namespace ?? 'default';
-  const spec = ((obj as { spec?: Record<string, unknown> }).spec ?? {}) as Record<string, unknown>;
-  const out: string[] = [];
   const ref = refOf(obj);
-  if (obj.kind === 'TrafficSplit') {
-    const root = spec.service as string | undefined;
-    if (root && refs.service(ns, root) === false) out.push(`${ref}: spec.service: Service ${ns}/${root} does not exist (yet); the split is not applied until it does`);
-    ((spec.backends ?? []) as { service?: string }[]).forEach((b, i) => {
-      if (b.service && refs.service(ns, b.service) === false) out.push(`${ref}: spec.backends[${i}].service: Service ${ns}/${b.service} does not exist (yet); this backend gets no traffic until it does`);
-    });
+  const out: string[] = [];
+  const named: KubeObject[] = [];
+  let known = true;
+  const look = (kind: ReferencedKind, namespace: string, name: string): void => {
+    const o = refs.get(kind, namespace, name);
+    if (o === undefined) known = false;
+    else if (o) named.push(o);
+  };
+  for (const name of new Set(serviceRefs(obj))) if (name) look('Service', ns, name);
+  for (const key of new Set(routeRefs(obj))) {
+    const [kind, rns, ...rest] = key.split('/');
+    if (ROUTE_KINDS.has(kind ?? '') && rest.join('/')) look(kind as ReferencedKind, rns ?? ns, rest.join('/'));
+  }
+  // Routes refer to nothing (and re-validating one here would compile its regexes twice).
+  const refers = obj.kind === 'TrafficSplit' || obj.kind === 'TrafficTarget' || isPolicyKind(obj.kind);
+  if (known && refers) {
+    const { snapshot } = buildSnapshot([obj, ...named]);
+    out.push(...unresolvedReferenceFindings(obj, snapshot).map((m) => `${ref}: ${m}`));
   }
   if (obj.kind === 'TrafficTarget') {
-    const accounts: [string, { kind?: string; name?: string; namespace?: string } | undefined][] = [
-      ['spec.destination', spec.destination as { kind?: string; name?: string; namespace?: string } | undefined],
-      ...((spec.sources ?? []) as { kind?: string; name?: string; namespace?: string }[]).map((s, i): [string, typeof s] => [`spec.sources[${i}]`, s]),
-    ];
+    const spec = obj.spec as { destination?: Account; sources?: Account[] };
+    const accounts: [string, Account | undefined][] = [['spec.destination', spec.destination], ...(spec.sources ?? []).map((s, i): [string, Account] => [`spec.sources[${i}]`, s])];
     for (const [path, a] of accounts) {
       if (a?.kind !== 'ServiceAccount' || !a.name) continue;
       const ans = a.namespace ?? ns;
-      if (refs.serviceAccount(ans, a.name) === false) out.push(`${ref}: ${path}.name: ServiceAccount ${ans}/${a.name} does not exist (yet)`);
+      if (refs.get('ServiceAccount', ans, a.name) === null) out.push(`${ref}: ${path}.name: ServiceAccount ${ans}/${a.name} does not exist (yet)`);
     }
   }
   return out;
 }
+
+type Account = { kind?: string; name?: string; namespace?: string };
 
 interface AdmissionRequest {
   uid?: unknown;

@@ -99,7 +99,9 @@ describe('deploy: kustomize config/default', function () {
     }
     const vwc = find(objs, 'ValidatingWebhookConfiguration', VALIDATING_WEBHOOK) as KubeObject & { webhooks: Array<{ clientConfig: { service: Record<string, unknown> }; rules: Array<{ resources: string[] }> }> };
     for (const w of vwc.webhooks) expect(w.clientConfig.service).to.include({ name: WEBHOOK_SERVICE, namespace: NAMESPACE, path: '/validate' });
-    expect(vwc.webhooks.flatMap((w) => w.rules.flatMap((r) => r.resources)).sort()).to.deep.equal(['httproutegroups', 'tcproutes', 'trafficsplits', 'traffictargets', 'udproutes']);
+    // Every kind the operator serves, policies included (their field-naming denials and reference warnings).
+    const covered = vwc.webhooks.flatMap((w) => (w.rules as Array<{ apiGroups: string[]; resources: string[] }>).flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => `${res}.${g}`))));
+    expect(covered.sort()).to.deep.equal([...SMI_CRDS].sort());
   });
 
   it('the metrics API server serves the operator-managed certificate and the APIService verifies it', () => {

@@ -12,7 +12,7 @@ import { expect } from 'chai';
 import { sharedCluster } from '../../support/cluster.js';
 import { kubeRequest } from '../../../dev/controlplane/kube-request.js';
 import { generateWebhookCertificates } from '../../../release/certs.js';
-import { applyApp, eventually, newNamespace, TestKube, trafficSplit, VS } from './helpers.js';
+import { applyApp, eventually, newNamespace, routeGroup, tcpRoute, TestKube, trafficSplit, VS } from './helpers.js';
 
 const smictl = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'cli', 'smictl.js');
 
@@ -43,7 +43,7 @@ describe('smictl operator (child process, real API server)', function () {
     rmSync(certDir, { recursive: true, force: true });
   });
 
-  it('runs, serves probes, reconciles, warns on admission about a missing Service, and releases its Lease on SIGTERM', async () => {
+  it('runs, serves probes, reconciles, warns on admission about references that do not resolve, and releases its Lease on SIGTERM', async () => {
     const k = new TestKube();
     const ns = await newNamespace('op-cli');
     await applyApp(k, ns);
@@ -84,7 +84,7 @@ describe('smictl operator (child process, real API server)', function () {
         webhooks: [{
           name: 'validate.smi-operator.io',
           clientConfig: { url: `https://localhost:${webhookPort}/validate`, caBundle: Buffer.from(certs.caCert).toString('base64') },
-          rules: [{ apiGroups: ['split.smi-spec.io'], apiVersions: ['*'], operations: ['CREATE', 'UPDATE'], resources: ['trafficsplits'], scope: 'Namespaced' }],
+          rules: [{ apiGroups: ['split.smi-spec.io', 'access.smi-spec.io', 'policy.smi-operator.io'], apiVersions: ['*'], operations: ['CREATE', 'UPDATE'], resources: ['trafficsplits', 'traffictargets', 'timeoutpolicies', 'mirrorpolicies'], scope: 'Namespaced' }],
           namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } },
           sideEffects: 'None',
           admissionReviewVersions: ['v1'],
@@ -104,10 +104,38 @@ describe('smictl operator (child process, real API server)', function () {
         return r.warnings.length ? r : undefined;
       }, 30_000);
       const name = (warned.body as { metadata: { name: string } }).metadata.name;
-      expect(warned.warnings).to.deep.equal([`TrafficSplit ${ns}/${name}: spec.backends[1].service: Service ${ns}/web-v3 does not exist (yet); this backend gets no traffic until it does`]);
+      // The words of the operator's status for the same object (InvalidReference), as `Warning:` headers.
+      expect(warned.warnings).to.deep.equal([`TrafficSplit ${ns}/${name}: spec.backends[1].service: Service ${ns}/web-v3 not found; the backend gets no traffic`]);
       const resolved = await kubeRequest(kc, { method: 'POST', path: splits, body: split('present-', 'web-v2') });
       expect(resolved.status, resolved.text).to.equal(201);
       expect(resolved.warnings, 'every Service exists: no warning').to.deep.equal([]);
+
+      // Route groups named by a split's matches and a TrafficTarget's rules; a policy's target and mirror Services.
+      const create = async (path: string, body: Record<string, unknown>) => {
+        const r = await kubeRequest(kc, { method: 'POST', path, body });
+        expect(r.status, r.text).to.equal(201);
+        return r.warnings;
+      };
+      expect(await create(splits, { apiVersion: 'split.smi-spec.io/v1alpha4', kind: 'TrafficSplit', metadata: { name: 'ab' }, spec: { service: 'api', backends: [{ service: 'web-v1', weight: 1 }], matches: [{ kind: 'HTTPRouteGroup', name: 'cohort' }] } })).to.deep.equal([
+        `TrafficSplit ${ns}/ab: spec.matches[0].name: HTTPRouteGroup ${ns}/cohort not found (missing, or rejected as invalid)`,
+      ]);
+      const targets = `/apis/access.smi-spec.io/v1alpha3/namespaces/${ns}/traffictargets`;
+      const tt = { apiVersion: 'access.smi-spec.io/v1alpha3', kind: 'TrafficTarget', spec: { destination: { kind: 'ServiceAccount', name: 'api' }, sources: [{ kind: 'ServiceAccount', name: 'client' }], rules: [{ kind: 'HTTPRouteGroup', name: 'cohort' }, { kind: 'TCPRoute', name: 'raw' }] } };
+      expect(await create(targets, { ...tt, metadata: { name: 'before-routes' } })).to.deep.equal([
+        `TrafficTarget ${ns}/before-routes: spec.rules[0].name: HTTPRouteGroup ${ns}/cohort not found (missing, or rejected as invalid); the rule allows nothing`,
+        `TrafficTarget ${ns}/before-routes: spec.rules[1].name: TCPRoute ${ns}/raw not found (missing, or rejected as invalid); the rule allows nothing`,
+      ]);
+      // Once the routes exist (and the operator's cache has them): no warning.
+      await k.apply(routeGroup(ns, 'cohort', [{ name: 'firefox', headers: { 'user-agent': '.*Firefox.*' } }]));
+      await k.apply(tcpRoute(ns, 'raw'));
+      await eventually('no warning once the routes are cached', async () => (await create(targets, { ...tt, metadata: { generateName: 'after-routes-' } })).length === 0);
+      const policies = (plural: string) => `/apis/policy.smi-operator.io/v1alpha1/namespaces/${ns}/${plural}`;
+      expect(await create(policies('timeoutpolicies'), { apiVersion: 'policy.smi-operator.io/v1alpha1', kind: 'TimeoutPolicy', metadata: { name: 'to' }, spec: { targetRef: { kind: 'Service', name: 'checkout' }, request: '5s' } })).to.deep.equal([
+        `TimeoutPolicy ${ns}/to: spec.targetRef.name: Service ${ns}/checkout not found; the policy is not applied`,
+      ]);
+      expect(await create(policies('mirrorpolicies'), { apiVersion: 'policy.smi-operator.io/v1alpha1', kind: 'MirrorPolicy', metadata: { name: 'shadow' }, spec: { targetRef: { kind: 'Service', name: 'web' }, backendRef: { name: 'web-shadow' }, percentage: 10 } })).to.deep.equal([
+        `MirrorPolicy ${ns}/shadow: spec.backendRef.name: Service ${ns}/web-shadow not found; nothing is mirrored`,
+      ]);
     } finally {
       await kubeRequest(kc, { method: 'DELETE', path: webhookConfig });
     }

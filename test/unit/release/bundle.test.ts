@@ -77,6 +77,9 @@ describe('release: OLM bundle', function () {
     const hooks = c.spec.webhookdefinitions as Array<{ type: string; webhookPath: string; conversionCRDs?: string[] }>;
     expect(hooks.map((h) => `${h.type} ${h.webhookPath}`)).to.deep.equal(['ValidatingAdmissionWebhook /validate', 'ConversionWebhook /convert']);
     expect(hooks[1]!.conversionCRDs).to.deep.equal([...SMI_CRDS]);
+    // Admission covers every kind served, policies included (their denials and reference warnings).
+    const admitted = ((hooks[0] as unknown as { rules: Array<{ apiGroups: string[]; resources: string[] }> }).rules).flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => `${res}.${g}`)));
+    expect(admitted.sort()).to.deep.equal([...SMI_CRDS].sort());
     expect(c.spec.relatedImages).to.deep.equal([{ name: 'smi-operator', image: 'smi-operator:0.1.0' }]);
     // OLM issues the certificates: no bootstrap init container, no bootstrap RBAC, no ServiceAccount manifests.
     const op = c.spec.install.spec.deployments[0].spec.template.spec;

@@ -1,5 +1,10 @@
 import { expect } from 'chai';
-import { reviewAdmission } from '../../../operator/webhooks/admission-review.js';
+import { reviewAdmission, type ReferenceLookup } from '../../../operator/webhooks/admission-review.js';
+import { validateInput } from '../../../cli/commands/validate.js';
+import { resolve } from '../../../adapters/common/resolve.js';
+import { buildSnapshot } from '../../../adapters/common/snapshot.js';
+import { DEFAULT_MESH_OPTIONS } from '../../../adapters/types.js';
+import type { KubeObject } from '../../../schemas/hub.js';
 import { reviewConversion } from '../../../operator/webhooks/conversion-review.js';
 
 const v1alpha1Split = (name: string, weights: unknown[]) => ({
@@ -112,23 +117,84 @@ describe('review handlers on arbitrary input', () => {
 });
 
 describe('reviewAdmission: warnings for references that do not resolve yet', () => {
-  const review = (object: unknown) => ({ request: { uid: 'adm', operation: 'CREATE', namespace: 'shop', object } });
-  const known = (names: string[]) => (ns: string, n: string): boolean => names.includes(`${ns}/${n}`);
-  const refs = { service: known(['shop/web', 'shop/b0']), serviceAccount: known(['shop/api']) };
+  const NS = 'shop';
+  const review = (object: unknown) => ({ request: { uid: 'adm', operation: 'CREATE', namespace: NS, object } });
+  const meta = (name: string) => ({ name, namespace: NS });
+  const svc = (name: string, ports = [80]): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: meta(name), spec: { selector: { app: name }, ports: ports.map((port) => ({ name: `http-${port}`, port })) } } as KubeObject);
+  const sa = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(name) });
+  const group = (name: string, matches: string[]): KubeObject => ({ apiVersion: 'specs.smi-spec.io/v1alpha4', kind: 'HTTPRouteGroup', metadata: meta(name), spec: { matches: matches.map((m) => ({ name: m, pathRegex: `/${m}` })) } } as KubeObject);
+  const tcp = (name: string): KubeObject => ({ apiVersion: 'specs.smi-spec.io/v1alpha4', kind: 'TCPRoute', metadata: meta(name), spec: {} } as KubeObject);
+  const udp = (name: string): KubeObject => ({ apiVersion: 'specs.smi-spec.io/v1alpha4', kind: 'UDPRoute', metadata: meta(name), spec: {} } as KubeObject);
+  /** The operator's cache holding `objects`: anything else is known not to exist. */
+  const cache = (objects: KubeObject[]): ReferenceLookup => ({
+    get: (kind, ns, name) => objects.find((o) => o.kind === kind && (o.metadata.namespace ?? 'default') === ns && o.metadata.name === name) ?? null,
+  });
+  const world = [svc('web'), svc('web-v1'), svc('web-v2'), svc('web-8080', [8080]), sa('api'), sa('web'), group('ab', ['firefox']), tcp('any'), udp('dns')];
+  const warnings = (obj: unknown, objects: KubeObject[] = world): string[] => {
+    const r = reviewAdmission(review(obj), cache(objects));
+    expect(r.response.allowed, JSON.stringify(r.response)).to.equal(true);
+    return r.response.warnings ?? [];
+  };
+  const split = (name: string, spec: Record<string, unknown>) => ({ apiVersion: 'split.smi-spec.io/v1alpha4', kind: 'TrafficSplit', metadata: { name }, spec: { service: 'web', ...spec } });
+  const target = (name: string, rules: unknown[], sources: Array<{ kind: string; name: string; namespace?: string }> = [{ kind: 'ServiceAccount', name: 'web' }]) => ({ apiVersion: 'access.smi-spec.io/v1alpha3', kind: 'TrafficTarget', metadata: { name }, spec: { destination: { kind: 'ServiceAccount', name: 'api' }, sources, rules } });
+  const policy = (kind: string, name: string, spec: Record<string, unknown>) => ({ apiVersion: 'policy.smi-operator.io/v1alpha1', kind, metadata: { name }, spec });
 
-  it('allows a split whose backend Service is missing, with a warning naming it', () => {
-    const r = reviewAdmission(review(v1alpha1Split('s', [1, 1])), refs);
-    expect(r.response.allowed).to.equal(true);
-    expect(r.response.warnings).to.deep.equal(['TrafficSplit shop/s: spec.backends[1].service: Service shop/b1 does not exist (yet); this backend gets no traffic until it does']);
+  it('TrafficSplit: the root and backend Services, a backend lacking the root\'s port, a route group in matches', () => {
+    expect(warnings(v1alpha1Split('s', [1, 1]), [svc('web'), svc('b0')])).to.deep.equal(['TrafficSplit shop/s: spec.backends[1].service: Service shop/b1 not found; the backend gets no traffic']);
+    expect(warnings(split('root', { backends: [{ service: 'web-v1', weight: 1 }] }), world.filter((o) => o.metadata.name !== 'web'))).to.deep.equal(['TrafficSplit shop/root: spec.service: Service shop/web not found; the split is not applied']);
+    expect(warnings(split('port', { backends: [{ service: 'web-v1', weight: 1 }, { service: 'web-8080', weight: 1 }] }))).to.deep.equal(['TrafficSplit shop/port: spec.backends[1].service: Service web-8080 has no port 80/TCP of the root Service web; the backend gets no traffic']);
+    expect(warnings(split('ab', { backends: [{ service: 'web-v1', weight: 1 }], matches: [{ kind: 'HTTPRouteGroup', name: 'ab' }, { kind: 'HTTPRouteGroup', name: 'gone' }] }))).to.deep.equal(['TrafficSplit shop/ab: spec.matches[1].name: HTTPRouteGroup shop/gone not found (missing, or rejected as invalid)']);
+    // A new backend at weight 0 before its Service is the documented rollout order: not a reference problem.
+    expect(warnings(split('canary', { backends: [{ service: 'web-v1', weight: 100 }, { service: 'web-v3', weight: 0 }] }))).to.deep.equal([]);
+    expect(warnings(split('fine', { backends: [{ service: 'web-v1', weight: 90 }, { service: 'web-v2', weight: 10 }], matches: [{ kind: 'HTTPRouteGroup', name: 'ab' }] }))).to.deep.equal([]);
   });
 
-  it('warns for missing ServiceAccounts of a TrafficTarget; none when all resolve or nothing is known', () => {
-    const tt = { apiVersion: 'access.smi-spec.io/v1alpha3', kind: 'TrafficTarget', metadata: { name: 't', namespace: 'shop' }, spec: { destination: { kind: 'ServiceAccount', name: 'api' }, sources: [{ kind: 'ServiceAccount', name: 'web', namespace: 'front' }], rules: [{ kind: 'TCPRoute', name: 'tcp' }] } };
-    expect(reviewAdmission(review(tt), refs).response.warnings).to.deep.equal(['TrafficTarget shop/t: spec.sources[0].name: ServiceAccount front/web does not exist (yet)']);
-    const all = { service: () => true, serviceAccount: () => true };
-    expect(reviewAdmission(review(tt), all).response).to.not.have.property('warnings');
-    const unknown = { service: () => undefined, serviceAccount: () => undefined };
-    expect(reviewAdmission(review(tt), unknown).response).to.not.have.property('warnings');
-    expect(reviewAdmission(review(tt)).response).to.deep.equal({ uid: 'adm', allowed: true });
+  it('TrafficTarget: rules naming a missing HTTPRouteGroup (or match), TCPRoute or UDPRoute; missing ServiceAccounts', () => {
+    expect(warnings(target('t', [{ kind: 'HTTPRouteGroup', name: 'ab', matches: ['firefox', 'safari'] }, { kind: 'HTTPRouteGroup', name: 'gone' }, { kind: 'TCPRoute', name: 'nope' }, { kind: 'UDPRoute', name: 'dns' }, { kind: 'UDPRoute', name: 'ntp' }]))).to.deep.equal([
+      'TrafficTarget shop/t: spec.rules[0].matches[1]: HTTPRouteGroup shop/ab has no match named "safari"',
+      'TrafficTarget shop/t: spec.rules[1].name: HTTPRouteGroup shop/gone not found (missing, or rejected as invalid); the rule allows nothing',
+      'TrafficTarget shop/t: spec.rules[2].name: TCPRoute shop/nope not found (missing, or rejected as invalid); the rule allows nothing',
+      'TrafficTarget shop/t: spec.rules[4].name: UDPRoute shop/ntp not found (missing, or rejected as invalid)',
+    ]);
+    expect(warnings(target('sa', [{ kind: 'TCPRoute', name: 'any' }], [{ kind: 'ServiceAccount', name: 'web', namespace: 'front' }]))).to.deep.equal(['TrafficTarget shop/sa: spec.sources[0].name: ServiceAccount front/web does not exist (yet)']);
+    expect(warnings(target('ok', [{ kind: 'TCPRoute', name: 'any' }, { kind: 'HTTPRouteGroup', name: 'ab' }]))).to.deep.equal([]);
+  });
+
+  it('policies: the target Service, the HTTPRouteGroup narrowing, the MirrorPolicy mirror Service and port', () => {
+    expect(warnings(policy('TimeoutPolicy', 'to', { targetRef: { kind: 'Service', name: 'shop-api' }, request: '5s' }))).to.deep.equal(['TimeoutPolicy shop/to: spec.targetRef.name: Service shop/shop-api not found; the policy is not applied']);
+    expect(warnings(policy('RetryPolicy', 'narrow', { targetRef: { kind: 'Service', name: 'web' }, matches: [{ kind: 'HTTPRouteGroup', name: 'gone' }], attempts: 2, retryOn: ['5xx'] }))).to.deep.equal(['RetryPolicy shop/narrow: spec.matches[0].name: HTTPRouteGroup shop/gone not found (missing, or rejected as invalid)']);
+    expect(warnings(policy('MirrorPolicy', 'shadow', { targetRef: { kind: 'Service', name: 'web' }, backendRef: { name: 'web-shadow' }, percentage: 10 }))).to.deep.equal(['MirrorPolicy shop/shadow: spec.backendRef.name: Service shop/web-shadow not found; nothing is mirrored']);
+    expect(warnings(policy('MirrorPolicy', 'port', { targetRef: { kind: 'Service', name: 'web' }, backendRef: { name: 'web-v2', port: 9090 }, percentage: 10 }))).to.deep.equal(['MirrorPolicy shop/port: spec.backendRef.port: Service shop/web-v2 has no port 9090; nothing is mirrored']);
+    expect(warnings(policy('TimeoutPolicy', 'ok', { targetRef: { kind: 'Service', name: 'web' }, matches: [{ kind: 'HTTPRouteGroup', name: 'ab' }], request: '5s' }))).to.deep.equal([]);
+  });
+
+  it('nothing known (cache not synced, namespace not watched) or no lookups: no warnings', () => {
+    const unknown: ReferenceLookup = { get: () => undefined };
+    for (const o of [v1alpha1Split('s', [1, 1]), target('t', [{ kind: 'TCPRoute', name: 'nope' }]), policy('TimeoutPolicy', 'to', { targetRef: { kind: 'Service', name: 'x' }, request: '5s' })]) {
+      expect(reviewAdmission(review(o), unknown).response, JSON.stringify(o)).to.deep.equal({ uid: 'adm', allowed: true });
+      expect(reviewAdmission(review(o)).response).to.deep.equal({ uid: 'adm', allowed: true });
+    }
+  });
+
+  it('one rule set: every warning is what the operator\'s status (resolve) says for the same objects, and `smictl validate` fails them too', () => {
+    const objects = [
+      v1alpha1Split('s', [1, 1]),
+      split('port', { backends: [{ service: 'web-v1', weight: 1 }, { service: 'web-8080', weight: 1 }] }),
+      target('t', [{ kind: 'HTTPRouteGroup', name: 'ab', matches: ['safari'] }, { kind: 'TCPRoute', name: 'nope' }, { kind: 'UDPRoute', name: 'ntp' }]),
+      policy('TimeoutPolicy', 'to', { targetRef: { kind: 'Service', name: 'shop-api' }, request: '5s' }),
+      policy('MirrorPolicy', 'shadow', { targetRef: { kind: 'Service', name: 'web' }, backendRef: { name: 'web-shadow' }, percentage: 10 }),
+    ];
+    for (const o of objects) {
+      const given = [...world, svc('b0')];
+      const warned = warnings(o, given);
+      expect(warned, JSON.stringify(o)).to.not.deep.equal([]);
+      const all = [o, ...given].map((object) => ({ ...object, metadata: { namespace: NS, ...(object as KubeObject).metadata } }) as KubeObject);
+      const ref = `${all[0]!.kind} ${NS}/${all[0]!.metadata.name}`;
+      const result = resolve(buildSnapshot(all).snapshot, DEFAULT_MESH_OPTIONS).results.find((r) => r.object === ref);
+      expect(result?.status, ref).to.equal('InvalidReference');
+      for (const w of warned) expect(result!.messages.map((m) => `${ref}: ${m}`), w).to.include(w);
+      const lines = validateInput({ objects: all.map((object, i) => ({ source: `f${i}`, object })), errors: [] }).lines;
+      expect(lines.some((l) => l.startsWith(`f0: ${ref}: `)), `${ref}: ${lines.join('\n')}`).to.equal(true);
+    }
   });
 });
