@@ -29,6 +29,8 @@ export class LeaderElector {
   private stopped = false;
   private lastRenew = 0;
   private deadline: NodeJS.Timeout | undefined;
+  /** The tick's requests in flight: a release must come after them, or a renewal lands on top of it. */
+  private inFlight: Promise<void> | undefined;
 
   constructor(
     private readonly client: KubeClient,
@@ -58,6 +60,8 @@ export class LeaderElector {
   }
 
   private setLeader(v: boolean): void {
+    // A renewal that was in flight when stop() ran does not make a stopped elector leader again.
+    if (v && this.stopped) return;
     if (v === this.leader) return;
     this.leader = v;
     this.log.info(v ? 'became leader' : 'lost leadership', { lease: `${this.opts.namespace}/${this.opts.name}`, identity: this.opts.identity });
@@ -98,9 +102,12 @@ export class LeaderElector {
   private async tick(): Promise<void> {
     if (this.stopped) return;
     try {
-      await this.tryAcquireOrRenew();
+      this.inFlight = this.tryAcquireOrRenew();
+      await this.inFlight;
     } catch (e) {
       this.log.warn('lease update failed', { error: String(e) });
+    } finally {
+      this.inFlight = undefined;
     }
     this.checkDeadline();
     // Keeps trying after losing the lease (e.g. through an API server outage), so leadership and the controllers come back.
@@ -158,21 +165,33 @@ export class LeaderElector {
     } else throw new Error(upd.error.message);
   }
 
-  /** Stop renewing; a leader releases the lease so a standby takes over at once. */
+  /**
+   * Stop renewing; a leader releases the lease so a standby takes over at once. The release waits
+   * for a renewal in flight (bounded by its request timeout): a renewal that lands after the
+   * release's GET would make the release's PUT a 409 and leave the lease held until it expires.
+   * The lease is released whenever it still names us, also after a local step-down.
+   */
   async stop(release = true): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.deadline) clearTimeout(this.deadline);
-    if (!this.leader || !release) {
-      this.setLeader(false);
-      return;
+    const held = this.leader;
+    this.setLeader(false);
+    if (!release || (!held && this.lastRenew === 0)) return;
+    if (this.inFlight) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.inFlight.catch(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, this.requestTimeoutMs)))]);
+      clearTimeout(timer);
     }
-    const got = await this.client.request<Lease>('GET', this.path(this.opts.name));
-    if (got.ok && got.body.spec.holderIdentity === this.opts.identity) {
-      await this.client.request('PUT', this.path(this.opts.name), {
+    const timeoutMs = this.requestTimeoutMs;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const got = await this.client.request<Lease>('GET', this.path(this.opts.name), { timeoutMs });
+      if (!got.ok || got.body.spec.holderIdentity !== this.opts.identity) return;
+      const put = await this.client.request('PUT', this.path(this.opts.name), {
+        timeoutMs,
         body: { ...got.body, spec: { ...got.body.spec, holderIdentity: null, renewTime: null, acquireTime: null } },
       });
+      if (put.ok || put.error.status !== 409) return;
     }
-    this.setLeader(false);
   }
 }
