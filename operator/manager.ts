@@ -12,7 +12,7 @@ import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, type MeshAdapter, type MeshName } f
 import type { KubeObject } from '../schemas/hub.js';
 import { ClusterCache } from './cache/cache.js';
 import type { InformerOptions } from './cache/informer.js';
-import { Interner, transformFor, userObjectTransform } from './cache/transform.js';
+import { Interner, NoInterner, transformFor, userObjectTransform } from './cache/transform.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_CONFIG_MAP, DEFAULT_LEASE_NAME, DEFAULT_MESH, type MeshConfig } from './config/mesh-config.js';
 import { ConfigReloader } from './config/reload.js';
 import { CONFIG_MAP, SERVICE, SERVICE_ACCOUNT, SMI_RESOURCE_KINDS, WORKLOAD_KINDS, isSmiKind } from './controller/kinds.js';
@@ -116,11 +116,14 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   const cache = new ClusterCache(client, log, (kind) => metrics.relists.inc({ kind }));
   // Each kind keeps only what its readers use (cache/transform.ts), with repeated strings shared.
   const interner = new Interner();
-  const keep = (k: { apiVersion: string; kind: string }): InformerOptions['transform'] => transformFor(k.apiVersion, k.kind, interner);
-  for (const k of [...SMI_RESOURCE_KINDS, SERVICE, SERVICE_ACCOUNT, ...WORKLOAD_KINDS]) cache.watch(k, { namespace: watchNs, transform: keep(k) });
+  const keep = (k: { apiVersion: string; kind: string }, i: Interner = interner): InformerOptions['transform'] => transformFor(k.apiVersion, k.kind, i);
+  // Our native objects are held only as text: nothing keeps their strings, so none is interned.
+  const noInterner = new NoInterner();
+  // The kinds held by the thousand are kept as JSON text (cache/compact.ts); the few others as objects.
+  for (const k of [...SMI_RESOURCE_KINDS, SERVICE, SERVICE_ACCOUNT, ...WORKLOAD_KINDS]) cache.watch(k, { namespace: watchNs, transform: keep(k), compact: true });
   cache.watch(CONFIG_MAP, { namespace: o.namespace, fieldSelector: `metadata.name=${configMapName}` });
   const managedSelector = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
-  for (const k of nativeKinds) cache.watch(k, { namespace: watchNs, labelSelector: managedSelector, retryMs: 2000, transform: keep(k) }, nativeKindKey(k.apiVersion, k.kind));
+  for (const k of nativeKinds) cache.watch(k, { namespace: watchNs, labelSelector: managedSelector, retryMs: 2000, transform: keep(k, noInterner), compact: true }, nativeKindKey(k.apiVersion, k.kind));
   // The user's own routing objects of those kinds (not ours: those are cached above): clashes with ours are reported as Conflict.
   for (const k of USER_KINDS) cache.watch(k, { namespace: watchNs, labelSelector: `${MANAGED_BY_LABEL}!=${MANAGED_BY_VALUE}`, retryMs: 2000, transform: userObjectTransform(interner) }, userKindKey(k.apiVersion, k.kind));
 

@@ -4,6 +4,7 @@
 import type { KubeObject } from '../../schemas/hub.js';
 import type { KubeClient } from '../../kube/client.js';
 import type { Logger } from '../../log/log.js';
+import { TextDictionary } from './compact.js';
 import { Informer, type InformerOptions, type ResourceKind } from './informer.js';
 
 export type ChangeListener = (kind: string, old: KubeObject | undefined, next: KubeObject | undefined) => void;
@@ -11,6 +12,8 @@ export type ChangeListener = (kind: string, old: KubeObject | undefined, next: K
 export class ClusterCache {
   private readonly informers = new Map<string, Informer>();
   private readonly listeners: ChangeListener[] = [];
+  /** One dictionary for every compact store: the namespaces recur across kinds. */
+  private readonly dictionary = new TextDictionary();
 
   constructor(
     private readonly client: KubeClient,
@@ -25,7 +28,7 @@ export class ClusterCache {
    */
   watch(kind: ResourceKind, opts: InformerOptions, key = kind.kind): void {
     if (this.informers.has(key)) return;
-    const inf = new Informer(this.client, kind, opts, this.log, this.onRelist);
+    const inf = new Informer(this.client, kind, opts.compact ? { dictionary: this.dictionary, ...opts } : opts, this.log, this.onRelist);
     inf.onEvent((e) => {
       if (e.type === 'upsert') this.emit(key, e.old, e.obj);
       else this.emit(key, e.obj, undefined);

@@ -7,6 +7,7 @@ import type { KubeObject } from '../../schemas/hub.js';
 import { resourcePath, type KubeClient, type WatchEvent, type WatchHandle } from '../../kube/client.js';
 import type { Logger } from '../../log/log.js';
 import type { ResourceKind } from '../../kube/rest-mapper.js';
+import { JsonCodec, type Stored, type TextDictionary } from './compact.js';
 
 export type { ResourceKind };
 
@@ -20,10 +21,20 @@ export interface InformerOptions {
   retryMs?: number;
   /** What to keep of each object (./transform.ts); managedFields are always dropped. */
   transform?: (o: KubeObject) => KubeObject;
+  /**
+   * Keep each object as its JSON text (./compact.ts) and parse it on every read: for the kinds
+   * held by the thousand (SMI, Services, workloads, native objects). Reads then return a fresh
+   * object each time (but for an object over compact.ts's MAX_TEXT); without it they return the
+   * stored object itself (shared: never mutate it).
+   */
+  compact?: boolean;
+  /** The fragments a compact store replaces, shared by a cache's informers (ClusterCache gives one). */
+  dictionary?: TextDictionary;
 }
 
+/** The store's key, one flat string (a template literal would keep a V8 cons string and its parts). */
 export const objectKey = (o: { metadata: { namespace?: string; name: string } }): string =>
-  `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  [o.metadata.namespace ?? '', o.metadata.name].join('/');
 
 /** managedFields are 20-30% of an object and never read here: drop before caching. */
 function strip(o: KubeObject): KubeObject {
@@ -44,7 +55,9 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   });
 
 export class Informer {
-  readonly store = new Map<string, KubeObject>();
+  /** Objects by `namespace/name`, as kept (see InformerOptions.compact): read them through get() and list(). */
+  readonly store = new Map<string, Stored>();
+  private readonly codec: JsonCodec | undefined;
   private listeners: Array<(e: StoreEvent) => void> = [];
   private rv = '';
   private watch: WatchHandle | undefined;
@@ -62,18 +75,27 @@ export class Informer {
     private readonly opts: InformerOptions,
     private readonly log: Logger,
     private readonly onRelist?: (kind: string) => void,
-  ) {}
+  ) {
+    this.codec = opts.compact ? new JsonCodec(kind.apiVersion, kind.kind, opts.dictionary) : undefined;
+  }
+
+  private decode(s: Stored): KubeObject;
+  private decode(s: Stored | undefined): KubeObject | undefined;
+  private decode(s: Stored | undefined): KubeObject | undefined {
+    if (s === undefined || !this.codec) return s as KubeObject | undefined;
+    return this.codec.decode(s);
+  }
 
   onEvent(fn: (e: StoreEvent) => void): void {
     this.listeners.push(fn);
   }
 
   list(): KubeObject[] {
-    return [...this.store.values()];
+    return [...this.store.values()].map((s) => this.decode(s));
   }
 
   get(namespace: string | undefined, name: string): KubeObject | undefined {
-    return this.store.get(`${namespace ?? ''}/${name}`);
+    return this.decode(this.store.get(`${namespace ?? ''}/${name}`));
   }
 
   start(): void {
@@ -117,8 +139,8 @@ export class Informer {
    * queue) must not leave the store ahead of them: the entry is put back as it was, the error
    * logged with its context and rethrown, and the informer relists, which delivers the change again.
    */
-  private commit(k: string, e: StoreEvent, prev: KubeObject | undefined): void {
-    if (e.type === 'upsert') this.store.set(k, e.obj);
+  private commit(k: string, e: StoreEvent, prev: Stored | undefined): void {
+    if (e.type === 'upsert') this.store.set(k, this.codec ? this.codec.encode(e.obj) : e.obj);
     else this.store.delete(k);
     try {
       this.emit(e);
@@ -236,7 +258,7 @@ export class Informer {
   private replace(items: KubeObject[]): boolean {
     const seen = new Set<string>();
     let delivered = true;
-    const tryCommit = (k: string, e: StoreEvent, prev: KubeObject | undefined): void => {
+    const tryCommit = (k: string, e: StoreEvent, prev: Stored | undefined): void => {
       try {
         this.commit(k, e, prev);
       } catch {
@@ -246,11 +268,12 @@ export class Informer {
     for (const o of items) {
       const k = objectKey(o);
       seen.add(k);
-      const old = this.store.get(k);
+      const prev = this.store.get(k);
+      const old = this.decode(prev);
       if (old && old.metadata.resourceVersion === o.metadata.resourceVersion) continue;
-      tryCommit(k, old ? { type: 'upsert', obj: o, old } : { type: 'upsert', obj: o }, old);
+      tryCommit(k, old ? { type: 'upsert', obj: o, old } : { type: 'upsert', obj: o }, prev);
     }
-    for (const [k, o] of [...this.store]) if (!seen.has(k)) tryCommit(k, { type: 'delete', obj: o }, o);
+    for (const [k, s] of [...this.store]) if (!seen.has(k)) tryCommit(k, { type: 'delete', obj: this.decode(s) }, s);
     return delivered;
   }
 
@@ -286,10 +309,11 @@ export class Informer {
         const obj = this.keep(e.object as unknown as KubeObject);
         const rv = obj.metadata?.resourceVersion;
         const k = objectKey(obj);
-        const old = this.store.get(k);
+        const prev = this.store.get(k);
+        const old = this.decode(prev);
         // Throws on a listener failure: the client ends the watch with it and run() relists.
-        if (e.type === 'DELETED') this.commit(k, { type: 'delete', obj }, old);
-        else this.commit(k, old ? { type: 'upsert', obj, old } : { type: 'upsert', obj }, old);
+        if (e.type === 'DELETED') this.commit(k, { type: 'delete', obj }, prev);
+        else this.commit(k, old ? { type: 'upsert', obj, old } : { type: 'upsert', obj }, prev);
         if (rv) this.rv = rv;
       },
     );

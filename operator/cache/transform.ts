@@ -2,7 +2,9 @@
 // TransformFunc): only the fields a reader of the cache uses, with repeated
 // strings interned. At 10,000 SMI objects the cache also holds ~6,700 Services
 // and ~3,300 Deployments, most of whose fields (cluster IPs, pod template
-// defaults, status) nothing here reads.
+// defaults, status) nothing here reads. Most kinds are then stored as text
+// (./compact.ts); interning still pays for what the change feed hands the
+// dependency index, which keeps Services' selectors and workloads' pod labels.
 //
 // The readers, per kind (a field added to one of them must be kept here; the
 // property in test/unit/operator/transform.test.ts translates both ways):
@@ -58,6 +60,24 @@ export class Interner {
 
   get size(): number {
     return this.table.size;
+  }
+}
+
+/**
+ * Interns nothing: for kinds kept as text (cache/compact.ts) whose strings nothing else holds
+ * on to. Our native objects' label and annotation values are mostly unique to the object; in
+ * the table they would outlive it.
+ */
+export class NoInterner extends Interner {
+  override s<T>(v: T): T {
+    return v;
+  }
+
+  override map(m: unknown): Record<string, string> | undefined {
+    if (!m || typeof m !== 'object') return undefined;
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(m as Record<string, unknown>)) if (typeof v === 'string') out[k] = v;
+    return out;
   }
 }
 

@@ -24,9 +24,16 @@ export type Unit =
   | { type: 'access'; namespace: string; name: string }
   | { type: 'route'; namespace: string; kind: string; name: string };
 
-export const splitUnit = (ns: string, svc: string): string => `split:${ns}/${svc}`;
-export const accessUnit = (ns: string, sa: string): string => `access:${ns}/${sa}`;
-export const routeUnit = (ns: string, kind: string, name: string): string => `route:${ns}/${kind}/${name}`;
+/**
+ * A key built from parts as one flat string. A template literal of 13 characters or more is a
+ * tree of V8 cons strings (32 bytes a node) that also keeps each part alive; the index holds
+ * ~100,000 keys at 10,000 objects. Array.prototype.join builds a sequential one-byte string.
+ */
+export const flatKey = (...parts: string[]): string => parts.join('');
+
+export const splitUnit = (ns: string, svc: string): string => flatKey('split:', ns, '/', svc);
+export const accessUnit = (ns: string, sa: string): string => flatKey('access:', ns, '/', sa);
+export const routeUnit = (ns: string, kind: string, name: string): string => flatKey('route:', ns, '/', kind, '/', name);
 
 export function parseUnit(key: string): Unit | undefined {
   const m = /^(split|access|route):([^/]*)\/(.*)$/.exec(key);
@@ -40,20 +47,26 @@ export function parseUnit(key: string): Unit | undefined {
   return { type: type as 'split' | 'access', namespace, name: rest };
 }
 
-const NONE: ReadonlySet<string> = new Set();
+const NONE: readonly string[] = Object.freeze([]) as readonly string[];
+/** Past this many values a key's values are a Set (look-ups stay O(1)); up to it an array (a Set costs ~250 bytes). */
+const SMALL = 8;
 
 /**
  * key → set of values. Most keys have one value (one split per root, one workload per label
- * pair of its own...), so a lone value is stored as the string itself: a Set costs ~150 bytes,
- * which at 10,000 objects was most of this index's memory.
+ * pair of its own...), so a lone value is stored as the string itself, a few as an array, and
+ * only many as a Set: a Set costs ~250 bytes, which at 10,000 objects was most of this index's
+ * memory. What get() returns is the index's own: iterate it, do not keep or change it.
  */
 export class MultiIndex {
-  private readonly m = new Map<string, string | Set<string>>();
+  private readonly m = new Map<string, string | string[] | Set<string>>();
   add(k: string, v: string): void {
     const cur = this.m.get(k);
     if (cur === undefined) this.m.set(k, v);
     else if (typeof cur === 'string') {
-      if (cur !== v) this.m.set(k, new Set([cur, v]));
+      if (cur !== v) this.m.set(k, [cur, v]);
+    } else if (Array.isArray(cur)) {
+      // concat/toSpliced make arrays of the exact size: push(), spread and filter leave room for 17-22.
+      if (!cur.includes(v)) this.m.set(k, cur.length < SMALL ? cur.concat(v) : new Set([...cur, v]));
     } else cur.add(v);
   }
   remove(k: string, v: string): void {
@@ -63,19 +76,24 @@ export class MultiIndex {
       if (cur === v) this.m.delete(k);
       return;
     }
+    if (Array.isArray(cur)) {
+      const i = cur.indexOf(v);
+      if (i < 0) return;
+      this.m.set(k, cur.length === 2 ? cur[1 - i]! : cur.toSpliced(i, 1));
+      return;
+    }
     cur.delete(v);
-    if (cur.size === 1) this.m.set(k, cur.values().next().value as string);
-    else if (cur.size === 0) this.m.delete(k);
+    if (cur.size <= SMALL) this.m.set(k, cur.size === 1 ? (cur.values().next().value as string) : [...cur]);
   }
-  get(k: string): ReadonlySet<string> {
+  get(k: string): Iterable<string> {
     const cur = this.m.get(k);
     if (cur === undefined) return NONE;
-    return typeof cur === 'string' ? new Set([cur]) : cur;
+    return typeof cur === 'string' ? [cur] : cur;
   }
   /** How many values `k` has, without building a set. */
   count(k: string): number {
     const cur = this.m.get(k);
-    return cur === undefined ? 0 : typeof cur === 'string' ? 1 : cur.size;
+    return cur === undefined ? 0 : typeof cur === 'string' ? 1 : Array.isArray(cur) ? cur.length : cur.size;
   }
   keys(): IterableIterator<string> {
     return this.m.keys();
@@ -83,9 +101,11 @@ export class MultiIndex {
 }
 
 const nsOf = (o: KubeObject): string => o.metadata.namespace ?? 'default';
-const nsName = (ns: string, n: string): string => `${ns}/${n}`;
+const nsName = (ns: string, n: string): string => flatKey(ns, '/', n);
+/** `ns/key=value`: a label pair of a namespace. */
+const labelPair = (ns: string, k: string, v: string): string => flatKey(ns, '/', k, '=', v);
 /** Kind/ns/name: identity of a watched input object. */
-export const inputKey = (kind: string, ns: string, name: string): string => `${kind}/${ns}/${name}`;
+export const inputKey = (kind: string, ns: string, name: string): string => flatKey(kind, '/', ns, '/', name);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const spec = (o: KubeObject): Record<string, unknown> => ((o as { spec?: unknown }).spec ?? {}) as Record<string, unknown>;
 const arr = (v: unknown): Array<Record<string, unknown>> => (Array.isArray(v) ? v.filter((x) => x && typeof x === 'object') : []);
@@ -272,7 +292,7 @@ export class DependencyIndex {
       const w = workloadRef(o);
       const sas = new Set([w.serviceAccount]);
       for (const [k, v] of Object.entries(w.podLabels)) {
-        for (const other of this.workloadsByLabelPair.get(`${ns}/${k}=${v}`)) {
+        for (const other of this.workloadsByLabelPair.get(labelPair(ns, k, v))) {
           const wl = this.workloads.get(other);
           if (wl) sas.add(wl.serviceAccount);
         }
@@ -312,19 +332,19 @@ export class DependencyIndex {
     } else if (kind === 'Service') {
       const sel = serviceSelector(o);
       const first = Object.keys(sel ?? {}).sort()[0];
-      if (sel && first !== undefined) op(this.servicesByFirstPair, `${ns}/${first}=${sel[first]}`, name);
+      if (sel && first !== undefined) op(this.servicesByFirstPair, labelPair(ns, first, sel[first]!), name);
       // The cached object's own selector: no copy.
-      if (add && sel) this.selectorOf.set(`${ns}/${name}`, sel);
-      else this.selectorOf.delete(`${ns}/${name}`);
+      if (add && sel) this.selectorOf.set(nsName(ns, name), sel);
+      else this.selectorOf.delete(nsName(ns, name));
     } else if (isWorkloadKind(kind)) {
       const w = workloadRef(o);
       op(this.workloadsBySA, nsName(ns, w.serviceAccount), w.key);
-      for (const [k, v] of Object.entries(w.podLabels)) op(this.workloadsByLabelPair, `${ns}/${k}=${v}`, w.key);
+      for (const [k, v] of Object.entries(w.podLabels)) op(this.workloadsByLabelPair, labelPair(ns, k, v), w.key);
       if (add) this.workloads.set(w.key, w);
       else this.workloads.delete(w.key);
     } else if (!isSmiKind(kind) && isManaged(o)) {
       const u = unitOf(o);
-      if (u) op(this.managedByUnit, u, `${kind}|${ns}|${name}`);
+      if (u) op(this.managedByUnit, u, flatKey(kind, '|', ns, '|', name));
     }
     if (kind === 'TrafficSplit' || kind === 'TrafficTarget' || isPolicyKind(kind)) {
       for (const r of routeRefs(o)) op(this.referrers, r, self);
@@ -334,11 +354,11 @@ export class DependencyIndex {
   }
 
   /** Workloads that may match a selector: those carrying its rarest label pair (none for an empty selector). */
-  workloadCandidates(ns: string, sel: Record<string, string> | undefined): ReadonlySet<string> {
+  workloadCandidates(ns: string, sel: Record<string, string> | undefined): Iterable<string> {
     let best: string | undefined;
     let size = Infinity;
     for (const [k, v] of Object.entries(sel ?? {})) {
-      const key = `${ns}/${k}=${v}`;
+      const key = labelPair(ns, k, v);
       const n = this.workloadsByLabelPair.count(key);
       if (n < size) [best, size] = [key, n];
     }
@@ -349,8 +369,8 @@ export class DependencyIndex {
   servicesSelecting(ns: string, podLabels: Record<string, string>): string[] {
     const out: string[] = [];
     for (const [k, v] of Object.entries(podLabels)) {
-      for (const svc of this.servicesByFirstPair.get(`${ns}/${k}=${v}`)) {
-        if (selects(this.selectorOf.get(`${ns}/${svc}`), podLabels)) out.push(svc);
+      for (const svc of this.servicesByFirstPair.get(labelPair(ns, k, v))) {
+        if (selects(this.selectorOf.get(nsName(ns, svc)), podLabels)) out.push(svc);
       }
     }
     return out;

@@ -2,13 +2,15 @@
 // of the cache uses: translating the transformed objects of every adapter fixture
 // gives what translating the objects as the API server sends them gives, on every
 // mesh; plan.ts still sees a managed object as matching (and a changed one as not);
-// and the fields nobody reads are gone.
+// and the fields nobody reads are gone. The same holds for the compact form the
+// informers keep (cache/compact.ts: the transformed object's JSON text, parsed on read).
 
 import { expect } from 'chai';
 import { buildSnapshot } from '../../../adapters/common/snapshot.js';
 import { getAdapter } from '../../../adapters/index.js';
 import { DEFAULT_MESH_OPTIONS, MESH_NAMES } from '../../../adapters/types.js';
-import { Interner, transformFor, userObjectTransform } from '../../../operator/cache/transform.js';
+import { JsonCodec } from '../../../operator/cache/compact.js';
+import { Interner, NoInterner, transformFor, userObjectTransform } from '../../../operator/cache/transform.js';
 import { userClash } from '../../../operator/controller/clashes.js';
 import { meshVerdict } from '../../../operator/controller/mesh-status.js';
 import { decorate } from '../../../operator/controller/labels.js';
@@ -36,6 +38,13 @@ function served(o: KubeObject, n: number): KubeObject {
 }
 
 const keep = (i: Interner) => (o: KubeObject): KubeObject => transformFor(o.apiVersion, o.kind, i)(o);
+/** What a compact informer's reader gets back for a transformed object. */
+const viaText = (o: KubeObject): KubeObject => {
+  const codec = new JsonCodec(o.apiVersion, o.kind);
+  const stored = codec.encode(o);
+  expect(stored, `${o.kind} ${o.metadata.name} is kept as text`).to.be.a('string');
+  return codec.decode(stored);
+};
 
 describe('informer transforms', () => {
   it('every adapter fixture translates the same from the cached form as from the served objects, on every mesh', () => {
@@ -43,11 +52,16 @@ describe('informer transforms', () => {
     for (const [s, objects] of SCENARIOS.entries()) {
       const whole = objects.map(served);
       const cached = whole.map(keep(new Interner()));
+      const compact = cached.map(viaText);
+      expect(compact).to.deep.equal(cached);
+      expect(whole.map(keep(new NoInterner())), 'interning changes no value').to.deep.equal(cached);
       for (const mesh of MESH_NAMES) {
         const adapter = getAdapter(mesh);
         const want = adapter.translate(buildSnapshot(whole).snapshot, DEFAULT_MESH_OPTIONS);
         const got = adapter.translate(buildSnapshot(cached).snapshot, DEFAULT_MESH_OPTIONS);
-        expect(got, `scenario ${s} (${objects.map((o) => `${o.kind}/${o.metadata.name}`).slice(0, 4).join(', ')}…) on ${mesh}`).to.deep.equal(want);
+        const what = `scenario ${s} (${objects.map((o) => `${o.kind}/${o.metadata.name}`).slice(0, 4).join(', ')}…) on ${mesh}`;
+        expect(got, what).to.deep.equal(want);
+        expect(adapter.translate(buildSnapshot(compact).snapshot, DEFAULT_MESH_OPTIONS), `${what}, compact`).to.deep.equal(want);
       }
     }
   });
@@ -60,11 +74,14 @@ describe('informer transforms', () => {
           const desired = decorate(o, 'split:ns/x');
           const cached = keep(new Interner())(served(desired, n++));
           expect(matches(desired, cached), `${o.kind} ${o.metadata.name}`).to.equal(true);
+          expect(matches(desired, viaText(cached)), `${o.kind} ${o.metadata.name}, compact`).to.equal(true);
           expect(meshVerdict(cached)).to.deep.equal(meshVerdict(served(desired, n)));
+          expect(meshVerdict(viaText(cached))).to.deep.equal(meshVerdict(served(desired, n)));
           const spec = (desired as { spec?: Record<string, unknown> }).spec;
           if (spec && Object.keys(spec).length > 0) {
             const changed = keep(new Interner())(served({ ...desired, spec: { ...spec, [Object.keys(spec)[0]!]: 'changed-by-someone' } } as KubeObject, n++));
             expect(matches(desired, changed), `${o.kind} ${o.metadata.name} changed`).to.equal(false);
+            expect(matches(desired, viaText(changed)), `${o.kind} ${o.metadata.name} changed, compact`).to.equal(false);
           }
         }
       }
@@ -115,6 +132,8 @@ describe('informer transforms', () => {
     expect(relevant('Service', a, b)).to.equal(false);
     const c = keep(i)(served({ ...base, spec: { selector: { app: 'b' }, ports: [{ port: 80 }] } } as KubeObject, 3));
     expect(relevant('Service', a, c)).to.equal(true);
+    expect(relevant('Service', viaText(a), viaText(b))).to.equal(false);
+    expect(relevant('Service', viaText(a), viaText(c))).to.equal(true);
   });
 
   it('keeps the mesh\'s verdict on what we applied (mesh-status.ts) and what a user\'s route competes for (clashes.ts)', () => {
@@ -128,8 +147,10 @@ describe('informer transforms', () => {
     } as unknown as KubeObject;
     const cached = keep(i)(route);
     expect(meshVerdict(cached)).to.be.an('object').and.deep.equal(meshVerdict(route));
+    expect(meshVerdict(viaText(cached))).to.deep.equal(meshVerdict(route));
     const consul = { apiVersion: 'consul.hashicorp.com/v1alpha1', kind: 'ServiceDefaults', metadata: { name: 'web', namespace: 'n', generation: 1 }, spec: { protocol: 'http' }, status: { conditions: [{ type: 'Synced', status: 'False', reason: 'ConsulAgentError', message: 'refused', lastTransitionTime: 't' }] } } as unknown as KubeObject;
     expect(meshVerdict(keep(i)(consul))).to.be.an('object').and.deep.equal(meshVerdict(consul));
+    expect(meshVerdict(viaText(keep(i)(consul)))).to.deep.equal(meshVerdict(consul));
     const userVs = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'mine', namespace: 'n', labels: { team: 'a' } }, spec: { hosts: ['web'], http: [{ route: [{ destination: { host: 'web' } }] }] } } as unknown as KubeObject;
     const ours = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'smi-split-web', namespace: 'n' }, spec: { hosts: ['web.n.svc.cluster.local'] } } as unknown as KubeObject;
     const slim = userObjectTransform(i)(userVs);
