@@ -10,11 +10,12 @@ export const DEFAULT_CONFIG_MAP = 'smi-operator-config';
 export const DEFAULT_LEASE_NAME = 'smi-operator-leader';
 export const DEFAULT_MESH: MeshName = 'istio';
 /**
- * Reconciles at once (`smictl operator --concurrency`, config/manager). A reconcile makes its
- * requests one after another, so on a fast API server 8 workers were round-trip bound at
- * 10,000 objects (BENCHMARKS.md, B2); 16 left the API server the limit, at no measurable memory.
+ * Reconciles at once (`smictl operator --concurrency`, config/manager). 8 met B2 at 10,000 on a
+ * quiet API server once a reconcile stopped waiting for its Event; 16 was no faster there and
+ * raised the bulk-apply peak RSS from ~206 to ~337 MiB (V8 grows the heap with the garbage rate;
+ * BENCHMARKS.md, B4).
  */
-export const DEFAULT_CONCURRENCY = 16;
+export const DEFAULT_CONCURRENCY = 8;
 
 export interface MeshConfig {
   mesh: MeshName;
