@@ -11,9 +11,8 @@ export const DEFAULT_LEASE_NAME = 'smi-operator-leader';
 export const DEFAULT_MESH: MeshName = 'istio';
 /**
  * Reconciles at once (`smictl operator --concurrency`, config/manager). 8 met B2 at 10,000 on a
- * quiet API server once a reconcile stopped waiting for its Event; 16 was no faster there and
- * raised the bulk-apply peak RSS from ~206 to ~337 MiB (V8 grows the heap with the garbage rate;
- * BENCHMARKS.md, B4).
+ * quiet API server once a reconcile stopped waiting for its Event; more workers did not measure
+ * faster and only bring the bulk-apply RSS peak sooner (BENCHMARKS.md, B2 and B4).
  */
 export const DEFAULT_CONCURRENCY = 8;
 
