@@ -112,6 +112,17 @@ function baseMeta(m: KubeObject['metadata'], i: Interner): KubeObject['metadata'
   return out;
 }
 
+/**
+ * The context kinds' (Services, ServiceAccounts, workloads): no uid, which nothing reads of them
+ * (ownerReferences name SMI objects; a Pod's controller is kept with its own uid). The
+ * resourceVersion stays: a relist tells changed objects by it.
+ */
+function contextMeta(m: KubeObject['metadata'], i: Interner): KubeObject['metadata'] {
+  const out = pick(m as unknown as Rec, ['name', 'resourceVersion', 'generation', 'deletionTimestamp']) as KubeObject['metadata'];
+  if (m.namespace !== undefined) out.namespace = i.s(m.namespace);
+  return out;
+}
+
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 
 /** A container as buildSnapshot reads it: name, ports, HTTP probes. */
@@ -159,18 +170,18 @@ export function serviceTransform(i: Interner): Transform {
     const selector = i.map(spec?.selector);
     if (selector) kept.selector = selector;
     if (Array.isArray(spec?.ports)) kept.ports = spec.ports.map((p) => { const x = pick(rec(p), ['name', 'port', 'targetPort', 'protocol', 'appProtocol']); for (const k of ['name', 'protocol', 'appProtocol']) if (typeof x[k] === 'string') x[k] = i.s(x[k]); return x; });
-    return { apiVersion: i.s(o.apiVersion), kind: i.s(o.kind), metadata: baseMeta(o.metadata, i), spec: kept } as KubeObject;
+    return { apiVersion: i.s(o.apiVersion), kind: i.s(o.kind), metadata: contextMeta(o.metadata, i), spec: kept } as KubeObject;
   };
 }
 
 export function serviceAccountTransform(i: Interner): Transform {
-  return (o) => ({ apiVersion: i.s(o.apiVersion), kind: i.s(o.kind), metadata: baseMeta(o.metadata, i) });
+  return (o) => ({ apiVersion: i.s(o.apiVersion), kind: i.s(o.kind), metadata: contextMeta(o.metadata, i) });
 }
 
 /** Deployments, StatefulSets, DaemonSets (the pod template) and Pods (labels, annotations, controller). */
 export function workloadTransform(i: Interner): Transform {
   return (o) => {
-    const metadata = baseMeta(o.metadata, i);
+    const metadata = contextMeta(o.metadata, i);
     const spec = rec((o as { spec?: unknown }).spec);
     if (o.kind === 'Pod') {
       const labels = i.map(o.metadata.labels);

@@ -99,10 +99,10 @@ describe('informer transforms', () => {
     expect(digested, 'most native kinds are kept digested').to.be.greaterThan(n / 4);
   });
 
-  it('drops what nobody reads: managedFields, status, last-applied copies, Service addresses, pod template defaults', () => {
+  it('drops what nobody reads: managedFields, status, last-applied copies, Service addresses, pod template defaults, context objects\' uids', () => {
     const i = new Interner();
     const svc = keep(i)(served({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'n' }, spec: { selector: { app: 'a' }, ports: [{ port: 80, name: 'http' }] } } as KubeObject, 1));
-    expect(svc).to.deep.equal({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'n', uid: 'uid-1', resourceVersion: '101', generation: 1 }, spec: { selector: { app: 'a' }, ports: [{ port: 80, name: 'http' }] } });
+    expect(svc).to.deep.equal({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'n', resourceVersion: '101', generation: 1 }, spec: { selector: { app: 'a' }, ports: [{ port: 80, name: 'http' }] } });
     const dep = keep(i)(
       served(
         {
@@ -123,11 +123,11 @@ describe('informer transforms', () => {
     expect(dep).to.deep.equal({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name: 'd', namespace: 'n', uid: 'uid-2', resourceVersion: '102', generation: 1 },
+      metadata: { name: 'd', namespace: 'n', resourceVersion: '102', generation: 1 },
       spec: { template: { metadata: { labels: { app: 'a' }, annotations: { 'config.linkerd.io/opaque-ports': '3306' } }, spec: { serviceAccountName: 'sa', containers: [{ name: 'c', ports: [{ containerPort: 8080, name: 'http', protocol: 'TCP' }], readinessProbe: { httpGet: { port: 8080, path: '/ready' } } }] } } },
     });
     const sa = keep(i)(served({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'sa', namespace: 'n' } }, 3));
-    expect(sa).to.deep.equal({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'sa', namespace: 'n', uid: 'uid-3', resourceVersion: '103', generation: 1 } });
+    expect(sa).to.deep.equal({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'sa', namespace: 'n', resourceVersion: '103', generation: 1 } });
     const ts = keep(i)(served({ apiVersion: 'split.smi-spec.io/v1alpha4', kind: 'TrafficSplit', metadata: { name: 't', namespace: 'n', annotations: { 'smi-operator.io/hub-fields': '{}' } }, spec: { service: 's' } } as KubeObject, 4));
     expect(ts.metadata.annotations).to.deep.equal({ 'smi-operator.io/hub-fields': '{}' });
     expect(ts.metadata).to.not.have.property('managedFields');
