@@ -256,7 +256,10 @@ export class Reconciler {
     const desired = this.claims.desiredFor(unitKey, objects);
     // Digested cache entries whose digest cannot decide are compared whole, read live (observed.ts).
     const { observed, read } = await wholeWhereUndecided(desired, (k) => this.inputs.observed(k), (o) => this.d.writer.get(o));
-    if (read > 0) log.debug('read objects live to compare them whole', { objects: read });
+    if (read > 0) {
+      this.d.metrics.liveReads.inc(read);
+      log.debug('read objects live to compare them whole', { objects: read });
+    }
     const actions = plan({
       unit: unitKey,
       desired,

@@ -369,6 +369,7 @@ describe('reconciler (recording fake client)', () => {
     s.client.requests.length = 0;
     await s.reconciler.reconcile(UNIT);
     expect(s.client.seen()).to.deep.equal(['GET authorizationpolicies/smi-access-api']);
+    expect((await s.metrics.liveReads.get()).values[0]?.value).to.equal(1);
 
     // A field we set, changed by someone: drift, re-applied.
     const drifted = { ...served, metadata: { ...served.metadata, resourceVersion: '9' }, spec: { ...(served.spec as object), action: 'DENY' } } as KubeObject;
