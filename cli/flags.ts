@@ -3,7 +3,7 @@
 // neither imports the other.
 
 import { InvalidArgumentError } from 'commander';
-import { meshNameProblem, METRICS_MESHES, type MeshName, type MetricsMesh } from '../adapters/types.js';
+import { meshNameProblem, metricsMeshProblem, type MeshName, type MetricsMesh } from '../adapters/types.js';
 
 export function port(v: string): number {
   const n = Number(v);
@@ -31,7 +31,8 @@ export function meshName(v: string): MeshName {
 
 /** A mesh with metrics of its own (gamma has none): --mesh of `metrics` and `metrics-api`. */
 export function metricsMeshName(v: string): MetricsMesh {
-  if (!(METRICS_MESHES as readonly string[]).includes(v)) throw new InvalidArgumentError(`unknown mesh "${v}": one of ${METRICS_MESHES.join(', ')}`);
+  const problem = metricsMeshProblem(v);
+  if (problem) throw new InvalidArgumentError(problem);
   return v as MetricsMesh;
 }
 

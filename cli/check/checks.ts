@@ -5,7 +5,7 @@
 import { X509Certificate } from 'node:crypto';
 import type { KubeClient } from '../../kube/client.js';
 import { getAdapter } from '../../adapters/index.js';
-import { MESH_NAMES, type MeshName } from '../../adapters/types.js';
+import { isMeshName, meshNameProblem, type MeshName } from '../../adapters/types.js';
 import { KIND_TABLE } from '../../schemas/versions.js';
 import { crdName } from '../../schemas/crd.js';
 import { CLIENT_VERSION } from '../version.js';
@@ -172,9 +172,9 @@ export async function runChecks(client: KubeClient, o: CheckOptions): Promise<Ch
   // ---- the mesh ----
   const cm = await get(`/api/v1/namespaces/${o.namespace}/configmaps/${CONFIG_MAP}`);
   const configured = cm.ok ? cm.body.data?.mesh : undefined;
-  const mesh = (configured && (MESH_NAMES as readonly string[]).includes(configured) ? configured : 'istio') as MeshName;
+  const mesh: MeshName = isMeshName(configured) ? configured : 'istio';
   if (configured && mesh !== configured) {
-    add({ category: 'mesh', name: `ConfigMap ${o.namespace}/${CONFIG_MAP} names a known mesh`, status: 'fail', message: `mesh "${configured}" is not one of ${MESH_NAMES.join(', ')}`, fix: `kubectl -n ${o.namespace} patch configmap ${CONFIG_MAP} --type merge -p '{"data":{"mesh":"istio"}}'` });
+    add({ category: 'mesh', name: `ConfigMap ${o.namespace}/${CONFIG_MAP} names a known mesh`, status: 'fail', message: `data.mesh ${meshNameProblem(configured)}`, fix: `kubectl -n ${o.namespace} patch configmap ${CONFIG_MAP} --type merge -p '{"data":{"mesh":"istio"}}'` });
   }
   await meshChecks(client, mesh, add, cm.ok ? `ConfigMap ${o.namespace}/${CONFIG_MAP}` : 'default, no ConfigMap');
 
