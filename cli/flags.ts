@@ -4,6 +4,7 @@
 
 import { InvalidArgumentError } from 'commander';
 import { meshNameProblem, metricsMeshProblem, type MeshName, type MetricsMesh } from '../adapters/types.js';
+import type { KubeFlags } from './kube-flags.js';
 
 export function port(v: string): number {
   const n = Number(v);
@@ -100,4 +101,23 @@ export interface ServeFlags {
   auth: boolean;
   /** namespace/name of the operator's adapter ConfigMap to follow; '' to not follow. */
   configMap: string;
+}
+
+export interface CheckFlags extends KubeFlags {
+  pre?: boolean;
+  namespace: string;
+  mesh?: MeshName;
+  output: 'text' | 'json' | 'yaml';
+}
+
+export interface DescribeFlags extends KubeFlags {
+  namespace: string;
+  operatorNamespace: string;
+  output: 'text' | 'json' | 'yaml';
+}
+
+export interface UninstallFlags extends KubeFlags {
+  namespace: string;
+  keepNative?: boolean;
+  yes?: boolean;
 }
