@@ -1,6 +1,7 @@
 // `smictl metrics` and `smictl metrics-api`, the part that runs: loaded by
-// commands/metrics.ts only when one of them is invoked (client-node, the
-// metrics API server and its Prometheus client cost memory no other command needs).
+// commands/metrics.ts only when one of them is invoked (the metrics API server and
+// its Prometheus client cost memory no other command needs; credentials come from
+// kube/credentials.ts, which loads client-node only for exec/auth-provider users).
 
 import { readFileSync } from 'node:fs';
 import { HttpKubeClient, type KubeClient } from '../../kube/client.js';

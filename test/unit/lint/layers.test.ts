@@ -3,7 +3,9 @@
 // paths inside each top-level folder.
 
 import { expect } from 'chai';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ESLint } from 'eslint';
 import { repoRoot } from '../../../dev/controlplane/paths.js';
 
@@ -53,5 +55,16 @@ describe('lint: import direction between the top-level folders', function () {
     expect(await layerErrors('cli/zz.ts', "import { runConformance } from '../conformance/runner.js';\nexport const x = runConformance;\n")).to.deep.equal([]);
     expect(await layerErrors('test/unit/zz.ts', "import { startCluster } from '../../dev/controlplane/cluster.js';\nexport const x = startCluster;\n")).to.deep.equal([]);
     expect(await layerErrors('schemas/generate.ts', "import { writeFileSync } from 'node:fs';\nexport const x = writeFileSync;\n")).to.deep.equal([]);
+  });
+
+  it('the README layout table lists every top-level folder, and every folder the rule knows', async () => {
+    const { LAYERS } = (await import(pathToFileURL(join(root, 'eslint/layers.js')).href)) as { LAYERS: Record<string, string[]> };
+    const ignored = readFileSync(join(root, '.gitignore'), 'utf8').split('\n').map((l) => l.trim().replace(/^\/|\/$/g, '')).filter(Boolean);
+    const folders = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.') && !ignored.includes(d.name)).map((d) => d.name).sort();
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const layout = readme.slice(readme.indexOf('## Layout'), readme.indexOf('\n## ', readme.indexOf('## Layout') + 1));
+    const listed = [...layout.matchAll(/^\| `([^`/]+)\/` \|/gm)].map((m) => m[1]!).sort();
+    expect(listed).to.deep.equal(folders);
+    for (const f of Object.keys(LAYERS)) expect(folders, f).to.include(f);
   });
 });
