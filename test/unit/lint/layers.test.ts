@@ -46,6 +46,10 @@ describe('lint: import direction between the top-level folders', function () {
     expect(await layerErrors('metrics-api/zz.ts', "import { KubeConfig } from '@kubernetes/client-node';\nexport const x = KubeConfig;\n")).to.have.length(1);
     expect(await layerErrors('cli/run/zz.ts', "import type { KubeConfig } from '@kubernetes/client-node';\nexport type X = KubeConfig;\n")).to.deep.equal([]);
     expect(await layerErrors('kube/zz.ts', "export const load = async () => (await import('@kubernetes/client-node')).KubeConfig;\n")).to.deep.equal([]);
+    // A static re-export loads the module as surely as an import does; a type-only one does not.
+    expect(await layerErrors('operator/zz.ts', "export { KubeConfig } from '@kubernetes/client-node';\n")).to.have.length(1);
+    expect(await layerErrors('cli/zz.ts', "export * from '@kubernetes/client-node';\n")).to.have.length(1);
+    expect(await layerErrors('kube/zz.ts', "export type { KubeConfig } from '@kubernetes/client-node';\n")).to.deep.equal([]);
   });
 
   it('allows the intended direction', async () => {
