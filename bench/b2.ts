@@ -89,19 +89,22 @@ export interface BulkPhases {
   lastNative: number;
   /** The last SMI status seen by the watch (= converged). */
   lastStatus: number;
-  /** Operator counters over the window: reconciles by unit type, writes by target. */
+  /** Operator counters over the window: reconciles by unit type, writes by target, seconds spent in reconciles by unit type (over all workers). */
   reconciles: Record<string, number>;
   writes: Record<string, number>;
+  reconcileSeconds: Record<string, number>;
 }
 
-async function counters(w: World): Promise<{ reconciles: Record<string, number>; writes: Record<string, number> }> {
+type Counters = Pick<BulkPhases, 'reconciles' | 'writes' | 'reconcileSeconds'>;
+
+async function counters(w: World): Promise<Counters> {
   const m = await w.op!.metrics();
   const by = (name: string, label: string): Record<string, number> => {
     const out: Record<string, number> = {};
     for (const x of m) if (x.name === name) out[x.labels[label] ?? ''] = (out[x.labels[label] ?? ''] ?? 0) + x.value;
     return out;
   };
-  return { reconciles: by('smi_operator_reconciles_total', 'unit'), writes: by('smi_operator_writes_total', 'target') };
+  return { reconciles: by('smi_operator_reconciles_total', 'unit'), writes: by('smi_operator_writes_total', 'target'), reconcileSeconds: by('smi_operator_reconcile_duration_seconds_sum', 'unit') };
 }
 
 const minus = (a: Record<string, number>, b: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - (b[k] ?? 0)]));
@@ -130,6 +133,7 @@ export async function bulkApply(k: BenchKube, world: World, c: number): Promise<
       lastStatus: (lastOf(world.smi.values()) - t0) / 1000,
       reconciles: minus(after.reconciles, before.reconciles),
       writes: minus(after.writes, before.writes),
+      reconcileSeconds: minus(after.reconcileSeconds, before.reconcileSeconds),
     },
   };
 }
