@@ -12,7 +12,7 @@ import type { OperatorProc } from '../dev/world/operator-proc.js';
 import { BenchKube, now, pool, sleep } from '../dev/world/kube.js';
 import { pathOf } from '../dev/world/kube.js';
 import { World } from '../dev/world/world.js';
-import { apps, expectedNative, smiObjects } from '../dev/world/workload.js';
+import { apps, expectedNative } from '../dev/world/workload.js';
 
 export interface B2Result {
   smiObjects: number;
