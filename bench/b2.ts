@@ -68,6 +68,8 @@ export async function workloadFloor(k: BenchKube, cluster: TestCluster, nSmi: nu
     const t0 = now();
     // Listening before the first write: converged() checks each event as it comes.
     const done = w.converged(30 * 60_000);
+    // A failed write throws below; stop() then ends this wait, and nobody is left to see it.
+    done.catch(() => {});
     await k.applyAll([...smi, ...w.expected], c);
     await pool(smi, c, async (o: KubeObject) => {
       const r = await k.client.request('PATCH', pathOf(o, 'status'), { body: status, contentType: 'application/merge-patch+json' });

@@ -32,6 +32,9 @@ const { values: a } = parseArgs({
     c: { type: 'string', default: '4' },
   },
 });
+const pairsArg = a.pairs === undefined ? undefined : Number(a.pairs);
+if (pairsArg !== undefined && !(Number.isInteger(pairsArg) && pairsArg >= 1)) throw new Error(`--pairs: a whole number of at least 1, not ${a.pairs}`);
+if (!(Number(a.c) >= 1)) throw new Error(`--c: a concurrency of at least 1, not ${a.c}`);
 const only = new Set(a.only!.split(',').map((s) => s.trim().toUpperCase()));
 const log = (s: string): void => void process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${s}\n`);
 
@@ -78,7 +81,7 @@ try {
   for (const n of sizes) {
     const big = n >= 10_000;
     if (!['B1', 'B2', 'B3', 'B4', 'B5'].some((b) => only.has(b))) break;
-    const pairs = big ? 1 : Number(a.pairs ?? (a.full ? 3 : 1));
+    const pairs = big ? 1 : (pairsArg ?? (a.full ? 3 : 1));
     const r = await step(`B2 N=${n}`, () => b2(k, cluster, n, best, log, pairs));
     if (!r) continue;
     const { result, world } = r;
