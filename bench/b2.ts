@@ -41,6 +41,8 @@ export interface B2Result {
     gcStart: { rssBytes: number; rssAnonBytes?: number; rssFileBytes?: number; heapUsedBytes: number };
     gcEnd: { rssBytes: number; rssAnonBytes?: number; rssFileBytes?: number; heapUsedBytes: number };
     heapBytesPerCachedObject: number;
+    /** The operator's node flags and malloc (the manager container's, unless overridden). */
+    runtime: string;
   };
 }
 
@@ -236,5 +238,6 @@ async function memory(world: World, start: ReturnType<OperatorProc['usage']>, gc
     gcStart,
     gcEnd,
     heapBytesPerCachedObject: (gcEnd.heapUsedBytes - gcStart.heapUsedBytes) / cachedObjects,
+    runtime: op.runtime,
   };
 }
