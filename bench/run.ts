@@ -2,7 +2,9 @@
 // controller manager) and runs B0-B5 against it; prints a table and writes the
 // JSON to bench/results/. Default sizes fit a 2-core machine in minutes;
 // --full adds the 10,000-object runs (B0, B2/B4, B5).
-//   node dist/bench/run.js [--full] [--only B0,B2,...] [--changes 200]
+// B2 at the smaller size is the median of interleaved pairs (workload floor, B2) - 3 with --full -
+// because one ~15 s sample on the shared 2-core machine swings by a third.
+//   node dist/bench/run.js [--full] [--only B0,B2,...] [--changes 200] [--n 1000] [--pairs P] [--c C]
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -24,8 +26,15 @@ const { values: a } = parseArgs({
     only: { type: 'string', default: 'B0,B1,B2,B3,B4,B5' },
     changes: { type: 'string', default: '200' },
     n: { type: 'string', default: '1000' },
+    /** B2 pairs at --n (default: 3 with --full, else 1); one at 10,000. */
+    pairs: { type: 'string' },
+    /** Write concurrency when B0 (which picks the best) is not run. */
+    c: { type: 'string', default: '4' },
   },
 });
+const pairsArg = a.pairs === undefined ? undefined : Number(a.pairs);
+if (pairsArg !== undefined && !(Number.isInteger(pairsArg) && pairsArg >= 1)) throw new Error(`--pairs: a whole number of at least 1, not ${a.pairs}`);
+if (!(Number(a.c) >= 1)) throw new Error(`--c: a concurrency of at least 1, not ${a.c}`);
 const only = new Set(a.only!.split(',').map((s) => s.trim().toUpperCase()));
 const log = (s: string): void => void process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${s}\n`);
 
@@ -63,7 +72,7 @@ const cluster = await startCluster({ controllerManager: false });
 log(`control plane up at ${cluster.server}`);
 try {
   const k = new BenchKube(cluster.kubeConfig);
-  let best = 4;
+  let best = Number(a.c);
   if (only.has('B0')) {
     res.b0 = await step('B0', () => b0(k, a.full ? [100, 1000, 10_000] : [100, 1000], 500, [1, 4, 16, 64], log));
     best = res.b0?.bestConcurrency ?? best;
@@ -72,7 +81,8 @@ try {
   for (const n of sizes) {
     const big = n >= 10_000;
     if (!['B1', 'B2', 'B3', 'B4', 'B5'].some((b) => only.has(b))) break;
-    const r = await step(`B2 N=${n}`, () => b2(k, cluster, n, best, log));
+    const pairs = big ? 1 : (pairsArg ?? (a.full ? 3 : 1));
+    const r = await step(`B2 N=${n}`, () => b2(k, cluster, n, best, log, pairs));
     if (!r) continue;
     const { result, world } = r;
     const entry: Results['worlds'][number] = { n, b2: result };

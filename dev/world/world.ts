@@ -28,6 +28,8 @@ export class World {
   op: OperatorProc | undefined;
   native = new Map<string, Tracker>();
   smi = new Map<string, Tracker>();
+  /** Pending converged() waits: stop() ends them (a failed run must not keep a 30-minute timer alive). */
+  private readonly waits = new Set<(e: Error) => void>();
 
   constructor(
     readonly k: BenchKube,
@@ -99,7 +101,13 @@ export class World {
       const end = (): void => {
         for (const off of offs) off();
         clearTimeout(timer);
+        this.waits.delete(cancel);
       };
+      const cancel = (e: Error): void => {
+        end();
+        reject(e);
+      };
+      this.waits.add(cancel);
       const check = (at: number): void => {
         if (!done()) return;
         end();
@@ -168,6 +176,7 @@ export class World {
   }
 
   async stop(): Promise<void> {
+    for (const cancel of [...this.waits]) cancel(new Error('world stopped before it converged'));
     for (const t of [...this.native.values(), ...this.smi.values()]) t.stop();
     await this.op?.stop();
   }
