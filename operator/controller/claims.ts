@@ -17,11 +17,18 @@ import { mergeShared } from './shared.js';
  */
 type Entry = string | { hash: string; json: string };
 
-const digest = (json: string): string => createHash('sha256').update(json).digest('base64').slice(0, 16);
+// 12 bytes as 16 base64 characters, made as one string: `.slice(0, 16)` of the whole digest was a
+// sliced string that kept the 44-character digest alive too (~96 bytes a hash instead of ~32).
+const digest = (json: string): string => createHash('sha256').update(json).digest().toString('base64', 0, 12);
 const hashOf = (e: Entry): string => (typeof e === 'string' ? e : e.hash);
 
-/** A unit's claims: native key, version, native key, version… (a unit wants 1–3 objects: a Map each cost more than they do). */
-type UnitClaims = Array<string | Entry>;
+/**
+ * A unit's claims: native key, version, native key, version… (a unit wants 1–3 objects: a Map each
+ * cost more than they do), in an array of exactly that size (one grown by assignment has room for
+ * 17); units that want nothing (route units) share one empty array.
+ */
+type UnitClaims = ReadonlyArray<string | Entry>;
+const NOTHING: UnitClaims = Object.freeze([]);
 
 function entryOf(c: UnitClaims | undefined, key: string): Entry | undefined {
   if (!c) return undefined;
@@ -54,17 +61,18 @@ export class Claims {
    * over, re-merge or stand down.
    */
   set(unit: string, objects: readonly KubeObject[]): Set<string> {
-    const next: UnitClaims = [];
+    const building: Array<string | Entry> = [];
     for (const o of objects) {
       const k = nativeKey(o);
       const json = canonicalJson(o);
       const hash = digest(json);
       const e: Entry = this.sharedWith(k, unit) ? { hash, json } : hash;
       let at = 0;
-      while (at < next.length && next[at] !== k) at += 2;
-      next[at] = k; // the last of a repeated key wins, as in a Map
-      next[at + 1] = e;
+      while (at < building.length && building[at] !== k) at += 2;
+      building[at] = k; // the last of a repeated key wins, as in a Map
+      building[at + 1] = e;
     }
+    const next: UnitClaims = building.length === 0 ? NOTHING : building.slice();
     const prev = this.byUnit.get(unit);
     const affected = new Set<string>();
     for (const k of new Set([...keysOf(prev), ...keysOf(next)])) {
@@ -115,7 +123,7 @@ export class Claims {
   private forgetJson(unit: string, key: string): void {
     const c = this.byUnit.get(unit);
     if (!c) return;
-    for (let i = 0; i < c.length; i += 2) if (c[i] === key) c[i + 1] = hashOf(c[i + 1] as Entry);
+    this.byUnit.set(unit, c.map((x, i) => (i % 2 === 1 && c[i - 1] === key ? hashOf(x as Entry) : x)));
   }
 
   /**

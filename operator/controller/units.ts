@@ -178,6 +178,7 @@ export const serviceSelector = (o: KubeObject): Record<string, string> | undefin
 
 export class DependencyIndex {
   readonly splitsByRoot = new MultiIndex();
+  /** Services a split or policy reads besides its root (splitsByRoot has that one): backends, the mirror Service. */
   readonly splitsByService = new MultiIndex();
   readonly targetsByDest = new MultiIndex();
   readonly targetsBySource = new MultiIndex();
@@ -196,8 +197,6 @@ export class DependencyIndex {
   /** ns → RateLimitPolicy input keys: their split units read the access inputs of the Service's pods. */
   readonly rateLimitsByNs = new MultiIndex();
   readonly workloads = new Map<string, WorkloadRef>();
-  /** `ns/name` of a Service → its selector. */
-  private readonly selectorOf = new Map<string, Record<string, string>>();
   /** SMI Kind/ns/name → its unit */
   private readonly smiUnit = new Map<string, string>();
 
@@ -272,9 +271,11 @@ export class DependencyIndex {
     }
     if (kind === 'Service') {
       const out: string[] = [];
-      for (const s of this.splitsByService.get(nsName(ns, name))) {
-        const u = this.smiUnit.get(s);
-        if (u) out.push(u);
+      for (const idx of [this.splitsByRoot, this.splitsByService]) {
+        for (const s of idx.get(nsName(ns, name))) {
+          const u = this.smiUnit.get(s);
+          if (u) out.push(u);
+        }
       }
       const sel = serviceSelector(o);
       const sas = new Set<string>();
@@ -324,18 +325,18 @@ export class DependencyIndex {
     const self = inputKey(kind, ns, name);
     if (kind === 'RateLimitPolicy') op(this.rateLimitsByNs, ns, self);
     if (kind === 'TrafficSplit' || isPolicyKind(kind)) {
-      op(this.splitsByRoot, nsName(ns, kind === 'TrafficSplit' ? splitRoot(o) : policyTarget(o)), self);
-      for (const svc of new Set(serviceRefs(o))) op(this.splitsByService, nsName(ns, svc), self);
+      const root = kind === 'TrafficSplit' ? splitRoot(o) : policyTarget(o);
+      op(this.splitsByRoot, nsName(ns, root), self);
+      for (const svc of new Set(serviceRefs(o))) if (svc !== root) op(this.splitsByService, nsName(ns, svc), self);
     } else if (kind === 'TrafficTarget') {
       op(this.targetsByDest, nsName(ns, targetDestination(o)), self);
       for (const s of arr(spec(o).sources)) op(this.targetsBySource, nsName(str(s.namespace) || ns, str(s.name)), self);
     } else if (kind === 'Service') {
       const sel = serviceSelector(o);
       const first = Object.keys(sel ?? {}).sort()[0];
+      // Only the first pair: the whole selector is read from the cache when a candidate is checked
+      // (a copy of every Service's selector here was ~1.4 MiB at 10,000 Services).
       if (sel && first !== undefined) op(this.servicesByFirstPair, labelPair(ns, first, sel[first]!), name);
-      // The cached object's own selector: no copy.
-      if (add && sel) this.selectorOf.set(nsName(ns, name), sel);
-      else this.selectorOf.delete(nsName(ns, name));
     } else if (isWorkloadKind(kind)) {
       const w = workloadRef(o);
       op(this.workloadsBySA, nsName(ns, w.serviceAccount), w.key);
@@ -365,12 +366,16 @@ export class DependencyIndex {
     return best === undefined ? NONE : this.workloadsByLabelPair.get(best);
   }
 
-  /** Names of the Services in `ns` whose selector matches these pod labels (selector-less Services select nothing). */
-  servicesSelecting(ns: string, podLabels: Record<string, string>): string[] {
+  /**
+   * Names of the Services in `ns` whose selector matches these pod labels (selector-less Services
+   * select nothing). `selectorOf` reads a candidate's selector (from the cache: the index keeps
+   * only each selector's first pair).
+   */
+  servicesSelecting(ns: string, podLabels: Record<string, string>, selectorOf: (name: string) => Record<string, string> | undefined): string[] {
     const out: string[] = [];
     for (const [k, v] of Object.entries(podLabels)) {
       for (const svc of this.servicesByFirstPair.get(labelPair(ns, k, v))) {
-        if (selects(this.selectorOf.get(nsName(ns, svc)), podLabels)) out.push(svc);
+        if (selects(selectorOf(svc), podLabels)) out.push(svc);
       }
     }
     return out;

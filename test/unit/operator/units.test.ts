@@ -52,6 +52,22 @@ describe('DependencyIndex', () => {
     expect([...idx.update('Service', undefined, svc('other', { app: 'nope' }))]).to.deep.equal([]);
   });
 
+  it('a Service reaches the splits it is the root of, a backend of, or both, until they let go of it', () => {
+    const idx = new DependencyIndex();
+    idx.update('TrafficSplit', undefined, split('a', 'web', ['web-v1', 'web']));
+    idx.update('TrafficSplit', undefined, split('b', 'shop', ['web-v1']));
+    const units = (name: string): string[] => [...idx.update('Service', undefined, svc(name, {}))].sort();
+    expect(units('web')).to.deep.equal([splitUnit(ns, 'web')]);
+    expect(units('web-v1')).to.deep.equal([splitUnit(ns, 'shop'), splitUnit(ns, 'web')]);
+    expect(units('shop')).to.deep.equal([splitUnit(ns, 'shop')]);
+    // Split a moves to another root: web is only its backend now; b drops web-v1.
+    idx.update('TrafficSplit', split('a', 'web', ['web-v1', 'web']), split('a', 'api', ['web']));
+    idx.update('TrafficSplit', split('b', 'shop', ['web-v1']), split('b', 'shop', ['shop-v2']));
+    expect(units('web')).to.deep.equal([splitUnit(ns, 'api')]);
+    expect(units('web-v1')).to.deep.equal([]);
+    expect(units('shop-v2')).to.deep.equal([splitUnit(ns, 'shop')]);
+  });
+
   it('a Service or workload of a source reaches the targets naming that source (sources resolve to the Services selecting their pods)', () => {
     const idx = world(0);
     // `client` is a source of target t (destination api); its pods and Service change.
@@ -127,15 +143,26 @@ describe('DependencyIndex', () => {
 describe('DependencyIndex selector indexes', () => {
   it('finds the Services selecting a pod and the pods a Service selects without scanning', () => {
     const idx = new DependencyIndex();
-    for (let i = 0; i < 50; i++) idx.update('Service', undefined, svc(`noise${i}`, { app: `noise${i}` }));
-    idx.update('Service', undefined, svc('api', { app: 'api' }));
-    idx.update('Service', undefined, svc('api-v2', { app: 'api', version: 'v2' }));
-    expect(idx.servicesSelecting(ns, { app: 'api', version: 'v1' }).sort()).to.deep.equal(['api']);
-    expect(idx.servicesSelecting(ns, { app: 'api', version: 'v2', tier: 'web' }).sort()).to.deep.equal(['api', 'api-v2']);
+    // The index keeps only each selector's first pair; the whole selector comes from the cache (here: this map).
+    const selectors = new Map<string, Record<string, string>>();
+    const addSvc = (name: string, sel: Record<string, string>): void => {
+      selectors.set(name, sel);
+      idx.update('Service', undefined, svc(name, sel));
+    };
+    const selecting = (labels: Record<string, string>): string[] => idx.servicesSelecting(ns, labels, (n) => selectors.get(n)).sort();
+    for (let i = 0; i < 50; i++) addSvc(`noise${i}`, { app: `noise${i}` });
+    addSvc('api', { app: 'api' });
+    addSvc('api-v2', { app: 'api', version: 'v2' });
+    expect(selecting({ app: 'api', version: 'v1' })).to.deep.equal(['api']);
+    expect(selecting({ app: 'api', version: 'v2', tier: 'web' })).to.deep.equal(['api', 'api-v2']);
     // Many labels: the same answer by the pair index and an exact check.
     const many = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`l${i}`, 'x']));
-    expect(idx.servicesSelecting(ns, { ...many, app: 'api', version: 'v2' }).sort()).to.deep.equal(['api', 'api-v2']);
-    expect(idx.servicesSelecting(ns, { ...many, app: 'api', version: 'v1' }).sort()).to.deep.equal(['api']);
+    expect(selecting({ ...many, app: 'api', version: 'v2' })).to.deep.equal(['api', 'api-v2']);
+    expect(selecting({ ...many, app: 'api', version: 'v1' })).to.deep.equal(['api']);
+    // A Service gone from the index is no candidate, whatever the cache still says.
+    idx.update('Service', svc('api-v2', { app: 'api', version: 'v2' }), undefined);
+    expect(selecting({ app: 'api', version: 'v2' })).to.deep.equal(['api']);
+    addSvc('api-v2', { app: 'api', version: 'v2' });
     idx.update('TrafficTarget', undefined, target('t', 'api', [], []));
     idx.update('Deployment', undefined, deploy('api', 'api', { app: 'api', version: 'v2' }));
     expect([...idx.update('Service', undefined, svc('api-v3', { app: 'api', version: 'v2' }))]).to.deep.equal([accessUnit(ns, 'api')]);
