@@ -25,10 +25,9 @@ const hashOf = (e: Entry): string => (typeof e === 'string' ? e : e.hash);
 /**
  * A unit's claims: native key, version, native key, version… (a unit wants 1–3 objects: a Map each
  * cost more than they do), in an array of exactly that size (one grown by assignment has room for
- * 17); units that want nothing (route units) share one empty array.
+ * 17); units that want nothing (route units) are not kept.
  */
 type UnitClaims = ReadonlyArray<string | Entry>;
-const NOTHING: UnitClaims = Object.freeze([]);
 
 function entryOf(c: UnitClaims | undefined, key: string): Entry | undefined {
   if (!c) return undefined;
@@ -46,6 +45,7 @@ export class Claims {
   /** native key → the unit that wants it, or the units when several do. */
   private readonly claimants = new Map<string, string | Set<string>>();
 
+  /** Whether the unit's wants are recorded (false for one that wants nothing: translating it again costs little). */
   has(unit: string): boolean {
     return this.byUnit.has(unit);
   }
@@ -72,7 +72,7 @@ export class Claims {
       building[at] = k; // the last of a repeated key wins, as in a Map
       building[at + 1] = e;
     }
-    const next: UnitClaims = building.length === 0 ? NOTHING : building.slice();
+    const next: UnitClaims = building.slice();
     const prev = this.byUnit.get(unit);
     const affected = new Set<string>();
     for (const k of new Set([...keysOf(prev), ...keysOf(next)])) {
@@ -87,7 +87,9 @@ export class Claims {
       // The last claimant left alone needs its version no more: keep only the hash.
       if (left !== undefined) this.forgetJson(left, k);
     }
-    this.byUnit.set(unit, next);
+    // A unit that wants nothing (every route unit) is not kept: nothing can be shared with it.
+    if (next.length === 0) this.byUnit.delete(unit);
+    else this.byUnit.set(unit, next);
     for (const k of keysOf(next)) this.addClaimant(k, unit);
     return affected;
   }

@@ -48,52 +48,69 @@ export function parseUnit(key: string): Unit | undefined {
 }
 
 const NONE: readonly string[] = Object.freeze([]) as readonly string[];
-/** Past this many values a key's values are a Set (look-ups stay O(1)); up to it an array (a Set costs ~250 bytes). */
+/** Past this many values a key's values are a Set (look-ups stay O(1)); up to it one string (or an array). */
 const SMALL = 8;
+/** Joins a key's few values into one string: no Kubernetes name, kind or label contains it (a value that does is kept in an array). */
+const SEP = '\u0000';
+
+/** A key's values as stored: one string (one value, or 2..SMALL joined by SEP), an array (a value contains SEP), or a Set (many). */
+type Values = string | readonly string[] | Set<string>;
+
+const listOf = (cur: Values): readonly string[] => (typeof cur === 'string' ? (cur.includes(SEP) ? cur.split(SEP) : [cur]) : Array.isArray(cur) ? cur : [...cur]);
+
+function pack(vals: readonly string[]): Values | undefined {
+  if (vals.length === 0) return undefined;
+  if (vals.length > SMALL) return new Set(vals);
+  if (vals.some((v) => v.includes(SEP))) return vals.slice();
+  // join() makes one flat string: an array and a string per value cost ~50 + 24 bytes a value more.
+  return vals.length === 1 ? vals[0] : vals.join(SEP);
+}
 
 /**
  * key → set of values. Most keys have one value (one split per root, one workload per label
- * pair of its own...), so a lone value is stored as the string itself, a few as an array, and
- * only many as a Set: a Set costs ~250 bytes, which at 10,000 objects was most of this index's
- * memory. What get() returns is the index's own: iterate it, do not keep or change it.
+ * pair of its own...), so a lone value is stored as the string itself, a few as one string
+ * joined by SEP, and only many as a Set: a Set costs ~250 bytes, an array of strings ~50 bytes
+ * and a string header each, which at 10,000 objects was most of this index's memory. What
+ * get() returns may be the index's own: iterate it, do not keep or change it.
  */
 export class MultiIndex {
-  private readonly m = new Map<string, string | string[] | Set<string>>();
+  private readonly m = new Map<string, Values>();
   add(k: string, v: string): void {
     const cur = this.m.get(k);
-    if (cur === undefined) this.m.set(k, v);
-    else if (typeof cur === 'string') {
-      if (cur !== v) this.m.set(k, [cur, v]);
-    } else if (Array.isArray(cur)) {
-      // concat/toSpliced make arrays of the exact size: push(), spread and filter leave room for 17-22.
-      if (!cur.includes(v)) this.m.set(k, cur.length < SMALL ? cur.concat(v) : new Set([...cur, v]));
-    } else cur.add(v);
+    if (cur === undefined) this.m.set(k, pack([v])!);
+    else if (cur instanceof Set) cur.add(v);
+    else {
+      const vals = listOf(cur);
+      if (!vals.includes(v)) this.m.set(k, pack([...vals, v])!);
+    }
   }
   remove(k: string, v: string): void {
     const cur = this.m.get(k);
     if (cur === undefined) return;
-    if (typeof cur === 'string') {
-      if (cur === v) this.m.delete(k);
+    if (cur instanceof Set) {
+      cur.delete(v);
+      if (cur.size <= SMALL) this.m.set(k, pack([...cur])!);
       return;
     }
-    if (Array.isArray(cur)) {
-      const i = cur.indexOf(v);
-      if (i < 0) return;
-      this.m.set(k, cur.length === 2 ? cur[1 - i]! : cur.toSpliced(i, 1));
-      return;
-    }
-    cur.delete(v);
-    if (cur.size <= SMALL) this.m.set(k, cur.size === 1 ? (cur.values().next().value as string) : [...cur]);
+    const vals = listOf(cur);
+    if (!vals.includes(v)) return;
+    const left = pack(vals.filter((x) => x !== v));
+    if (left === undefined) this.m.delete(k);
+    else this.m.set(k, left);
   }
   get(k: string): Iterable<string> {
     const cur = this.m.get(k);
-    if (cur === undefined) return NONE;
-    return typeof cur === 'string' ? [cur] : cur;
+    return cur === undefined ? NONE : cur instanceof Set ? cur : listOf(cur);
   }
   /** How many values `k` has, without building a set. */
   count(k: string): number {
     const cur = this.m.get(k);
-    return cur === undefined ? 0 : typeof cur === 'string' ? 1 : Array.isArray(cur) ? cur.length : cur.size;
+    if (cur === undefined) return 0;
+    if (cur instanceof Set) return cur.size;
+    if (Array.isArray(cur)) return cur.length;
+    let n = 1;
+    for (let i = (cur as string).indexOf(SEP); i >= 0; i = (cur as string).indexOf(SEP, i + 1)) n++;
+    return n;
   }
   keys(): IterableIterator<string> {
     return this.m.keys();
