@@ -129,7 +129,7 @@ export class Inputs {
         const svc = service(sns, n);
         return svc && serviceSelector(svc);
       });
-      const workloadsOf = (sa: string): WorkloadRef[] => [...index.workloadsBySA.get(sa)].map((k) => index.workloads.get(k)).filter((w) => !!w);
+      const workloadsOf = (sa: string): WorkloadRef[] => [...index.workloadsBySA.get(sa)].map((k) => index.workload(k)).filter((w) => !!w);
       // Workloads read: the destination's and each source's, and the other pods a selector built
       // from them may also pick. Not the whole namespace: a pod a selector picks carries all of
       // its labels, so the rarest label of each selector finds them (at 10,000 objects reading
@@ -188,7 +188,7 @@ export class Inputs {
     const sas = new Set<string>();
     // The pods the Service selects carry its rarest label: no scan of the namespace.
     for (const k of index.workloadCandidates(ns, sel)) {
-      const w = index.workloads.get(k);
+      const w = index.workload(k);
       if (w && selects(sel, w.podLabels)) sas.add(w.serviceAccount);
     }
     const seen = new Set(have.map((o) => inputKey(o.kind, o.metadata.namespace ?? 'default', o.metadata.name)));

@@ -170,6 +170,25 @@ describe('DependencyIndex selector indexes', () => {
   });
 });
 
+describe('DependencyIndex workloads', () => {
+  it('keeps each workload\'s namespace, ServiceAccount and pod labels, following updates and deletes', () => {
+    const idx = new DependencyIndex();
+    const a = deploy('api', 'api', { app: 'api', 'example.com/odd"key': 'a\u0000b' });
+    idx.update('Deployment', undefined, a);
+    expect(idx.workload('Deployment/n/api')).to.deep.equal({ key: 'Deployment/n/api', namespace: ns, serviceAccount: 'api', podLabels: { app: 'api', 'example.com/odd"key': 'a\u0000b' } });
+    const b = deploy('api', 'other', { app: 'web' });
+    idx.update('Deployment', a, b);
+    expect(idx.workload('Deployment/n/api')).to.deep.equal({ key: 'Deployment/n/api', namespace: ns, serviceAccount: 'other', podLabels: { app: 'web' } });
+    expect([...idx.workloadsBySA.get('n/api')]).to.deep.equal([]);
+    expect([...idx.workloadsBySA.get('n/other')]).to.deep.equal(['Deployment/n/api']);
+    // What the caller gets is its own.
+    idx.workload('Deployment/n/api')!.podLabels.app = 'changed';
+    expect(idx.workload('Deployment/n/api')!.podLabels.app).to.equal('web');
+    idx.update('Deployment', b, undefined);
+    expect(idx.workload('Deployment/n/api')).to.equal(undefined);
+  });
+});
+
 describe('MultiIndex', () => {
   it('behaves like a map of sets whatever the order of adds and removes (a lone value is stored unboxed, a few joined in one string, many in a Set)', () => {
     // Values with the join separator or empty ones must not be split or merged.
