@@ -6,7 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../../schemas/hub.js';
-import { canonicalJson, decorate, nativeKey } from './labels.js';
+import { canonicalJson, decorate, longNativeKey, nativeKey, shortNativeKey } from './labels.js';
 import { ownerOf } from './plan.js';
 import { mergeShared } from './shared.js';
 
@@ -40,7 +40,7 @@ function* keysOf(c: UnitClaims | undefined): Generator<string> {
 }
 
 export class Claims {
-  /** unit → its objects' versions at its last translation (undecorated). */
+  /** unit → its objects' versions at its last translation (undecorated); native keys as labels' shortNativeKey() here and in `claimants`. */
   private readonly byUnit = new Map<string, UnitClaims>();
   /** native key → the unit that wants it, or the units when several do. */
   private readonly claimants = new Map<string, string | Set<string>>();
@@ -63,7 +63,7 @@ export class Claims {
   set(unit: string, objects: readonly KubeObject[]): Set<string> {
     const building: Array<string | Entry> = [];
     for (const o of objects) {
-      const k = nativeKey(o);
+      const k = shortNativeKey(nativeKey(o));
       const json = canonicalJson(o);
       const hash = digest(json);
       const e: Entry = this.sharedWith(k, unit) ? { hash, json } : hash;
@@ -79,7 +79,7 @@ export class Claims {
       const a = entryOf(prev, k);
       const b = entryOf(next, k);
       if (a !== undefined && b !== undefined && hashOf(a) === hashOf(b)) continue;
-      for (const u of this.claimantsOf(k)) if (u !== unit) affected.add(u);
+      for (const u of this.claimantsOfShort(k)) if (u !== unit) affected.add(u);
     }
     for (const k of keysOf(prev)) {
       if (entryOf(next, k) !== undefined) continue;
@@ -136,7 +136,7 @@ export class Claims {
   lacking(unit: string): string[] {
     const out = new Set<string>();
     for (const k of keysOf(this.byUnit.get(unit))) {
-      const others = this.claimantsOf(k).filter((u) => u !== unit);
+      const others = this.claimantsOfShort(k).filter((u) => u !== unit);
       if (others.length === 0 || ownerOf([unit, ...others]) !== unit) continue;
       for (const u of others) if (typeof entryOf(this.byUnit.get(u), k) === 'string') out.add(u);
     }
@@ -145,7 +145,11 @@ export class Claims {
 
   /** Units that currently want a native object (a deleted object must be re-created by one of them). */
   claimantsOf(key: string): string[] {
-    const c = this.claimants.get(key);
+    return this.claimantsOfShort(shortNativeKey(key));
+  }
+
+  private claimantsOfShort(k: string): string[] {
+    const c = this.claimants.get(k);
     return c === undefined ? [] : typeof c === 'string' ? [c] : [...c];
   }
 
@@ -156,15 +160,15 @@ export class Claims {
    */
   desiredFor(unit: string, translated: readonly KubeObject[]): KubeObject[] {
     const out: KubeObject[] = [];
-    const fresh = new Map(translated.map((o) => [nativeKey(o), o]));
+    const fresh = new Map(translated.map((o) => [shortNativeKey(nativeKey(o)), o]));
     const versionOf = (u: string, k: string): KubeObject => {
       const e = entryOf(this.byUnit.get(u), k);
       if (typeof e === 'object') return JSON.parse(e.json) as KubeObject;
-      throw new Error(`claims: the version of ${k} that ${u} wants is not recorded`);
+      throw new Error(`claims: the version of ${longNativeKey(k)} that ${u} wants is not recorded`);
     };
     for (const k of keysOf(this.byUnit.get(unit))) {
       const own = fresh.get(k) ?? versionOf(unit, k);
-      const others = this.claimantsOf(k)
+      const others = this.claimantsOfShort(k)
         .filter((u) => u !== unit)
         .sort();
       if (others.length === 0 || ownerOf([unit, ...others]) !== unit) {

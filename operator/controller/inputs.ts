@@ -214,8 +214,7 @@ export class Inputs {
   /** Managed native objects whose unit annotation names this unit. */
   owned(unit: string): KubeObject[] {
     const out: KubeObject[] = [];
-    for (const e of this.index.managedByUnit.get(unit)) {
-      const [cacheKey, ns, name] = e.split('|') as [string, string, string];
+    for (const [cacheKey, ns, name] of this.index.ownedBy(unit)) {
       const o = this.cache.get(cacheKey, ns, name);
       if (o) out.push(o);
     }

@@ -16,7 +16,7 @@
 import type { KubeObject } from '../../schemas/hub.js';
 import { isSmiKind, isWorkloadKind } from './kinds.js';
 import { isPolicyKind } from '../../schemas/policy-types.js';
-import { isManaged, unitOf } from './labels.js';
+import { codedKind, isManaged, shortKey, unitOf } from './labels.js';
 import { serviceSelects as selects } from '../../adapters/common/label-match.js';
 
 export type Unit =
@@ -210,6 +210,7 @@ export class DependencyIndex {
   readonly servicesByFirstPair = new MultiIndex();
   /** `ns/key=value` of pod labels → workload keys (find the pods a Service selects without a scan). */
   readonly workloadsByLabelPair = new MultiIndex();
+  /** unit → its managed objects, `group/Kind|ns|name` with the kind as labels' shortKey() (read them with Inputs.owned). */
   readonly managedByUnit = new MultiIndex();
   /** ns → RateLimitPolicy input keys: their split units read the access inputs of the Service's pods. */
   readonly rateLimitsByNs = new MultiIndex();
@@ -366,13 +367,21 @@ export class DependencyIndex {
       else this.workloadOf.delete(w.key);
     } else if (!isSmiKind(kind) && isManaged(o)) {
       const u = unitOf(o);
-      if (u) op(this.managedByUnit, u, flatKey(kind, '|', ns, '|', name));
+      if (u) op(this.managedByUnit, u, shortKey(kind, flatKey('|', ns, '|', name)));
     }
     if (kind === 'TrafficSplit' || kind === 'TrafficTarget' || isPolicyKind(kind)) {
       for (const r of routeRefs(o)) op(this.referrers, r, self);
       if (add) this.smiUnit.set(self, unitOfSmi(o));
       else this.smiUnit.delete(self);
     }
+  }
+
+  /** The managed objects a unit owns: cache key (`group/Kind`), namespace, name. */
+  ownedBy(unit: string): Array<[cacheKey: string, namespace: string, name: string]> {
+    return [...this.managedByUnit.get(unit)].map((e) => {
+      const kind = codedKind(e);
+      return (kind === undefined ? e : [kind, e.slice(1)].join('')).split('|') as [string, string, string];
+    });
   }
 
   /** The indexed workload of a key (a fresh object: the caller may keep it). */

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import type { KubeObject } from '../../../schemas/hub.js';
 import { DependencyIndex, MultiIndex, parseUnit, accessUnit, splitUnit, routeUnit } from '../../../operator/controller/units.js';
-import { decorate, unitLabelValue } from '../../../operator/controller/labels.js';
+import { decorate, longNativeKey, shortNativeKey, unitLabelValue } from '../../../operator/controller/labels.js';
 
 const ns = 'n';
 const split = (name: string, root: string, backends: string[], matches: string[] = []): KubeObject => ({
@@ -111,7 +111,7 @@ describe('DependencyIndex', () => {
     const idx = new DependencyIndex();
     const o = decorate({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'x', namespace: ns, labels: {} } }, splitUnit(ns, 'web'));
     expect([...idx.update('networking.istio.io/VirtualService', undefined, o)]).to.deep.equal([splitUnit(ns, 'web')]);
-    expect([...idx.managedByUnit.get(splitUnit(ns, 'web'))]).to.deep.equal([`networking.istio.io/VirtualService|${ns}|x`]);
+    expect(idx.ownedBy(splitUnit(ns, 'web'))).to.deep.equal([['networking.istio.io/VirtualService', ns, 'x']]);
     expect([...idx.allUnits([])]).to.deep.equal([splitUnit(ns, 'web')]);
   });
 
@@ -186,6 +186,24 @@ describe('DependencyIndex workloads', () => {
     expect(idx.workload('Deployment/n/api')!.podLabels.app).to.equal('web');
     idx.update('Deployment', b, undefined);
     expect(idx.workload('Deployment/n/api')).to.equal(undefined);
+  });
+});
+
+describe('short native keys', () => {
+  it('read back exactly and stay distinct, past the number of kinds that get a code too', () => {
+    const seg = fc.stringMatching(/^[a-z0-9.|-]{0,12}$/);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom('', 'networking.istio.io', 'policy.linkerd.io', 'x.example.com'), fc.constantFrom('VirtualService', 'Server', 'Service'), seg, seg), { maxLength: 40 }), (parts) => {
+        const keys = parts.map(([g, k, n, name]) => `${g}/${k}/${n}/${name}`);
+        for (const k of keys) expect(longNativeKey(shortNativeKey(k))).to.equal(k);
+        expect(new Set(keys.map(shortNativeKey)).size).to.equal(new Set(keys).size);
+      }),
+    );
+    // More kinds than codes: the rest are kept as they are.
+    const many = Array.from({ length: 200 }, (_, i) => `g${i}.example.com/Kind${i}/ns/name`);
+    expect(many.map((k) => longNativeKey(shortNativeKey(k)))).to.deep.equal(many);
+    expect(new Set(many.map(shortNativeKey)).size).to.equal(200);
+    expect(shortNativeKey(many[199]!)).to.equal(many[199]);
   });
 });
 
