@@ -16,10 +16,15 @@ export type MetricsMesh = Exclude<MeshName, 'gamma'>;
 export const METRICS_MESHES: readonly MetricsMesh[] = ['istio', 'linkerd', 'consul'];
 
 export const isMeshName = (s: unknown): s is MeshName => (MESH_NAMES as readonly unknown[]).includes(s);
+export const isMetricsMesh = (s: unknown): s is MetricsMesh => (METRICS_MESHES as readonly unknown[]).includes(s);
+
+const notOneOf = (names: readonly string[], s: unknown): string => `must be one of ${names.join(', ')}, got ${JSON.stringify(s)}`;
 
 /** The one mesh-name check: undefined when valid, else why (callers prefix the flag or key). */
-export const meshNameProblem = (s: unknown): string | undefined =>
-  isMeshName(s) ? undefined : `must be one of ${MESH_NAMES.join(', ')}, got ${JSON.stringify(s)}`;
+export const meshNameProblem = (s: unknown): string | undefined => (isMeshName(s) ? undefined : notOneOf(MESH_NAMES, s));
+
+/** As meshNameProblem, for the meshes with metrics of their own (`smictl metrics`, the metrics API). */
+export const metricsMeshProblem = (s: unknown): string | undefined => (isMetricsMesh(s) ? undefined : notOneOf(METRICS_MESHES, s));
 
 /** A Kubernetes Service port as the adapters need it. */
 export interface ServicePort {

@@ -3,7 +3,8 @@
 // neither imports the other.
 
 import { InvalidArgumentError } from 'commander';
-import { meshNameProblem, METRICS_MESHES, type MeshName, type MetricsMesh } from '../adapters/types.js';
+import { meshNameProblem, metricsMeshProblem, type MeshName, type MetricsMesh } from '../adapters/types.js';
+import type { KubeFlags } from './kube-flags.js';
 
 export function port(v: string): number {
   const n = Number(v);
@@ -31,7 +32,8 @@ export function meshName(v: string): MeshName {
 
 /** A mesh with metrics of its own (gamma has none): --mesh of `metrics` and `metrics-api`. */
 export function metricsMeshName(v: string): MetricsMesh {
-  if (!(METRICS_MESHES as readonly string[]).includes(v)) throw new InvalidArgumentError(`unknown mesh "${v}": one of ${METRICS_MESHES.join(', ')}`);
+  const problem = metricsMeshProblem(v);
+  if (problem) throw new InvalidArgumentError(problem);
   return v as MetricsMesh;
 }
 
@@ -99,4 +101,23 @@ export interface ServeFlags {
   auth: boolean;
   /** namespace/name of the operator's adapter ConfigMap to follow; '' to not follow. */
   configMap: string;
+}
+
+export interface CheckFlags extends KubeFlags {
+  pre?: boolean;
+  namespace: string;
+  mesh?: MeshName;
+  output: 'text' | 'json' | 'yaml';
+}
+
+export interface DescribeFlags extends KubeFlags {
+  namespace: string;
+  operatorNamespace: string;
+  output: 'text' | 'json' | 'yaml';
+}
+
+export interface UninstallFlags extends KubeFlags {
+  namespace: string;
+  keepNative?: boolean;
+  yes?: boolean;
 }

@@ -1,7 +1,7 @@
 // The operator's version on a cluster: the tag of its Deployment's image.
 
 import type { KubeClient } from '../kube/client.js';
-import { resourcePath } from '../kube/client.js';
+import { BUILTIN_KINDS, kindPath } from '../kube/rest-mapper.js';
 import { OPERATOR_DEPLOYMENT } from './check/names.js';
 
 export type ServerVersion = { ok: true; version: string; image: string } | { ok: false; reason: string };
@@ -14,7 +14,7 @@ export function imageVersion(image: string): string | undefined {
 }
 
 export async function serverVersion(client: KubeClient, namespace: string): Promise<ServerVersion> {
-  const r = await client.request<{ spec: { template: { spec: { containers: { image: string }[] } } } }>('GET', resourcePath('apps/v1', 'deployments', namespace, OPERATOR_DEPLOYMENT));
+  const r = await client.request<{ spec: { template: { spec: { containers: { image: string }[] } } } }>('GET', kindPath(BUILTIN_KINDS.Deployment, namespace, OPERATOR_DEPLOYMENT));
   if (!r.ok) return { ok: false, reason: r.error.status === 404 ? `no Deployment ${namespace}/${OPERATOR_DEPLOYMENT}` : r.error.message };
   const image = r.body.spec.template.spec.containers.map((c) => c.image).find((i) => i.includes('smi-operator'));
   const v = image ? imageVersion(image) : undefined;

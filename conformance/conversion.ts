@@ -5,6 +5,7 @@
 
 import type { KubeCredentials } from '../kube/credentials.js';
 import { HttpKubeClient } from '../kube/client.js';
+import { BUILTIN_KINDS, kindPath } from '../kube/rest-mapper.js';
 import { SMI_CRDS } from '../release/names.js';
 import { startWebhookServer } from '../operator/webhooks/index.js';
 import { generateWebhookCertificates } from '../release/certs.js';
@@ -37,7 +38,7 @@ export async function serveConversion(kc: KubeCredentials): Promise<ServedConver
   const url = `https://127.0.0.1:${server.port}/convert`;
   const client = new HttpKubeClient(kc);
   const saved = new Map<string, unknown>();
-  const path = (n: string) => `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${n}`;
+  const path = (n: string) => kindPath(BUILTIN_KINDS.CustomResourceDefinition, undefined, n);
   const merge = 'application/merge-patch+json';
   const restore = async () => {
     for (const [n, conversion] of saved) {

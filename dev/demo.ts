@@ -8,15 +8,16 @@
 
 import yaml from 'js-yaml';
 import { createLogger } from '../log/log.js';
-import { MESH_NAMES, type MeshName } from '../adapters/types.js';
+import { meshNameProblem, type MeshName } from '../adapters/types.js';
 import { OPERATOR_NS, demoHints, settledRow, startDemo, table, translated, unsupportedOffline, waitReady, type Demo } from './demo-setup.js';
 
 async function main(): Promise<number> {
   const once = process.argv.includes('--once');
   const meshArg = process.argv[process.argv.indexOf('--mesh') + 1];
   const mesh = (process.argv.includes('--mesh') ? meshArg : 'istio') as MeshName;
-  if (!MESH_NAMES.includes(mesh)) {
-    process.stderr.write(`demo: --mesh must be one of ${MESH_NAMES.join(', ')}, got ${JSON.stringify(meshArg)}\n`);
+  const problem = meshNameProblem(mesh);
+  if (problem) {
+    process.stderr.write(`demo: --mesh ${problem}\n`);
     return 2;
   }
   const say = (s: string): boolean => process.stdout.write(`${s}\n`);

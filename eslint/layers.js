@@ -69,16 +69,24 @@ export const layersRule = {
       }
     };
     const heavy = (n) => {
-      // Type-only imports are erased; dev/ is not shipped; schemas/ and adapters/ get the I/O message.
-      if (from !== 'dev' && !PURE.includes(from) && n.importKind !== 'type' && n.source.value === '@kubernetes/client-node') context.report({ node: n.source, messageId: 'heavy' });
+      // Type-only imports and re-exports are erased; dev/ is not shipped; schemas/ and adapters/ get the I/O message.
+      const typeOnly = n.importKind === 'type' || n.exportKind === 'type';
+      if (from !== 'dev' && !PURE.includes(from) && !typeOnly && n.source.value === '@kubernetes/client-node') context.report({ node: n.source, messageId: 'heavy' });
     };
     return {
       ImportDeclaration: (n) => {
         check(n.source, n.source.value);
         heavy(n);
       },
-      ExportNamedDeclaration: (n) => n.source && check(n.source, n.source.value),
-      ExportAllDeclaration: (n) => check(n.source, n.source.value),
+      ExportNamedDeclaration: (n) => {
+        if (!n.source) return;
+        check(n.source, n.source.value);
+        heavy(n);
+      },
+      ExportAllDeclaration: (n) => {
+        check(n.source, n.source.value);
+        heavy(n);
+      },
       ImportExpression: (n) => n.source.type === 'Literal' && check(n.source, n.source.value),
     };
   },

@@ -37,6 +37,10 @@ export const BUILTIN_KINDS = {
   ValidatingWebhookConfiguration: cluster('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', 'validatingwebhookconfigurations'),
 } as const satisfies Record<string, ResourceKind>;
 
+/** The REST path of a known kind's collection (no name) or object; the namespace is dropped for a cluster-scoped kind. */
+export const kindPath = (k: ResourceKind, namespace?: string, name?: string, sub?: string): string =>
+  resourcePath(k.apiVersion, k.plural, k.namespaced ? namespace : undefined, name, sub);
+
 /** An SMI kind at its hub (storage) version; every served version maps the same way. */
 export const smiResourceKind = (kind: SmiKind): ResourceKind => ns(`${SMI_GROUPS[kind]}/${HUB_VERSIONS[kind]}`, kind, SMI_PLURALS[kind]);
 

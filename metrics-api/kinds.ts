@@ -1,6 +1,7 @@
-// The resource kinds served under metrics.smi-spec.io/v1alpha1, by URL plural.
+// The resource kinds served under metrics.smi-spec.io/v1alpha1, by URL plural: the
+// measured kinds' own plurals, from the one REST mapper (kube/rest-mapper.ts).
 
-import { hubApiVersion } from '../schemas/hub.js';
+import { BUILTIN_KINDS, smiResourceKind, type ResourceKind } from '../kube/rest-mapper.js';
 
 export type ResourcePlural = 'namespaces' | 'pods' | 'deployments' | 'statefulsets' | 'daemonsets' | 'services' | 'trafficsplits';
 
@@ -13,15 +14,17 @@ export interface KindInfo {
   namespaced: boolean;
 }
 
+const served = (k: ResourceKind): KindInfo => ({ plural: k.plural as ResourcePlural, kind: k.kind, apiVersion: k.apiVersion, namespaced: k.namespaced });
+
 export const KINDS: readonly KindInfo[] = [
-  { plural: 'namespaces', kind: 'Namespace', apiVersion: 'v1', namespaced: false },
-  { plural: 'pods', kind: 'Pod', apiVersion: 'v1', namespaced: true },
-  { plural: 'deployments', kind: 'Deployment', apiVersion: 'apps/v1', namespaced: true },
-  { plural: 'statefulsets', kind: 'StatefulSet', apiVersion: 'apps/v1', namespaced: true },
-  { plural: 'daemonsets', kind: 'DaemonSet', apiVersion: 'apps/v1', namespaced: true },
-  { plural: 'services', kind: 'Service', apiVersion: 'v1', namespaced: true },
-  { plural: 'trafficsplits', kind: 'TrafficSplit', apiVersion: hubApiVersion('TrafficSplit'), namespaced: true },
-];
+  BUILTIN_KINDS.Namespace,
+  BUILTIN_KINDS.Pod,
+  BUILTIN_KINDS.Deployment,
+  BUILTIN_KINDS.StatefulSet,
+  BUILTIN_KINDS.DaemonSet,
+  BUILTIN_KINDS.Service,
+  smiResourceKind('TrafficSplit'),
+].map(served);
 
 export function kindByPlural(plural: string): KindInfo | undefined {
   return KINDS.find((k) => k.plural === plural);

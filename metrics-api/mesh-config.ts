@@ -2,7 +2,7 @@
 // metric names queried, its optional `prometheusUrl` where they are queried. Re-read
 // periodically, so switching meshes needs no restart of the metrics API.
 
-import { METRICS_MESHES, type MetricsMesh } from '../adapters/types.js';
+import { isMetricsMesh, type MetricsMesh } from '../adapters/types.js';
 import type { KubeAccess } from './kube.js';
 
 export interface MeshSettings { mesh: MetricsMesh; prometheusUrl: string }
@@ -10,7 +10,7 @@ export interface MeshSettings { mesh: MetricsMesh; prometheusUrl: string }
 /** ConfigMap data -> settings; a missing or unknown value keeps the default (the flags/env). */
 export function settingsFrom(data: Record<string, string> | undefined, defaults: MeshSettings): MeshSettings {
   // gamma has no metrics of its own: the metric names stay the default's.
-  const mesh = data?.mesh && (METRICS_MESHES as readonly string[]).includes(data.mesh) ? (data.mesh as MetricsMesh) : defaults.mesh;
+  const mesh = isMetricsMesh(data?.mesh) ? data.mesh : defaults.mesh;
   let prometheusUrl = defaults.prometheusUrl;
   if (data?.prometheusUrl) {
     try {

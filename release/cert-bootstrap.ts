@@ -13,6 +13,7 @@ import { Command } from 'commander';
 import type { KubeCredentials } from '../kube/credentials.js';
 import { HttpKubeClient, type KubeClient, type KubeResult } from '../kube/client.js';
 import { loadCredentials } from '../kube/credentials.js';
+import { BUILTIN_KINDS, kindPath } from '../kube/rest-mapper.js';
 import { generateWebhookCertificates, serviceDnsNames } from './certs.js';
 import { APISERVICE, CERT_DIR, METRICS_SERVICE, NAMESPACE, SERVING_SECRET, SMI_CRDS, VALIDATING_WEBHOOK, WEBHOOK_SERVICE } from './names.js';
 
@@ -71,7 +72,7 @@ export async function bootstrapCertificates(o: BootstrapOptions): Promise<Bootst
   const log = o.log ?? (() => {});
   const client: KubeClient = o.client ?? new HttpKubeClient(o.kubeConfig);
   const names = dnsNames(ns);
-  const secretPath = `/api/v1/namespaces/${ns}/secrets`;
+  const secretPath = kindPath(BUILTIN_KINDS.Secret, ns);
 
   let created = false;
   const got = await client.request<Secret>('GET', `${secretPath}/${name}`);
@@ -103,14 +104,14 @@ export async function bootstrapCertificates(o: BootstrapOptions): Promise<Bootst
   const patched: string[] = [];
   const merge = 'application/merge-patch+json';
   for (const crd of o.crds ?? SMI_CRDS) {
-    const path = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd}`;
+    const path = kindPath(BUILTIN_KINDS.CustomResourceDefinition, undefined, crd);
     const r = await client.request<{ spec?: { conversion?: { strategy?: string } } }>('GET', path);
     if (!r.ok || r.body.spec?.conversion?.strategy !== 'Webhook') continue;
     must(await client.request('PATCH', path, { body: { spec: { conversion: { webhook: { clientConfig: { caBundle } } } } }, contentType: merge }), `patch CRD ${crd}`);
     patched.push(`CustomResourceDefinition/${crd}`);
   }
   const vwcName = o.validatingWebhook ?? VALIDATING_WEBHOOK;
-  const vwcPath = `/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/${vwcName}`;
+  const vwcPath = kindPath(BUILTIN_KINDS.ValidatingWebhookConfiguration, undefined, vwcName);
   const vwc = await client.request<{ webhooks?: unknown[] }>('GET', vwcPath);
   if (vwc.ok) {
     const ops = (vwc.body.webhooks ?? []).map((_, i) => ({ op: 'add', path: `/webhooks/${i}/clientConfig/caBundle`, value: caBundle }));
@@ -118,7 +119,7 @@ export async function bootstrapCertificates(o: BootstrapOptions): Promise<Bootst
     patched.push(`ValidatingWebhookConfiguration/${vwcName}`);
   }
   const apiName = o.apiService ?? APISERVICE;
-  const apiPath = `/apis/apiregistration.k8s.io/v1/apiservices/${apiName}`;
+  const apiPath = kindPath(BUILTIN_KINDS.APIService, undefined, apiName);
   const api = await client.request('GET', apiPath);
   if (api.ok) {
     must(await client.request('PATCH', apiPath, { body: { spec: { caBundle, insecureSkipTLSVerify: false } }, contentType: merge }), `patch APIService ${apiName}`);

@@ -3,8 +3,8 @@
 
 import { DEFAULT_MESH_OPTIONS, type AccessMode, type MeshOptions, type MtlsMode } from '../types.js';
 
-const ACCESS_MODES: readonly AccessMode[] = ['enforce', 'permissive'];
-const MTLS_MODES: readonly MtlsMode[] = ['strict', 'permissive', 'disabled'];
+export const ACCESS_MODES: readonly AccessMode[] = ['enforce', 'permissive'];
+export const MTLS_MODES: readonly MtlsMode[] = ['strict', 'permissive', 'disabled'];
 const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 export const MESH_OPTION_KEYS = ['accessMode', 'mtlsMode', 'clusterDomain', 'trustDomain'] as const;

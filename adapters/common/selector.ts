@@ -94,7 +94,7 @@ export function coveringSelectors(d: ResolvedDestination): { selectors: Covering
     else byKey.set(JSON.stringify(labels), labels);
   }
   const all = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
-  const subsumes = (a: Record<string, string>, b: Record<string, string>): boolean => a !== b && Object.entries(a).every(([k, v]) => b[k] === v);
+  const subsumes = (a: Record<string, string>, b: Record<string, string>): boolean => a !== b && matchesLabels(a, b);
   const selectors = all.filter((s) => !all.some((o) => subsumes(o, s))).map((matchLabels) => ({ matchLabels, conflicts: conflictsOf(d, matchLabels) }));
   return { selectors, uncovered };
 }

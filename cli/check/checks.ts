@@ -4,8 +4,9 @@
 
 import { X509Certificate } from 'node:crypto';
 import type { KubeClient } from '../../kube/client.js';
+import { BUILTIN_KINDS, kindPath, smiResourceKind } from '../../kube/rest-mapper.js';
 import { getAdapter } from '../../adapters/index.js';
-import { MESH_NAMES, type MeshName } from '../../adapters/types.js';
+import { isMeshName, meshNameProblem, type MeshName } from '../../adapters/types.js';
 import { KIND_TABLE } from '../../schemas/versions.js';
 import { crdName } from '../../schemas/crd.js';
 import { CLIENT_VERSION } from '../version.js';
@@ -92,7 +93,7 @@ export async function runChecks(client: KubeClient, o: CheckOptions): Promise<Ch
   cat = 'smi-operator CRDs';
   for (const info of KIND_TABLE) {
     const name = crdName(info);
-    const crd = await get<Obj & { spec: { versions: { name: string; served: boolean }[]; conversion?: { strategy: string; webhook?: { clientConfig?: { caBundle?: string } } } } }>(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);
+    const crd = await get<Obj & { spec: { versions: { name: string; served: boolean }[]; conversion?: { strategy: string; webhook?: { clientConfig?: { caBundle?: string } } } } }>(kindPath(BUILTIN_KINDS.CustomResourceDefinition, undefined, name));
     if (!crd.ok) {
       add({ category: cat, name: `${name} is installed`, status: 'fail', message: crd.status === 404 ? 'not found' : crd.message, fix: FIX_CRDS });
       continue;
@@ -115,8 +116,8 @@ export async function runChecks(client: KubeClient, o: CheckOptions): Promise<Ch
 
   // ---- the operator ----
   cat = 'smi-operator';
-  const deploy = await get<Obj & { spec: { template: { spec: { containers: { image: string }[] } } } }>(`/apis/apps/v1/namespaces/${o.namespace}/deployments/${OPERATOR_DEPLOYMENT}`);
-  const lease = await get(`/apis/coordination.k8s.io/v1/namespaces/${o.namespace}/leases/${LEADER_LEASE}`);
+  const deploy = await get<Obj & { spec: { template: { spec: { containers: { image: string }[] } } } }>(kindPath(BUILTIN_KINDS.Deployment, o.namespace, OPERATOR_DEPLOYMENT));
+  const lease = await get(kindPath(BUILTIN_KINDS.Lease, o.namespace, LEADER_LEASE));
   const leader = leaseHolder(lease.ok ? lease.body : undefined, now);
   if (deploy.ok) {
     const ready = deploy.body.status?.readyReplicas ?? 0;
@@ -138,7 +139,7 @@ export async function runChecks(client: KubeClient, o: CheckOptions): Promise<Ch
 
   // ---- webhook ----
   cat = 'smi-operator webhook';
-  const vwc = await get<Obj & { webhooks: { name: string; clientConfig: { caBundle?: string } }[] }>(`/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/${VALIDATING_WEBHOOK}`);
+  const vwc = await get<Obj & { webhooks: { name: string; clientConfig: { caBundle?: string } }[] }>(kindPath(BUILTIN_KINDS.ValidatingWebhookConfiguration, undefined, VALIDATING_WEBHOOK));
   if (!vwc.ok) {
     add({ category: cat, name: 'validating webhook is installed', status: 'warn', message: 'not installed: invalid SMI objects are only rejected by the CRD schemas and reported in status', fix: FIX_INSTALL });
   } else {
@@ -150,7 +151,7 @@ export async function runChecks(client: KubeClient, o: CheckOptions): Promise<Ch
     }
     // A server-side dry run goes through admission and stores nothing.
     const probe = { apiVersion: 'specs.smi-spec.io/v1alpha4', kind: 'TCPRoute', metadata: { name: 'smictl-check-probe', namespace: o.namespace }, spec: {} };
-    const r = await client.request('POST', `/apis/specs.smi-spec.io/v1alpha4/namespaces/${o.namespace}/tcproutes`, { query: { dryRun: 'All' }, body: probe });
+    const r = await client.request('POST', kindPath(smiResourceKind('TCPRoute'), o.namespace), { query: { dryRun: 'All' }, body: probe });
     const unreachable = !r.ok && /failed calling webhook|connection refused|no endpoints|context deadline/i.test(r.error.message);
     add(unreachable || (!r.ok && r.error.status >= 500)
       ? { category: cat, name: 'webhook is reachable', status: 'fail', message: r.ok ? '' : r.error.message, fix: `kubectl -n ${o.namespace} get endpoints smi-operator-webhook-service && kubectl -n ${o.namespace} logs deployment/${OPERATOR_DEPLOYMENT}` }
@@ -159,7 +160,7 @@ export async function runChecks(client: KubeClient, o: CheckOptions): Promise<Ch
 
   // ---- metrics API ----
   cat = 'smi-operator metrics API';
-  const apisvc = await get(`/apis/apiregistration.k8s.io/v1/apiservices/${METRICS_APISERVICE}`);
+  const apisvc = await get(kindPath(BUILTIN_KINDS.APIService, undefined, METRICS_APISERVICE));
   if (!apisvc.ok) {
     add({ category: cat, name: `APIService ${METRICS_APISERVICE} is installed`, status: 'warn', message: 'not installed: kubectl get --raw /apis/metrics.smi-spec.io/… will not work (smictl metrics still does)', fix: 'kubectl apply --server-side -k config/default   (includes config/metrics)' });
   } else {
@@ -170,11 +171,11 @@ export async function runChecks(client: KubeClient, o: CheckOptions): Promise<Ch
   }
 
   // ---- the mesh ----
-  const cm = await get(`/api/v1/namespaces/${o.namespace}/configmaps/${CONFIG_MAP}`);
+  const cm = await get(kindPath(BUILTIN_KINDS.ConfigMap, o.namespace, CONFIG_MAP));
   const configured = cm.ok ? cm.body.data?.mesh : undefined;
-  const mesh = (configured && (MESH_NAMES as readonly string[]).includes(configured) ? configured : 'istio') as MeshName;
+  const mesh: MeshName = isMeshName(configured) ? configured : 'istio';
   if (configured && mesh !== configured) {
-    add({ category: 'mesh', name: `ConfigMap ${o.namespace}/${CONFIG_MAP} names a known mesh`, status: 'fail', message: `mesh "${configured}" is not one of ${MESH_NAMES.join(', ')}`, fix: `kubectl -n ${o.namespace} patch configmap ${CONFIG_MAP} --type merge -p '{"data":{"mesh":"istio"}}'` });
+    add({ category: 'mesh', name: `ConfigMap ${o.namespace}/${CONFIG_MAP} names a known mesh`, status: 'fail', message: `data.mesh ${meshNameProblem(configured)}`, fix: `kubectl -n ${o.namespace} patch configmap ${CONFIG_MAP} --type merge -p '{"data":{"mesh":"istio"}}'` });
   }
   await meshChecks(client, mesh, add, cm.ok ? `ConfigMap ${o.namespace}/${CONFIG_MAP}` : 'default, no ConfigMap');
 
@@ -200,18 +201,18 @@ async function meshChecks(client: KubeClient, mesh: MeshName, add: (r: CheckResu
   if (!cp) {
     add({ category: cat, name: `${mesh} control plane`, status: 'ok', message: `${mesh} is implemented by several meshes: no one control plane to look for` });
   }
-  const r = !cp ? undefined : await client.request<{ items: Obj[] }>('GET', `/apis/apps/v1/${cp.plural}`, { query: { fieldSelector: `metadata.name=${cp.name}` } });
+  const r = !cp ? undefined : await client.request<{ items: Obj[] }>('GET', kindPath(cp.workload), { query: { fieldSelector: `metadata.name=${cp.name}` } });
   const found = r?.ok ? r.body.items : [];
   const ready = found.filter((d) => (d.status?.readyReplicas ?? 0) > 0);
   if (!cp) {
     // nothing to check
   } else if (!found.length) {
     // A warning, not a failure: the operator still writes the native objects, but nothing enforces them yet.
-    add({ category: cat, name: `${mesh} control plane (${cp.kind} ${cp.name}) is present`, status: 'warn', message: `no ${cp.kind} ${cp.name} in any namespace: the generated objects are not enforced`, fix: cp.install });
+    add({ category: cat, name: `${mesh} control plane (${cp.workload.kind} ${cp.name}) is present`, status: 'warn', message: `no ${cp.workload.kind} ${cp.name} in any namespace: the generated objects are not enforced`, fix: cp.install });
   } else {
     add(ready.length
-      ? { category: cat, name: `${mesh} control plane (${cp.kind} ${cp.name}) is ready`, status: 'ok', message: ready.map((d) => `${d.metadata.namespace}/${d.metadata.name}`).join(', ') }
-      : { category: cat, name: `${mesh} control plane (${cp.kind} ${cp.name}) is ready`, status: 'fail', message: `${found.map((d) => `${d.metadata.namespace}/${d.metadata.name}`).join(', ')}: no ready replica`, fix: `kubectl -n ${found[0]!.metadata.namespace} describe ${cp.plural} ${cp.name}` });
+      ? { category: cat, name: `${mesh} control plane (${cp.workload.kind} ${cp.name}) is ready`, status: 'ok', message: ready.map((d) => `${d.metadata.namespace}/${d.metadata.name}`).join(', ') }
+      : { category: cat, name: `${mesh} control plane (${cp.workload.kind} ${cp.name}) is ready`, status: 'fail', message: `${found.map((d) => `${d.metadata.namespace}/${d.metadata.name}`).join(', ')}: no ready replica`, fix: `kubectl -n ${found[0]!.metadata.namespace} describe ${cp.workload.plural} ${cp.name}` });
   }
   const missing: string[] = [];
   const groups = new Map<string, string[]>();
@@ -238,12 +239,12 @@ async function preChecks(client: KubeClient, o: CheckOptions, add: (r: CheckResu
       : { category: cat, name: `can ${verb} ${resource}`, status: 'fail', message: r.ok ? (r.body.status.reason ?? 'denied') : r.error.message, fix: 'install as a cluster admin (the install creates cluster-scoped objects)' });
   }
   for (const info of KIND_TABLE) {
-    const crd = await get(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crdName(info)}`);
+    const crd = await get(kindPath(BUILTIN_KINDS.CustomResourceDefinition, undefined, crdName(info)));
     if (crd.ok && crd.body.metadata.labels?.[PART_OF_LABEL] !== 'smi-operator') {
       add({ category: cat, name: `${crdName(info)} is free or ours`, status: 'warn', message: 'exists and was installed by something else (OSM? an older SMI install?): applying config/default replaces it', fix: `kubectl get crd ${crdName(info)} -o yaml   (check its owner before installing)` });
     }
   }
-  const certManager = await get('/apis/apiextensions.k8s.io/v1/customresourcedefinitions/certificates.cert-manager.io');
+  const certManager = await get(kindPath(BUILTIN_KINDS.CustomResourceDefinition, undefined, 'certificates.cert-manager.io'));
   add(certManager.ok
     ? { category: cat, name: 'cert-manager', status: 'ok', message: 'installed: config/certmanager can be used' }
     : { category: cat, name: 'cert-manager', status: 'ok', message: 'not installed: use config/default (self-signed certificates); config/certmanager needs cert-manager ≥ v1.0' });

@@ -14,12 +14,13 @@ export const METRICS_APISERVICE = APISERVICE;
 export const PART_OF_LABEL = 'app.kubernetes.io/part-of';
 
 import type { MeshName } from '../../adapters/types.js';
+import { BUILTIN_KINDS, type ResourceKind } from '../../kube/rest-mapper.js';
 
-export interface ControlPlane { kind: string; plural: string; name: string; install: string }
+export interface ControlPlane { workload: ResourceKind; name: string; install: string }
 
 /** The workload that is each mesh's control plane, as its own installer names it (gamma: any GAMMA mesh, none fixed). */
 export const MESH_CONTROL_PLANE: Partial<Record<MeshName, ControlPlane>> = {
-  istio: { kind: 'Deployment', plural: 'deployments', name: 'istiod', install: 'istioctl install --set profile=minimal -y' },
-  linkerd: { kind: 'Deployment', plural: 'deployments', name: 'linkerd-destination', install: 'linkerd install --crds | kubectl apply -f - && linkerd install | kubectl apply -f -' },
-  consul: { kind: 'StatefulSet', plural: 'statefulsets', name: 'consul-server', install: 'helm install consul hashicorp/consul -n consul --create-namespace -f kind/consul-values.yaml' },
+  istio: { workload: BUILTIN_KINDS.Deployment, name: 'istiod', install: 'istioctl install --set profile=minimal -y' },
+  linkerd: { workload: BUILTIN_KINDS.Deployment, name: 'linkerd-destination', install: 'linkerd install --crds | kubectl apply -f - && linkerd install | kubectl apply -f -' },
+  consul: { workload: BUILTIN_KINDS.StatefulSet, name: 'consul-server', install: 'helm install consul hashicorp/consul -n consul --create-namespace -f kind/consul-values.yaml' },
 };

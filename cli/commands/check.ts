@@ -2,17 +2,10 @@
 // (or, with --pre, can it be installed)? One line per check, each failure with its fix.
 
 import type { Command } from 'commander';
-import { MESH_NAMES, type MeshName } from '../../adapters/types.js';
-import { addKubeFlags, type KubeFlags, outputOption } from '../kube-flags.js';
-import { meshName } from '../flags.js';
+import { MESH_NAMES } from '../../adapters/types.js';
+import { addKubeFlags, outputOption } from '../kube-flags.js';
+import { meshName, type CheckFlags } from '../flags.js';
 import { OPERATOR_NAMESPACE } from '../check/names.js';
-
-export interface CheckFlags extends KubeFlags {
-  pre?: boolean;
-  namespace: string;
-  mesh?: MeshName;
-  output: 'text' | 'json' | 'yaml';
-}
 
 export function registerCheck(program: Command): void {
   addKubeFlags(

@@ -2,14 +2,9 @@
 // and every native object it contributes to.
 
 import type { Command } from 'commander';
-import { addKubeFlags, type KubeFlags, outputOption } from '../kube-flags.js';
+import { addKubeFlags, outputOption } from '../kube-flags.js';
+import type { DescribeFlags } from '../flags.js';
 import { OPERATOR_NAMESPACE } from '../check/names.js';
-
-export interface DescribeFlags extends KubeFlags {
-  namespace: string;
-  operatorNamespace: string;
-  output: 'text' | 'json' | 'yaml';
-}
 
 export function registerDescribe(program: Command): void {
   addKubeFlags(

@@ -5,7 +5,7 @@
 import { Command, Option } from 'commander';
 import { getAdapter } from '../../adapters/index.js';
 import { buildSnapshot } from '../../adapters/common/snapshot.js';
-import { parseMeshOptions, MESH_OPTION_KEYS } from '../../adapters/common/options.js';
+import { ACCESS_MODES, MTLS_MODES, parseMeshOptions, MESH_OPTION_KEYS } from '../../adapters/common/options.js';
 import { problemLine, resultLines, toYamlStream } from '../../adapters/common/report.js';
 import { MESH_NAMES, isMeshName, meshNameProblem } from '../../adapters/types.js';
 import { readManifests } from '../input.js';
@@ -61,8 +61,8 @@ export function registerTranslate(program: Command): void {
     .addOption(new Option('--mesh <mesh>', 'target mesh').choices([...MESH_NAMES]).makeOptionMandatory())
     .option('-f, --filename <path>', 'file, directory (recursive) or - for stdin; repeatable', collect, [])
     .option('--options <key=value>', `mesh option (${MESH_OPTION_KEYS.join(', ')}); repeatable`, collect, [])
-    .addOption(new Option('--access-mode <mode>', 'enforce: default deny for TrafficTarget destinations; permissive: report only').choices(['enforce', 'permissive']))
-    .addOption(new Option('--mtls-mode <mode>', 'mTLS mode requested for governed destinations').choices(['strict', 'permissive', 'disabled']))
+    .addOption(new Option('--access-mode <mode>', 'enforce: default deny for TrafficTarget destinations; permissive: report only').choices(ACCESS_MODES))
+    .addOption(new Option('--mtls-mode <mode>', 'mTLS mode requested for governed destinations').choices(MTLS_MODES))
     .addHelpText(
       'after',
       [

@@ -1,14 +1,9 @@
 // `smictl uninstall [--keep-native] --yes`: remove smi-operator from a cluster.
 
 import type { Command } from 'commander';
-import { addKubeFlags, type KubeFlags } from '../kube-flags.js';
+import { addKubeFlags } from '../kube-flags.js';
+import type { UninstallFlags } from '../flags.js';
 import { OPERATOR_NAMESPACE } from '../check/names.js';
-
-export interface UninstallFlags extends KubeFlags {
-  namespace: string;
-  keepNative?: boolean;
-  yes?: boolean;
-}
 
 export function registerUninstall(program: Command): void {
   addKubeFlags(

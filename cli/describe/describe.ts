@@ -3,6 +3,7 @@
 
 import type { KubeClient } from '../../kube/client.js';
 import { resourcePath } from '../../kube/client.js';
+import { BUILTIN_KINDS, kindPath } from '../../kube/rest-mapper.js';
 import { getAdapter } from '../../adapters/index.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, MESH_NAMES, SOURCE_LABEL, SOURCES_ANNOTATION } from '../../adapters/types.js';
 import { parseSourcesAnnotation, sourceLabelValue } from '../../adapters/common/meta.js';
@@ -28,7 +29,7 @@ export async function describe(client: KubeClient, kind: SmiKind, namespace: str
       : { ok: false, code: 1, error: `reading ${kind} ${namespace}/${name}: ${got.error.message}` };
   }
   const obj = got.body;
-  const cm = await client.request<{ data?: Record<string, string> }>('GET', resourcePath('v1', 'configmaps', operatorNamespace, CONFIG_MAP));
+  const cm = await client.request<{ data?: Record<string, string> }>('GET', kindPath(BUILTIN_KINDS.ConfigMap, operatorNamespace, CONFIG_MAP));
   const mesh = (cm.ok && cm.body.data?.mesh) || 'istio';
 
   const me = `${kind}/${namespace}/${name}`;

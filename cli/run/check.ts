@@ -2,7 +2,7 @@
 
 import { runChecks } from '../check/checks.js';
 import { formatReport, report } from '../check/report.js';
-import type { CheckFlags } from '../commands/check.js';
+import type { CheckFlags } from '../flags.js';
 import { kubeClient } from '../kube-flags.js';
 
 /** Exit 0 when nothing failed (warnings allowed), 1 when a check failed, 2 without a cluster to check. */

@@ -2,7 +2,7 @@
 
 import { describe, smiKindByAlias } from '../describe/describe.js';
 import { formatDescription } from '../describe/summary.js';
-import type { DescribeFlags } from '../commands/describe.js';
+import type { DescribeFlags } from '../flags.js';
 import { connect } from '../kube-flags.js';
 import { KIND_TABLE } from '../../schemas/versions.js';
 

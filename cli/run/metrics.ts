@@ -1,11 +1,12 @@
 // `smictl metrics` and `smictl metrics-api`, the part that runs: loaded by
-// commands/metrics.ts only when one of them is invoked (client-node, the
-// metrics API server and its Prometheus client cost memory no other command needs).
+// commands/metrics.ts only when one of them is invoked (the metrics API server and
+// its Prometheus client cost memory no other command needs; credentials come from
+// kube/credentials.ts, which loads client-node only for exec/auth-provider users).
 
 import { readFileSync } from 'node:fs';
 import { HttpKubeClient, type KubeClient } from '../../kube/client.js';
 import { loadCredentials } from '../../kube/credentials.js';
-import { METRICS_MESHES } from '../../adapters/types.js';
+import { metricsMeshProblem } from '../../adapters/types.js';
 import type { QueryFlags, ServeFlags } from '../flags.js';
 import { reachable } from '../kube-flags.js';
 import { loadFrontProxyConfig } from '../../metrics-api/auth.js';
@@ -36,8 +37,9 @@ function noCluster(): KubeAccess {
 }
 
 export async function runQuery(target: string, f: QueryFlags): Promise<number> {
-  if (!(METRICS_MESHES as readonly string[]).includes(f.mesh)) { // SMI_MESH bypasses commander's parser
-    process.stderr.write(`smictl metrics: --mesh: unknown mesh "${f.mesh}": one of ${METRICS_MESHES.join(', ')}\n`);
+  const meshProblem = metricsMeshProblem(f.mesh); // SMI_MESH bypasses commander's parser
+  if (meshProblem) {
+    process.stderr.write(`smictl metrics: --mesh ${meshProblem}\n`);
     return 2;
   }
   const [kindText = '', name] = target.split('/', 2);
@@ -107,8 +109,8 @@ export async function runQuery(target: string, f: QueryFlags): Promise<number> {
 }
 
 export async function serve(f: ServeFlags): Promise<void> {
-  // SMI_MESH bypasses commander's parser
-  if (!(METRICS_MESHES as readonly string[]).includes(f.mesh)) throw new Error(`smictl metrics-api: --mesh: unknown mesh "${f.mesh}": one of ${METRICS_MESHES.join(', ')}`);
+  const meshProblem = metricsMeshProblem(f.mesh); // SMI_MESH bypasses commander's parser
+  if (meshProblem) throw new Error(`smictl metrics-api: --mesh ${meshProblem}`);
   const logger = createLogger();
   const kc = await kubeClient(f.kubeconfig);
   if (!kc && f.auth) throw new Error('smictl metrics-api: no usable kubeconfig (in-cluster or --kubeconfig): needed for authentication and SubjectAccessReviews');

@@ -1,7 +1,7 @@
 // `smictl uninstall`, the part that runs.
 
 import { managedNative, uninstall, warning } from '../uninstall/uninstall.js';
-import type { UninstallFlags } from '../commands/uninstall.js';
+import type { UninstallFlags } from '../flags.js';
 import { connect } from '../kube-flags.js';
 
 /** 0 done; 1 not confirmed (nothing changed), the cluster does not answer, or some step failed; 2 no kubeconfig. */

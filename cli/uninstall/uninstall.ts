@@ -7,6 +7,7 @@
 
 import type { KubeClient } from '../../kube/client.js';
 import { resourcePath } from '../../kube/client.js';
+import { BUILTIN_KINDS, kindPath } from '../../kube/rest-mapper.js';
 import { getAdapter } from '../../adapters/index.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, MESH_LABEL, MESH_NAMES, SOURCE_LABEL, SOURCES_ANNOTATION } from '../../adapters/types.js';
 import type { KubeObject } from '../../schemas/hub.js';
@@ -25,17 +26,17 @@ interface Target { path: string; what: string }
 /** Cluster-scoped objects of config/default (and the OLM bundle) that are not in the operator namespace. */
 function clusterTargets(client: KubeClient): Promise<Target[]> {
   const fixed: Target[] = [
-    { path: resourcePath('admissionregistration.k8s.io/v1', 'validatingwebhookconfigurations', undefined, VALIDATING_WEBHOOK), what: `ValidatingWebhookConfiguration ${VALIDATING_WEBHOOK}` },
-    { path: resourcePath('apiregistration.k8s.io/v1', 'apiservices', undefined, METRICS_APISERVICE), what: `APIService ${METRICS_APISERVICE}` },
-    ...['smi-metrics-reader', 'smi-traffic-metrics-view'].map((n) => ({ path: resourcePath('rbac.authorization.k8s.io/v1', 'clusterroles', undefined, n), what: `ClusterRole ${n}` })),
-    ...['smi-metrics-reader', 'smi-metrics:system:auth-delegator'].map((n) => ({ path: resourcePath('rbac.authorization.k8s.io/v1', 'clusterrolebindings', undefined, n), what: `ClusterRoleBinding ${n}` })),
-    { path: resourcePath('rbac.authorization.k8s.io/v1', 'rolebindings', 'kube-system', 'smi-metrics:extension-apiserver-authentication-reader'), what: 'RoleBinding kube-system/smi-metrics:extension-apiserver-authentication-reader' },
+    { path: kindPath(BUILTIN_KINDS.ValidatingWebhookConfiguration, undefined, VALIDATING_WEBHOOK), what: `ValidatingWebhookConfiguration ${VALIDATING_WEBHOOK}` },
+    { path: kindPath(BUILTIN_KINDS.APIService, undefined, METRICS_APISERVICE), what: `APIService ${METRICS_APISERVICE}` },
+    ...['smi-metrics-reader', 'smi-traffic-metrics-view'].map((n) => ({ path: kindPath(BUILTIN_KINDS.ClusterRole, undefined, n), what: `ClusterRole ${n}` })),
+    ...['smi-metrics-reader', 'smi-metrics:system:auth-delegator'].map((n) => ({ path: kindPath(BUILTIN_KINDS.ClusterRoleBinding, undefined, n), what: `ClusterRoleBinding ${n}` })),
+    { path: kindPath(BUILTIN_KINDS.RoleBinding, 'kube-system', 'smi-metrics:extension-apiserver-authentication-reader'), what: 'RoleBinding kube-system/smi-metrics:extension-apiserver-authentication-reader' },
   ];
   return (async () => {
     const labelled: Target[] = [];
-    for (const plural of ['clusterroles', 'clusterrolebindings']) {
-      const r = await client.request<{ items: KubeObject[] }>('GET', resourcePath('rbac.authorization.k8s.io/v1', plural), { query: { labelSelector: `${PART_OF_LABEL}=smi-operator` } });
-      if (r.ok) for (const o of r.body.items) labelled.push({ path: resourcePath('rbac.authorization.k8s.io/v1', plural, undefined, o.metadata.name), what: `${plural === 'clusterroles' ? 'ClusterRole' : 'ClusterRoleBinding'} ${o.metadata.name}` });
+    for (const k of [BUILTIN_KINDS.ClusterRole, BUILTIN_KINDS.ClusterRoleBinding]) {
+      const r = await client.request<{ items: KubeObject[] }>('GET', kindPath(k), { query: { labelSelector: `${PART_OF_LABEL}=smi-operator` } });
+      if (r.ok) for (const o of r.body.items) labelled.push({ path: kindPath(k, undefined, o.metadata.name), what: `${k.kind} ${o.metadata.name}` });
     }
     return [...fixed, ...labelled];
   })();
@@ -112,9 +113,9 @@ export async function uninstall(client: KubeClient, o: UninstallOptions): Promis
     if (unlisted.length) return { errors: [...unlisted.map((u) => `cannot list ${u}, so its generated objects cannot be detached`), 'nothing changed: run as a user who can list and patch them'] };
   }
   // 1. Stop the operator first, so it does not re-label or re-create what is detached or deleted.
-  await del(resourcePath('apps/v1', 'deployments', o.namespace, OPERATOR_DEPLOYMENT), `Deployment ${o.namespace}/${OPERATOR_DEPLOYMENT}`, { propagationPolicy: 'Foreground' });
-  await del(resourcePath('apps/v1', 'deployments', o.namespace, 'smi-metrics'), `Deployment ${o.namespace}/smi-metrics`);
-  await del(resourcePath('admissionregistration.k8s.io/v1', 'validatingwebhookconfigurations', undefined, VALIDATING_WEBHOOK), `ValidatingWebhookConfiguration ${VALIDATING_WEBHOOK}`);
+  await del(kindPath(BUILTIN_KINDS.Deployment, o.namespace, OPERATOR_DEPLOYMENT), `Deployment ${o.namespace}/${OPERATOR_DEPLOYMENT}`, { propagationPolicy: 'Foreground' });
+  await del(kindPath(BUILTIN_KINDS.Deployment, o.namespace, 'smi-metrics'), `Deployment ${o.namespace}/smi-metrics`);
+  await del(kindPath(BUILTIN_KINDS.ValidatingWebhookConfiguration, undefined, VALIDATING_WEBHOOK), `ValidatingWebhookConfiguration ${VALIDATING_WEBHOOK}`);
   // 2. Detach the native objects.
   if (o.keepNative) {
     const { natives, unlisted } = await managedNative(client);
@@ -138,8 +139,8 @@ export async function uninstall(client: KubeClient, o: UninstallOptions): Promis
     }
   }
   // 3. The CRDs (and with them every SMI object), then everything cluster-scoped, then the namespace.
-  for (const info of KIND_TABLE) await del(resourcePath('apiextensions.k8s.io/v1', 'customresourcedefinitions', undefined, crdName(info)), `CustomResourceDefinition ${crdName(info)}`);
+  for (const info of KIND_TABLE) await del(kindPath(BUILTIN_KINDS.CustomResourceDefinition, undefined, crdName(info)), `CustomResourceDefinition ${crdName(info)}`);
   for (const t of await clusterTargets(client)) await del(t.path, t.what);
-  await del(resourcePath('v1', 'namespaces', undefined, o.namespace), `Namespace ${o.namespace}`);
+  await del(kindPath(BUILTIN_KINDS.Namespace, undefined, o.namespace), `Namespace ${o.namespace}`);
   return { errors };
 }

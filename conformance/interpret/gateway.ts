@@ -8,12 +8,14 @@
 // so two documented orders are modelled:
 //   - `istio`: Exact > Prefix > Regex, regexes by pattern length
 //     (pilot/pkg/config/kube/gateway/conversion.go getURIRank, sortHTTPRoutes);
-//   - `linkerd`: Exact > Regex > Prefix, regexes equal (linkerd2-proxy http-route).
+//   - `linkerd`: the proxy's own ranking, from the one emulation of it (./linkerd-routes.ts:
+//     path-match length whatever its kind, then headers, then method).
 // GRPCRoutes without matches take every request to their port.
 
 import type { KubeObject } from '../../schemas/hub.js';
 import type { HttpRequest } from '../types.js';
 import { fullMatch, spec } from './common.js';
+import { matchRank } from './linkerd-routes.js';
 
 export type RegexOrder = 'istio' | 'linkerd';
 
@@ -33,6 +35,7 @@ export function routesFor(objects: readonly KubeObject[], ns: string, name: stri
 
 /** Rank of a match for a request (higher wins, compared left to right); undefined: no match. */
 function score(m: RouteMatch, r: HttpRequest, order: RegexOrder): number[] | undefined {
+  if (order === 'linkerd') return matchRank(m, r);
   const p = m.path ?? { type: 'PathPrefix', value: '/' };
   const value = p.value ?? '/';
   let kind: number;
@@ -42,12 +45,12 @@ function score(m: RouteMatch, r: HttpRequest, order: RegexOrder): number[] | und
     [kind, length] = [3, value.length];
   } else if (p.type === 'RegularExpression') {
     if (!fullMatch(value, r.path)) return undefined;
-    [kind, length] = order === 'istio' ? [1, value.length] : [2, 0];
+    [kind, length] = [1, value.length];
   } else {
     // PathPrefix matches whole path elements; a trailing `/` is ignored.
     const prefix = value.replace(/\/+$/, '');
     if (!(prefix === '' || r.path === prefix || r.path.startsWith(`${prefix}/`))) return undefined;
-    [kind, length] = [order === 'istio' ? 2 : 1, value.length];
+    [kind, length] = [2, value.length];
   }
   if (m.method !== undefined && m.method !== r.method) return undefined;
   for (const h of m.headers ?? []) {

@@ -15,14 +15,11 @@
 import type { KubeObject } from '../../schemas/hub.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../adapters/types.js';
 import { NATIVE_KINDS as CONSUL_KINDS } from '../../adapters/consul/kinds.js';
+import { GRPCROUTE, HTTPROUTE } from '../../adapters/common/gateway/kinds.js';
+import { VIRTUAL_SERVICE } from '../../adapters/istio/kinds.js';
 
 /** Cache keys of the user-object watches (no label selector), by the native kind they compete with. */
-export const USER_KINDS = [
-  { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', plural: 'virtualservices', namespaced: true },
-  { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', plural: 'httproutes', namespaced: true },
-  { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GRPCRoute', plural: 'grpcroutes', namespaced: true },
-  ...CONSUL_KINDS.map((k) => ({ ...k, namespaced: true as const })),
-];
+export const USER_KINDS = [VIRTUAL_SERVICE, HTTPROUTE, GRPCROUTE, ...CONSUL_KINDS].map((k) => ({ apiVersion: k.apiVersion, kind: k.kind, plural: k.plural, namespaced: true as const }));
 
 export const userKindKey = (apiVersion: string, kind: string): string => `user:${apiVersion.split('/')[0]}/${kind}`;
 

@@ -2,7 +2,8 @@
 // (resourceVersion on update) lets the API server decide who wins; a holder
 // that stops renewing loses the lease once leaseDurationSeconds have passed.
 
-import { resourcePath, type KubeClient } from '../../kube/client.js';
+import type { KubeClient } from '../../kube/client.js';
+import { BUILTIN_KINDS, kindPath } from '../../kube/rest-mapper.js';
 import type { Logger } from '../../log/log.js';
 
 export interface LeaseOptions {
@@ -56,7 +57,7 @@ export class LeaderElector {
   }
 
   private path(name?: string): string {
-    return resourcePath('coordination.k8s.io/v1', 'leases', this.opts.namespace, name);
+    return kindPath(BUILTIN_KINDS.Lease, this.opts.namespace, name);
   }
 
   private setLeader(v: boolean): void {

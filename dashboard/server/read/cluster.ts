@@ -6,10 +6,10 @@
 import { getAdapter } from '../../../adapters/index.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, type MeshName } from '../../../adapters/types.js';
 import { resourcePath, type KubeClient, type KubeStatusError } from '../../../kube/client.js';
-import { hubApiVersion, SMI_KINDS, SMI_PLURALS, type KubeObject } from '../../../schemas/hub.js';
+import { SMI_KINDS, type KubeObject } from '../../../schemas/hub.js';
 import { apiAlert } from '../alerts.js';
 import type { Alert } from '../model/types.js';
-import { BUILTIN_KINDS } from '../../../kube/rest-mapper.js';
+import { BUILTIN_KINDS, kindPath, smiResourceKind } from '../../../kube/rest-mapper.js';
 
 export interface ClusterRead {
   /** Every namespace the user can see (or, without list permission, the ones seen in objects). */
@@ -40,7 +40,7 @@ const withKind = (items: KubeObject[], apiVersion: string, kind: string): KubeOb
 
 /** The adapter ConfigMap (which mesh, which access mode). */
 export async function readConfigMap(client: KubeClient, namespace: string, name: string): Promise<ConfigMapRead> {
-  const r = await client.request<{ data?: Record<string, string> }>('GET', resourcePath('v1', 'configmaps', namespace, name), { timeoutMs: 10_000 });
+  const r = await client.request<{ data?: Record<string, string> }>('GET', kindPath(BUILTIN_KINDS.ConfigMap, namespace, name), { timeoutMs: 10_000 });
   return r.ok ? { data: r.body.data ?? {} } : { error: r.error };
 }
 
@@ -50,7 +50,7 @@ export async function readCluster(client: KubeClient, o: ReadOptions, mesh: Mesh
   const scope = o.namespace ? ` in namespace ${o.namespace}` : ' in all namespaces';
 
   // First call doubles as the connectivity check.
-  const nsList = await client.request<{ items: KubeObject[] }>('GET', '/api/v1/namespaces', { timeoutMs: 10_000 });
+  const nsList = await client.request<{ items: KubeObject[] }>('GET', kindPath(BUILTIN_KINDS.Namespace), { timeoutMs: 10_000 });
   if (!nsList.ok && (nsList.error.status === 0 || nsList.error.status === 401)) {
     alerts.push(apiAlert(o.server, 'list namespaces', nsList.error));
     out.unreachable = true;
@@ -58,7 +58,8 @@ export async function readCluster(client: KubeClient, o: ReadOptions, mesh: Mesh
   }
   if (nsList.ok) out.namespaces = nsList.body.items.map((n) => n.metadata.name).sort();
 
-  async function list(apiVersion: string, kind: string, plural: string, query: Record<string, string> = {}, quietNotFound = false): Promise<KubeObject[]> {
+  async function list(k: { apiVersion: string; kind: string; plural: string }, query: Record<string, string> = {}, quietNotFound = false): Promise<KubeObject[]> {
+    const { apiVersion, kind, plural } = k;
     const r = await client.request<{ items: KubeObject[] }>('GET', resourcePath(apiVersion, plural, o.namespace), { query, timeoutMs: 15_000 });
     if (r.ok) return withKind(r.body.items ?? [], apiVersion, kind);
     // A mesh CRD that is not installed answers 404: nothing of that kind exists.
@@ -67,14 +68,14 @@ export async function readCluster(client: KubeClient, o: ReadOptions, mesh: Mesh
   }
 
   const [smi, services, serviceAccounts, workloads] = await Promise.all([
-    Promise.all(SMI_KINDS.map((k) => list(hubApiVersion(k), k, SMI_PLURALS[k]))).then((x) => x.flat()),
-    list('v1', 'Service', 'services'),
-    list('v1', 'ServiceAccount', 'serviceaccounts'),
-    Promise.all(WORKLOADS.map((w) => list(w.apiVersion, w.kind, w.plural))).then((x) => x.flat()),
+    Promise.all(SMI_KINDS.map((k) => list(smiResourceKind(k)))).then((x) => x.flat()),
+    list(BUILTIN_KINDS.Service),
+    list(BUILTIN_KINDS.ServiceAccount),
+    Promise.all(WORKLOADS.map((w) => list(w))).then((x) => x.flat()),
   ]);
   Object.assign(out, { smi, services, serviceAccounts, workloads });
   const selector = { labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}` };
-  const natives = await Promise.all(getAdapter(mesh).nativeKinds.map((k) => list(k.apiVersion, k.kind, k.plural, selector, true)));
+  const natives = await Promise.all(getAdapter(mesh).nativeKinds.map((k) => list(k, selector, true)));
   out.natives = natives.flat();
 
   if (out.namespaces.length === 0) {

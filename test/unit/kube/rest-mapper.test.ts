@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { allNativeKinds, getAdapter } from '../../../adapters/index.js';
 import { MESH_NAMES } from '../../../adapters/types.js';
-import { restMapper, RestMapper } from '../../../kube/rest-mapper.js';
+import { BUILTIN_KINDS, kindPath, restMapper, RestMapper, smiResourceKind } from '../../../kube/rest-mapper.js';
 import { KIND_TABLE } from '../../../schemas/versions.js';
 
 describe('kube: REST mapper', () => {
@@ -16,6 +16,15 @@ describe('kube: REST mapper', () => {
     expect(mapper.path({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { namespace: 'shop' } })).to.equal('/apis/apps/v1/namespaces/shop/deployments');
     expect(mapper.path({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { namespace: 'smi-system', name: 'l' } })).to.equal('/apis/coordination.k8s.io/v1/namespaces/smi-system/leases/l');
     expect(mapper.path({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'x.y' } })).to.equal('/apis/apiextensions.k8s.io/v1/customresourcedefinitions/x.y');
+  });
+
+  it('kindPath: the paths of known kinds the programs name directly (collections, objects, cluster scope)', () => {
+    expect(kindPath(BUILTIN_KINDS.ConfigMap, 'smi-system', 'cfg')).to.equal('/api/v1/namespaces/smi-system/configmaps/cfg');
+    expect(kindPath(BUILTIN_KINDS.Namespace)).to.equal('/api/v1/namespaces');
+    expect(kindPath(BUILTIN_KINDS.ValidatingWebhookConfiguration, 'ignored', 'v')).to.equal('/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/v');
+    expect(kindPath(BUILTIN_KINDS.StatefulSet)).to.equal('/apis/apps/v1/statefulsets');
+    expect(kindPath(smiResourceKind('TCPRoute'), 'shop')).to.equal('/apis/specs.smi-spec.io/v1alpha4/namespaces/shop/tcproutes');
+    expect(kindPath(BUILTIN_KINDS.APIService, undefined, 'v1alpha1.metrics.smi-spec.io', 'status')).to.equal('/apis/apiregistration.k8s.io/v1/apiservices/v1alpha1.metrics.smi-spec.io/status');
   });
 
   it('maps every served version of every SMI kind, with subresources', () => {

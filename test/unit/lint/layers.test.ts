@@ -3,7 +3,10 @@
 // paths inside each top-level folder.
 
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ESLint } from 'eslint';
 import { repoRoot } from '../../../dev/controlplane/paths.js';
 
@@ -44,6 +47,10 @@ describe('lint: import direction between the top-level folders', function () {
     expect(await layerErrors('metrics-api/zz.ts', "import { KubeConfig } from '@kubernetes/client-node';\nexport const x = KubeConfig;\n")).to.have.length(1);
     expect(await layerErrors('cli/run/zz.ts', "import type { KubeConfig } from '@kubernetes/client-node';\nexport type X = KubeConfig;\n")).to.deep.equal([]);
     expect(await layerErrors('kube/zz.ts', "export const load = async () => (await import('@kubernetes/client-node')).KubeConfig;\n")).to.deep.equal([]);
+    // A static re-export loads the module as surely as an import does; a type-only one does not.
+    expect(await layerErrors('operator/zz.ts', "export { KubeConfig } from '@kubernetes/client-node';\n")).to.have.length(1);
+    expect(await layerErrors('cli/zz.ts', "export * from '@kubernetes/client-node';\n")).to.have.length(1);
+    expect(await layerErrors('kube/zz.ts', "export type { KubeConfig } from '@kubernetes/client-node';\n")).to.deep.equal([]);
   });
 
   it('allows the intended direction', async () => {
@@ -53,5 +60,17 @@ describe('lint: import direction between the top-level folders', function () {
     expect(await layerErrors('cli/zz.ts', "import { runConformance } from '../conformance/runner.js';\nexport const x = runConformance;\n")).to.deep.equal([]);
     expect(await layerErrors('test/unit/zz.ts', "import { startCluster } from '../../dev/controlplane/cluster.js';\nexport const x = startCluster;\n")).to.deep.equal([]);
     expect(await layerErrors('schemas/generate.ts', "import { writeFileSync } from 'node:fs';\nexport const x = writeFileSync;\n")).to.deep.equal([]);
+  });
+
+  it('the README layout table lists every top-level folder, and every folder the rule knows', async () => {
+    const { LAYERS } = (await import(pathToFileURL(join(root, 'eslint/layers.js')).href)) as { LAYERS: Record<string, string[]> };
+    // The tracked folders (what a clone has), not whatever a run left in this checkout.
+    const tracked = execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 }).split('\n');
+    const folders = [...new Set(tracked.filter((f) => f.includes('/') && !f.startsWith('.')).map((f) => f.slice(0, f.indexOf('/'))))].sort();
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const layout = readme.slice(readme.indexOf('## Layout'), readme.indexOf('\n## ', readme.indexOf('## Layout') + 1));
+    const listed = [...layout.matchAll(/^\| `([^`/]+)\/` \|/gm)].map((m) => m[1]!).sort();
+    expect(listed).to.deep.equal(folders);
+    for (const f of Object.keys(LAYERS)) expect(folders, f).to.include(f);
   });
 });

@@ -8,9 +8,9 @@ import { closedPort } from './closed-port.js';
 
 const SMICTL = fileURLToPath(new URL('../../../cli/smictl.js', import.meta.url));
 
-function smictl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function smictl(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [SMICTL, ...args], { timeout: 30_000, env: { ...process.env, KUBECONFIG: '/nonexistent' } }, (err, stdout, stderr) => {
+    execFile(process.execPath, [SMICTL, ...args], { timeout: 30_000, env: { ...process.env, KUBECONFIG: '/nonexistent', ...env } }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
     });
   });
@@ -75,6 +75,15 @@ describe('smictl metrics (against a fake Prometheus HTTP API)', function () {
     const drop = (o: Record<string, unknown>) => JSON.parse(JSON.stringify(o, (k, v: unknown) => (k === 'timestamp' || k === 'creationTimestamp' ? undefined : v))) as unknown;
     expect(drop(doc)).to.deep.equal(drop(JSON.parse(j.stdout) as Record<string, unknown>));
     expect(doc.kind).to.equal('TrafficMetrics');
+  });
+
+  it('refuses a mesh without metrics of its own with the one mesh-name message, from --mesh and from SMI_MESH', async () => {
+    const flag = await smictl(['metrics', 'deploy/web', '-n', 'shop', '--mesh', 'gamma', '--prometheus', url]);
+    expect(flag.code).to.equal(2); // a usage error
+    expect(flag.stderr).to.contain('must be one of istio, linkerd, consul, got "gamma"');
+    const env = await smictl(['metrics', 'deploy/web', '-n', 'shop', '--prometheus', url], { SMI_MESH: 'gamma' });
+    expect(env.code).to.equal(2);
+    expect(env.stderr).to.contain('smictl metrics: --mesh must be one of istio, linkerd, consul, got "gamma"');
   });
 
   it('fails with the Status reason when Prometheus is unreachable or the kind is unknown', async () => {

@@ -15,6 +15,7 @@ describe('metrics API: follows the adapter ConfigMap', () => {
     expect(settingsFrom({ mesh: 'linkerd', prometheusUrl: 'http://prometheus.linkerd-viz.svc:9090' }, defaults)).to.deep.equal({ mesh: 'linkerd', prometheusUrl: 'http://prometheus.linkerd-viz.svc:9090' });
     expect(settingsFrom({ mesh: 'kuma', prometheusUrl: 'file:///etc/passwd' }, defaults)).to.deep.equal(defaults);
     expect(settingsFrom(undefined, defaults)).to.deep.equal(defaults);
+    expect(settingsFrom({ mesh: 'gamma' }, defaults).mesh, 'gamma has no metrics of its own').to.equal('istio');
   });
 
   it('follower: switches on refresh, back to defaults when the ConfigMap is deleted, keeps the last good one on errors', async () => {
