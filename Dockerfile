@@ -36,6 +36,12 @@ COPY --from=build /src/dist/release ./dist/release
 COPY --from=build /src/dist/cli ./dist/cli
 COPY --from=build /src/dist/dashboard ./dist/dashboard
 RUN ln -s /app/dist/cli/smictl.js /usr/local/bin/smictl
+# jemalloc, preloaded by the manager container (config/manager/manager.yaml LD_PRELOAD): one path
+# whatever the architecture's library folder.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libjemalloc2 \
+ && rm -rf /var/lib/apt/lists/* \
+ && ln -s "$(dpkg -L libjemalloc2 | grep '/libjemalloc.so.2$')" /usr/local/lib/libjemalloc.so.2
 # The `node` user of the base image, by number so runAsNonRoot can verify it.
 USER 1000:1000
-CMD ["node", "dist/cli/smictl.js", "operator"]
+CMD ["node", "--max-semi-space-size=4", "--max-opt=2", "--memory-saver-mode", "dist/cli/smictl.js", "operator"]

@@ -36,6 +36,8 @@ export interface B2Result {
     gcStart: { rssBytes: number; rssAnonBytes?: number; rssFileBytes?: number; heapUsedBytes: number };
     gcEnd: { rssBytes: number; rssAnonBytes?: number; rssFileBytes?: number; heapUsedBytes: number };
     heapBytesPerCachedObject: number;
+    /** The operator's node flags and malloc (the manager container's, unless overridden). */
+    runtime: string;
   };
 }
 
@@ -105,6 +107,7 @@ export async function b2(k: BenchKube, cluster: TestCluster, nSmi: number, c: nu
         gcStart,
         gcEnd,
         heapBytesPerCachedObject: (gcEnd.heapUsedBytes - gcStart.heapUsedBytes) / cachedObjects,
+        runtime: world.op!.runtime,
       },
     },
   };

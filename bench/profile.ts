@@ -56,6 +56,7 @@ try {
   const op = await world.startOperator();
   await world.track();
   await world.settle(2000);
+  log(`operator runs ${op.runtime}`);
   log(`operator idle with the context: ${JSON.stringify(op.usage())}; ${rollup(op.pid)}`);
   log(`resident MiB by mapping: ${smaps(op.pid)}`);
   const v8 = async (): Promise<string> => {

@@ -20,6 +20,7 @@ export class OperatorMetrics {
   });
   readonly managedObjects = new Gauge({ name: 'smi_operator_managed_objects', help: 'Native objects carrying the managed-by label in the cache', registers: [this.registry] });
   readonly writes = new Counter({ name: 'smi_operator_writes_total', help: 'API writes by verb and target (object, status, event)', labelNames: ['verb', 'target'] as const, registers: [this.registry] });
+  readonly liveReads = new Counter({ name: 'smi_operator_live_reads_total', help: 'Managed objects read live because their cached digest could not tell whether they match', registers: [this.registry] });
   readonly writesSkipped = new Counter({ name: 'smi_operator_writes_skipped_total', help: 'Applies skipped because the observed object already matched', registers: [this.registry] });
   readonly configReloads = new Counter({ name: 'smi_operator_config_reloads_total', help: 'Adapter ConfigMap loads by result', labelNames: ['result'] as const, registers: [this.registry] });
   readonly relists = new Counter({ name: 'smi_operator_watch_relists_total', help: 'Relists after a watch expired (410 Gone)', labelNames: ['kind'] as const, registers: [this.registry] });

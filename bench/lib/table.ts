@@ -25,6 +25,7 @@ export function table(r: any): string {
         rows.push(['B4', `N=${b2.smiObjects}: retained heap per cached object`, `${f(b2.b4.heapBytesPerCachedObject, 0)} B`, '']);
       }
       rows.push(['B4', `N=${b2.smiObjects}: CPU seconds for the bulk apply`, `${f(b2.b4.cpuSeconds)} s`, '']);
+      if (b2.b4.runtime) rows.push(['B4', `N=${b2.smiObjects}: operator runtime`, b2.b4.runtime, '']);
     }
     if (w.b3) {
       rows.push(['B3', `re-apply ${w.b2?.smiObjects} unchanged SMI objects`, `${w.b3.reapplyUnchanged.total} writes`, '0']);

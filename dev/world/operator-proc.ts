@@ -3,7 +3,7 @@
 // read its RSS/CPU from /proc, stop gracefully or kill -9.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CONCURRENCY } from '../../operator/config/mesh-config.js';
@@ -26,10 +26,35 @@ export interface OperatorProcOptions {
 }
 
 const CLK_TCK = 100; // Linux USER_HZ
-/** NODE_OPTIONS of the manager container in config/manager/manager.yaml. */
-export const DEPLOYMENT_NODE_FLAGS = '--max-semi-space-size=4';
-/** The glibc malloc settings of the manager container (config/manager/manager.yaml); a variable set here wins. */
-export const DEPLOYMENT_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '65536', MALLOC_TRIM_THRESHOLD_: '131072' };
+/**
+ * The node flags of the manager container: its `command` between `node` and the script
+ * (config/manager/manager.yaml, and the image's CMD). On the command line, not in NODE_OPTIONS:
+ * node refuses V8 flags such as --max-opt there.
+ */
+export const DEPLOYMENT_NODE_FLAGS = '--max-semi-space-size=4 --max-opt=2 --memory-saver-mode';
+/** Where the image puts jemalloc (Dockerfile), preloaded by the manager container's LD_PRELOAD. */
+export const IMAGE_JEMALLOC = '/usr/local/lib/libjemalloc.so.2';
+/** The malloc settings of the manager container (config/manager/manager.yaml); a variable set here wins. */
+export const DEPLOYMENT_ENV: Readonly<Record<string, string>> = {
+  LD_PRELOAD: IMAGE_JEMALLOC,
+  MALLOC_CONF: 'background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0,narenas:2',
+  MALLOC_ARENA_MAX: '2',
+  MALLOC_MMAP_THRESHOLD_: '65536',
+  MALLOC_TRIM_THRESHOLD_: '131072',
+};
+/** This machine's copy of the image's jemalloc (Debian's libjemalloc2), if any. */
+const LOCAL_JEMALLOC = [IMAGE_JEMALLOC, '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2', '/usr/lib/aarch64-linux-gnu/libjemalloc.so.2'];
+
+/**
+ * The container's environment as it applies on this machine: the image's jemalloc path mapped to
+ * the local one; without jemalloc here the child runs on glibc malloc (with the glibc settings)
+ * and `allocator` says so, for the benchmark to report.
+ */
+export function deploymentEnv(exists: (p: string) => boolean = existsSync): { env: Record<string, string>; allocator: string } {
+  const { LD_PRELOAD: _image, ...rest } = DEPLOYMENT_ENV;
+  const local = LOCAL_JEMALLOC.find(exists);
+  return local ? { env: { ...rest, LD_PRELOAD: local }, allocator: `jemalloc (${local})` } : { env: rest, allocator: 'glibc malloc (no libjemalloc.so.2 here: apt-get install libjemalloc2)' };
+}
 
 // Children die with us, even when a test or benchmark fails half-way.
 const live = new Set<ChildProcess>();
@@ -44,6 +69,8 @@ export class OperatorProc {
   identity = '';
   exited: Promise<number | null> = Promise.resolve(null);
   stderr = '';
+  /** The child's node flags and malloc (deploymentEnv), for the benchmark to report. */
+  runtime = '';
 
   constructor(private readonly o: OperatorProcOptions) {}
 
@@ -52,10 +79,12 @@ export class OperatorProc {
     const args = [SMICTL, 'operator', '--kubeconfig', this.o.kubeconfigPath, '--namespace', this.o.namespace, '--watch-namespace', this.o.namespace, '--health-port', '0', '--metrics-port', '0', '--concurrency', String(this.o.concurrency ?? DEFAULT_CONCURRENCY), '--log-level', this.o.logLevel ?? (process.env.SMI_BENCH_VERBOSE ? 'info' : 'silent')];
     if (this.o.leaderElect) args.push('--leader-elect', '--lease-duration', String(this.o.leaseSeconds ?? 15), '--lease-retry', String((this.o.leaseRetryMs ?? 2000) / 1000));
     if (this.o.identity) args.push('--identity', this.o.identity);
-    // V8 flags for the operator child: by default what config/manager sets (NODE_OPTIONS),
-    // so B4 measures the deployed heap sizing; SMI_BENCH_NODE_FLAGS overrides ('' for V8's defaults).
+    // Node flags and allocator for the operator child: by default what config/manager's container
+    // runs, so B4 measures the deployed process; SMI_BENCH_NODE_FLAGS overrides ('' for V8's defaults).
     const nodeFlags = (process.env.SMI_BENCH_NODE_FLAGS ?? DEPLOYMENT_NODE_FLAGS).split(/\s+/).filter(Boolean);
-    const child = spawn(process.execPath, ['--expose-gc', ...nodeFlags, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...DEPLOYMENT_ENV, ...process.env } });
+    const { env, allocator } = deploymentEnv();
+    this.runtime = `node ${nodeFlags.join(' ')}; ${allocator}`;
+    const child = spawn(process.execPath, ['--expose-gc', ...nodeFlags, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, ...process.env } });
     this.child = child;
     live.add(child);
     this.exited = new Promise((r) => child.once('exit', (code) => (live.delete(child), r(code))));

@@ -19,15 +19,22 @@
 //   pod's controller), the workload index (labels, service account).
 // - Managed native objects: plan.ts compares what the operator applies
 //   (metadata labels/annotations/ownerReferences and every top-level field but
-//   status) with what is there; uid and resourceVersion for deletes and echoes;
-//   mesh-status.ts reads the mesh's verdict in status (kept whole: parents,
-//   conditions, Istio's validationMessages), with generation.
+//   status) with what is there, through a digest of that projection (./digest.ts;
+//   the object is read live when digests differ); uid and resourceVersion for
+//   deletes and echoes; the managed-by label and the unit/applied-hash
+//   annotations (indexes, prune, plan); mesh-status.ts reads the mesh's verdict
+//   in status (kept whole: parents, conditions, Istio's validationMessages), with
+//   generation, and a Linkerd rate limit's spec.targetRef. Kinds the API server
+//   defaults fields of are kept whole (SERVER_DEFAULTED).
 // - The user's own routing objects and config entries (clashes.ts): labels, spec.
 // Metadata-only watches (PartialObjectMetadata) would not do for workloads: the
 // adapters read the service account, container ports and probes from the spec.
 
 import type { KubeObject } from '../../schemas/hub.js';
 import { isSmiGroup } from '../../schemas/versions.js';
+import { MANAGED_BY_LABEL } from '../../adapters/types.js';
+import { HASH_ANNOTATION, UNIT_ANNOTATION } from '../controller/labels.js';
+import { DIGEST_FIELD, digestOf, projection } from './digest.js';
 
 export type Transform = (o: KubeObject) => KubeObject;
 
@@ -105,6 +112,17 @@ function baseMeta(m: KubeObject['metadata'], i: Interner): KubeObject['metadata'
   return out;
 }
 
+/**
+ * The context kinds' (Services, ServiceAccounts, workloads): no uid, which nothing reads of them
+ * (ownerReferences name SMI objects; a Pod's controller is kept with its own uid). The
+ * resourceVersion stays: a relist tells changed objects by it.
+ */
+function contextMeta(m: KubeObject['metadata'], i: Interner): KubeObject['metadata'] {
+  const out = pick(m as unknown as Rec, ['name', 'resourceVersion', 'generation', 'deletionTimestamp']) as KubeObject['metadata'];
+  if (m.namespace !== undefined) out.namespace = i.s(m.namespace);
+  return out;
+}
+
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 
 /** A container as buildSnapshot reads it: name, ports, HTTP probes. */
@@ -152,18 +170,18 @@ export function serviceTransform(i: Interner): Transform {
     const selector = i.map(spec?.selector);
     if (selector) kept.selector = selector;
     if (Array.isArray(spec?.ports)) kept.ports = spec.ports.map((p) => { const x = pick(rec(p), ['name', 'port', 'targetPort', 'protocol', 'appProtocol']); for (const k of ['name', 'protocol', 'appProtocol']) if (typeof x[k] === 'string') x[k] = i.s(x[k]); return x; });
-    return { apiVersion: i.s(o.apiVersion), kind: i.s(o.kind), metadata: baseMeta(o.metadata, i), spec: kept } as KubeObject;
+    return { apiVersion: i.s(o.apiVersion), kind: i.s(o.kind), metadata: contextMeta(o.metadata, i), spec: kept } as KubeObject;
   };
 }
 
 export function serviceAccountTransform(i: Interner): Transform {
-  return (o) => ({ apiVersion: i.s(o.apiVersion), kind: i.s(o.kind), metadata: baseMeta(o.metadata, i) });
+  return (o) => ({ apiVersion: i.s(o.apiVersion), kind: i.s(o.kind), metadata: contextMeta(o.metadata, i) });
 }
 
 /** Deployments, StatefulSets, DaemonSets (the pod template) and Pods (labels, annotations, controller). */
 export function workloadTransform(i: Interner): Transform {
   return (o) => {
-    const metadata = baseMeta(o.metadata, i);
+    const metadata = contextMeta(o.metadata, i);
     const spec = rec((o as { spec?: unknown }).spec);
     if (o.kind === 'Pod') {
       const labels = i.map(o.metadata.labels);
@@ -185,7 +203,11 @@ export function workloadTransform(i: Interner): Transform {
   };
 }
 
-/** Objects the operator writes: all it applies (every top-level field but status), identity for deletes and echoes, the mesh's verdict. */
+/**
+ * Objects the operator writes, whole: all it applies (every top-level field but status), identity
+ * for deletes and echoes, the mesh's verdict. What plan.ts compares when the digested form
+ * (nativeDigestTransform) cannot decide, read live then (controller/observed.ts).
+ */
 export function nativeTransform(i: Interner): Transform {
   return (o) => {
     const { status, ...rest } = o as KubeObject & { status?: unknown };
@@ -200,6 +222,45 @@ export function nativeTransform(i: Interner): Transform {
     return { ...rest, apiVersion: i.s(o.apiVersion), kind: i.s(o.kind), metadata, ...(status !== undefined ? { status } : {}) } as KubeObject;
   };
 }
+
+/** The labels and annotations a reader of a cached native object uses: isManaged, unitOf, plan's drift/changed. */
+const KEPT_LABELS = [MANAGED_BY_LABEL] as const;
+const KEPT_ANNOTATIONS = [UNIT_ANNOTATION, HASH_ANNOTATION] as const;
+
+/**
+ * Objects the operator writes, digested: identity (uid, resourceVersion, generation for deletes,
+ * echoes and the mesh's verdict), the managed-by label, the unit and applied-hash annotations,
+ * the mesh's verdict in status, spec.targetRef (mesh-status.ts reads it of a Linkerd
+ * HTTPLocalRateLimitPolicy), and the digest of what plan.ts compares (./digest.ts) in place of
+ * the rest. plan decides "unchanged" on equal digests and reads the object live otherwise.
+ */
+export function nativeDigestTransform(i: Interner): Transform {
+  return (o) => {
+    const { status } = o as KubeObject & { status?: unknown };
+    const metadata = baseMeta(o.metadata, i);
+    const labels = pick(o.metadata.labels, KEPT_LABELS) as Record<string, string>;
+    if (Object.keys(labels).length > 0) metadata.labels = labels;
+    const annotations = pick(o.metadata.annotations, KEPT_ANNOTATIONS) as Record<string, string>;
+    if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
+    const targetRef = rec((o as { spec?: unknown }).spec)?.targetRef;
+    return {
+      apiVersion: i.s(o.apiVersion),
+      kind: i.s(o.kind),
+      metadata,
+      ...(targetRef !== undefined ? { spec: { targetRef } } : {}),
+      ...(status !== undefined ? { status } : {}),
+      [DIGEST_FIELD]: digestOf(projection(o)),
+    } as KubeObject;
+  };
+}
+
+/**
+ * Native kinds kept whole: their CRD schemas default fields the operator does not set (Linkerd's
+ * Server, HTTPRoute and HTTPLocalRateLimitPolicy, Gateway API routes: shared/crds), so the digest
+ * of what the server holds never equals that of what is applied, and every plan of them would
+ * read the object live. `group/Kind`.
+ */
+const SERVER_DEFAULTED = new Set(['policy.linkerd.io/Server', 'policy.linkerd.io/HTTPRoute', 'policy.linkerd.io/HTTPLocalRateLimitPolicy', 'gateway.networking.k8s.io/HTTPRoute', 'gateway.networking.k8s.io/GRPCRoute']);
 
 /**
  * The user's own routing objects and config entries (clashes.ts reads hosts, gateways, parentRefs,
@@ -228,5 +289,5 @@ export function transformFor(apiVersion: string, kind: string, i: Interner): Tra
   if (apiVersion === 'v1' && kind === 'Service') return serviceTransform(i);
   if (apiVersion === 'v1' && kind === 'ServiceAccount') return serviceAccountTransform(i);
   if (WORKLOADS.has(`${apiVersion} ${kind}`)) return workloadTransform(i);
-  return nativeTransform(i);
+  return SERVER_DEFAULTED.has(`${apiVersion.split('/')[0]}/${kind}`) ? nativeTransform(i) : nativeDigestTransform(i);
 }

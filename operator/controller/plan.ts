@@ -3,7 +3,8 @@
 // (defer), which to delete (prune) or hand over to another claimant.
 
 import type { KubeObject } from '../../schemas/hub.js';
-import { isManaged, nativeKey, unitOf } from './labels.js';
+import { cachedDigest, desiredProjection, digestOf } from '../cache/digest.js';
+import { HASH_ANNOTATION, isManaged, nativeKey, unitOf } from './labels.js';
 
 export type PlannedAction =
   /** force: the object exists and carries our managed-by label. `verify`: not in the cache, so check it is not someone else's before writing. */
@@ -19,7 +20,11 @@ export interface PlanInput {
   desired: KubeObject[];
   /** Managed objects in the cache whose unit annotation is this unit. */
   owned: KubeObject[];
-  /** A managed object in the cache, by native key. */
+  /**
+   * A managed object in the cache, by native key: whole, or digested (cache/digest.ts). A
+   * digested one whose digest does not decide (sameContent) is given whole, read live
+   * (controller/observed.ts); if not, it is applied again, which is never wrong.
+   */
   observed(key: string): KubeObject | undefined;
   /** Every unit currently known to want this native key (including this one for desired keys). */
   claimants(key: string): string[];
@@ -43,6 +48,22 @@ export function matches(desired: unknown, observed: unknown): boolean {
     return Object.entries(desired as Record<string, unknown>).every(([k, v]) => matches(v, o[k]));
   }
   return desired === observed;
+}
+
+/**
+ * `matches(desired, observed)` for a cached object, whole or digested: a digested one matches
+ * when its digest equals that of the desired object's projection (equal projections imply
+ * `matches`), and does not when its applied-hash annotation differs (`matches` compares that
+ * annotation). Undefined: the digest cannot tell (the server or someone else added fields
+ * `matches` ignores, or an owned field drifted); compare with the whole object.
+ */
+export function sameContent(desired: KubeObject, observed: KubeObject): boolean | undefined {
+  const digest = cachedDigest(observed);
+  if (digest === undefined) return matches(desired, observed);
+  const hash = desired.metadata.annotations?.[HASH_ANNOTATION];
+  if (hash !== undefined && observed.metadata.annotations?.[HASH_ANNOTATION] !== hash) return false;
+  const p = desiredProjection(desired);
+  return p && digestOf(p) === digest ? true : undefined;
 }
 
 function isEmpty(v: unknown): boolean {
@@ -70,7 +91,7 @@ export function plan(input: PlanInput): PlannedAction[] {
     const seen = input.observed(key);
     if (!seen || !isManaged(seen)) {
       out.push({ op: 'apply', key, obj, force: false, verify: true, why: 'create' });
-    } else if (matches(obj, seen)) {
+    } else if (sameContent(obj, seen) === true) {
       out.push({ op: 'skip', key, obj });
     } else {
       const why = unitOf(seen) !== input.unit ? 'adopt' : seen.metadata.annotations?.['smi-operator.io/applied-hash'] === obj.metadata.annotations?.['smi-operator.io/applied-hash'] ? 'drift' : 'changed';

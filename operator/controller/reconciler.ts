@@ -20,6 +20,7 @@ import { FencedError, ReconcileError, type WriteOutcome } from './errors.js';
 import { WriteExecutor } from './executor.js';
 import { Inputs, type CacheReader, type Validated } from './inputs.js';
 import { nativeKey, UNIT_ANNOTATION } from './labels.js';
+import { wholeWhereUndecided } from './observed.js';
 import { plan } from './plan.js';
 import { RouteResults } from './route-results.js';
 import { StatusWriter } from './status.js';
@@ -255,11 +256,17 @@ export class Reconciler {
     for (const other of lacking) await this.refreshClaims(other, adapter, cfg);
     if (lacking.length > 0 && stale()) return { requeueAfterMs: 0 };
     const desired = this.claims.desiredFor(unitKey, objects);
+    // Digested cache entries whose digest cannot decide are compared whole, read live (observed.ts).
+    const { observed, read } = await wholeWhereUndecided(desired, (k) => this.inputs.observed(k), (o) => this.d.writer.get(o));
+    if (read > 0) {
+      this.d.metrics.liveReads.inc(read);
+      log.debug('read objects live to compare them whole', { objects: read });
+    }
     const actions = plan({
       unit: unitKey,
       desired,
       owned: this.inputs.owned(unitKey),
-      observed: (k) => this.inputs.observed(k),
+      observed,
       claimants: (k) => this.claims.claimantsOf(k),
     });
 

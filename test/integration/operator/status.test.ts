@@ -174,6 +174,9 @@ describe('operator statuses, conflicts and restarts (real API server)', function
     await settled(again, k, ns);
     expect(await again.metrics.writeCount()).to.equal(0);
     expect(await apiserverWrites(k)).to.equal(serverBefore);
+    // The cache holds our Istio objects digested, and the digest of what the API server holds
+    // decides "unchanged" without reading any of them live (controller/observed.ts).
+    expect((await again.metrics.liveReads.get()).values[0]?.value ?? 0, 'no object read live').to.equal(0);
     expect((await again.metrics.writesSkipped.get()).values[0]?.value ?? 0).to.be.greaterThan(0);
   });
 });

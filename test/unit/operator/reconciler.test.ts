@@ -11,6 +11,7 @@ import { silentLogger } from '../../../log/log.js';
 import { DEFAULT_CONFIG, type MeshConfig } from '../../../operator/config/mesh-config.js';
 import type { CacheReader } from '../../../operator/controller/inputs.js';
 import { userKindKey } from '../../../operator/controller/clashes.js';
+import { NoInterner, transformFor } from '../../../operator/cache/transform.js';
 import { nativeKey, nativeKindKey } from '../../../operator/controller/labels.js';
 import { Reconciler } from '../../../operator/controller/reconciler.js';
 import { DependencyIndex } from '../../../operator/controller/units.js';
@@ -344,6 +345,40 @@ describe('reconciler (recording fake client)', () => {
     s.tick(60_001);
     await s.reconciler.reconcile(UNIT);
     expect(applies(), 'after the window, it applies again').to.equal(6);
+  });
+
+  it('digested cache: unchanged needs no request; an added field is read live and skipped; a drifted one is read live and re-applied', async () => {
+    const s = setup([...app(), target()]);
+    await s.reconciler.reconcile(UNIT);
+    echoBack(s);
+    // The cache as the manager keeps our objects: digested (cache/transform.ts).
+    const key = nativeKindKey('security.istio.io/v1', 'AuthorizationPolicy');
+    const served = s.cache.get(key, NS, 'smi-access-api')!;
+    const digest = (o: KubeObject): KubeObject => transformFor(o.apiVersion, o.kind, new NoInterner())(o);
+    for (const o of [...s.cache.list(key), ...s.cache.list(nativeKindKey('security.istio.io/v1', 'PeerAuthentication'))]) s.cache.put(digest(o));
+    expect(s.cache.get(key, NS, 'smi-access-api')).to.not.have.property('spec');
+    s.client.requests.length = 0;
+    await s.reconciler.reconcile(UNIT);
+    expect(s.client.seen(), 'decided by digest').to.deep.equal([]);
+
+    const live = (o: KubeObject): Responder => (r) => (r.method === 'GET' && r.path.endsWith('/authorizationpolicies/smi-access-api') ? { ok: true, status: 200, body: o } : undefined);
+    // A field we do not set, added by someone (or a server default): plan's comparison ignores it.
+    const added = { ...served, metadata: { ...served.metadata, resourceVersion: '8' }, spec: { ...(served.spec as object), provider: { name: 'ext' } } } as KubeObject;
+    s.cache.put(digest(added));
+    s.client.respond = live(added);
+    s.client.requests.length = 0;
+    await s.reconciler.reconcile(UNIT);
+    expect(s.client.seen()).to.deep.equal(['GET authorizationpolicies/smi-access-api']);
+    expect((await s.metrics.liveReads.get()).values[0]?.value).to.equal(1);
+
+    // A field we set, changed by someone: drift, re-applied.
+    const drifted = { ...served, metadata: { ...served.metadata, resourceVersion: '9' }, spec: { ...(served.spec as object), action: 'DENY' } } as KubeObject;
+    s.cache.put(digest(drifted));
+    s.client.respond = live(drifted);
+    s.client.requests.length = 0;
+    await s.reconciler.reconcile(UNIT);
+    expect(s.client.seen()).to.deep.equal(['GET authorizationpolicies/smi-access-api', 'PATCH authorizationpolicies/smi-access-api']);
+    expect(s.client.requests[1]!.query).to.include({ force: true });
   });
 
   it('status writer: the one writer of Events is leader-gated (nothing without a term)', async () => {

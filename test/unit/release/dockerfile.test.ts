@@ -3,6 +3,7 @@
 // Node 24, non-root, without dev dependencies, and every path it copies exists.
 
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import yaml from 'js-yaml';
@@ -85,12 +86,44 @@ describe('release: Dockerfile', () => {
     }
   });
 
-  it('the benchmark runs the operator with the manager container\'s V8 flags and malloc settings (B4 measures what is deployed)', async () => {
-    const { DEPLOYMENT_ENV, DEPLOYMENT_NODE_FLAGS } = await import('../../../dev/world/operator-proc.js');
-    const manager = (yaml.loadAll(readFileSync(join(root, 'config/manager/manager.yaml'), 'utf8')) as Array<{ kind: string; spec?: { template: { spec: { containers: Array<{ name: string; env?: Array<{ name: string; value?: string }> }> } } } }>).find((d) => d.kind === 'Deployment')!;
-    const env = Object.fromEntries((manager.spec!.template.spec.containers[0]!.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
-    expect(env.NODE_OPTIONS).to.equal(DEPLOYMENT_NODE_FLAGS);
+  it('the benchmark runs the operator with the manager container\'s node flags and allocator (B4 measures what is deployed)', async () => {
+    const { DEPLOYMENT_ENV, DEPLOYMENT_NODE_FLAGS, IMAGE_JEMALLOC } = await import('../../../dev/world/operator-proc.js');
+    const manager = (yaml.loadAll(readFileSync(join(root, 'config/manager/manager.yaml'), 'utf8')) as Array<{ kind: string; spec?: { template: { spec: { containers: Array<{ name: string; command: string[]; env?: Array<{ name: string; value?: string }> }> } } } }>).find((d) => d.kind === 'Deployment')!;
+    const container = manager.spec!.template.spec.containers[0]!;
+    const env = Object.fromEntries((container.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
+    // Node flags on the command line: node refuses V8 flags such as --max-opt in NODE_OPTIONS.
+    expect(env.NODE_OPTIONS).to.equal(undefined);
+    expect(container.command).to.deep.equal(['node', ...DEPLOYMENT_NODE_FLAGS.split(' '), 'dist/cli/smictl.js', 'operator']);
+    expect(JSON.parse(final.lines.find((l) => l.op === 'CMD')!.args)).to.deep.equal(container.command);
     for (const [k, v] of Object.entries(DEPLOYMENT_ENV)) expect(env[k], k).to.equal(v);
+    expect(Object.keys(env).filter((k) => k !== 'POD_NAMESPACE')).to.have.members(Object.keys(DEPLOYMENT_ENV));
+    // The preloaded library is where the image puts it.
+    expect(env.LD_PRELOAD).to.equal(IMAGE_JEMALLOC);
+    expect(runs(final).join(' ')).to.match(/apt-get install -y --no-install-recommends libjemalloc2/);
+    expect(runs(final).join(' ')).to.include(`ln -s "$(dpkg -L libjemalloc2 | grep '/libjemalloc.so.2$')" ${IMAGE_JEMALLOC}`);
+  });
+
+  it('node accepts the manager container\'s flags on its command line', async () => {
+    // NODE_OPTIONS would refuse --max-opt; the command line must not.
+    const { DEPLOYMENT_NODE_FLAGS } = await import('../../../dev/world/operator-proc.js');
+    const flags = DEPLOYMENT_NODE_FLAGS.split(' ');
+    const r = spawnSync(process.execPath, [...flags, '-e', 'process.stdout.write("ok")'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.equal('ok');
+  });
+
+  it('maps the image\'s jemalloc to this machine\'s, or says the benchmark runs on glibc malloc', async () => {
+    const { deploymentEnv, IMAGE_JEMALLOC } = await import('../../../dev/world/operator-proc.js');
+    const debian = '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2';
+    const here = deploymentEnv((p) => p === debian);
+    expect(here.env.LD_PRELOAD).to.equal(debian);
+    expect(here.allocator).to.match(/^jemalloc/);
+    const image = deploymentEnv((p) => p === IMAGE_JEMALLOC);
+    expect(image.env.LD_PRELOAD).to.equal(IMAGE_JEMALLOC);
+    const none = deploymentEnv(() => false);
+    expect(none.env.LD_PRELOAD).to.equal(undefined);
+    expect(none.env.MALLOC_ARENA_MAX).to.equal('2');
+    expect(none.allocator).to.match(/glibc/);
   });
 
   it('the manager container runs the default concurrency, which the benchmark and `smictl operator` use too', async () => {
@@ -101,12 +134,13 @@ describe('release: Dockerfile', () => {
 
   it('runs the files the Deployments run, and ships `smictl` for the metrics API', () => {
     const cmd = JSON.parse(final.lines.find((l) => l.op === 'CMD')!.args) as string[];
-    expect(cmd).to.deep.equal(['node', 'dist/cli/smictl.js', 'operator']);
+    expect(cmd.filter((a) => !a.startsWith('--'))).to.deep.equal(['node', 'dist/cli/smictl.js', 'operator']);
     const manager = (yaml.loadAll(readFileSync(join(root, 'config/manager/manager.yaml'), 'utf8')) as Array<{ kind: string; spec?: { template: { spec: { initContainers: Array<{ command: string[] }>; containers: Array<{ command: string[] }> } } } }>).find((d) => d.kind === 'Deployment')!;
     for (const c of [...manager.spec!.template.spec.initContainers, ...manager.spec!.template.spec.containers]) {
       expect(c.command[0]).to.equal('node');
-      expect(existsSync(join(root, c.command[1]!)), c.command[1]).to.equal(true);
-      expect(c.command[1]).to.match(/^dist\/(cli|release)\//);
+      const script = c.command.slice(1).find((a) => !a.startsWith('--'))!;
+      expect(existsSync(join(root, script)), script).to.equal(true);
+      expect(script).to.match(/^dist\/(cli|release)\//);
     }
     expect(dockerfile).to.match(/ln -s \/app\/dist\/cli\/smictl\.js \/usr\/local\/bin\/smictl/);
     expect(readFileSync(join(root, 'dist/cli/smictl.js'), 'utf8')).to.match(/^#!\/usr\/bin\/env node/);
