@@ -74,6 +74,8 @@ export interface OperatorOptions {
    * process-wide, so the CLI does and in-process tests do not.
    */
   idleGc?: boolean;
+  /** Count reconciles per unit for reconcileCounts() (tests; an entry per unit, so off by default). */
+  countReconciles?: boolean;
 }
 
 export interface RunningOperator {
@@ -87,7 +89,7 @@ export interface RunningOperator {
   config(): MeshConfig;
   /** Resolves when the queue is empty and nothing is in flight. */
   idle(): Promise<void>;
-  /** Reconciles per unit key since start. */
+  /** Reconciles per unit key since start (empty unless started with `countReconciles`). */
   reconcileCounts(): ReadonlyMap<string, number>;
   /** Graceful stop; `releaseLease: false` simulates a crash (the standby waits for the lease to expire). */
   stop(opts?: { releaseLease?: boolean }): Promise<void>;
@@ -162,6 +164,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     config: () => config.current(),
     adapter: adapterOf,
     enqueue: (u, after) => (after ? queue.addAfter(u, after) : queue.add(u)),
+    countReconciles: o.countReconciles ?? false,
   });
 
   metrics.watchQueueDepth(() => queue.depth);

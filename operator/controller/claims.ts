@@ -6,7 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../../schemas/hub.js';
-import { canonicalJson, decorate, nativeKey } from './labels.js';
+import { canonicalJson, decorate, longNativeKey, nativeKey, shortNativeKey } from './labels.js';
 import { ownerOf } from './plan.js';
 import { mergeShared } from './shared.js';
 
@@ -17,11 +17,17 @@ import { mergeShared } from './shared.js';
  */
 type Entry = string | { hash: string; json: string };
 
-const digest = (json: string): string => createHash('sha256').update(json).digest('base64').slice(0, 16);
+// 12 bytes as 16 base64 characters, made as one string: `.slice(0, 16)` of the whole digest was a
+// sliced string that kept the 44-character digest alive too (~96 bytes a hash instead of ~32).
+const digest = (json: string): string => createHash('sha256').update(json).digest().toString('base64', 0, 12);
 const hashOf = (e: Entry): string => (typeof e === 'string' ? e : e.hash);
 
-/** A unit's claims: native key, version, native key, version… (a unit wants 1–3 objects: a Map each cost more than they do). */
-type UnitClaims = Array<string | Entry>;
+/**
+ * A unit's claims: native key, version, native key, version… (a unit wants 1–3 objects: a Map each
+ * cost more than they do), in an array of exactly that size (one grown by assignment has room for
+ * 17); units that want nothing (route units) are not kept.
+ */
+type UnitClaims = ReadonlyArray<string | Entry>;
 
 function entryOf(c: UnitClaims | undefined, key: string): Entry | undefined {
   if (!c) return undefined;
@@ -34,11 +40,12 @@ function* keysOf(c: UnitClaims | undefined): Generator<string> {
 }
 
 export class Claims {
-  /** unit → its objects' versions at its last translation (undecorated). */
+  /** unit → its objects' versions at its last translation (undecorated); native keys as labels' shortNativeKey() here and in `claimants`. */
   private readonly byUnit = new Map<string, UnitClaims>();
   /** native key → the unit that wants it, or the units when several do. */
   private readonly claimants = new Map<string, string | Set<string>>();
 
+  /** Whether the unit's wants are recorded (false for one that wants nothing: translating it again costs little). */
   has(unit: string): boolean {
     return this.byUnit.has(unit);
   }
@@ -54,24 +61,25 @@ export class Claims {
    * over, re-merge or stand down.
    */
   set(unit: string, objects: readonly KubeObject[]): Set<string> {
-    const next: UnitClaims = [];
+    const building: Array<string | Entry> = [];
     for (const o of objects) {
-      const k = nativeKey(o);
+      const k = shortNativeKey(nativeKey(o));
       const json = canonicalJson(o);
       const hash = digest(json);
       const e: Entry = this.sharedWith(k, unit) ? { hash, json } : hash;
       let at = 0;
-      while (at < next.length && next[at] !== k) at += 2;
-      next[at] = k; // the last of a repeated key wins, as in a Map
-      next[at + 1] = e;
+      while (at < building.length && building[at] !== k) at += 2;
+      building[at] = k; // the last of a repeated key wins, as in a Map
+      building[at + 1] = e;
     }
+    const next: UnitClaims = building.slice();
     const prev = this.byUnit.get(unit);
     const affected = new Set<string>();
     for (const k of new Set([...keysOf(prev), ...keysOf(next)])) {
       const a = entryOf(prev, k);
       const b = entryOf(next, k);
       if (a !== undefined && b !== undefined && hashOf(a) === hashOf(b)) continue;
-      for (const u of this.claimantsOf(k)) if (u !== unit) affected.add(u);
+      for (const u of this.claimantsOfShort(k)) if (u !== unit) affected.add(u);
     }
     for (const k of keysOf(prev)) {
       if (entryOf(next, k) !== undefined) continue;
@@ -79,7 +87,9 @@ export class Claims {
       // The last claimant left alone needs its version no more: keep only the hash.
       if (left !== undefined) this.forgetJson(left, k);
     }
-    this.byUnit.set(unit, next);
+    // A unit that wants nothing (every route unit) is not kept: nothing can be shared with it.
+    if (next.length === 0) this.byUnit.delete(unit);
+    else this.byUnit.set(unit, next);
     for (const k of keysOf(next)) this.addClaimant(k, unit);
     return affected;
   }
@@ -115,7 +125,7 @@ export class Claims {
   private forgetJson(unit: string, key: string): void {
     const c = this.byUnit.get(unit);
     if (!c) return;
-    for (let i = 0; i < c.length; i += 2) if (c[i] === key) c[i + 1] = hashOf(c[i + 1] as Entry);
+    this.byUnit.set(unit, c.map((x, i) => (i % 2 === 1 && c[i - 1] === key ? hashOf(x as Entry) : x)));
   }
 
   /**
@@ -126,7 +136,7 @@ export class Claims {
   lacking(unit: string): string[] {
     const out = new Set<string>();
     for (const k of keysOf(this.byUnit.get(unit))) {
-      const others = this.claimantsOf(k).filter((u) => u !== unit);
+      const others = this.claimantsOfShort(k).filter((u) => u !== unit);
       if (others.length === 0 || ownerOf([unit, ...others]) !== unit) continue;
       for (const u of others) if (typeof entryOf(this.byUnit.get(u), k) === 'string') out.add(u);
     }
@@ -135,7 +145,11 @@ export class Claims {
 
   /** Units that currently want a native object (a deleted object must be re-created by one of them). */
   claimantsOf(key: string): string[] {
-    const c = this.claimants.get(key);
+    return this.claimantsOfShort(shortNativeKey(key));
+  }
+
+  private claimantsOfShort(k: string): string[] {
+    const c = this.claimants.get(k);
     return c === undefined ? [] : typeof c === 'string' ? [c] : [...c];
   }
 
@@ -146,15 +160,15 @@ export class Claims {
    */
   desiredFor(unit: string, translated: readonly KubeObject[]): KubeObject[] {
     const out: KubeObject[] = [];
-    const fresh = new Map(translated.map((o) => [nativeKey(o), o]));
+    const fresh = new Map(translated.map((o) => [shortNativeKey(nativeKey(o)), o]));
     const versionOf = (u: string, k: string): KubeObject => {
       const e = entryOf(this.byUnit.get(u), k);
       if (typeof e === 'object') return JSON.parse(e.json) as KubeObject;
-      throw new Error(`claims: the version of ${k} that ${u} wants is not recorded`);
+      throw new Error(`claims: the version of ${longNativeKey(k)} that ${u} wants is not recorded`);
     };
     for (const k of keysOf(this.byUnit.get(unit))) {
       const own = fresh.get(k) ?? versionOf(unit, k);
-      const others = this.claimantsOf(k)
+      const others = this.claimantsOfShort(k)
         .filter((u) => u !== unit)
         .sort();
       if (others.length === 0 || ownerOf([unit, ...others]) !== unit) {

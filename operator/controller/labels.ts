@@ -62,3 +62,41 @@ export function nativeKindKey(apiVersion: string, kind: string): string {
   const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
   return `${group}/${kind}`;
 }
+
+/**
+ * Native keys as kept by the thousand (claims, the owned-objects index): the `group/Kind` they
+ * start with, ~20–40 characters repeated in every key, stands as one character from U+0080 on
+ * (still a one-byte string). A key's first character is otherwise ASCII, so a key whose kind found
+ * no code (past 128 kinds) is kept as it is and reads back the same.
+ */
+const kindCodes = new Map<string, string>();
+const codedKinds: string[] = [];
+const FIRST_CODE = 0x80;
+
+/** `group/Kind/rest` → code + `/rest`; `kindKey` is the `group/Kind` prefix (labels' nativeKindKey). */
+export function shortKey(kindKey: string, rest: string): string {
+  let c = kindCodes.get(kindKey);
+  if (c === undefined && codedKinds.length < 128) {
+    c = String.fromCharCode(FIRST_CODE + codedKinds.length);
+    kindCodes.set(kindKey, c);
+    codedKinds.push(kindKey);
+  }
+  return [c ?? kindKey, rest].join('');
+}
+
+/** The `group/Kind` a key made by shortKey() starts with, when it was coded (else the key is as given). */
+export function codedKind(s: string): string | undefined {
+  const code = s.charCodeAt(0) - FIRST_CODE;
+  return code >= 0 && code < codedKinds.length ? codedKinds[code] : undefined;
+}
+
+/** nativeKey() as kept in bulk: see shortKey(). */
+export function shortNativeKey(key: string): string {
+  const slash = key.indexOf('/', key.indexOf('/') + 1);
+  return slash < 0 ? key : shortKey(key.slice(0, slash), key.slice(slash));
+}
+
+export function longNativeKey(s: string): string {
+  const kind = codedKind(s);
+  return kind === undefined ? s : [kind, s.slice(1)].join('');
+}

@@ -48,6 +48,8 @@ export interface ReconcilerDeps {
   now?: () => Date;
   /** Milliseconds clock of the fight limiter (tests). */
   clock?: () => number;
+  /** Keep `counts` (tests: what a change cost); off, a deployed operator keeps no entry per unit for it. */
+  countReconciles?: boolean;
 }
 
 export class Reconciler {
@@ -58,7 +60,7 @@ export class Reconciler {
   private readonly executor: WriteExecutor;
   /** The one writer of statuses and Events (leader-gated). */
   readonly status: StatusWriter;
-  /** Reconciles per unit since start (what a change cost; asserted by tests and the benchmark). */
+  /** Reconciles per unit since start (what a change cost; asserted by tests), when `countReconciles`; else empty. */
   readonly counts = new Map<string, number>();
   /** Bumped by each primeClaims: an older priming still running gives up, and so do translations begun before it. */
   private primeEpoch = 0;
@@ -89,7 +91,7 @@ export class Reconciler {
       log.debug('not reconciling: not the leader');
       return;
     }
-    this.counts.set(unitKey, (this.counts.get(unitKey) ?? 0) + 1);
+    if (this.d.countReconciles) this.counts.set(unitKey, (this.counts.get(unitKey) ?? 0) + 1);
     const stop = this.d.metrics.duration.startTimer({ unit: unit.type });
     try {
       const r = await this.reconcileUnit(unitKey, unit, log, term);

@@ -16,7 +16,7 @@
 import type { KubeObject } from '../../schemas/hub.js';
 import { isSmiKind, isWorkloadKind } from './kinds.js';
 import { isPolicyKind } from '../../schemas/policy-types.js';
-import { isManaged, unitOf } from './labels.js';
+import { codedKind, isManaged, shortKey, unitOf } from './labels.js';
 import { serviceSelects as selects } from '../../adapters/common/label-match.js';
 
 export type Unit =
@@ -48,52 +48,69 @@ export function parseUnit(key: string): Unit | undefined {
 }
 
 const NONE: readonly string[] = Object.freeze([]) as readonly string[];
-/** Past this many values a key's values are a Set (look-ups stay O(1)); up to it an array (a Set costs ~250 bytes). */
+/** Past this many values a key's values are a Set (look-ups stay O(1)); up to it one string (or an array). */
 const SMALL = 8;
+/** Joins a key's few values into one string: no Kubernetes name, kind or label contains it (a value that does is kept in an array). */
+const SEP = '\u0000';
+
+/** A key's values as stored: one string (one value, or 2..SMALL joined by SEP), an array (a value contains SEP), or a Set (many). */
+type Values = string | readonly string[] | Set<string>;
+
+const listOf = (cur: Values): readonly string[] => (typeof cur === 'string' ? (cur.includes(SEP) ? cur.split(SEP) : [cur]) : Array.isArray(cur) ? cur : [...cur]);
+
+function pack(vals: readonly string[]): Values | undefined {
+  if (vals.length === 0) return undefined;
+  if (vals.length > SMALL) return new Set(vals);
+  if (vals.some((v) => v.includes(SEP))) return vals.slice();
+  // join() makes one flat string: an array and a string per value cost ~50 + 24 bytes a value more.
+  return vals.length === 1 ? vals[0] : vals.join(SEP);
+}
 
 /**
  * key → set of values. Most keys have one value (one split per root, one workload per label
- * pair of its own...), so a lone value is stored as the string itself, a few as an array, and
- * only many as a Set: a Set costs ~250 bytes, which at 10,000 objects was most of this index's
- * memory. What get() returns is the index's own: iterate it, do not keep or change it.
+ * pair of its own...), so a lone value is stored as the string itself, a few as one string
+ * joined by SEP, and only many as a Set: a Set costs ~250 bytes, an array of strings ~50 bytes
+ * and a string header each, which at 10,000 objects was most of this index's memory. What
+ * get() returns may be the index's own: iterate it, do not keep or change it.
  */
 export class MultiIndex {
-  private readonly m = new Map<string, string | string[] | Set<string>>();
+  private readonly m = new Map<string, Values>();
   add(k: string, v: string): void {
     const cur = this.m.get(k);
-    if (cur === undefined) this.m.set(k, v);
-    else if (typeof cur === 'string') {
-      if (cur !== v) this.m.set(k, [cur, v]);
-    } else if (Array.isArray(cur)) {
-      // concat/toSpliced make arrays of the exact size: push(), spread and filter leave room for 17-22.
-      if (!cur.includes(v)) this.m.set(k, cur.length < SMALL ? cur.concat(v) : new Set([...cur, v]));
-    } else cur.add(v);
+    if (cur === undefined) this.m.set(k, pack([v])!);
+    else if (cur instanceof Set) cur.add(v);
+    else {
+      const vals = listOf(cur);
+      if (!vals.includes(v)) this.m.set(k, pack([...vals, v])!);
+    }
   }
   remove(k: string, v: string): void {
     const cur = this.m.get(k);
     if (cur === undefined) return;
-    if (typeof cur === 'string') {
-      if (cur === v) this.m.delete(k);
+    if (cur instanceof Set) {
+      cur.delete(v);
+      if (cur.size <= SMALL) this.m.set(k, pack([...cur])!);
       return;
     }
-    if (Array.isArray(cur)) {
-      const i = cur.indexOf(v);
-      if (i < 0) return;
-      this.m.set(k, cur.length === 2 ? cur[1 - i]! : cur.toSpliced(i, 1));
-      return;
-    }
-    cur.delete(v);
-    if (cur.size <= SMALL) this.m.set(k, cur.size === 1 ? (cur.values().next().value as string) : [...cur]);
+    const vals = listOf(cur);
+    if (!vals.includes(v)) return;
+    const left = pack(vals.filter((x) => x !== v));
+    if (left === undefined) this.m.delete(k);
+    else this.m.set(k, left);
   }
   get(k: string): Iterable<string> {
     const cur = this.m.get(k);
-    if (cur === undefined) return NONE;
-    return typeof cur === 'string' ? [cur] : cur;
+    return cur === undefined ? NONE : cur instanceof Set ? cur : listOf(cur);
   }
   /** How many values `k` has, without building a set. */
   count(k: string): number {
     const cur = this.m.get(k);
-    return cur === undefined ? 0 : typeof cur === 'string' ? 1 : Array.isArray(cur) ? cur.length : cur.size;
+    if (cur === undefined) return 0;
+    if (cur instanceof Set) return cur.size;
+    if (Array.isArray(cur)) return cur.length;
+    let n = 1;
+    for (let i = (cur as string).indexOf(SEP); i >= 0; i = (cur as string).indexOf(SEP, i + 1)) n++;
+    return n;
   }
   keys(): IterableIterator<string> {
     return this.m.keys();
@@ -178,6 +195,7 @@ export const serviceSelector = (o: KubeObject): Record<string, string> | undefin
 
 export class DependencyIndex {
   readonly splitsByRoot = new MultiIndex();
+  /** Services a split or policy reads besides its root (splitsByRoot has that one): backends, the mirror Service. */
   readonly splitsByService = new MultiIndex();
   readonly targetsByDest = new MultiIndex();
   readonly targetsBySource = new MultiIndex();
@@ -192,12 +210,15 @@ export class DependencyIndex {
   readonly servicesByFirstPair = new MultiIndex();
   /** `ns/key=value` of pod labels → workload keys (find the pods a Service selects without a scan). */
   readonly workloadsByLabelPair = new MultiIndex();
+  /** unit → its managed objects, `group/Kind|ns|name` with the kind as labels' shortKey() (read them with Inputs.owned). */
   readonly managedByUnit = new MultiIndex();
   /** ns → RateLimitPolicy input keys: their split units read the access inputs of the Service's pods. */
   readonly rateLimitsByNs = new MultiIndex();
-  readonly workloads = new Map<string, WorkloadRef>();
-  /** `ns/name` of a Service → its selector. */
-  private readonly selectorOf = new Map<string, Record<string, string>>();
+  /**
+   * Workload key → JSON of its namespace, ServiceAccount and pod labels: one string instead of a
+   * WorkloadRef and its labels object (~160 bytes less a workload). Read through workload().
+   */
+  private readonly workloadOf = new Map<string, string>();
   /** SMI Kind/ns/name → its unit */
   private readonly smiUnit = new Map<string, string>();
 
@@ -272,14 +293,16 @@ export class DependencyIndex {
     }
     if (kind === 'Service') {
       const out: string[] = [];
-      for (const s of this.splitsByService.get(nsName(ns, name))) {
-        const u = this.smiUnit.get(s);
-        if (u) out.push(u);
+      for (const idx of [this.splitsByRoot, this.splitsByService]) {
+        for (const s of idx.get(nsName(ns, name))) {
+          const u = this.smiUnit.get(s);
+          if (u) out.push(u);
+        }
       }
       const sel = serviceSelector(o);
       const sas = new Set<string>();
       for (const w of this.workloadCandidates(ns, sel)) {
-        const wl = this.workloads.get(w);
+        const wl = this.workload(w);
         if (wl && selects(sel, wl.podLabels)) sas.add(wl.serviceAccount);
       }
       for (const sa of sas) out.push(...this.accessIfLive(ns, sa), ...this.asSource(ns, sa));
@@ -293,7 +316,7 @@ export class DependencyIndex {
       const sas = new Set([w.serviceAccount]);
       for (const [k, v] of Object.entries(w.podLabels)) {
         for (const other of this.workloadsByLabelPair.get(labelPair(ns, k, v))) {
-          const wl = this.workloads.get(other);
+          const wl = this.workload(other);
           if (wl) sas.add(wl.serviceAccount);
         }
       }
@@ -324,33 +347,49 @@ export class DependencyIndex {
     const self = inputKey(kind, ns, name);
     if (kind === 'RateLimitPolicy') op(this.rateLimitsByNs, ns, self);
     if (kind === 'TrafficSplit' || isPolicyKind(kind)) {
-      op(this.splitsByRoot, nsName(ns, kind === 'TrafficSplit' ? splitRoot(o) : policyTarget(o)), self);
-      for (const svc of new Set(serviceRefs(o))) op(this.splitsByService, nsName(ns, svc), self);
+      const root = kind === 'TrafficSplit' ? splitRoot(o) : policyTarget(o);
+      op(this.splitsByRoot, nsName(ns, root), self);
+      for (const svc of new Set(serviceRefs(o))) if (svc !== root) op(this.splitsByService, nsName(ns, svc), self);
     } else if (kind === 'TrafficTarget') {
       op(this.targetsByDest, nsName(ns, targetDestination(o)), self);
       for (const s of arr(spec(o).sources)) op(this.targetsBySource, nsName(str(s.namespace) || ns, str(s.name)), self);
     } else if (kind === 'Service') {
       const sel = serviceSelector(o);
       const first = Object.keys(sel ?? {}).sort()[0];
+      // Only the first pair: the whole selector is read from the cache when a candidate is checked
+      // (a copy of every Service's selector here was ~1.4 MiB at 10,000 Services).
       if (sel && first !== undefined) op(this.servicesByFirstPair, labelPair(ns, first, sel[first]!), name);
-      // The cached object's own selector: no copy.
-      if (add && sel) this.selectorOf.set(nsName(ns, name), sel);
-      else this.selectorOf.delete(nsName(ns, name));
     } else if (isWorkloadKind(kind)) {
       const w = workloadRef(o);
       op(this.workloadsBySA, nsName(ns, w.serviceAccount), w.key);
       for (const [k, v] of Object.entries(w.podLabels)) op(this.workloadsByLabelPair, labelPair(ns, k, v), w.key);
-      if (add) this.workloads.set(w.key, w);
-      else this.workloads.delete(w.key);
+      if (add) this.workloadOf.set(w.key, JSON.stringify([w.namespace, w.serviceAccount, w.podLabels]));
+      else this.workloadOf.delete(w.key);
     } else if (!isSmiKind(kind) && isManaged(o)) {
       const u = unitOf(o);
-      if (u) op(this.managedByUnit, u, flatKey(kind, '|', ns, '|', name));
+      if (u) op(this.managedByUnit, u, shortKey(kind, flatKey('|', ns, '|', name)));
     }
     if (kind === 'TrafficSplit' || kind === 'TrafficTarget' || isPolicyKind(kind)) {
       for (const r of routeRefs(o)) op(this.referrers, r, self);
       if (add) this.smiUnit.set(self, unitOfSmi(o));
       else this.smiUnit.delete(self);
     }
+  }
+
+  /** The managed objects a unit owns: cache key (`group/Kind`), namespace, name. */
+  ownedBy(unit: string): Array<[cacheKey: string, namespace: string, name: string]> {
+    return [...this.managedByUnit.get(unit)].map((e) => {
+      const kind = codedKind(e);
+      return (kind === undefined ? e : [kind, e.slice(1)].join('')).split('|') as [string, string, string];
+    });
+  }
+
+  /** The indexed workload of a key (a fresh object: the caller may keep it). */
+  workload(key: string): WorkloadRef | undefined {
+    const s = this.workloadOf.get(key);
+    if (s === undefined) return undefined;
+    const [namespace, serviceAccount, podLabels] = JSON.parse(s) as [string, string, Record<string, string>];
+    return { key, namespace, serviceAccount, podLabels };
   }
 
   /** Workloads that may match a selector: those carrying its rarest label pair (none for an empty selector). */
@@ -365,12 +404,16 @@ export class DependencyIndex {
     return best === undefined ? NONE : this.workloadsByLabelPair.get(best);
   }
 
-  /** Names of the Services in `ns` whose selector matches these pod labels (selector-less Services select nothing). */
-  servicesSelecting(ns: string, podLabels: Record<string, string>): string[] {
+  /**
+   * Names of the Services in `ns` whose selector matches these pod labels (selector-less Services
+   * select nothing). `selectorOf` reads a candidate's selector (from the cache: the index keeps
+   * only each selector's first pair).
+   */
+  servicesSelecting(ns: string, podLabels: Record<string, string>, selectorOf: (name: string) => Record<string, string> | undefined): string[] {
     const out: string[] = [];
     for (const [k, v] of Object.entries(podLabels)) {
       for (const svc of this.servicesByFirstPair.get(labelPair(ns, k, v))) {
-        if (selects(this.selectorOf.get(nsName(ns, svc)), podLabels)) out.push(svc);
+        if (selects(selectorOf(svc), podLabels)) out.push(svc);
       }
     }
     return out;

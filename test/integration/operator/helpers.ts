@@ -114,6 +114,7 @@ export function runOperator(ns: string, extra: Partial<OperatorOptions> = {}): P
     watchNamespace: ns,
     logger: process.env.SMI_TEST_VERBOSE ? undefined : silentLogger(),
     concurrency: 4,
+    countReconciles: true,
     ...extra,
   });
 }

@@ -68,6 +68,26 @@ describe('Claims', () => {
   });
 });
 
+describe('Claims of units that want nothing', () => {
+  it('are not kept; wanting something again is recorded and tells the other claimants as before', () => {
+    const c = new Claims();
+    const a = [defaults({ protocol: 'http' }, 'u1')];
+    expect([...c.set('route:shop/HTTPRouteGroup/r', [])]).to.deep.equal([]);
+    expect(c.has('route:shop/HTTPRouteGroup/r')).to.equal(false);
+    c.set('split:shop/web', a);
+    c.set('access:shop/web', a);
+    expect(c.has('access:shop/web')).to.equal(true);
+    // access: lets go: split: is told, and is the only claimant left.
+    expect([...c.set('access:shop/web', [])]).to.deep.equal(['split:shop/web']);
+    expect(c.has('access:shop/web')).to.equal(false);
+    expect(c.claimantsOf('consul.hashicorp.com/ServiceDefaults/shop/web')).to.deep.equal(['split:shop/web']);
+    expect(c.lacking('split:shop/web')).to.deep.equal([]);
+    expect(c.desiredFor('split:shop/web', a)).to.have.length(1);
+    expect([...c.set('access:shop/web', a)]).to.deep.equal(['split:shop/web']);
+    expect(c.has('access:shop/web')).to.equal(true);
+  });
+});
+
 describe('Claims against a model that keeps every version', () => {
   // The old Claims: every unit's version of every object kept whole.
   class Model {

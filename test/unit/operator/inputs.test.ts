@@ -155,3 +155,38 @@ describe('validated hubs shared across translations', () => {
     }
   });
 });
+
+describe('Inputs.validate', () => {
+  const split = (rv: string | undefined, weight: unknown): KubeObject =>
+    ({ apiVersion: 'split.smi-spec.io/v1alpha4', kind: 'TrafficSplit', metadata: { name: 's', namespace: NS, ...(rv === undefined ? {} : { resourceVersion: rv }) }, spec: { service: 'web', backends: [{ service: 'web-v1', weight }] } }) as KubeObject;
+
+  it('validates each resourceVersion once, whatever form the verdict is kept in', () => {
+    let runs = 0;
+    const inputs = new Inputs(new MapCache(new DependencyIndex()), new DependencyIndex(), () => runs++);
+    for (const rv of ['17', 'x-17', '00017']) {
+      runs = 0;
+      const v = inputs.validate(split(rv, 10));
+      expect(v).to.deep.equal({ rv, ok: true, problems: [] });
+      expect(inputs.validate(split(rv, 10)), rv).to.deep.equal(v);
+      expect(runs, `rv ${rv}`).to.equal(1);
+    }
+    // A new version is validated again: valid → invalid → valid.
+    runs = 0;
+    expect(inputs.validate(split('18', 'ten')).ok).to.equal(false);
+    const bad = inputs.validate(split('18', 'ten'));
+    expect(bad.ok).to.equal(false);
+    expect(bad.problems).to.have.length.greaterThan(0);
+    expect(inputs.validate(split('19', 10)).ok).to.equal(true);
+    expect(inputs.validate(split('19', 10)).ok).to.equal(true);
+    expect(runs).to.equal(2);
+    // Without a resourceVersion nothing is taken from memory; forget() drops the verdict.
+    runs = 0;
+    inputs.validate(split(undefined, 10));
+    inputs.validate(split(undefined, 10));
+    expect(runs).to.equal(2);
+    inputs.validate(split('20', 10));
+    inputs.forget(split('20', 10));
+    inputs.validate(split('20', 10));
+    expect(runs).to.equal(4);
+  });
+});

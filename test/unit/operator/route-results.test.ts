@@ -25,6 +25,27 @@ describe('RouteResults', () => {
     expect(r.of('HTTPRouteGroup/shop/reads')).to.deep.equal([]);
   });
 
+  it('a unit with several routes, and referrers coming and going in any order, give the same verdicts', () => {
+    const r = new RouteResults();
+    expect(r.record('split:shop/a', [result('x'), result('y')]).sort()).to.deep.equal(['HTTPRouteGroup/shop/x', 'HTTPRouteGroup/shop/y']);
+    expect(r.record('split:shop/b', [result('x')])).to.deep.equal(['HTTPRouteGroup/shop/x']);
+    expect(r.record('split:shop/c', [result('x', 'Unsupported', ['no'])])).to.deep.equal(['HTTPRouteGroup/shop/x']);
+    expect(r.of('HTTPRouteGroup/shop/x')).to.deep.equal([{ status: 'Accepted', messages: [] }, { status: 'Accepted', messages: [] }, { status: 'Unsupported', messages: ['no'] }]);
+    // The first referrer drops x and keeps y; then the others leave in turn.
+    expect(r.record('split:shop/a', [result('y')])).to.deep.equal(['HTTPRouteGroup/shop/x']);
+    expect(r.of('HTTPRouteGroup/shop/x')).to.deep.equal([{ status: 'Accepted', messages: [] }, { status: 'Unsupported', messages: ['no'] }]);
+    expect(r.record('split:shop/b', [])).to.deep.equal(['HTTPRouteGroup/shop/x']);
+    expect(r.of('HTTPRouteGroup/shop/x')).to.deep.equal([{ status: 'Unsupported', messages: ['no'] }]);
+    expect(r.record('split:shop/c', [result('x')])).to.deep.equal(['HTTPRouteGroup/shop/x']);
+    expect(r.of('HTTPRouteGroup/shop/x')).to.deep.equal([{ status: 'Accepted', messages: [] }]);
+    expect(r.of('HTTPRouteGroup/shop/y')).to.deep.equal([{ status: 'Accepted', messages: [] }]);
+    expect(r.record('split:shop/a', [result('y'), result('x')])).to.deep.equal(['HTTPRouteGroup/shop/x']);
+    expect(r.record('split:shop/a', [result('x'), result('y')]), 'the same verdicts in another order').to.deep.equal([]);
+    r.clear();
+    expect(r.of('HTTPRouteGroup/shop/x')).to.deep.equal([]);
+    expect(r.record('split:shop/a', [])).to.deep.equal([]);
+  });
+
   it('keeps its own copy of the messages', () => {
     const r = new RouteResults();
     const res = result('reads', 'Unsupported', ['a']);

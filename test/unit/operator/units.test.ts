@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import type { KubeObject } from '../../../schemas/hub.js';
 import { DependencyIndex, MultiIndex, parseUnit, accessUnit, splitUnit, routeUnit } from '../../../operator/controller/units.js';
-import { decorate, unitLabelValue } from '../../../operator/controller/labels.js';
+import { decorate, longNativeKey, shortNativeKey, unitLabelValue } from '../../../operator/controller/labels.js';
 
 const ns = 'n';
 const split = (name: string, root: string, backends: string[], matches: string[] = []): KubeObject => ({
@@ -52,6 +52,22 @@ describe('DependencyIndex', () => {
     expect([...idx.update('Service', undefined, svc('other', { app: 'nope' }))]).to.deep.equal([]);
   });
 
+  it('a Service reaches the splits it is the root of, a backend of, or both, until they let go of it', () => {
+    const idx = new DependencyIndex();
+    idx.update('TrafficSplit', undefined, split('a', 'web', ['web-v1', 'web']));
+    idx.update('TrafficSplit', undefined, split('b', 'shop', ['web-v1']));
+    const units = (name: string): string[] => [...idx.update('Service', undefined, svc(name, {}))].sort();
+    expect(units('web')).to.deep.equal([splitUnit(ns, 'web')]);
+    expect(units('web-v1')).to.deep.equal([splitUnit(ns, 'shop'), splitUnit(ns, 'web')]);
+    expect(units('shop')).to.deep.equal([splitUnit(ns, 'shop')]);
+    // Split a moves to another root: web is only its backend now; b drops web-v1.
+    idx.update('TrafficSplit', split('a', 'web', ['web-v1', 'web']), split('a', 'api', ['web']));
+    idx.update('TrafficSplit', split('b', 'shop', ['web-v1']), split('b', 'shop', ['shop-v2']));
+    expect(units('web')).to.deep.equal([splitUnit(ns, 'api')]);
+    expect(units('web-v1')).to.deep.equal([]);
+    expect(units('shop-v2')).to.deep.equal([splitUnit(ns, 'shop')]);
+  });
+
   it('a Service or workload of a source reaches the targets naming that source (sources resolve to the Services selecting their pods)', () => {
     const idx = world(0);
     // `client` is a source of target t (destination api); its pods and Service change.
@@ -95,7 +111,7 @@ describe('DependencyIndex', () => {
     const idx = new DependencyIndex();
     const o = decorate({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'x', namespace: ns, labels: {} } }, splitUnit(ns, 'web'));
     expect([...idx.update('networking.istio.io/VirtualService', undefined, o)]).to.deep.equal([splitUnit(ns, 'web')]);
-    expect([...idx.managedByUnit.get(splitUnit(ns, 'web'))]).to.deep.equal([`networking.istio.io/VirtualService|${ns}|x`]);
+    expect(idx.ownedBy(splitUnit(ns, 'web'))).to.deep.equal([['networking.istio.io/VirtualService', ns, 'x']]);
     expect([...idx.allUnits([])]).to.deep.equal([splitUnit(ns, 'web')]);
   });
 
@@ -127,15 +143,26 @@ describe('DependencyIndex', () => {
 describe('DependencyIndex selector indexes', () => {
   it('finds the Services selecting a pod and the pods a Service selects without scanning', () => {
     const idx = new DependencyIndex();
-    for (let i = 0; i < 50; i++) idx.update('Service', undefined, svc(`noise${i}`, { app: `noise${i}` }));
-    idx.update('Service', undefined, svc('api', { app: 'api' }));
-    idx.update('Service', undefined, svc('api-v2', { app: 'api', version: 'v2' }));
-    expect(idx.servicesSelecting(ns, { app: 'api', version: 'v1' }).sort()).to.deep.equal(['api']);
-    expect(idx.servicesSelecting(ns, { app: 'api', version: 'v2', tier: 'web' }).sort()).to.deep.equal(['api', 'api-v2']);
+    // The index keeps only each selector's first pair; the whole selector comes from the cache (here: this map).
+    const selectors = new Map<string, Record<string, string>>();
+    const addSvc = (name: string, sel: Record<string, string>): void => {
+      selectors.set(name, sel);
+      idx.update('Service', undefined, svc(name, sel));
+    };
+    const selecting = (labels: Record<string, string>): string[] => idx.servicesSelecting(ns, labels, (n) => selectors.get(n)).sort();
+    for (let i = 0; i < 50; i++) addSvc(`noise${i}`, { app: `noise${i}` });
+    addSvc('api', { app: 'api' });
+    addSvc('api-v2', { app: 'api', version: 'v2' });
+    expect(selecting({ app: 'api', version: 'v1' })).to.deep.equal(['api']);
+    expect(selecting({ app: 'api', version: 'v2', tier: 'web' })).to.deep.equal(['api', 'api-v2']);
     // Many labels: the same answer by the pair index and an exact check.
     const many = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`l${i}`, 'x']));
-    expect(idx.servicesSelecting(ns, { ...many, app: 'api', version: 'v2' }).sort()).to.deep.equal(['api', 'api-v2']);
-    expect(idx.servicesSelecting(ns, { ...many, app: 'api', version: 'v1' }).sort()).to.deep.equal(['api']);
+    expect(selecting({ ...many, app: 'api', version: 'v2' })).to.deep.equal(['api', 'api-v2']);
+    expect(selecting({ ...many, app: 'api', version: 'v1' })).to.deep.equal(['api']);
+    // A Service gone from the index is no candidate, whatever the cache still says.
+    idx.update('Service', svc('api-v2', { app: 'api', version: 'v2' }), undefined);
+    expect(selecting({ app: 'api', version: 'v2' })).to.deep.equal(['api']);
+    addSvc('api-v2', { app: 'api', version: 'v2' });
     idx.update('TrafficTarget', undefined, target('t', 'api', [], []));
     idx.update('Deployment', undefined, deploy('api', 'api', { app: 'api', version: 'v2' }));
     expect([...idx.update('Service', undefined, svc('api-v3', { app: 'api', version: 'v2' }))]).to.deep.equal([accessUnit(ns, 'api')]);
@@ -143,10 +170,49 @@ describe('DependencyIndex selector indexes', () => {
   });
 });
 
-describe('MultiIndex', () => {
-  it('behaves like a map of sets whatever the order of adds and removes (a lone value is stored unboxed, a few in an array, many in a Set)', () => {
+describe('DependencyIndex workloads', () => {
+  it('keeps each workload\'s namespace, ServiceAccount and pod labels, following updates and deletes', () => {
+    const idx = new DependencyIndex();
+    const a = deploy('api', 'api', { app: 'api', 'example.com/odd"key': 'a\u0000b' });
+    idx.update('Deployment', undefined, a);
+    expect(idx.workload('Deployment/n/api')).to.deep.equal({ key: 'Deployment/n/api', namespace: ns, serviceAccount: 'api', podLabels: { app: 'api', 'example.com/odd"key': 'a\u0000b' } });
+    const b = deploy('api', 'other', { app: 'web' });
+    idx.update('Deployment', a, b);
+    expect(idx.workload('Deployment/n/api')).to.deep.equal({ key: 'Deployment/n/api', namespace: ns, serviceAccount: 'other', podLabels: { app: 'web' } });
+    expect([...idx.workloadsBySA.get('n/api')]).to.deep.equal([]);
+    expect([...idx.workloadsBySA.get('n/other')]).to.deep.equal(['Deployment/n/api']);
+    // What the caller gets is its own.
+    idx.workload('Deployment/n/api')!.podLabels.app = 'changed';
+    expect(idx.workload('Deployment/n/api')!.podLabels.app).to.equal('web');
+    idx.update('Deployment', b, undefined);
+    expect(idx.workload('Deployment/n/api')).to.equal(undefined);
+  });
+});
+
+describe('short native keys', () => {
+  it('read back exactly and stay distinct, past the number of kinds that get a code too', () => {
+    const seg = fc.stringMatching(/^[a-z0-9.|-]{0,12}$/);
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.boolean(), fc.constantFrom('a', 'b'), fc.constantFrom(...'xyzuvwpqrstmn')), { maxLength: 120 }), (ops) => {
+      fc.property(fc.array(fc.tuple(fc.constantFrom('', 'networking.istio.io', 'policy.linkerd.io', 'x.example.com'), fc.constantFrom('VirtualService', 'Server', 'Service'), seg, seg), { maxLength: 40 }), (parts) => {
+        const keys = parts.map(([g, k, n, name]) => `${g}/${k}/${n}/${name}`);
+        for (const k of keys) expect(longNativeKey(shortNativeKey(k))).to.equal(k);
+        expect(new Set(keys.map(shortNativeKey)).size).to.equal(new Set(keys).size);
+      }),
+    );
+    // More kinds than codes: the rest are kept as they are.
+    const many = Array.from({ length: 200 }, (_, i) => `g${i}.example.com/Kind${i}/ns/name`);
+    expect(many.map((k) => longNativeKey(shortNativeKey(k)))).to.deep.equal(many);
+    expect(new Set(many.map(shortNativeKey)).size).to.equal(200);
+    expect(shortNativeKey(many[199]!)).to.equal(many[199]);
+  });
+});
+
+describe('MultiIndex', () => {
+  it('behaves like a map of sets whatever the order of adds and removes (a lone value is stored unboxed, a few joined in one string, many in a Set)', () => {
+    // Values with the join separator or empty ones must not be split or merged.
+    const values = [...'xyzuvwpqrstmn', '', 'a\u0000b', '\u0000', 'a', 'b'];
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.boolean(), fc.constantFrom('a', 'b'), fc.constantFrom(...values)), { maxLength: 120 }), (ops) => {
         const idx = new MultiIndex();
         const ref = new Map<string, Set<string>>();
         for (const [add, k, v] of ops) {
@@ -166,6 +232,7 @@ describe('MultiIndex', () => {
           expect([...idx.keys()].sort()).to.deep.equal([...ref.keys()].sort());
         }
       }),
+      { numRuns: 300 },
     );
   });
 });
