@@ -4,7 +4,8 @@
 // memory reducer does not run in an otherwise idle Node process; a regular full
 // GC frees the objects but keeps the pages resident. A "last resort" full GC
 // compacts and gives the free pages back. It is run only when the work queue has
-// been quiet for a while and the heap has grown since the last one, so a steady
+// been quiet for a while, work was done since the last one and the committed heap
+// stands well above what was live after it, so a steady
 // trickle of changes never pays for it and a busy operator never pauses for it.
 
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
@@ -36,9 +37,15 @@ export interface IdleGcOptions {
   gc(): void;
   /** Quiet this long (no work started, none waiting) before collecting. Default 10 s. */
   quietMs?: number;
-  /** Heap growth (committed bytes) since the last collection that makes one worth it. Default 16 MiB. */
+  /**
+   * How far the committed heap must be above the live heap the last collection left (work done
+   * since) for another to be worth it. Default 16 MiB. Measured from what was live, not from what
+   * stayed committed: a collection in a quiet spell of a burst leaves pages committed that the rest
+   * of the burst reuses, and growth over those would never reach the threshold.
+   */
   minGrowthBytes?: number;
   heapCommitted?(): number;
+  heapUsed?(): number;
   now?(): number;
   /** Told each collection: committed heap bytes before and after, and how long it took. */
   collected?(before: number, after: number, ms: number): void;
@@ -47,21 +54,26 @@ export interface IdleGcOptions {
 export class IdleGc {
   private lastActivity: number;
   private quietSince: number;
-  private baseline: number;
+  /** Heap used right after the last collection (or at start): the live heap then. */
+  private liveAfterLast: number;
+  /** activity() at the last collection: no second collection without work in between. */
+  private activityAtLast: number | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly quietMs: number;
   private readonly minGrowth: number;
   private readonly committed: () => number;
+  private readonly used: () => number;
   private readonly now: () => number;
 
   constructor(private readonly o: IdleGcOptions) {
     this.quietMs = o.quietMs ?? 10_000;
     this.minGrowth = o.minGrowthBytes ?? 16 * 2 ** 20;
     this.committed = o.heapCommitted ?? (() => getHeapStatistics().total_heap_size);
+    this.used = o.heapUsed ?? (() => getHeapStatistics().used_heap_size);
     this.now = o.now ?? Date.now;
     this.lastActivity = o.activity();
     this.quietSince = this.now();
-    this.baseline = this.committed();
+    this.liveAfterLast = this.used();
   }
 
   /** One look (the timer calls it); true when it collected. */
@@ -74,12 +86,14 @@ export class IdleGc {
       return false;
     }
     if (now - this.quietSince < this.quietMs) return false;
+    if (a === this.activityAtLast) return false;
     const before = this.committed();
-    if (before < this.baseline + this.minGrowth) return false;
+    if (before < this.liveAfterLast + this.minGrowth) return false;
     const t0 = this.now();
     this.o.gc();
-    this.baseline = this.committed();
-    this.o.collected?.(before, this.baseline, this.now() - t0);
+    this.activityAtLast = a;
+    this.liveAfterLast = this.used();
+    this.o.collected?.(before, this.committed(), this.now() - t0);
     return true;
   }
 
