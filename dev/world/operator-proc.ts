@@ -143,8 +143,16 @@ export class OperatorProc {
 
   /** Usage after a full GC in the child: what the operator really retains (RSS shrinks only as far as V8 returns pages). */
   async usageAfterGc(): Promise<{ rssBytes: number; rssAnonBytes: number; rssFileBytes: number; heapUsedBytes: number }> {
+    // Done when the child's major-GC count (prom-client's nodejs_gc_duration_seconds, from V8's GC
+    // performance entries) has moved past what it was before the signal.
+    const majors = (): Promise<number> => this.metric('nodejs_gc_duration_seconds_count', (l) => l.kind === 'major');
+    const before = await majors();
     process.kill(this.pid, 'SIGUSR2');
-    await new Promise((r) => setTimeout(r, 1500));
+    const deadline = Date.now() + 30_000;
+    while ((await majors()) <= before) {
+      if (Date.now() > deadline) throw new Error(`operator ${this.pid}: no major GC within 30 s of SIGUSR2 (was it started with --expose-gc?)`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const u = this.usage();
     return { rssBytes: u.rssBytes, rssAnonBytes: u.rssAnonBytes, rssFileBytes: u.rssFileBytes, heapUsedBytes: await this.metric('nodejs_heap_size_used_bytes') };
   }
